@@ -1,0 +1,156 @@
+// The data a rendered k6 script carries: the resolved plan, compiled by src/plans/compile.ts into a form the
+// k6 runtime (interpreter.ts) walks without parsing anything. This file holds types only and imports nothing,
+// so both the Node side and the k6 side (its own tsconfig, no Node types) can use it.
+//
+// Every value that may hold "${...}" references is a `Value`: templates are parsed on the Node side into
+// parts, and the runtime only looks references up. No plan text is ever evaluated as code.
+
+export const SCRIPT_PLAN_VERSION = 1;
+
+/** A reference inside "${...}". */
+export type Ref =
+  | { ns: 'vars'; name: string }
+  | { ns: 'env'; name: string }
+  | { ns: 'secrets'; name: string }
+  | { ns: 'data'; set: string; column: string }
+  | { ns: 'vu' }
+  | { ns: 'iter' }
+  | { ns: 'iterInTest' }
+  | { ns: 'scenario' }
+  | { ns: 'now' }
+  | { ns: 'randomInt'; min: number; max: number }
+  | { ns: 'randomUuid' }
+  | { ns: 'randomString'; length: number };
+
+export type Part = { lit: string } | { ref: Ref };
+
+/**
+ * A value after template compilation.
+ * - lit: a JSON value with no references;
+ * - tpl: a string with references; a template that is one reference alone yields the referenced value as is
+ *   (a number stays a number in a JSON body);
+ * - obj / arr: containers with templated members.
+ */
+export type Value =
+  | { k: 'lit'; v: unknown }
+  | { k: 'tpl'; parts: Part[] }
+  | { k: 'obj'; entries: Array<[string, Value]> }
+  | { k: 'arr'; items: Value[] };
+
+/** A JSON path, compiled: "$.items[*].id" → [{key:'items'},{all:true},{key:'id'}]. */
+export type PathSegment = { key: string } | { index: number } | { all: true };
+
+/** Think time in seconds; min === max for a fixed pause. */
+export interface Think {
+  min: number;
+  max: number;
+}
+
+export interface Matcher {
+  status?: number[];
+  json?: PathSegment[];
+  header?: string;
+  equals?: Value;
+  notEquals?: Value;
+  exists?: boolean;
+  bodyContains?: string;
+  durationBelowMs?: number;
+}
+
+export interface Check {
+  /** The k6 check name, unique within its step. */
+  name: string;
+  matcher: Matcher;
+}
+
+export type Extractor =
+  | { json: PathSegment[]; pick: 'first' | 'last' | 'random' | 'all' }
+  | { header: string }
+  | { cookie: string }
+  | { regex: string; group: number };
+
+export interface MetricRecord {
+  metric: string;
+  when?: Matcher;
+  /** A number, a timing of the response, its status, or a template. Absent: 1 (Counter), the match (Rate). */
+  value?: { k: 'timing'; timing: 'duration' | 'waiting' } | { k: 'status' } | Value;
+}
+
+export type Body = { type: 'json'; value: Value } | { type: 'form'; fields: Array<[string, Value]> } | { type: 'raw'; value: Value };
+
+export interface HttpStep {
+  kind: 'http';
+  /** The `name` tag: the endpoint's name in every metric. */
+  name: string;
+  method: string;
+  /** Path or absolute URL, templated; joined to the target's base URL when relative. */
+  url: Value;
+  query: Array<[string, Value]>;
+  headers: Array<[string, Value]>;
+  body?: Body;
+  /** Statuses that do not count as failed requests; absent: k6's default (200-399). */
+  expect?: number[];
+  checks: Check[];
+  extract: Array<[string, Extractor]>;
+  record: MetricRecord[];
+  think?: Think;
+  tags: Record<string, string>;
+  timeout?: string;
+  stopOnFailure: boolean;
+  /** False when nothing reads the body: k6 then discards it, which saves the generator memory and CPU. */
+  needsBody: boolean;
+}
+
+export type Operator = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+export type Condition = { op: Operator; left: Value; right: Value } | { op: 'truthy'; value: Value; negate: boolean };
+
+export type Step =
+  | HttpStep
+  | { kind: 'group'; name: string; steps: Step[] }
+  | { kind: 'if'; condition: Condition; then: Step[]; else: Step[] }
+  | { kind: 'sleep'; think: Think }
+  | { kind: 'set'; values: Array<[string, Value]> };
+
+export interface Flow {
+  headers: Array<[string, Value]>;
+  steps: Step[];
+  think?: Think;
+}
+
+export interface DataSet {
+  /** Path as k6's open() should see it (relative to the script, or absolute). */
+  file: string;
+  mode: 'unique' | 'sequential' | 'random';
+  delimiter: string;
+}
+
+export interface MetricDef {
+  type: 'counter' | 'rate' | 'trend' | 'gauge';
+  time: boolean;
+}
+
+export interface ScriptPlan {
+  version: typeof SCRIPT_PLAN_VERSION;
+  planName: string;
+  targetName: string;
+  /** Base URL; the environment variable LOADCTL_BASE_URL overrides it at run time (the demo service's port). */
+  baseUrl: string;
+  /** The k6 options object exported by the script. */
+  options: Record<string, unknown>;
+  /** Headers sent with every request (target and plan `http.headers`). */
+  headers: Array<[string, Value]>;
+  /** Defaults for ${env.NAME}; __ENV wins. */
+  env: Record<string, string>;
+  /** Names of environment variables that hold secrets; values are read from __ENV at run time only. */
+  secrets: string[];
+  /** Scenario name → flow name. */
+  scenarioFlows: Record<string, string>;
+  flows: Record<string, Flow>;
+  setup?: Flow;
+  teardown?: Flow;
+  metrics: Record<string, MetricDef>;
+  data: Record<string, DataSet>;
+  /** Where handleSummary writes k6's summary data as JSON; absent: none written. */
+  summaryExport?: { envVar: string };
+}
