@@ -15,13 +15,13 @@ export const durationSchema = z
   .regex(new RegExp(DURATION_PATTERN), { message: 'expected a k6 duration such as "30s", "2m", "1h30m" or "250ms"' })
   .meta({ description: 'A k6 duration: "30s", "2m", "1h30m", "250ms".' });
 
-const count = (what: string) =>
+const count = (what: string, min = 0) =>
   z
     .number()
     .int({ message: `${what} must be a whole number` })
-    .min(0)
+    .min(min, { message: `${what} must be at least ${min}` })
     .max(MAX_COUNT, { message: `${what} above ${MAX_COUNT.toLocaleString('en-US')} is not a load test one machine can run` });
-const positiveCount = (what: string) => count(what).min(1, { message: `${what} must be at least 1` });
+const positiveCount = (what: string) => count(what, 1);
 
 const nameSchema = z
   .string()

@@ -1,0 +1,34 @@
+import { join, relative } from 'node:path';
+import { EXIT, type ExitCode } from '../errors.js';
+import type { Io } from '../io.js';
+import { readPlan } from '../load-plan.js';
+import { renderDiagnostic } from '../../plans/diagnostics.js';
+import { resolveOrThrow, writeScript } from '../prepare-script.js';
+
+export interface RenderOptions {
+  target?: string;
+  profile?: string;
+  out?: string;
+}
+
+export async function runRender(io: Io, file: string, opts: RenderOptions): Promise<ExitCode> {
+  const loaded = await readPlan(io, file);
+  for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
+  const resolved = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
+  const outDir = opts.out ? join(io.cwd, opts.out) : join(io.cwd, 'results', resolved.plan.name, 'rendered');
+  const prepared = await writeScript(io, loaded, resolved, outDir);
+  const shown = relative(io.cwd, outDir) || '.';
+  const scenarios = Object.keys(prepared.scriptPlan.options.scenarios as object).join(', ');
+  io.stdout.write(
+    [
+      `rendered ${loaded.file} (target ${resolved.targetName}${resolved.profile ? `, profile ${resolved.profile}` : ''}; scenarios: ${scenarios})`,
+      ...prepared.written.map((f) => `  ${join(shown, f)}`),
+      `run it with plain k6:`,
+      `  LOADCTL_BASE_URL=${prepared.scriptPlan.baseUrl} k6 run ${join(shown, 'script.js')}`,
+      ...(resolved.target.demo !== undefined ? ['  (the target is the demo service: start it first with `loadctl demo`)'] : []),
+      ...(prepared.scriptPlan.secrets.length ? [`  (secrets are read from the environment: ${prepared.scriptPlan.secrets.join(', ')})`] : []),
+      '',
+    ].join('\n'),
+  );
+  return EXIT.ok;
+}

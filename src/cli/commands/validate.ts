@@ -1,0 +1,44 @@
+import { renderDiagnostic, type Diagnostic } from '../../plans/diagnostics.js';
+import { EXIT, PlanError, type ExitCode } from '../errors.js';
+import type { Io } from '../io.js';
+import { readPlan } from '../load-plan.js';
+
+export interface ValidateOptions {
+  json?: boolean;
+}
+
+interface FileResult {
+  file: string;
+  valid: boolean;
+  diagnostics: readonly Diagnostic[];
+}
+
+async function validateOne(io: Io, file: string): Promise<FileResult> {
+  try {
+    const loaded = await readPlan(io, file);
+    return { file: loaded.file, valid: true, diagnostics: loaded.diagnostics };
+  } catch (err) {
+    if (err instanceof PlanError) return { file, valid: false, diagnostics: err.diagnostics };
+    throw err;
+  }
+}
+
+export function renderValidateReport(results: readonly FileResult[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    for (const d of r.diagnostics) lines.push(renderDiagnostic(d));
+    const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = r.diagnostics.length - errors;
+    const counts = [errors && `${errors} error${errors === 1 ? '' : 's'}`, warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`].filter(Boolean).join(', ');
+    lines.push(`${r.valid ? '✓' : '✗'} ${r.file}: ${r.valid ? 'valid' : 'invalid'}${counts ? ` (${counts})` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runValidate(io: Io, files: string[], opts: ValidateOptions): Promise<ExitCode> {
+  const results: FileResult[] = [];
+  for (const file of files) results.push(await validateOne(io, file));
+  if (opts.json) io.stdout.write(`${JSON.stringify({ plans: results }, null, 2)}\n`);
+  else io.stdout.write(renderValidateReport(results));
+  return results.every((r) => r.valid) ? EXIT.ok : EXIT.usage;
+}

@@ -1,0 +1,100 @@
+// The effect edge of the CLI: files, streams, environment and clock. Commands receive an Io; tests pass
+// their own. Nothing below src/cli touches process.* or node:fs for a command's sake.
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, copyFile, mkdir, readFile, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export interface Output {
+  write(text: string): void;
+  readonly isTTY: boolean;
+  readonly columns: number;
+}
+
+export interface Io {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: Output;
+  readonly stderr: Output;
+  now(): Date;
+  readBytes(path: string): Promise<Uint8Array>;
+  readText(path: string): Promise<string>;
+  /** Writes through a temporary file and a rename, so a reader never sees half a file. */
+  writeFileAtomic(path: string, content: string | Uint8Array): Promise<void>;
+  copyFile(from: string, to: string): Promise<void>;
+  mkdirp(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+  isExecutable(path: string): Promise<boolean>;
+  listDir(path: string): Promise<string[]>;
+  remove(path: string): Promise<void>;
+  /** Free bytes on the file system holding `path`, or undefined where that cannot be told. */
+  freeBytes(path: string): Promise<number | undefined>;
+}
+
+export async function writeFileAtomicReal(path: string, content: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, content);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+function output(stream: NodeJS.WriteStream): Output {
+  return {
+    write: (text) => void stream.write(text),
+    get isTTY() {
+      return stream.isTTY === true;
+    },
+    get columns() {
+      return stream.columns ?? 100;
+    },
+  };
+}
+
+export function realIo(): Io {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: output(process.stdout),
+    stderr: output(process.stderr),
+    now: () => new Date(),
+    readBytes: (path) => readFile(path),
+    readText: (path) => readFile(path, 'utf8'),
+    writeFileAtomic: writeFileAtomicReal,
+    copyFile: async (from, to) => {
+      await mkdir(dirname(to), { recursive: true });
+      await copyFile(from, to);
+    },
+    mkdirp: async (path) => void (await mkdir(path, { recursive: true })),
+    exists: async (path) => {
+      try {
+        await stat(path);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    isExecutable: async (path) => {
+      try {
+        await access(path, constants.X_OK);
+        return (await stat(path)).isFile();
+      } catch {
+        return false;
+      }
+    },
+    listDir: (path) => readdir(path),
+    remove: (path) => rm(path, { recursive: true, force: true }),
+    freeBytes: async (path) => {
+      try {
+        const s = await statfs(path);
+        return s.bavail * s.bsize;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// The CLI entry: parses arguments, dispatches to a command, and is the one place that turns errors into
+// output and an exit code.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { runRender } from './commands/render.js';
+import { runValidate } from './commands/validate.js';
+import { EXIT, LoadctlError, PlanError, type ExitCode } from './errors.js';
+import { realIo, type Io } from './io.js';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0   passed                         5   generator saturated: results not valid for the target
+  1   internal error (a bug)         6   an invariant failed after the run
+  2   plan or usage error            7   compare: a regression gate was crossed
+  3   environment (k6 missing, preflight failed, results folder unwritable)
+  4   k6 failed (script exception, invalid options, crash)
+  99  thresholds failed (as k6)      130 interrupted (Ctrl-C)`;
+
+type Runner = (run: () => Promise<ExitCode>) => Promise<void>;
+
+function buildProgram(io: Io, runCommand: Runner): Command {
+  const program = new Command('loadctl')
+    .description('Repeatable, comparable and safe k6 load tests from YAML plans.')
+    .version(VERSION, '-V, --version', 'print the loadctl version')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ loadctl validate plans/*.yaml
+  $ loadctl render plans/seat-race.yaml --profile smoke -o out/
+  $ loadctl run plans/seat-race.yaml
+${EXIT_CODES_HELP}
+
+Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
+    );
+
+  program
+    .command('validate')
+    .description('check plans: every problem with file:line:col and a hint')
+    .argument('<plan...>', 'plan files (YAML)')
+    .option('--json', 'print the findings as JSON')
+    .addHelpText('after', '\nExamples:\n  $ loadctl validate plans/seat-race.yaml\n  $ loadctl validate plans/*.yaml --json\n\nExit 0 when every plan is valid (warnings are printed), 2 otherwise.')
+    .action((files: string[], opts: { json?: boolean }) => runCommand(() => runValidate(io, files, opts)));
+
+  program
+    .command('render')
+    .description('write the bundled k6 script of a plan (and the options it carries) for plain `k6 run`')
+    .argument('<plan>', 'plan file (YAML)')
+    .option('-t, --target <name>', 'target to point at (default: the plan’s defaultTarget)')
+    .option('-p, --profile <name>', 'profile to apply, e.g. smoke')
+    .option('-o, --out <dir>', 'output folder (default: results/<plan>/rendered)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ loadctl render plans/seat-race.yaml\n  $ loadctl render plans/graviton-vs-x86.yaml --target graviton --profile smoke -o out/\n  $ LOADCTL_BASE_URL=http://127.0.0.1:8080 k6 run out/script.js',
+    )
+    .action((file: string, opts: { target?: string; profile?: string; out?: string }) => runCommand(() => runRender(io, file, opts)));
+
+  return program;
+}
+
+function printError(io: Io, err: unknown): ExitCode {
+  if (err instanceof PlanError) {
+    io.stderr.write(`${err.message}\n`);
+    const errors = err.diagnostics.filter((d) => d.severity === 'error').length;
+    io.stderr.write(`loadctl: the plan has ${errors} error${errors === 1 ? '' : 's'}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof LoadctlError) {
+    io.stderr.write(`loadctl: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
+    return err.exitCode;
+  }
+  const detail = err instanceof Error ? (io.env.LOADCTL_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
+  io.stderr.write(`loadctl: internal error: ${detail}\n  this is a bug; set LOADCTL_DEBUG=1 for the stack trace and report it\n`);
+  return EXIT.internal;
+}
+
+export async function main(argv: string[], io: Io = realIo()): Promise<ExitCode> {
+  let code: ExitCode = EXIT.ok;
+  const runCommand: Runner = async (run) => {
+    code = await run();
+  };
+  const program = buildProgram(io, runCommand);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Asked-for help and the version are not errors; everything else commander rejects is a usage error.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+    }
+    return printError(io, err);
+  }
+  return code;
+}

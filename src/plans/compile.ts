@@ -1,0 +1,269 @@
+// Resolved plan → the k6 options and the ScriptPlan data the k6 runtime interprets. Pure.
+import {
+  SCRIPT_PLAN_VERSION,
+  type Check as CCheck,
+  type Extractor as CExtractor,
+  type Flow as CFlow,
+  type HttpStep as CHttpStep,
+  type Matcher as CMatcher,
+  type MetricRecord,
+  type ScriptPlan,
+  type Step as CStep,
+  type Think,
+  type Value,
+} from '../k6-templates/runtime/model.js';
+import { parseDuration } from './duration.js';
+import { parseJsonPath } from './json-path.js';
+import type { ResolvedPlan } from './resolve.js';
+import { collectRefs, compileValue, parseCondition } from './templates.js';
+import { endpointName, isHttpStep, walkSteps } from './rules.js';
+import { THRESHOLD_EXPRESSION, type Check, type Extractor, type Flow, type Matcher, type Plan, type Scenario, type Step, type ThinkTime } from './schema.js';
+
+export const DEFAULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
+export const DEFAULT_DEMO_PORT = 8080;
+
+export interface CompileOptions {
+  /** The URL the script calls unless LOADCTL_BASE_URL overrides it. */
+  baseUrl: string;
+  /** Data set name → path as k6's open() sees it. */
+  dataFiles?: Record<string, string>;
+  summaryExport?: { envVar: string };
+  /** Extra (empty) thresholds that make k6 compute sub-metrics, e.g. per endpoint. */
+  extraThresholds?: Record<string, unknown[]>;
+}
+
+/** Where the script points before the run supplies the real URL. */
+export function defaultBaseUrl(resolved: ResolvedPlan): string {
+  const t = resolved.target;
+  if (t.url !== undefined) return t.url;
+  const knobs = t.demo === true || t.demo === undefined ? {} : t.demo;
+  return `http://${knobs.host ?? '127.0.0.1'}:${knobs.port ?? DEFAULT_DEMO_PORT}`;
+}
+
+function seconds(duration: string): number {
+  return (parseDuration(duration) ?? 0) / 1000;
+}
+
+function compileThink(think: ThinkTime | undefined): Think | undefined {
+  if (think === undefined) return undefined;
+  if (typeof think === 'string') {
+    const s = seconds(think);
+    return { min: s, max: s };
+  }
+  return { min: seconds(think.min), max: seconds(think.max) };
+}
+
+function jsonSegments(path: string) {
+  const parsed = parseJsonPath(path);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.segments;
+}
+
+function compileMatcher(m: Matcher | Check): CMatcher {
+  const out: CMatcher = {};
+  if (m.status !== undefined) out.status = Array.isArray(m.status) ? m.status : [m.status];
+  if (m.json !== undefined) out.json = jsonSegments(m.json);
+  if (m.header !== undefined) out.header = m.header;
+  if (m.equals !== undefined) out.equals = compileValue(m.equals);
+  if (m.notEquals !== undefined) out.notEquals = compileValue(m.notEquals);
+  if (m.exists !== undefined) out.exists = m.exists;
+  if (m.bodyContains !== undefined) out.bodyContains = m.bodyContains;
+  if (m.durationBelow !== undefined) out.durationBelowMs = parseDuration(m.durationBelow) ?? 0;
+  return out;
+}
+
+/** A check's default name says what it tests, so k6's check list reads on its own. */
+export function describeCheck(endpoint: string, c: Matcher | Check): string {
+  const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+  let what: string;
+  if (c.status !== undefined) what = Array.isArray(c.status) ? `status in ${c.status.join('|')}` : `status is ${c.status}`;
+  else if (c.bodyContains !== undefined) what = `body contains ${JSON.stringify(c.bodyContains)}`;
+  else if (c.durationBelow !== undefined) what = `duration < ${c.durationBelow}`;
+  else {
+    const subject = c.json ?? `header ${c.header ?? ''}`;
+    if (c.equals !== undefined) what = `${subject} == ${show(c.equals)}`;
+    else if (c.notEquals !== undefined) what = `${subject} != ${show(c.notEquals)}`;
+    else what = c.exists === false ? `${subject} is absent` : `${subject} exists`;
+  }
+  return `${endpoint}: ${what}`;
+}
+
+function compileChecks(endpoint: string, checks: readonly Check[]): CCheck[] {
+  const seen = new Map<string, number>();
+  return checks.map((c) => {
+    const base = c.name ?? describeCheck(endpoint, c);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return { name: n === 1 ? base : `${base} #${n}`, matcher: compileMatcher(c) };
+  });
+}
+
+function compileExtractor(e: Extractor): CExtractor {
+  if ('json' in e) return { json: jsonSegments(e.json), pick: e.pick ?? 'first' };
+  if ('header' in e) return { header: e.header };
+  if ('cookie' in e) return { cookie: e.cookie };
+  // Default to the first capture group when the pattern has one, else the whole match.
+  const hasGroup = new RegExp(`${e.regex}|`).exec('')!.length > 1;
+  return { regex: e.regex, group: e.group ?? (hasGroup ? 1 : 0) };
+}
+
+function needsBody(step: Extract<Step, { path: string }>): boolean {
+  const matchers: Array<Matcher | Check> = [...(step.checks ?? []), ...(step.record ?? []).flatMap((r) => (r.when ? [r.when] : []))];
+  if (matchers.some((m) => m.json !== undefined || m.bodyContains !== undefined)) return true;
+  return Object.values(step.extract ?? {}).some((e) => 'json' in e || 'regex' in e);
+}
+
+function entries(map: Record<string, unknown> | undefined): Array<[string, Value]> {
+  return Object.entries(map ?? {}).map(([k, v]) => [k, compileValue(v)]);
+}
+
+function compileHttpStep(plan: Plan, step: Extract<Step, { path: string }>): CHttpStep {
+  const name = endpointName(step);
+  const record: MetricRecord[] = (step.record ?? []).map((r) => {
+    const out: MetricRecord = { metric: r.metric };
+    if (r.when) out.when = compileMatcher(r.when);
+    if (r.value === 'duration' || r.value === 'waiting') out.value = { k: 'timing', timing: r.value };
+    else if (r.value === 'status') out.value = { k: 'status' };
+    else if (r.value !== undefined) out.value = compileValue(r.value);
+    return out;
+  });
+  const out: CHttpStep = {
+    kind: 'http',
+    name,
+    method: step.method ?? 'GET',
+    url: compileValue(step.path),
+    query: entries(step.query),
+    headers: entries(step.headers),
+    checks: compileChecks(name, step.checks ?? []),
+    extract: Object.entries(step.extract ?? {}).map(([k, e]) => [k, compileExtractor(e)]),
+    record,
+    tags: step.tags ?? {},
+    stopOnFailure: step.stopOnFailure ?? false,
+    needsBody: needsBody(step),
+  };
+  if (step.json !== undefined) out.body = { type: 'json', value: compileValue(step.json) };
+  else if (step.form !== undefined) out.body = { type: 'form', fields: entries(step.form) };
+  else if (step.body !== undefined) out.body = { type: 'raw', value: compileValue(step.body) };
+  if (step.expect !== undefined) out.expect = Array.isArray(step.expect) ? step.expect : [step.expect];
+  const think = compileThink(step.think);
+  if (think) out.think = think;
+  const timeout = step.timeout ?? plan.http?.timeout;
+  if (timeout !== undefined) out.timeout = timeout;
+  return out;
+}
+
+function compileSteps(plan: Plan, steps: readonly Step[]): CStep[] {
+  return steps.map((step): CStep => {
+    if (isHttpStep(step)) return compileHttpStep(plan, step);
+    if ('group' in step) return { kind: 'group', name: step.group, steps: compileSteps(plan, step.steps) };
+    if ('if' in step) {
+      const parsed = parseCondition(step.if);
+      if (!parsed.ok) throw new Error(parsed.message);
+      return { kind: 'if', condition: parsed.condition, then: compileSteps(plan, step.steps), else: compileSteps(plan, step.else ?? []) };
+    }
+    if ('sleep' in step) return { kind: 'sleep', think: compileThink(step.sleep) ?? { min: 0, max: 0 } };
+    return { kind: 'set', values: entries(step.set) };
+  });
+}
+
+function compileFlow(plan: Plan, flow: Pick<Flow, 'steps' | 'headers'> & { think?: ThinkTime }): CFlow {
+  const out: CFlow = { headers: entries(flow.headers), steps: compileSteps(plan, flow.steps) };
+  const think = compileThink(flow.think);
+  if (think) out.think = think;
+  return out;
+}
+
+function stringEnv(env: Record<string, string | number | boolean> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+/** Percentiles the thresholds use must be in summaryTrendStats for the summary to show them. */
+export function trendStats(plan: Plan): string[] {
+  const stats = [...(plan.summaryTrendStats ?? DEFAULT_TREND_STATS)];
+  for (const list of Object.values(plan.thresholds ?? {})) {
+    for (const t of list) {
+      const agg = (typeof t === 'string' ? t : t.threshold).match(THRESHOLD_EXPRESSION)?.[1];
+      if (agg?.startsWith('p(') && !stats.includes(agg)) stats.push(agg);
+    }
+  }
+  return stats;
+}
+
+function k6Scenario(s: Scenario, generated: boolean): Record<string, unknown> {
+  const { flow: _flow, env, ...rest } = s;
+  const out: Record<string, unknown> = { ...rest };
+  if (env) out.env = stringEnv(env);
+  if (generated) delete out.exec;
+  return out;
+}
+
+/** The options object the script exports: what `k6 inspect` shows. */
+export function toK6Options(resolved: ResolvedPlan, opts: Pick<CompileOptions, 'extraThresholds'> = {}): Record<string, unknown> {
+  const { plan, target } = resolved;
+  const generated = plan.script === undefined;
+  const options: Record<string, unknown> = {
+    scenarios: Object.fromEntries(Object.entries(plan.scenarios).map(([name, s]) => [name, k6Scenario(s, generated)])),
+  };
+  const thresholds: Record<string, unknown[]> = { ...(opts.extraThresholds ?? {}) };
+  for (const [key, list] of Object.entries(plan.thresholds ?? {})) thresholds[key] = list;
+  if (Object.keys(thresholds).length > 0) options.thresholds = thresholds;
+  const tags = { ...(plan.tags ?? {}), ...(target.tags ?? {}) };
+  if (Object.keys(tags).length > 0) options.tags = tags;
+  options.summaryTrendStats = trendStats(plan);
+  const http = plan.http ?? {};
+  if (http.keepAlive === false) options.noConnectionReuse = true;
+  if (http.insecureSkipTLSVerify !== undefined) options.insecureSkipTLSVerify = http.insecureSkipTLSVerify;
+  if (http.userAgent !== undefined) options.userAgent = http.userAgent;
+  if (http.maxRedirects !== undefined) options.maxRedirects = http.maxRedirects;
+  return options;
+}
+
+function usedDataSets(plan: Plan, flows: ReadonlyArray<Pick<Flow, 'steps' | 'headers'>>): Set<string> {
+  const used = new Set<string>();
+  for (const flow of flows) {
+    for (const { ref } of collectRefs(flow.headers ?? {})) if (ref.ns === 'data') used.add(ref.set);
+    walkSteps(flow.steps, [], (step) => {
+      for (const { ref } of collectRefs(step)) if (ref.ns === 'data') used.add(ref.set);
+    });
+  }
+  for (const t of [plan.http?.headers ?? {}]) for (const { ref } of collectRefs(t)) if (ref.ns === 'data') used.add(ref.set);
+  return used;
+}
+
+export function compileScriptPlan(resolved: ResolvedPlan, opts: CompileOptions): ScriptPlan {
+  const { plan, target, targetName } = resolved;
+  const scenarioFlows: Record<string, string> = {};
+  for (const [name, s] of Object.entries(plan.scenarios)) if (s.flow !== undefined) scenarioFlows[name] = s.flow;
+  const flowNames = [...new Set(Object.values(scenarioFlows))];
+  const flows: Record<string, CFlow> = {};
+  for (const name of flowNames) {
+    const flow = plan.flows?.[name];
+    if (flow) flows[name] = compileFlow(plan, flow);
+  }
+  const lifecycle = [plan.setup, plan.teardown].filter((f) => f !== undefined);
+  const dataUsed = usedDataSets(plan, [...flowNames.map((n) => plan.flows?.[n]).filter((f) => f !== undefined), ...lifecycle]);
+  const data: ScriptPlan['data'] = {};
+  for (const name of dataUsed) {
+    const set = plan.data?.[name];
+    if (!set) continue;
+    data[name] = { file: opts.dataFiles?.[name] ?? set.file, mode: set.mode ?? 'unique', delimiter: set.delimiter ?? ',' };
+  }
+  const script: ScriptPlan = {
+    version: SCRIPT_PLAN_VERSION,
+    planName: plan.name,
+    targetName,
+    baseUrl: opts.baseUrl,
+    options: toK6Options(resolved, opts),
+    headers: [...entries(plan.http?.headers), ...entries(target.headers)],
+    env: stringEnv(plan.env),
+    secrets: plan.secrets ?? [],
+    scenarioFlows,
+    flows,
+    metrics: Object.fromEntries(Object.entries(plan.metrics ?? {}).map(([name, m]) => [name, { type: m.type, time: m.time ?? false }])),
+    data,
+  };
+  if (plan.setup) script.setup = compileFlow(plan, plan.setup);
+  if (plan.teardown) script.teardown = compileFlow(plan, plan.teardown);
+  if (opts.summaryExport) script.summaryExport = opts.summaryExport;
+  return script;
+}

@@ -1,0 +1,76 @@
+// Plan + command-line choices → the one configuration a run uses: profile applied, target chosen.
+import { didYouMean } from './diagnostics.js';
+import { applyProfile } from './profiles.js';
+import { planSchema, type Plan, type Target } from './schema.js';
+
+export interface ResolveChoices {
+  target?: string | undefined;
+  profile?: string | undefined;
+}
+
+export interface ResolvedPlan {
+  plan: Plan;
+  profile?: string;
+  targetName: string;
+  target: Target;
+}
+
+export type ResolveResult = { ok: true; resolved: ResolvedPlan } | { ok: false; message: string; hint?: string };
+
+function unknown(kind: string, name: string, known: string[]): ResolveResult {
+  const guess = didYouMean(name, known);
+  return {
+    ok: false,
+    message: `the plan has no ${kind} \`${name}\``,
+    hint: guess ? `did you mean \`${guess}\`?` : known.length ? `${kind}s: ${known.join(', ')}` : `the plan defines no ${kind}s`,
+  };
+}
+
+/** `raw` is the plan as parsed (validated); the profile is merged into it and the result checked again. */
+export function resolvePlan(raw: Record<string, unknown>, choices: ResolveChoices): ResolveResult {
+  let value = raw;
+  if (choices.profile !== undefined) {
+    const profiles = (raw.profiles ?? {}) as Record<string, Record<string, unknown>>;
+    const profile = profiles[choices.profile];
+    if (!profile) return unknown('profile', choices.profile, Object.keys(profiles));
+    value = applyProfile(raw, profile);
+  }
+  const parsed = planSchema.safeParse(value);
+  if (!parsed.success) {
+    return { ok: false, message: 'the plan does not validate with this profile', hint: 'run `loadctl validate` on it for the details' };
+  }
+  const plan = parsed.data;
+  const names = Object.keys(plan.targets);
+  const targetName = choices.target ?? plan.defaultTarget ?? (names.length === 1 ? names[0] : undefined);
+  if (targetName === undefined) {
+    return { ok: false, message: 'the plan has several targets and no `defaultTarget`', hint: `choose one with --target (${names.join(', ')})` };
+  }
+  const target = plan.targets[targetName];
+  if (!target) return unknown('target', targetName, names);
+  return {
+    ok: true,
+    resolved: { plan, targetName, target, ...(choices.profile !== undefined ? { profile: choices.profile } : {}) },
+  };
+}
+
+/** Peak VUs the plan can start (for preflight and doctor). */
+export function peakVUs(plan: Plan): number {
+  let total = 0;
+  for (const s of Object.values(plan.scenarios)) {
+    switch (s.executor) {
+      case 'shared-iterations':
+      case 'per-vu-iterations':
+      case 'constant-vus':
+        total += s.vus ?? 1;
+        break;
+      case 'ramping-vus':
+        total += Math.max(s.startVUs ?? 1, ...s.stages.map((st) => st.target));
+        break;
+      case 'constant-arrival-rate':
+      case 'ramping-arrival-rate':
+        total += Math.max(s.maxVUs ?? 0, s.preAllocatedVUs);
+        break;
+    }
+  }
+  return total;
+}

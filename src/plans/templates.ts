@@ -1,0 +1,187 @@
+// "${...}" references in plan values, parsed here (Node side) into data the k6 runtime looks up.
+// The grammar is deliberately tiny: references, not expressions. Nothing is ever evaluated as code.
+import type { Condition, Operator, Part, Ref, Value } from '../k6-templates/runtime/model.js';
+
+export type TemplateResult = { ok: true; parts: Part[] } | { ok: false; message: string; hint?: string };
+
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+const REF_PATTERNS: Array<[RegExp, (m: RegExpMatchArray) => Ref]> = [
+  [new RegExp(`^vars\\.(${NAME})$`), (m) => ({ ns: 'vars', name: m[1] ?? '' })],
+  [new RegExp(`^env\\.(${NAME})$`), (m) => ({ ns: 'env', name: m[1] ?? '' })],
+  [new RegExp(`^secrets\\.(${NAME})$`), (m) => ({ ns: 'secrets', name: m[1] ?? '' })],
+  [new RegExp(`^data\\.(${NAME})\\.([^\\s.}][^\\s}]*)$`), (m) => ({ ns: 'data', set: m[1] ?? '', column: m[2] ?? '' })],
+  [/^vu$/, () => ({ ns: 'vu' })],
+  [/^iter$/, () => ({ ns: 'iter' })],
+  [/^iterInTest$/, () => ({ ns: 'iterInTest' })],
+  [/^scenario$/, () => ({ ns: 'scenario' })],
+  [/^now$/, () => ({ ns: 'now' })],
+  [/^random\.uuid$/, () => ({ ns: 'randomUuid' })],
+  [
+    /^random\.int\(\s*(-?\d{1,15})\s*,\s*(-?\d{1,15})\s*\)$/,
+    (m) => ({ ns: 'randomInt', min: Number(m[1]), max: Number(m[2]) }),
+  ],
+  [/^random\.string\(\s*(\d{1,4})\s*\)$/, (m) => ({ ns: 'randomString', length: Number(m[1]) })],
+];
+
+export const REFERENCE_HELP =
+  'references are vars.NAME, env.NAME, secrets.NAME, data.SET.COLUMN, vu, iter, iterInTest, scenario, now, ' +
+  'random.int(MIN,MAX), random.uuid, random.string(N); write $${ for a literal ${';
+
+export function parseRef(text: string): Ref | undefined {
+  const trimmed = text.trim();
+  for (const [re, make] of REF_PATTERNS) {
+    const m = trimmed.match(re);
+    if (m) {
+      const ref = make(m);
+      if (ref.ns === 'randomInt' && ref.min > ref.max) return undefined;
+      return ref;
+    }
+  }
+  return undefined;
+}
+
+/** Splits a string into literal and reference parts. "$${" is a literal "${". */
+export function parseTemplate(text: string): TemplateResult {
+  const parts: Part[] = [];
+  let lit = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith('$${', i)) {
+      lit += '${';
+      i += 3;
+      continue;
+    }
+    if (text.startsWith('${', i)) {
+      const end = text.indexOf('}', i + 2);
+      if (end < 0) return { ok: false, message: `unclosed "\${" in ${JSON.stringify(text)}`, hint: 'close it with "}"' };
+      const inner = text.slice(i + 2, end);
+      const ref = parseRef(inner);
+      if (!ref) return { ok: false, message: `unknown reference "\${${inner}}"`, hint: REFERENCE_HELP };
+      if (lit) parts.push({ lit });
+      lit = '';
+      parts.push({ ref });
+      i = end + 1;
+      continue;
+    }
+    lit += text[i];
+    i += 1;
+  }
+  if (lit || parts.length === 0) parts.push({ lit });
+  return { ok: true, parts };
+}
+
+export function hasReference(text: string): boolean {
+  return text.replaceAll('$${', '').includes('${');
+}
+
+export class TemplateError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string | undefined,
+    readonly path: ReadonlyArray<string | number>,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Any JSON-like value → Value. Subtrees without references stay literal, so the runtime only walks what it
+ * must. Throws TemplateError with the relative path of the first bad template; validation reports them all
+ * beforehand, so compile sees only valid plans.
+ */
+export function compileValue(value: unknown, path: ReadonlyArray<string | number> = []): Value {
+  if (typeof value === 'string') {
+    if (!hasReference(value)) return { k: 'lit', v: value.replaceAll('$${', '${') };
+    const result = parseTemplate(value);
+    if (!result.ok) throw new TemplateError(result.message, result.hint, path);
+    return { k: 'tpl', parts: result.parts };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item, i) => compileValue(item, [...path, i]));
+    return items.every((item) => item.k === 'lit') ? { k: 'lit', v: items.map((item) => (item as { v: unknown }).v) } : { k: 'arr', items };
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]): [string, Value] => [key, compileValue(item, [...path, key])]);
+    if (entries.every(([, item]) => item.k === 'lit')) {
+      return { k: 'lit', v: Object.fromEntries(entries.map(([key, item]) => [key, (item as { v: unknown }).v])) };
+    }
+    return { k: 'obj', entries };
+  }
+  return { k: 'lit', v: value };
+}
+
+/** Every reference in a value, with the relative path of the string it is in. */
+export function collectRefs(value: unknown, path: ReadonlyArray<string | number> = []): Array<{ ref: Ref; path: Array<string | number> }> {
+  const out: Array<{ ref: Ref; path: Array<string | number> }> = [];
+  const walk = (v: unknown, p: Array<string | number>): void => {
+    if (typeof v === 'string') {
+      if (!hasReference(v)) return;
+      const result = parseTemplate(v);
+      if (result.ok) for (const part of result.parts) if ('ref' in part) out.push({ ref: part.ref, path: p });
+    } else if (Array.isArray(v)) v.forEach((item, i) => walk(item, [...p, i]));
+    else if (v !== null && typeof v === 'object') for (const [key, item] of Object.entries(v)) walk(item, [...p, key]);
+  };
+  walk(value, [...path]);
+  return out;
+}
+
+/** Every malformed template in a value. */
+export function findTemplateErrors(
+  value: unknown,
+  path: ReadonlyArray<string | number> = [],
+): Array<{ message: string; hint?: string; path: Array<string | number> }> {
+  const out: Array<{ message: string; hint?: string; path: Array<string | number> }> = [];
+  const walk = (v: unknown, p: Array<string | number>): void => {
+    if (typeof v === 'string') {
+      if (!hasReference(v)) return;
+      const result = parseTemplate(v);
+      if (!result.ok) out.push({ message: result.message, ...(result.hint ? { hint: result.hint } : {}), path: p });
+    } else if (Array.isArray(v)) v.forEach((item, i) => walk(item, [...p, i]));
+    else if (v !== null && typeof v === 'object') for (const [key, item] of Object.entries(v)) walk(item, [...p, key]);
+  };
+  walk(value, [...path]);
+  return out;
+}
+
+const OPERATORS: Operator[] = ['==', '!=', '<=', '>=', '<', '>'];
+
+function conditionOperand(text: string): Value {
+  const trimmed = text.trim();
+  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return { k: 'lit', v: Number(trimmed) };
+  if (/^(true|false)$/.test(trimmed)) return { k: 'lit', v: trimmed === 'true' };
+  const quoted = trimmed.match(/^(["'])(.*)\1$/);
+  return compileValue(quoted ? (quoted[2] ?? '') : trimmed);
+}
+
+/**
+ * "${vars.balance} < 5000", "${vars.code} == 'C001'", "${vars.token}", "!${vars.token}".
+ * The operator is looked for outside "${...}" only.
+ */
+export function parseCondition(text: string): { ok: true; condition: Condition } | { ok: false; message: string; hint?: string } {
+  const masked = text.replace(/\$\{[^}]*\}/g, (m) => '_'.repeat(m.length));
+  for (const op of OPERATORS) {
+    const at = masked.indexOf(op);
+    if (at < 0) continue;
+    const left = text.slice(0, at);
+    const right = text.slice(at + op.length);
+    if (!left.trim() || !right.trim()) break;
+    for (const side of [left, right]) {
+      const errors = findTemplateErrors(side.trim());
+      if (errors[0]) return { ok: false, message: errors[0].message, ...(errors[0].hint ? { hint: errors[0].hint } : {}) };
+    }
+    return { ok: true, condition: { op, left: conditionOperand(left), right: conditionOperand(right) } };
+  }
+  const trimmed = text.trim();
+  const negate = trimmed.startsWith('!');
+  const operand = negate ? trimmed.slice(1) : trimmed;
+  if (!hasReference(operand)) {
+    return {
+      ok: false,
+      message: `cannot read the condition ${JSON.stringify(text)}`,
+      hint: 'write "${vars.NAME} OP VALUE" with OP one of == != < <= > >=, or "${vars.NAME}" / "!${vars.NAME}"',
+    };
+  }
+  const errors = findTemplateErrors(operand.trim());
+  if (errors[0]) return { ok: false, message: errors[0].message, ...(errors[0].hint ? { hint: errors[0].hint } : {}) };
+  return { ok: true, condition: { op: 'truthy', value: compileValue(operand.trim()), negate } };
+}
