@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseK6Summary } from './k6-summary.js';
+import { classifyOutcome, parseK6ErrorLine } from './outcome.js';
+import { endpointSubmetrics, summarizeRun, summarizeThresholds } from './summary.js';
+import { renderSummaryTable } from './table.js';
+
+// Recorded from a real k6 v1.8.1 run: see test/fixtures/k6-summary/README.md.
+const fixture = readFileSync(new URL('../../test/fixtures/k6-summary/thresholds-failed.json', import.meta.url), 'utf8');
+const parsed = parseK6Summary(fixture);
+if (!parsed.ok) throw new Error(parsed.message);
+const k6 = parsed.summary;
+
+const spec = {
+  'http_req_duration{name:home}': ['p(95)<500'],
+  http_req_failed: ['rate<0.5'],
+  checks: ['rate>0.9'],
+  seat_won: [{ threshold: 'count>1000', abortOnFail: false }],
+};
+
+function build() {
+  const thresholds = summarizeThresholds(k6, spec);
+  const outcome = classifyOutcome({
+    k6ExitCode: 99,
+    interrupted: false,
+    failedThresholds: thresholds.filter((t) => !t.ok).map((t) => `${t.metric}: ${t.expression}`),
+    abortedByThreshold: false,
+    failedInvariants: [],
+  });
+  return summarizeRun({
+    k6,
+    runId: '20261122T000000Z-abcd',
+    plan: 'fixture',
+    target: { name: 'local', url: 'http://127.0.0.1:1' },
+    startedAt: new Date('2026-11-22T00:00:00Z'),
+    endedAt: new Date('2026-11-22T00:00:02Z'),
+    outcome,
+    k6ExitCode: 99,
+    endpoints: [
+      { name: 'home', statuses: [] },
+      { name: 'take', statuses: [201, 409] },
+      { name: 'err', statuses: [] },
+    ],
+    thresholds,
+  });
+}
+
+describe('summarizeRun on a recorded k6 summary', () => {
+  const s = build();
+
+  it('takes its counts from k6', () => {
+    expect(s.totals.requests).toBe(2982);
+    expect(s.totals.iterations).toBe(994);
+    expect(s.metrics['seat_won']?.values['count']).toBe(125);
+    expect(s.checks).toEqual([
+      { name: 'home is 200', group: '', passes: 994, fails: 0 },
+      { name: 'take is 201|409', group: '::buy', passes: 994, fails: 0 },
+    ]);
+  });
+
+  it('names the failed threshold with its observed value', () => {
+    expect(s.outcome).toEqual({ kind: 'thresholds-failed', failed: ['seat_won: count>1000'], aborted: false });
+    expect(s.thresholds.find((t) => t.metric === 'seat_won')).toMatchObject({ ok: false, observed: 125, stat: 'count' });
+    expect(s.thresholds.find((t) => t.metric === 'http_req_duration{name:home}')?.ok).toBe(true);
+  });
+
+  it('has a row only for endpoints k6 computed sub-metrics for', () => {
+    // The recorded run asked k6 for http_reqs{name:err} only.
+    expect(s.endpoints.map((e) => [e.name, e.requests])).toEqual([['err', 994]]);
+  });
+
+  it('prints the same table every time (golden, no colour)', async () => {
+    await expect(renderSummaryTable(s, { color: false, width: 120, runDir: 'results/fixture/x' })).toMatchFileSnapshot('__golden__/summary-table.txt');
+  });
+});
+
+describe('endpointSubmetrics', () => {
+  it('asks k6 for per-endpoint and per-expected-status sub-metrics', () => {
+    expect(Object.keys(endpointSubmetrics([{ name: 'reserve', statuses: [201, 409] }, { name: 'bad,name', statuses: [] }]))).toEqual([
+      'http_reqs{name:reserve}',
+      'http_req_duration{name:reserve}',
+      'http_req_failed{name:reserve}',
+      'http_reqs{name:reserve,status:201}',
+      'http_reqs{name:reserve,status:409}',
+    ]);
+  });
+});
+
+describe('classifyOutcome', () => {
+  const base = { interrupted: false, failedThresholds: [], abortedByThreshold: false, failedInvariants: [] };
+  it.each([
+    [{ ...base, k6ExitCode: 0 }, 'passed'],
+    [{ ...base, k6ExitCode: 99, failedThresholds: ['x'] }, 'thresholds-failed'],
+    [{ ...base, k6ExitCode: 105 }, 'interrupted'],
+    [{ ...base, k6ExitCode: 0, interrupted: true }, 'interrupted'],
+    [{ ...base, k6ExitCode: 107 }, 'k6-error'],
+    [{ ...base, k6ExitCode: undefined }, 'k6-error'],
+    [{ ...base, k6ExitCode: 0, failedInvariants: ['no double bookings'] }, 'invariants-failed'],
+  ])('%o → %s', (facts, kind) => {
+    expect(classifyOutcome(facts).kind).toBe(kind);
+  });
+
+  it('explains a script exception with k6’s own error line', () => {
+    const log = 'time="x" level=info msg="hi"\ntime="x" level=error msg="Uncaught (in promise) TypeError: Cannot read property \\"x\\" of undefined" source=stacktrace\n';
+    expect(classifyOutcome({ ...base, k6ExitCode: 107, k6ErrorLine: parseK6ErrorLine(log) })).toEqual({
+      kind: 'k6-error',
+      k6ExitCode: 107,
+      reason: 'the script threw an exception',
+      detail: 'Uncaught (in promise) TypeError: Cannot read property "x" of undefined',
+    });
+  });
+});

@@ -1,0 +1,245 @@
+// loadctl's summary of a run (summary.json): a documented, versioned model that later commands read.
+// Built from k6's own end-of-test data, so its counts are k6's counts. Pure.
+import { metricValues, type K6Group, type K6Summary } from './k6-summary.js';
+import type { Outcome } from './outcome.js';
+
+export const SUMMARY_SCHEMA = 'loadctl.summary/v1';
+
+export interface EndpointSummary {
+  name: string;
+  requests: number;
+  /** Requests per second over the whole run. */
+  rps: number;
+  /** Requests k6 counted as failed (http_req_failed): expected statuses are not failures. */
+  failed: number;
+  errorRate: number;
+  /** http_req_duration of this endpoint in ms: avg, min, med, max, p(N), count. */
+  duration: Record<string, number>;
+  /** Responses per status, for the statuses the plan declared (expect) — e.g. 409 in a race. */
+  statuses: Record<string, number>;
+}
+
+export interface ThresholdSummary {
+  /** The threshold's key: a metric with an optional tag selector. */
+  metric: string;
+  expression: string;
+  ok: boolean;
+  /** The statistic the expression tests, as measured (p(95) in ms, rate as a fraction, count). */
+  observed?: number;
+  stat: string;
+  abortOnFail: boolean;
+}
+
+export interface CheckSummary {
+  name: string;
+  /** The group path, "" for top level, "::checkout" inside group checkout. */
+  group: string;
+  passes: number;
+  fails: number;
+}
+
+export interface MetricSummary {
+  type: 'counter' | 'gauge' | 'rate' | 'trend';
+  /** "time" for durations in ms, "data" for bytes, "default" otherwise. */
+  contains: string;
+  values: Record<string, number>;
+}
+
+export interface InvariantSummary {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface RunTotals {
+  requests: number;
+  rps: number;
+  failed: number;
+  errorRate: number;
+  iterations: number;
+  droppedIterations: number;
+  vusMax: number;
+  dataSentBytes: number;
+  dataReceivedBytes: number;
+  checksPassed: number;
+  checksFailed: number;
+}
+
+export interface RunSummary {
+  schema: typeof SUMMARY_SCHEMA;
+  runId: string;
+  plan: string;
+  profile?: string;
+  target: { name: string; url: string };
+  startedAt: string;
+  endedAt: string;
+  /** k6's own test duration (ms); wall time when k6 gave none. */
+  durationMs: number;
+  outcome: Outcome;
+  k6ExitCode?: number;
+  totals: RunTotals;
+  /** http_req_duration over all requests (ms). */
+  latency: Record<string, number>;
+  endpoints: EndpointSummary[];
+  thresholds: ThresholdSummary[];
+  checks: CheckSummary[];
+  /** Every top-level metric k6 reported (no sub-metrics), custom ones included. */
+  metrics: Record<string, MetricSummary>;
+  invariants: InvariantSummary[];
+  /** Things a reader should know about these numbers. */
+  notes: string[];
+}
+
+export interface ThresholdSpec {
+  threshold: string;
+  abortOnFail?: boolean;
+}
+
+const STAT_RE = /^\s*(avg|min|max|med|count|rate|value|p\([\d.]+\))/;
+
+/** k6 cannot parse a tag selector value holding these; such endpoints get no sub-metrics. */
+export function selectorSafe(name: string): boolean {
+  return !/[,{}"]/.test(name) && name.trim() === name && name.length > 0;
+}
+
+/**
+ * Empty thresholds that make k6 compute per-endpoint sub-metrics in its end-of-test data: the cheapest
+ * exact per-endpoint source (see docs/benchmarks.md).
+ */
+export function endpointSubmetrics(endpoints: ReadonlyArray<{ name: string; statuses: readonly number[] }>): Record<string, never[]> {
+  const out: Record<string, never[]> = {};
+  for (const { name, statuses } of endpoints) {
+    if (!selectorSafe(name)) continue;
+    out[`http_reqs{name:${name}}`] = [];
+    out[`http_req_duration{name:${name}}`] = [];
+    out[`http_req_failed{name:${name}}`] = [];
+    for (const status of statuses) out[`http_reqs{name:${name},status:${status}}`] = [];
+  }
+  return out;
+}
+
+export function summarizeThresholds(k6: K6Summary | undefined, spec: Readonly<Record<string, ReadonlyArray<string | ThresholdSpec>>>): ThresholdSummary[] {
+  const out: ThresholdSummary[] = [];
+  for (const [metric, list] of Object.entries(spec)) {
+    const m = k6?.metrics[metric];
+    for (const item of list) {
+      const expression = typeof item === 'string' ? item : item.threshold;
+      const stat = expression.match(STAT_RE)?.[1] ?? '';
+      const observedRaw = m?.values[stat];
+      const ok = m?.thresholds?.[expression]?.ok;
+      out.push({
+        metric,
+        expression,
+        // A threshold on a metric with no samples is not evaluated by k6; it passes there, so it does here.
+        ok: ok ?? true,
+        ...(typeof observedRaw === 'number' ? { observed: observedRaw } : {}),
+        stat,
+        abortOnFail: typeof item !== 'string' && item.abortOnFail === true,
+      });
+    }
+  }
+  return out;
+}
+
+function flattenChecks(group: K6Group | undefined): CheckSummary[] {
+  if (!group) return [];
+  const own = group.checks.map((c) => ({ name: c.name, group: group.path, passes: c.passes, fails: c.fails }));
+  return [...own, ...group.groups.flatMap(flattenChecks)];
+}
+
+function num(values: Record<string, number> | undefined, key: string): number {
+  return values?.[key] ?? 0;
+}
+
+export interface SummaryInput {
+  k6: K6Summary | undefined;
+  runId: string;
+  plan: string;
+  profile?: string | undefined;
+  target: { name: string; url: string };
+  startedAt: Date;
+  endedAt: Date;
+  outcome: Outcome;
+  k6ExitCode: number | undefined;
+  endpoints: ReadonlyArray<{ name: string; statuses: readonly number[] }>;
+  thresholds: ThresholdSummary[];
+  invariants?: InvariantSummary[];
+  notes?: string[];
+}
+
+export function summarizeRun(input: SummaryInput): RunSummary {
+  const { k6 } = input;
+  const durationMs = k6?.state?.testRunDurationMs ?? input.endedAt.getTime() - input.startedAt.getTime();
+  const seconds = durationMs > 0 ? durationMs / 1000 : 1;
+  const reqs = metricValues(k6, 'http_reqs');
+  const failed = metricValues(k6, 'http_req_failed');
+  const checks = metricValues(k6, 'checks');
+  const requests = num(reqs, 'count');
+  // For http_req_failed, k6 counts a failed request as a "pass" of the rate (the value true).
+  const failedCount = num(failed, 'passes');
+  const notes = [...(input.notes ?? [])];
+  if (!k6) notes.push('k6 wrote no end-of-test data: the numbers below are empty');
+
+  const endpoints: EndpointSummary[] = [];
+  for (const { name, statuses } of input.endpoints) {
+    if (!selectorSafe(name)) {
+      notes.push(`endpoint ${JSON.stringify(name)} has characters k6 cannot select on; it has no row of its own`);
+      continue;
+    }
+    const r = metricValues(k6, `http_reqs{name:${name}}`);
+    if (!r) continue;
+    const f = metricValues(k6, `http_req_failed{name:${name}}`);
+    const count = num(r, 'count');
+    const failedHere = num(f, 'passes');
+    const byStatus: Record<string, number> = {};
+    for (const status of statuses) byStatus[String(status)] = num(metricValues(k6, `http_reqs{name:${name},status:${status}}`), 'count');
+    endpoints.push({
+      name,
+      requests: count,
+      rps: count / seconds,
+      failed: failedHere,
+      errorRate: count > 0 ? failedHere / count : 0,
+      duration: metricValues(k6, `http_req_duration{name:${name}}`) ?? {},
+      statuses: byStatus,
+    });
+  }
+
+  const metrics: Record<string, MetricSummary> = {};
+  for (const [key, m] of Object.entries(k6?.metrics ?? {})) {
+    if (key.includes('{')) continue;
+    metrics[key] = { type: m.type, contains: m.contains ?? 'default', values: metricValues(k6, key) ?? {} };
+  }
+
+  return {
+    schema: SUMMARY_SCHEMA,
+    runId: input.runId,
+    plan: input.plan,
+    ...(input.profile !== undefined ? { profile: input.profile } : {}),
+    target: input.target,
+    startedAt: input.startedAt.toISOString(),
+    endedAt: input.endedAt.toISOString(),
+    durationMs,
+    outcome: input.outcome,
+    ...(input.k6ExitCode !== undefined ? { k6ExitCode: input.k6ExitCode } : {}),
+    totals: {
+      requests,
+      rps: requests / seconds,
+      failed: failedCount,
+      errorRate: requests > 0 ? failedCount / requests : 0,
+      iterations: num(metricValues(k6, 'iterations'), 'count'),
+      droppedIterations: num(metricValues(k6, 'dropped_iterations'), 'count'),
+      vusMax: num(metricValues(k6, 'vus_max'), 'max') || num(metricValues(k6, 'vus'), 'max'),
+      dataSentBytes: num(metricValues(k6, 'data_sent'), 'count'),
+      dataReceivedBytes: num(metricValues(k6, 'data_received'), 'count'),
+      checksPassed: num(checks, 'passes'),
+      checksFailed: num(checks, 'fails'),
+    },
+    latency: metricValues(k6, 'http_req_duration') ?? {},
+    endpoints,
+    thresholds: input.thresholds,
+    checks: flattenChecks(k6?.root_group),
+    metrics,
+    invariants: input.invariants ?? [],
+    notes,
+  };
+}
