@@ -13,7 +13,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       // One exit point: only the CLI entry may end the process.
-      'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'Set the exit code in src/cli/main.ts only.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'exit', message: 'Set the exit code in src/cli/main.ts only.' },
+      ],
     },
   },
   {
@@ -21,7 +24,10 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['src/k6-templates/runtime/**'],
-    languageOptions: { globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly', open: 'readonly' } },
+    // Code that runs inside k6, not Node.
+    files: ['src/k6-templates/runtime/**', 'test/fixtures/**/*.js', 'bench/**/script.js', 'plans/**/*.js'],
+    languageOptions: {
+      globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly', open: 'readonly' },
+    },
   },
 );

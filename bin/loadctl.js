@@ -5,7 +5,9 @@ try {
   ({ main } = await import('../dist/cli/main.js'));
 } catch (err) {
   if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
-    process.stderr.write('loadctl is not built yet: run `npm install` (or `npm run build`) in the loadctl folder.\n');
+    process.stderr.write(
+      'loadctl is not built yet: run `npm install` (or `npm run build`) in the loadctl folder.\n',
+    );
     process.exit(3);
   }
   throw err;

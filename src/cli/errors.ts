@@ -35,4 +35,5 @@ export class PlanError extends LoadctlError {
 }
 
 export const usageError = (message: string, hint?: string) => new LoadctlError(message, EXIT.usage, hint);
-export const environmentError = (message: string, hint?: string) => new LoadctlError(message, EXIT.environment, hint);
+export const environmentError = (message: string, hint?: string) =>
+  new LoadctlError(message, EXIT.environment, hint);

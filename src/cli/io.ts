@@ -1,8 +1,19 @@
 // The effect edge of the CLI: files, streams, environment and clock. Commands receive an Io; tests pass
 // their own. Nothing below src/cli touches process.* or node:fs for a command's sake.
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, copyFile, mkdir, readFile, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import {
+  access,
+  copyFile,
+  mkdir,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  stat,
+  statfs,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export interface Output {
@@ -29,6 +40,16 @@ export interface Io {
   remove(path: string): Promise<void>;
   /** Free bytes on the file system holding `path`, or undefined where that cannot be told. */
   freeBytes(path: string): Promise<number | undefined>;
+  /** A file opened for appending line by line (k6's log). */
+  openAppend(path: string): Promise<AppendFile>;
+  /** Listens for a signal; returns the function that stops listening. */
+  onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): () => void;
+  randomHex(bytes: number): string;
+}
+
+export interface AppendFile {
+  write(text: string): void;
+  close(): Promise<void>;
 }
 
 export async function writeFileAtomicReal(path: string, content: string | Uint8Array): Promise<void> {
@@ -88,6 +109,19 @@ export function realIo(): Io {
     },
     listDir: (path) => readdir(path),
     remove: (path) => rm(path, { recursive: true, force: true }),
+    openAppend: async (path) => {
+      await mkdir(dirname(path), { recursive: true });
+      const stream = createWriteStream(path, { flags: 'a' });
+      return {
+        write: (text) => void stream.write(text),
+        close: () => new Promise<void>((done) => stream.end(done)),
+      };
+    },
+    onSignal: (signal, handler) => {
+      process.on(signal, handler);
+      return () => void process.off(signal, handler);
+    },
+    randomHex: (bytes) => randomBytes(bytes).toString('hex'),
     freeBytes: async (path) => {
       try {
         const s = await statfs(path);

@@ -32,7 +32,13 @@ async function readPlanBytes(io: Io, file: string, absPath: string): Promise<Uin
   } catch (err) {
     const code = errnoCode(err);
     const message =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'this is a folder, not a plan file' : code === 'EACCES' ? 'permission denied' : `cannot read it (${code ?? String(err)})`;
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'this is a folder, not a plan file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : `cannot read it (${code ?? String(err)})`;
     const hint = code === 'ENOENT' ? 'plans live in plans/*.yaml; `ls plans` lists them' : undefined;
     throw new PlanError([{ severity: 'error', file, path: [], message, ...(hint ? { hint } : {}) }]);
   }
@@ -43,13 +49,23 @@ async function checkReferencedFiles(io: Io, absPath: string, plan: Plan): Promis
   const out: Finding[] = [];
   for (const [name, set] of Object.entries(plan.data ?? {})) {
     if (!(await io.exists(planRelative(absPath, set.file)))) {
-      out.push({ severity: 'error', path: ['data', name, 'file'], message: `data file ${JSON.stringify(set.file)} does not exist`, hint: 'paths are relative to the plan file' });
+      out.push({
+        severity: 'error',
+        path: ['data', name, 'file'],
+        message: `data file ${JSON.stringify(set.file)} does not exist`,
+        hint: 'paths are relative to the plan file',
+      });
     }
   }
   if (plan.script !== undefined) {
     const path = typeof plan.script === 'string' ? plan.script : plan.script.path;
     if (!(await io.exists(planRelative(absPath, path)))) {
-      out.push({ severity: 'error', path: typeof plan.script === 'string' ? ['script'] : ['script', 'path'], message: `script ${JSON.stringify(path)} does not exist`, hint: 'paths are relative to the plan file' });
+      out.push({
+        severity: 'error',
+        path: typeof plan.script === 'string' ? ['script'] : ['script', 'path'],
+        message: `script ${JSON.stringify(path)} does not exist`,
+        hint: 'paths are relative to the plan file',
+      });
     }
   }
   return out;
@@ -70,5 +86,12 @@ export async function readPlan(io: Io, file: string): Promise<LoadedPlan> {
   const fileProblems = placeFindings(parsed.source, await checkReferencedFiles(io, absPath, validated.plan));
   const all = sortDiagnostics([...diagnostics, ...fileProblems]);
   if (hasErrors(all)) throw new PlanError(all);
-  return { file: shown, absPath, source: parsed.source, plan: validated.plan, raw: parsed.source.value as Record<string, unknown>, diagnostics: all };
+  return {
+    file: shown,
+    absPath,
+    source: parsed.source,
+    plan: validated.plan,
+    raw: parsed.source.value as Record<string, unknown>,
+    diagnostics: all,
+  };
 }

@@ -1,13 +1,14 @@
 // The CLI entry: parses arguments, dispatches to a command, and is the one place that turns errors into
 // output and an exit code.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { runRender } from './commands/render.js';
 import { runValidate } from './commands/validate.js';
 import { EXIT, LoadctlError, PlanError, type ExitCode } from './errors.js';
 import { realIo, type Io } from './io.js';
-
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+import { VERSION } from './version.js';
+import { runRun } from './commands/run.js';
+import { runDemo, type DemoOptions } from './commands/demo.js';
+import { runRuns } from './commands/runs.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -44,7 +45,10 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
     .description('check plans: every problem with file:line:col and a hint')
     .argument('<plan...>', 'plan files (YAML)')
     .option('--json', 'print the findings as JSON')
-    .addHelpText('after', '\nExamples:\n  $ loadctl validate plans/seat-race.yaml\n  $ loadctl validate plans/*.yaml --json\n\nExit 0 when every plan is valid (warnings are printed), 2 otherwise.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ loadctl validate plans/seat-race.yaml\n  $ loadctl validate plans/*.yaml --json\n\nExit 0 when every plan is valid (warnings are printed), 2 otherwise.',
+    )
     .action((files: string[], opts: { json?: boolean }) => runCommand(() => runValidate(io, files, opts)));
 
   program
@@ -58,7 +62,80 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
       'after',
       '\nExamples:\n  $ loadctl render plans/seat-race.yaml\n  $ loadctl render plans/graviton-vs-x86.yaml --target graviton --profile smoke -o out/\n  $ LOADCTL_BASE_URL=http://127.0.0.1:8080 k6 run out/script.js',
     )
-    .action((file: string, opts: { target?: string; profile?: string; out?: string }) => runCommand(() => runRender(io, file, opts)));
+    .action((file: string, opts: { target?: string; profile?: string; out?: string }) =>
+      runCommand(() => runRender(io, file, opts)),
+    );
+
+  program
+    .command('run')
+    .description(
+      'run a plan with the real k6: preflight, live progress, results kept under results/, a summary',
+    )
+    .argument('<plan>', 'plan file (YAML)')
+    .option('-t, --target <name>', 'target to run against (default: the plan’s defaultTarget)')
+    .option('-p, --profile <name>', 'profile to apply, e.g. smoke')
+    .option('--results <dir>', 'results folder', 'results')
+    .option(
+      '--tag <key=value>',
+      'tag every metric of the run (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option('--json', 'print the summary as JSON instead of a table')
+    .option('--no-progress', 'no live progress line')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ loadctl run plans/seat-race.yaml
+  $ loadctl run plans/seat-race.yaml --profile smoke --tag build=1234
+  $ loadctl run plans/graviton-vs-x86.yaml --target graviton --json > summary.json
+
+Each run is kept in results/<plan>/<run-id>/: summary.json, k6-summary.json, series.json, meta.json,
+plan.resolved.json, script.js, options.json and k6.log. Ctrl-C stops k6 gracefully and keeps the partial
+run; a second Ctrl-C stops it at once.
+${EXIT_CODES_HELP}`,
+    )
+    .action(
+      (
+        file: string,
+        opts: {
+          target?: string;
+          profile?: string;
+          results?: string;
+          tag?: string[];
+          json?: boolean;
+          progress?: boolean;
+        },
+      ) => runCommand(() => runRun(io, file, opts)),
+    );
+
+  program
+    .command('runs')
+    .description('list stored runs, oldest first')
+    .option('--plan <name>', 'only runs of this plan')
+    .option('--results <dir>', 'results folder', 'results')
+    .option('--json', 'print them as JSON')
+    .action((opts: { plan?: string; results?: string; json?: boolean }) =>
+      runCommand(() => runRuns(io, opts)),
+    );
+
+  program
+    .command('demo')
+    .description('run the built-in demo service in the foreground (loopback only) until Ctrl-C')
+    .option('--host <address>', 'loopback address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0 for a free one)', '8080')
+    .option('--latency <ms>', 'added latency per request')
+    .option('--error-rate <fraction>', 'share of requests answered 500 (0..1)')
+    .option('--cpu <ms>', 'busy CPU time per request')
+    .option('--seats <n>', 'seats per schedule')
+    .option('--coupon-stock <n>', 'coupons per coupon id')
+    .option('--rate-limit <perSecond>', 'per-client requests per second before 429')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ loadctl demo\n  $ loadctl demo --port 9000 --latency 20 --error-rate 0.01\n  $ LOADCTL_BASE_URL=http://127.0.0.1:8080 k6 run results/seat-race/rendered/script.js',
+    )
+    .action((opts: DemoOptions) => runCommand(() => runDemo(io, opts)));
 
   return program;
 }
@@ -74,8 +151,11 @@ function printError(io: Io, err: unknown): ExitCode {
     io.stderr.write(`loadctl: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
     return err.exitCode;
   }
-  const detail = err instanceof Error ? (io.env.LOADCTL_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
-  io.stderr.write(`loadctl: internal error: ${detail}\n  this is a bug; set LOADCTL_DEBUG=1 for the stack trace and report it\n`);
+  const detail =
+    err instanceof Error ? (io.env.LOADCTL_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
+  io.stderr.write(
+    `loadctl: internal error: ${detail}\n  this is a bug; set LOADCTL_DEBUG=1 for the stack trace and report it\n`,
+  );
   return EXIT.internal;
 }
 
@@ -90,7 +170,9 @@ export async function main(argv: string[], io: Io = realIo()): Promise<ExitCode>
   } catch (err) {
     if (err instanceof CommanderError) {
       // Asked-for help and the version are not errors; everything else commander rejects is a usage error.
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
+        ? EXIT.ok
+        : EXIT.usage;
     }
     return printError(io, err);
   }

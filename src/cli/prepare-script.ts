@@ -32,7 +32,10 @@ export async function writeScript(
   extra: Omit<CompileOptions, 'baseUrl' | 'dataFiles'> & { baseUrl?: string } = {},
 ): Promise<PreparedScript> {
   if (resolved.plan.script !== undefined) {
-    throw usageError(`${loaded.file}: plans with \`script\` are not rendered yet`, 'run the script with k6 directly for now');
+    throw usageError(
+      `${loaded.file}: plans with \`script\` are not rendered yet`,
+      'run the script with k6 directly for now',
+    );
   }
   await io.mkdirp(outDir);
   const written: string[] = [];
@@ -43,7 +46,11 @@ export async function writeScript(
     dataFiles[name] = `./${rel}`;
     written.push(rel);
   }
-  const scriptPlan = compileScriptPlan(resolved, { ...extra, baseUrl: extra.baseUrl ?? defaultBaseUrl(resolved), dataFiles });
+  const scriptPlan = compileScriptPlan(resolved, {
+    ...extra,
+    baseUrl: extra.baseUrl ?? defaultBaseUrl(resolved),
+    dataFiles,
+  });
   const source = renderScriptSource(await bundleTemplate(), scriptPlan);
   const scriptPath = join(outDir, 'script.js');
   const optionsPath = join(outDir, 'options.json');

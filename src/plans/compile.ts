@@ -17,7 +17,17 @@ import { parseJsonPath } from './json-path.js';
 import type { ResolvedPlan } from './resolve.js';
 import { collectRefs, compileValue, parseCondition } from './templates.js';
 import { endpointName, isHttpStep, walkSteps } from './rules.js';
-import { THRESHOLD_EXPRESSION, type Check, type Extractor, type Flow, type Matcher, type Plan, type Scenario, type Step, type ThinkTime } from './schema.js';
+import {
+  THRESHOLD_EXPRESSION,
+  type Check,
+  type Extractor,
+  type Flow,
+  type Matcher,
+  type Plan,
+  type Scenario,
+  type Step,
+  type ThinkTime,
+} from './schema.js';
 
 export const DEFAULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
 export const DEFAULT_DEMO_PORT = 8080;
@@ -59,7 +69,7 @@ function jsonSegments(path: string) {
   return parsed.segments;
 }
 
-function compileMatcher(m: Matcher | Check): CMatcher {
+export function compileMatcher(m: Matcher | Check): CMatcher {
   const out: CMatcher = {};
   if (m.status !== undefined) out.status = Array.isArray(m.status) ? m.status : [m.status];
   if (m.json !== undefined) out.json = jsonSegments(m.json);
@@ -76,7 +86,8 @@ function compileMatcher(m: Matcher | Check): CMatcher {
 export function describeCheck(endpoint: string, c: Matcher | Check): string {
   const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
   let what: string;
-  if (c.status !== undefined) what = Array.isArray(c.status) ? `status in ${c.status.join('|')}` : `status is ${c.status}`;
+  if (c.status !== undefined)
+    what = Array.isArray(c.status) ? `status in ${c.status.join('|')}` : `status is ${c.status}`;
   else if (c.bodyContains !== undefined) what = `body contains ${JSON.stringify(c.bodyContains)}`;
   else if (c.durationBelow !== undefined) what = `duration < ${c.durationBelow}`;
   else {
@@ -108,7 +119,10 @@ function compileExtractor(e: Extractor): CExtractor {
 }
 
 function needsBody(step: Extract<Step, { path: string }>): boolean {
-  const matchers: Array<Matcher | Check> = [...(step.checks ?? []), ...(step.record ?? []).flatMap((r) => (r.when ? [r.when] : []))];
+  const matchers: Array<Matcher | Check> = [
+    ...(step.checks ?? []),
+    ...(step.record ?? []).flatMap((r) => (r.when ? [r.when] : [])),
+  ];
   if (matchers.some((m) => m.json !== undefined || m.bodyContains !== undefined)) return true;
   return Object.values(step.extract ?? {}).some((e) => 'json' in e || 'regex' in e);
 }
@@ -159,7 +173,12 @@ function compileSteps(plan: Plan, steps: readonly Step[]): CStep[] {
     if ('if' in step) {
       const parsed = parseCondition(step.if);
       if (!parsed.ok) throw new Error(parsed.message);
-      return { kind: 'if', condition: parsed.condition, then: compileSteps(plan, step.steps), else: compileSteps(plan, step.else ?? []) };
+      return {
+        kind: 'if',
+        condition: parsed.condition,
+        then: compileSteps(plan, step.steps),
+        else: compileSteps(plan, step.else ?? []),
+      };
     }
     if ('sleep' in step) return { kind: 'sleep', think: compileThink(step.sleep) ?? { min: 0, max: 0 } };
     return { kind: 'set', values: entries(step.set) };
@@ -198,11 +217,16 @@ function k6Scenario(s: Scenario, generated: boolean): Record<string, unknown> {
 }
 
 /** The options object the script exports: what `k6 inspect` shows. */
-export function toK6Options(resolved: ResolvedPlan, opts: Pick<CompileOptions, 'extraThresholds'> = {}): Record<string, unknown> {
+export function toK6Options(
+  resolved: ResolvedPlan,
+  opts: Pick<CompileOptions, 'extraThresholds'> = {},
+): Record<string, unknown> {
   const { plan, target } = resolved;
   const generated = plan.script === undefined;
   const options: Record<string, unknown> = {
-    scenarios: Object.fromEntries(Object.entries(plan.scenarios).map(([name, s]) => [name, k6Scenario(s, generated)])),
+    scenarios: Object.fromEntries(
+      Object.entries(plan.scenarios).map(([name, s]) => [name, k6Scenario(s, generated)]),
+    ),
   };
   const thresholds: Record<string, unknown[]> = { ...(opts.extraThresholds ?? {}) };
   for (const [key, list] of Object.entries(plan.thresholds ?? {})) thresholds[key] = list;
@@ -226,14 +250,16 @@ function usedDataSets(plan: Plan, flows: ReadonlyArray<Pick<Flow, 'steps' | 'hea
       for (const { ref } of collectRefs(step)) if (ref.ns === 'data') used.add(ref.set);
     });
   }
-  for (const t of [plan.http?.headers ?? {}]) for (const { ref } of collectRefs(t)) if (ref.ns === 'data') used.add(ref.set);
+  for (const t of [plan.http?.headers ?? {}])
+    for (const { ref } of collectRefs(t)) if (ref.ns === 'data') used.add(ref.set);
   return used;
 }
 
 export function compileScriptPlan(resolved: ResolvedPlan, opts: CompileOptions): ScriptPlan {
   const { plan, target, targetName } = resolved;
   const scenarioFlows: Record<string, string> = {};
-  for (const [name, s] of Object.entries(plan.scenarios)) if (s.flow !== undefined) scenarioFlows[name] = s.flow;
+  for (const [name, s] of Object.entries(plan.scenarios))
+    if (s.flow !== undefined) scenarioFlows[name] = s.flow;
   const flowNames = [...new Set(Object.values(scenarioFlows))];
   const flows: Record<string, CFlow> = {};
   for (const name of flowNames) {
@@ -241,12 +267,19 @@ export function compileScriptPlan(resolved: ResolvedPlan, opts: CompileOptions):
     if (flow) flows[name] = compileFlow(plan, flow);
   }
   const lifecycle = [plan.setup, plan.teardown].filter((f) => f !== undefined);
-  const dataUsed = usedDataSets(plan, [...flowNames.map((n) => plan.flows?.[n]).filter((f) => f !== undefined), ...lifecycle]);
+  const dataUsed = usedDataSets(plan, [
+    ...flowNames.map((n) => plan.flows?.[n]).filter((f) => f !== undefined),
+    ...lifecycle,
+  ]);
   const data: ScriptPlan['data'] = {};
   for (const name of dataUsed) {
     const set = plan.data?.[name];
     if (!set) continue;
-    data[name] = { file: opts.dataFiles?.[name] ?? set.file, mode: set.mode ?? 'unique', delimiter: set.delimiter ?? ',' };
+    data[name] = {
+      file: opts.dataFiles?.[name] ?? set.file,
+      mode: set.mode ?? 'unique',
+      delimiter: set.delimiter ?? ',',
+    };
   }
   const script: ScriptPlan = {
     version: SCRIPT_PLAN_VERSION,
@@ -259,11 +292,41 @@ export function compileScriptPlan(resolved: ResolvedPlan, opts: CompileOptions):
     secrets: plan.secrets ?? [],
     scenarioFlows,
     flows,
-    metrics: Object.fromEntries(Object.entries(plan.metrics ?? {}).map(([name, m]) => [name, { type: m.type, time: m.time ?? false }])),
+    metrics: Object.fromEntries(
+      Object.entries(plan.metrics ?? {}).map(([name, m]) => [name, { type: m.type, time: m.time ?? false }]),
+    ),
     data,
   };
   if (plan.setup) script.setup = compileFlow(plan, plan.setup);
   if (plan.teardown) script.teardown = compileFlow(plan, plan.teardown);
   if (opts.summaryExport) script.summaryExport = opts.summaryExport;
   return script;
+}
+
+/** Every endpoint the plan's requests carry as `name`, with the statuses its steps expect. */
+export function planEndpoints(plan: Plan): Array<{ name: string; statuses: number[] }> {
+  const byName = new Map<string, Set<number>>();
+  const flows = [
+    ...Object.values(plan.scenarios).flatMap((s) =>
+      s.flow && plan.flows?.[s.flow] ? [plan.flows[s.flow]] : [],
+    ),
+    plan.setup,
+    plan.teardown,
+  ];
+  for (const flow of flows) {
+    if (!flow) continue;
+    walkSteps(flow.steps, [], (step) => {
+      if (!isHttpStep(step)) return;
+      const name = endpointName(step);
+      const statuses = byName.get(name) ?? new Set<number>();
+      for (const s of step.expect === undefined
+        ? []
+        : Array.isArray(step.expect)
+          ? step.expect
+          : [step.expect])
+        statuses.add(s);
+      byName.set(name, statuses);
+    });
+  }
+  return [...byName].map(([name, statuses]) => ({ name, statuses: [...statuses].sort((a, b) => a - b) }));
 }

@@ -10,7 +10,14 @@ describe('plans/plan.schema.json', () => {
 
   it('describes the step kinds and executors an editor should offer', () => {
     const text = renderPlanJsonSchema();
-    for (const word of ['ramping-arrival-rate', 'per-vu-iterations', 'stopOnFailure', 'abortOnFail', 'Condition', 'Pause']) {
+    for (const word of [
+      'ramping-arrival-rate',
+      'per-vu-iterations',
+      'stopOnFailure',
+      'abortOnFail',
+      'Condition',
+      'Pause',
+    ]) {
       expect(text).toContain(word);
     }
   });

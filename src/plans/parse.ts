@@ -21,17 +21,31 @@ export interface PlanSource {
   locate(path: PlanPath, opts?: { key?: boolean }): Position | undefined;
 }
 
-export type ParseResult = { ok: true; source: PlanSource; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
+export type ParseResult =
+  { ok: true; source: PlanSource; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
 function fail(file: string, message: string, hint?: string, pos?: Position): ParseResult {
-  const d: Diagnostic = { severity: 'error', file, path: [], message, ...(hint ? { hint } : {}), ...(pos ?? {}) };
+  const d: Diagnostic = {
+    severity: 'error',
+    file,
+    path: [],
+    message,
+    ...(hint ? { hint } : {}),
+    ...(pos ?? {}),
+  };
   return { ok: false, diagnostics: [d] };
 }
 
 /** Bytes as read from disk → text, refusing what is not a text plan. */
-export function decodePlanBytes(file: string, bytes: Uint8Array): { ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] } {
+export function decodePlanBytes(
+  file: string,
+  bytes: Uint8Array,
+): { ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] } {
   if (bytes.length > MAX_PLAN_BYTES) {
-    const r = fail(file, `the plan is ${bytes.length} bytes; plans larger than ${MAX_PLAN_BYTES} bytes are refused`);
+    const r = fail(
+      file,
+      `the plan is ${bytes.length} bytes; plans larger than ${MAX_PLAN_BYTES} bytes are refused`,
+    );
     return { ok: false, diagnostics: r.diagnostics };
   }
   if (bytes.includes(0)) {
@@ -82,10 +96,19 @@ function makeLocator(doc: Document, counter: LineCounter) {
 
 export function parsePlanText(file: string, text: string): ParseResult {
   if (text.trim() === '') {
-    return fail(file, 'the plan is empty', 'a plan needs at least `name`, `targets` and `scenarios`; see docs/plans.md');
+    return fail(
+      file,
+      'the plan is empty',
+      'a plan needs at least `name`, `targets` and `scenarios`; see docs/plans.md',
+    );
   }
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter: counter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+  });
   const diagnostics: Diagnostic[] = [];
   for (const err of doc.errors) {
     const { line, col } = counter.linePos(err.pos[0]);
@@ -95,7 +118,14 @@ export function parsePlanText(file: string, text: string): ParseResult {
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   for (const warn of doc.warnings) {
     const { line, col } = counter.linePos(warn.pos[0]);
-    diagnostics.push({ severity: 'warning', file, line, col, path: [], message: `YAML: ${warn.message.split('\n')[0]}` });
+    diagnostics.push({
+      severity: 'warning',
+      file,
+      line,
+      col,
+      path: [],
+      message: `YAML: ${warn.message.split('\n')[0]}`,
+    });
   }
   let value: unknown;
   try {
@@ -103,12 +133,19 @@ export function parsePlanText(file: string, text: string): ParseResult {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/alias/i.test(message)) {
-      return fail(file, 'the plan expands too many YAML aliases (an alias bomb?)', 'write the repeated parts out or use fewer aliases');
+      return fail(
+        file,
+        'the plan expands too many YAML aliases (an alias bomb?)',
+        'write the repeated parts out or use fewer aliases',
+      );
     }
     return fail(file, `the YAML could not be read: ${message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return fail(file, 'the plan must be a YAML mapping (key: value pairs) at the top level', undefined, { line: 1, col: 1 });
+    return fail(file, 'the plan must be a YAML mapping (key: value pairs) at the top level', undefined, {
+      line: 1,
+      col: 1,
+    });
   }
   return { ok: true, source: { file, value, locate: makeLocator(doc, counter) }, diagnostics };
 }

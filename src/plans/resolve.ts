@@ -1,5 +1,6 @@
 // Plan + command-line choices → the one configuration a run uses: profile applied, target chosen.
 import { didYouMean } from './diagnostics.js';
+import { parseDuration } from './duration.js';
 import { applyProfile } from './profiles.js';
 import { planSchema, type Plan, type Target } from './schema.js';
 
@@ -15,14 +16,19 @@ export interface ResolvedPlan {
   target: Target;
 }
 
-export type ResolveResult = { ok: true; resolved: ResolvedPlan } | { ok: false; message: string; hint?: string };
+export type ResolveResult =
+  { ok: true; resolved: ResolvedPlan } | { ok: false; message: string; hint?: string };
 
 function unknown(kind: string, name: string, known: string[]): ResolveResult {
   const guess = didYouMean(name, known);
   return {
     ok: false,
     message: `the plan has no ${kind} \`${name}\``,
-    hint: guess ? `did you mean \`${guess}\`?` : known.length ? `${kind}s: ${known.join(', ')}` : `the plan defines no ${kind}s`,
+    hint: guess
+      ? `did you mean \`${guess}\`?`
+      : known.length
+        ? `${kind}s: ${known.join(', ')}`
+        : `the plan defines no ${kind}s`,
   };
 }
 
@@ -37,19 +43,32 @@ export function resolvePlan(raw: Record<string, unknown>, choices: ResolveChoice
   }
   const parsed = planSchema.safeParse(value);
   if (!parsed.success) {
-    return { ok: false, message: 'the plan does not validate with this profile', hint: 'run `loadctl validate` on it for the details' };
+    return {
+      ok: false,
+      message: 'the plan does not validate with this profile',
+      hint: 'run `loadctl validate` on it for the details',
+    };
   }
   const plan = parsed.data;
   const names = Object.keys(plan.targets);
   const targetName = choices.target ?? plan.defaultTarget ?? (names.length === 1 ? names[0] : undefined);
   if (targetName === undefined) {
-    return { ok: false, message: 'the plan has several targets and no `defaultTarget`', hint: `choose one with --target (${names.join(', ')})` };
+    return {
+      ok: false,
+      message: 'the plan has several targets and no `defaultTarget`',
+      hint: `choose one with --target (${names.join(', ')})`,
+    };
   }
   const target = plan.targets[targetName];
   if (!target) return unknown('target', targetName, names);
   return {
     ok: true,
-    resolved: { plan, targetName, target, ...(choices.profile !== undefined ? { profile: choices.profile } : {}) },
+    resolved: {
+      plan,
+      targetName,
+      target,
+      ...(choices.profile !== undefined ? { profile: choices.profile } : {}),
+    },
   };
 }
 
@@ -73,4 +92,38 @@ export function peakVUs(plan: Plan): number {
     }
   }
   return total;
+}
+
+function ms(d: string | undefined, fallback: number): number {
+  return d === undefined ? fallback : (parseDuration(d) ?? fallback);
+}
+
+/**
+ * How long the plan should run: the latest scenario end. Graceful stops are not counted (they only stretch
+ * a run whose iterations are still going). `exact` is false when an iteration-based scenario can end before
+ * its maxDuration.
+ */
+export function plannedDuration(plan: Plan): { ms: number; exact: boolean } {
+  let end = 0;
+  let exact = true;
+  for (const s of Object.values(plan.scenarios)) {
+    let length: number;
+    switch (s.executor) {
+      case 'shared-iterations':
+      case 'per-vu-iterations':
+        length = ms(s.maxDuration, 600_000);
+        exact = false;
+        break;
+      case 'constant-vus':
+      case 'constant-arrival-rate':
+        length = ms(s.duration, 0);
+        break;
+      case 'ramping-vus':
+      case 'ramping-arrival-rate':
+        length = s.stages.reduce((sum, st) => sum + ms(st.duration, 0), 0);
+        break;
+    }
+    end = Math.max(end, ms(s.startTime, 0) + length);
+  }
+  return { ms: end, exact };
 }

@@ -5,7 +5,15 @@ import { parseDuration } from './duration.js';
 import { parseJsonPath } from './json-path.js';
 import type { Finding } from './validate.js';
 import { collectRefs, findTemplateErrors, parseCondition } from './templates.js';
-import { THRESHOLD_EXPRESSION, THRESHOLD_KEY, type Flow, type Plan, type Scenario, type Step, type ThinkTime } from './schema.js';
+import {
+  THRESHOLD_EXPRESSION,
+  THRESHOLD_KEY,
+  type Flow,
+  type Plan,
+  type Scenario,
+  type Step,
+  type ThinkTime,
+} from './schema.js';
 
 type MetricType = 'counter' | 'rate' | 'trend' | 'gauge';
 
@@ -47,7 +55,11 @@ export function isHttpStep(step: Step): step is Extract<Step, { path: string }> 
 }
 
 /** Visits every step, with its plan path. */
-export function walkSteps(steps: readonly Step[], path: PlanPath, visit: (step: Step, path: PlanPath) => void): void {
+export function walkSteps(
+  steps: readonly Step[],
+  path: PlanPath,
+  visit: (step: Step, path: PlanPath) => void,
+): void {
   steps.forEach((step, i) => {
     const here = [...path, i];
     visit(step, here);
@@ -60,7 +72,9 @@ export function walkSteps(steps: readonly Step[], path: PlanPath, visit: (step: 
 }
 
 /** Every flow with its path, including setup and teardown. */
-export function allFlows(plan: Plan): Array<{ flow: Pick<Flow, 'steps' | 'headers'> & { think?: ThinkTime }; path: PlanPath }> {
+export function allFlows(
+  plan: Plan,
+): Array<{ flow: Pick<Flow, 'steps' | 'headers'> & { think?: ThinkTime }; path: PlanPath }> {
   const out: Array<{ flow: Pick<Flow, 'steps' | 'headers'> & { think?: ThinkTime }; path: PlanPath }> = [];
   for (const [name, flow] of Object.entries(plan.flows ?? {})) out.push({ flow, path: ['flows', name] });
   if (plan.setup) out.push({ flow: plan.setup, path: ['setup'] });
@@ -96,7 +110,10 @@ export function minIterationSeconds(flow: Flow): number {
 function peakRatePerSecond(s: Scenario): number | undefined {
   if (s.executor !== 'constant-arrival-rate' && s.executor !== 'ramping-arrival-rate') return undefined;
   const unitSeconds = (parseDuration(s.timeUnit ?? '1s') ?? 1000) / 1000;
-  const peak = s.executor === 'constant-arrival-rate' ? s.rate : Math.max(s.startRate ?? 0, ...s.stages.map((st) => st.target));
+  const peak =
+    s.executor === 'constant-arrival-rate'
+      ? s.rate
+      : Math.max(s.startRate ?? 0, ...s.stages.map((st) => st.target));
   return peak / unitSeconds;
 }
 
@@ -104,12 +121,28 @@ function checkThinkTime(think: ThinkTime | undefined, path: PlanPath, out: Findi
   if (think === undefined || typeof think === 'string') return;
   const min = parseDuration(think.min) ?? 0;
   const max = parseDuration(think.max) ?? 0;
-  if (min > max) out.push({ severity: 'error', path, message: `think time min (${think.min}) is above max (${think.max})` });
+  if (min > max)
+    out.push({
+      severity: 'error',
+      path,
+      message: `think time min (${think.min}) is above max (${think.max})`,
+    });
 }
 
-function checkRefs(plan: Plan, value: unknown, path: PlanPath, setVars: ReadonlySet<string>, out: Finding[]): void {
+function checkRefs(
+  plan: Plan,
+  value: unknown,
+  path: PlanPath,
+  setVars: ReadonlySet<string>,
+  out: Finding[],
+): void {
   for (const err of findTemplateErrors(value)) {
-    out.push({ severity: 'error', path: [...path, ...err.path], message: err.message, ...(err.hint ? { hint: err.hint } : {}) });
+    out.push({
+      severity: 'error',
+      path: [...path, ...err.path],
+      message: err.message,
+      ...(err.hint ? { hint: err.hint } : {}),
+    });
   }
   for (const { ref, path: rel } of collectRefs(value)) checkRef(plan, ref, [...path, ...rel], setVars, out);
 }
@@ -163,26 +196,62 @@ function collectSetVars(plan: Plan): Set<string> {
   return vars;
 }
 
-function checkSteps(plan: Plan, steps: readonly Step[], path: PlanPath, setVars: ReadonlySet<string>, out: Finding[]): void {
+function checkSteps(
+  plan: Plan,
+  steps: readonly Step[],
+  path: PlanPath,
+  setVars: ReadonlySet<string>,
+  out: Finding[],
+): void {
   const metrics = plan.metrics ?? {};
   walkSteps(steps, path, (step, at) => {
     if ('if' in step) {
       const parsed = parseCondition(step.if);
-      if (!parsed.ok) out.push({ severity: 'error', path: [...at, 'if'], message: parsed.message, ...(parsed.hint ? { hint: parsed.hint } : {}) });
+      if (!parsed.ok)
+        out.push({
+          severity: 'error',
+          path: [...at, 'if'],
+          message: parsed.message,
+          ...(parsed.hint ? { hint: parsed.hint } : {}),
+        });
       else checkRefs(plan, step.if, [...at, 'if'], setVars, out);
     }
     if ('sleep' in step) checkThinkTime(step.sleep, [...at, 'sleep'], out);
     if ('set' in step) checkRefs(plan, step.set, [...at, 'set'], setVars, out);
     if (!isHttpStep(step)) return;
     checkThinkTime(step.think, [...at, 'think'], out);
-    const bodies = ['json', 'form', 'body'].filter((k) => k in step && (step as Record<string, unknown>)[k] !== undefined);
+    const bodies = ['json', 'form', 'body'].filter(
+      (k) => k in step && (step as Record<string, unknown>)[k] !== undefined,
+    );
     if (bodies.length > 1) {
-      out.push({ severity: 'error', path: [...at, bodies[1] ?? 'body'], message: `a request has one body; this step sets ${bodies.join(' and ')}` });
+      out.push({
+        severity: 'error',
+        path: [...at, bodies[1] ?? 'body'],
+        message: `a request has one body; this step sets ${bodies.join(' and ')}`,
+      });
     }
     if (bodies.length > 0 && (step.method ?? 'GET') === 'GET') {
-      out.push({ severity: 'warning', path: [...at, 'method'], message: 'a GET request with a body', hint: 'set `method: POST` (or PUT/PATCH)' });
+      out.push({
+        severity: 'warning',
+        path: [...at, 'method'],
+        message: 'a GET request with a body',
+        hint: 'set `method: POST` (or PUT/PATCH)',
+      });
     }
-    checkRefs(plan, { path: step.path, query: step.query, headers: step.headers, json: step.json, form: step.form, body: step.body }, at, setVars, out);
+    checkRefs(
+      plan,
+      {
+        path: step.path,
+        query: step.query,
+        headers: step.headers,
+        json: step.json,
+        form: step.form,
+        body: step.body,
+      },
+      at,
+      setVars,
+      out,
+    );
     (step.checks ?? []).forEach((c, i) => {
       checkMatcher(c, [...at, 'checks', i], out);
       checkRefs(plan, { equals: c.equals, notEquals: c.notEquals }, [...at, 'checks', i], setVars, out);
@@ -193,7 +262,11 @@ function checkSteps(plan: Plan, steps: readonly Step[], path: PlanPath, setVars:
         try {
           new RegExp(extractor.regex);
         } catch (err) {
-          out.push({ severity: 'error', path: [...at, 'extract', name, 'regex'], message: `invalid regular expression: ${(err as Error).message}` });
+          out.push({
+            severity: 'error',
+            path: [...at, 'extract', name, 'regex'],
+            message: `invalid regular expression: ${(err as Error).message}`,
+          });
         }
       }
     }
@@ -206,13 +279,20 @@ function checkSteps(plan: Plan, steps: readonly Step[], path: PlanPath, setVars:
           severity: 'error',
           path: [...here, 'metric'],
           message: `metric \`${r.metric}\` is not declared under \`metrics\``,
-          hint: guess ? `did you mean \`${guess}\`?` : 'declare it with its type: counter, rate, trend or gauge',
+          hint: guess
+            ? `did you mean \`${guess}\`?`
+            : 'declare it with its type: counter, rate, trend or gauge',
         });
       } else if ((def.type === 'trend' || def.type === 'gauge') && r.value === undefined) {
-        out.push({ severity: 'error', path: here, message: `a ${def.type} needs a \`value\` (a number, duration, waiting, status or "\${...}")` });
+        out.push({
+          severity: 'error',
+          path: here,
+          message: `a ${def.type} needs a \`value\` (a number, duration, waiting, status or "\${...}")`,
+        });
       }
       if (r.when) checkMatcher(r.when, [...here, 'when'], out);
-      if (typeof r.value === 'string' && !['duration', 'waiting', 'status'].includes(r.value)) checkRefs(plan, r.value, [...here, 'value'], setVars, out);
+      if (typeof r.value === 'string' && !['duration', 'waiting', 'status'].includes(r.value))
+        checkRefs(plan, r.value, [...here, 'value'], setVars, out);
     });
   });
 }
@@ -222,13 +302,31 @@ function checkJsonPath(text: string, path: PlanPath, out: Finding[]): void {
   if (!parsed.ok) out.push({ severity: 'error', path, message: parsed.message });
 }
 
-function checkMatcher(m: { status?: unknown; json?: string; header?: string; bodyContains?: string; durationBelow?: string; equals?: unknown; notEquals?: unknown; exists?: boolean }, path: PlanPath, out: Finding[]): void {
-  const subjects = (['status', 'json', 'header', 'bodyContains', 'durationBelow'] as const).filter((k) => m[k] !== undefined);
+function checkMatcher(
+  m: {
+    status?: unknown;
+    json?: string;
+    header?: string;
+    bodyContains?: string;
+    durationBelow?: string;
+    equals?: unknown;
+    notEquals?: unknown;
+    exists?: boolean;
+  },
+  path: PlanPath,
+  out: Finding[],
+): void {
+  const subjects = (['status', 'json', 'header', 'bodyContains', 'durationBelow'] as const).filter(
+    (k) => m[k] !== undefined,
+  );
   if (subjects.length !== 1) {
     out.push({
       severity: 'error',
       path,
-      message: subjects.length === 0 ? 'a check needs one of: status, json, header, bodyContains, durationBelow' : `a check tests one thing; this one sets ${subjects.join(' and ')}`,
+      message:
+        subjects.length === 0
+          ? 'a check needs one of: status, json, header, bodyContains, durationBelow'
+          : `a check tests one thing; this one sets ${subjects.join(' and ')}`,
       hint: 'split it into several checks',
     });
   }
@@ -241,7 +339,8 @@ function checkMatcher(m: { status?: unknown; json?: string; header?: string; bod
 
 function stepNames(plan: Plan): Set<string> {
   const names = new Set<string>();
-  for (const { flow } of allFlows(plan)) walkSteps(flow.steps, [], (step) => isHttpStep(step) && names.add(endpointName(step)));
+  for (const { flow } of allFlows(plan))
+    walkSteps(flow.steps, [], (step) => isHttpStep(step) && names.add(endpointName(step)));
   return names;
 }
 
@@ -262,7 +361,9 @@ function checkThresholds(plan: Plan, out: Finding[]): void {
           path: ['thresholds', key],
           atKey: true,
           message: `no part of the plan produces the metric \`${metric}\``,
-          hint: guess ? `did you mean \`${guess}\`?` : 'declare custom metrics under `metrics` and feed them with `record`',
+          hint: guess
+            ? `did you mean \`${guess}\`?`
+            : 'declare custom metrics under `metrics` and feed them with `record`',
         });
       }
       continue;
@@ -275,7 +376,12 @@ function checkThresholds(plan: Plan, out: Finding[]): void {
           severity: 'error',
           path: ['thresholds', key, i],
           message: `\`${agg}\` does not apply to \`${metric}\`, a ${type}`,
-          hint: { counter: 'use count or rate', rate: 'use rate', gauge: 'use value', trend: 'use avg, min, max, med or p(N)' }[type],
+          hint: {
+            counter: 'use count or rate',
+            rate: 'use rate',
+            gauge: 'use value',
+            trend: 'use avg, min, max, med or p(N)',
+          }[type],
         });
       }
     });
@@ -309,22 +415,51 @@ function checkScenarios(plan: Plan, out: Finding[]): void {
           severity: 'error',
           path: at,
           message: 'the scenario does not say which flow it runs',
-          hint: only.length ? `add \`flow: ${only[0]}\`` : 'add a flow under `flows` and name it here with `flow:`',
+          hint: only.length
+            ? `add \`flow: ${only[0]}\``
+            : 'add a flow under `flows` and name it here with `flow:`',
         });
       } else if (!(s.flow in flows)) {
         const guess = didYouMean(s.flow, Object.keys(flows));
-        out.push({ severity: 'error', path: [...at, 'flow'], message: `there is no flow \`${s.flow}\``, hint: guess ? `did you mean \`${guess}\`?` : `flows: ${Object.keys(flows).join(', ') || 'none'}` });
+        out.push({
+          severity: 'error',
+          path: [...at, 'flow'],
+          message: `there is no flow \`${s.flow}\``,
+          hint: guess ? `did you mean \`${guess}\`?` : `flows: ${Object.keys(flows).join(', ') || 'none'}`,
+        });
       }
-      if (s.exec !== undefined) out.push({ severity: 'error', path: [...at, 'exec'], message: '`exec` names a function of a `script`; generated plans use `flow`' });
+      if (s.exec !== undefined)
+        out.push({
+          severity: 'error',
+          path: [...at, 'exec'],
+          message: '`exec` names a function of a `script`; generated plans use `flow`',
+        });
     } else if (s.flow !== undefined) {
-      out.push({ severity: 'error', path: [...at, 'flow'], message: 'a plan with `script` runs the script’s functions', hint: 'use `exec: functionName` instead of `flow`' });
+      out.push({
+        severity: 'error',
+        path: [...at, 'flow'],
+        message: 'a plan with `script` runs the script’s functions',
+        hint: 'use `exec: functionName` instead of `flow`',
+      });
     }
-    if ((s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate') && s.maxVUs !== undefined && s.maxVUs < s.preAllocatedVUs) {
-      out.push({ severity: 'error', path: [...at, 'maxVUs'], message: `maxVUs (${s.maxVUs}) is below preAllocatedVUs (${s.preAllocatedVUs})` });
+    if (
+      (s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate') &&
+      s.maxVUs !== undefined &&
+      s.maxVUs < s.preAllocatedVUs
+    ) {
+      out.push({
+        severity: 'error',
+        path: [...at, 'maxVUs'],
+        message: `maxVUs (${s.maxVUs}) is below preAllocatedVUs (${s.preAllocatedVUs})`,
+      });
     }
     const rate = peakRatePerSecond(s);
     const flow = s.flow ? flows[s.flow] : undefined;
-    if (rate !== undefined && flow && (s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate')) {
+    if (
+      rate !== undefined &&
+      flow &&
+      (s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate')
+    ) {
       const iteration = minIterationSeconds(flow);
       const needed = Math.ceil(rate * iteration);
       const available = Math.max(s.maxVUs ?? 0, s.preAllocatedVUs);
@@ -341,30 +476,56 @@ function checkScenarios(plan: Plan, out: Finding[]): void {
   if (generated) {
     const used = new Set(scenarios.map(([, s]) => s.flow));
     for (const name of Object.keys(flows)) {
-      if (!used.has(name)) out.push({ severity: 'warning', path: ['flows', name], atKey: true, message: `no scenario runs the flow \`${name}\`` });
+      if (!used.has(name))
+        out.push({
+          severity: 'warning',
+          path: ['flows', name],
+          atKey: true,
+          message: `no scenario runs the flow \`${name}\``,
+        });
     }
   }
 }
 
 function checkTargets(plan: Plan, out: Finding[]): void {
   const names = Object.keys(plan.targets);
-  if (names.length === 0) out.push({ severity: 'error', path: ['targets'], message: 'a plan needs at least one target', hint: 'e.g. `local: { demo: true }` or `api: { url: https://… }`' });
+  if (names.length === 0)
+    out.push({
+      severity: 'error',
+      path: ['targets'],
+      message: 'a plan needs at least one target',
+      hint: 'e.g. `local: { demo: true }` or `api: { url: https://… }`',
+    });
   for (const [name, t] of Object.entries(plan.targets)) {
     const kinds = [t.url !== undefined && 'url', t.demo !== undefined && 'demo'].filter(Boolean);
     if (kinds.length !== 1) {
       out.push({
         severity: 'error',
         path: ['targets', name],
-        message: kinds.length === 0 ? 'a target needs `url` or `demo`' : 'a target has either `url` or `demo`, not both',
+        message:
+          kinds.length === 0
+            ? 'a target needs `url` or `demo`'
+            : 'a target has either `url` or `demo`, not both',
       });
     }
   }
   if (plan.defaultTarget !== undefined && !names.includes(plan.defaultTarget)) {
     const guess = didYouMean(plan.defaultTarget, names);
-    out.push({ severity: 'error', path: ['defaultTarget'], message: `there is no target \`${plan.defaultTarget}\``, hint: guess ? `did you mean \`${guess}\`?` : `targets: ${names.join(', ')}` });
+    out.push({
+      severity: 'error',
+      path: ['defaultTarget'],
+      message: `there is no target \`${plan.defaultTarget}\``,
+      hint: guess ? `did you mean \`${guess}\`?` : `targets: ${names.join(', ')}`,
+    });
   }
   if (plan.defaultTarget === undefined && names.length > 1) {
-    out.push({ severity: 'warning', path: ['targets'], atKey: true, message: 'several targets and no `defaultTarget`', hint: `runs will need --target (one of ${names.join(', ')})` });
+    out.push({
+      severity: 'warning',
+      path: ['targets'],
+      atKey: true,
+      message: 'several targets and no `defaultTarget`',
+      hint: `runs will need --target (one of ${names.join(', ')})`,
+    });
   }
 }
 
@@ -375,7 +536,12 @@ export function checkPlanRules(plan: Plan): Finding[] {
   checkScenarios(plan, out);
   checkThresholds(plan, out);
   if (plan.script !== undefined && plan.flows !== undefined) {
-    out.push({ severity: 'warning', path: ['flows'], atKey: true, message: 'flows are ignored: this plan runs its `script`' });
+    out.push({
+      severity: 'warning',
+      path: ['flows'],
+      atKey: true,
+      message: 'flows are ignored: this plan runs its `script`',
+    });
   }
   const setVars = collectSetVars(plan);
   for (const { flow, path } of allFlows(plan)) {
@@ -383,8 +549,11 @@ export function checkPlanRules(plan: Plan): Finding[] {
     checkRefs(plan, flow.headers ?? {}, [...path, 'headers'], setVars, out);
     checkThinkTime(flow.think, [...path, 'think'], out);
   }
-  for (const [name, t] of Object.entries(plan.targets)) checkRefs(plan, t.headers ?? {}, ['targets', name, 'headers'], setVars, out);
+  for (const [name, t] of Object.entries(plan.targets))
+    checkRefs(plan, t.headers ?? {}, ['targets', name, 'headers'], setVars, out);
   checkRefs(plan, plan.http?.headers ?? {}, ['http', 'headers'], setVars, out);
-  (plan.invariants ?? []).forEach((inv, i) => inv.expect.forEach((c, j) => checkMatcher(c, ['invariants', i, 'expect', j], out)));
+  (plan.invariants ?? []).forEach((inv, i) =>
+    inv.expect.forEach((c, j) => checkMatcher(c, ['invariants', i, 'expect', j], out)),
+  );
   return out;
 }

@@ -12,7 +12,9 @@ const MAX_COUNT = 1_000_000;
 
 export const durationSchema = z
   .string()
-  .regex(new RegExp(DURATION_PATTERN), { message: 'expected a k6 duration such as "30s", "2m", "1h30m" or "250ms"' })
+  .regex(new RegExp(DURATION_PATTERN), {
+    message: 'expected a k6 duration such as "30s", "2m", "1h30m" or "250ms"',
+  })
   .meta({ description: 'A k6 duration: "30s", "2m", "1h30m", "250ms".' });
 
 const count = (what: string, min = 0) =>
@@ -20,13 +22,20 @@ const count = (what: string, min = 0) =>
     .number()
     .int({ message: `${what} must be a whole number` })
     .min(min, { message: `${what} must be at least ${min}` })
-    .max(MAX_COUNT, { message: `${what} above ${MAX_COUNT.toLocaleString('en-US')} is not a load test one machine can run` });
+    .max(MAX_COUNT, {
+      message: `${what} above ${MAX_COUNT.toLocaleString('en-US')} is not a load test one machine can run`,
+    });
 const positiveCount = (what: string) => count(what, 1);
 
 const nameSchema = z
   .string()
-  .regex(NAME, { message: 'expected a name of letters, digits, "-", "_" or "." (at most 64), starting with a letter or digit' });
-const identSchema = z.string().regex(IDENT, { message: 'expected an identifier: letters, digits and "_", not starting with a digit' });
+  .regex(NAME, {
+    message:
+      'expected a name of letters, digits, "-", "_" or "." (at most 64), starting with a letter or digit',
+  });
+const identSchema = z
+  .string()
+  .regex(IDENT, { message: 'expected an identifier: letters, digits and "_", not starting with a digit' });
 const scalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const stringMap = z.record(z.string(), z.string());
 const envValueMap = z.record(identSchema, z.union([z.string(), z.number(), z.boolean()]));
@@ -37,20 +46,32 @@ export const demoKnobsSchema = z
   .strictObject({
     host: z
       .string()
-      .regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, { message: 'the demo service listens on loopback only (127.0.0.0/8)' })
+      .regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, {
+        message: 'the demo service listens on loopback only (127.0.0.0/8)',
+      })
       .optional()
       .meta({ description: 'Loopback address to listen on (default 127.0.0.1).' }),
     port: z.number().int().min(0).max(65535).optional().meta({ description: 'Port (default: a free one).' }),
     latencyMs: z.number().min(0).max(60_000).optional().meta({ description: 'Added latency per request.' }),
-    jitterMs: z.number().min(0).max(60_000).optional().meta({ description: 'Random extra latency, 0..jitterMs.' }),
+    jitterMs: z
+      .number()
+      .min(0)
+      .max(60_000)
+      .optional()
+      .meta({ description: 'Random extra latency, 0..jitterMs.' }),
     errorRate: z.number().min(0).max(1).optional().meta({ description: 'Share of requests answered 500.' }),
     cpuWorkMs: z.number().min(0).max(10_000).optional().meta({ description: 'Busy CPU time per request.' }),
     schedules: positiveCount('schedules').max(10_000).optional(),
     seatsPerSchedule: positiveCount('seatsPerSchedule').max(100_000).optional(),
-    initialPoints: count('initialPoints').optional().meta({ description: 'Point balance each new user starts with.' }),
+    initialPoints: count('initialPoints')
+      .optional()
+      .meta({ description: 'Point balance each new user starts with.' }),
     couponStock: count('couponStock').optional(),
     rateLimit: z
-      .strictObject({ perSecond: z.number().positive().max(MAX_COUNT), burst: positiveCount('burst').optional() })
+      .strictObject({
+        perSecond: z.number().positive().max(MAX_COUNT),
+        burst: positiveCount('burst').optional(),
+      })
       .optional()
       .meta({ description: 'Per-client token bucket; over budget answers 429.' }),
     chat: z
@@ -76,11 +97,23 @@ export const targetSchema = z
     demo: z
       .union([z.literal(true), demoKnobsSchema])
       .optional()
-      .meta({ description: 'Use the built-in demo service, started by `loadctl run` on a free loopback port.' }),
-    description: z.string().max(2000).optional().meta({ description: 'Free text about the host (instance type, CPU).' }),
+      .meta({
+        description: 'Use the built-in demo service, started by `loadctl run` on a free loopback port.',
+      }),
+    description: z
+      .string()
+      .max(2000)
+      .optional()
+      .meta({ description: 'Free text about the host (instance type, CPU).' }),
     headers: stringMap.optional().meta({ description: 'Headers sent with every request to this target.' }),
-    tags: stringMap.optional().meta({ description: 'Tags added to every metric of a run against this target.' }),
-    healthPath: z.string().startsWith('/').optional().meta({ description: 'Path answered when the target is up.' }),
+    tags: stringMap
+      .optional()
+      .meta({ description: 'Tags added to every metric of a run against this target.' }),
+    healthPath: z
+      .string()
+      .startsWith('/')
+      .optional()
+      .meta({ description: 'Path answered when the target is up.' }),
   })
   .meta({ description: 'A named system under test. Exactly one of `url` or `demo`.' });
 
@@ -88,7 +121,9 @@ export const targetSchema = z
 
 export const thinkTimeSchema = z.union([
   durationSchema,
-  z.strictObject({ min: durationSchema, max: durationSchema }).meta({ description: 'A uniformly random pause.' }),
+  z
+    .strictObject({ min: durationSchema, max: durationSchema })
+    .meta({ description: 'A uniformly random pause.' }),
 ]);
 
 export const matcherFields = {
@@ -98,7 +133,9 @@ export const matcherFields = {
     .meta({ description: 'The response status is this one (or one of these).' }),
   json: z
     .string()
-    .regex(/^\$(\.|\[|$)/, { message: 'expected a JSON path starting with "$", such as "$.token" or "$.items[0].id"' })
+    .regex(/^\$(\.|\[|$)/, {
+      message: 'expected a JSON path starting with "$", such as "$.token" or "$.items[0].id"',
+    })
     .optional()
     .meta({ description: 'JSON path into the response body.' }),
   header: z.string().min(1).optional().meta({ description: 'A response header.' }),
@@ -110,7 +147,8 @@ export const matcherFields = {
 };
 
 export const matcherSchema = z.strictObject(matcherFields).meta({
-  description: 'A condition on a response: status, json (+ equals/notEquals/exists), header, bodyContains or durationBelow.',
+  description:
+    'A condition on a response: status, json (+ equals/notEquals/exists), header, bodyContains or durationBelow.',
 });
 
 export const checkSchema = z.strictObject({ name: z.string().min(1).max(200).optional(), ...matcherFields });
@@ -132,7 +170,9 @@ export const recordSchema = z
     value: z
       .union([z.number(), z.enum(['duration', 'waiting', 'status']), z.string().min(1)])
       .optional()
-      .meta({ description: 'What to add: a number, a response timing, or a "${...}" template. Rates add `when`.' }),
+      .meta({
+        description: 'What to add: a number, a response timing, or a "${...}" template. Rates add `when`.',
+      }),
   })
   .meta({ description: 'Feed a custom metric from this response.' });
 
@@ -140,7 +180,12 @@ const httpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPT
 
 export const httpStepSchema = z
   .strictObject({
-    name: z.string().min(1).max(200).optional().meta({ description: 'Endpoint name: the `name` tag of its metrics.' }),
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: 'Endpoint name: the `name` tag of its metrics.' }),
     method: httpMethod.optional(),
     path: z.string().min(1).meta({ description: 'Path appended to the target URL (or an absolute URL).' }),
     query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
@@ -153,7 +198,10 @@ export const httpStepSchema = z
       .optional()
       .meta({ description: 'Statuses that are not failures (default 200-399). E.g. 409 in a seat race.' }),
     checks: z.array(checkSchema).optional(),
-    extract: z.record(identSchema, extractorSchema).optional().meta({ description: 'Variables taken from the response.' }),
+    extract: z
+      .record(identSchema, extractorSchema)
+      .optional()
+      .meta({ description: 'Variables taken from the response.' }),
     record: z.array(recordSchema).optional(),
     think: thinkTimeSchema.optional().meta({ description: 'Pause after this step.' }),
     tags: stringMap.optional(),
@@ -176,7 +224,9 @@ export type Step =
 export const stepSchema: z.ZodType<Step> = z.lazy(() =>
   z.union([
     httpStepSchema,
-    z.strictObject({ group: z.string().min(1).max(200), steps: z.array(stepSchema).min(1) }).meta({ title: 'Group' }),
+    z
+      .strictObject({ group: z.string().min(1).max(200), steps: z.array(stepSchema).min(1) })
+      .meta({ title: 'Group' }),
     z
       .strictObject({
         if: z.string().min(1).meta({ description: 'A condition such as "${vars.balance} < 5000".' }),
@@ -262,7 +312,8 @@ export type Executor = Scenario['executor'];
 
 // ---------------------------------------------------------------- thresholds, metrics, the rest
 
-export const THRESHOLD_EXPRESSION = /^\s*(avg|min|max|med|count|rate|value|p\(\d{1,2}(\.\d+)?\)|p\(100\))\s*(<=|>=|===|==|!=|<|>)\s*-?\d+(\.\d+)?\s*$/;
+export const THRESHOLD_EXPRESSION =
+  /^\s*(avg|min|max|med|count|rate|value|p\(\d{1,2}(\.\d+)?\)|p\(100\))\s*(<=|>=|===|==|!=|<|>)\s*-?\d+(\.\d+)?\s*$/;
 
 const thresholdExpression = z.string().regex(THRESHOLD_EXPRESSION, {
   message: 'expected a k6 threshold such as "p(95)<500", "avg<200", "rate<0.01" or "count>100"',
@@ -333,21 +384,32 @@ const planFields = {
   description: z.string().max(5000).optional(),
   targets: z.record(nameSchema, targetSchema),
   defaultTarget: nameSchema.optional(),
-  env: envValueMap.optional().meta({ description: 'Defaults for ${env.NAME}; the process environment wins.' }),
+  env: envValueMap
+    .optional()
+    .meta({ description: 'Defaults for ${env.NAME}; the process environment wins.' }),
   secrets: z
     .array(identSchema)
     .optional()
-    .meta({ description: 'Environment variables read at run time as ${secrets.NAME}; never written anywhere.' }),
+    .meta({
+      description: 'Environment variables read at run time as ${secrets.NAME}; never written anywhere.',
+    }),
   tags: stringMap.optional(),
   http: httpOptionsSchema.optional(),
   data: z.record(identSchema, dataSetSchema).optional(),
-  metrics: z.record(z.string().regex(METRIC_NAME, { message: 'not a valid k6 metric name' }), metricSchema).optional(),
+  metrics: z
+    .record(z.string().regex(METRIC_NAME, { message: 'not a valid k6 metric name' }), metricSchema)
+    .optional(),
   scenarios: z.record(nameSchema, scenarioSchema),
   thresholds: z.record(thresholdKey, z.array(thresholdSchema)).optional(),
   flows: z.record(nameSchema, flowSchema).optional(),
-  setup: lifecycleFlowSchema.optional().meta({ description: 'Runs once before the load; its variables are shared.' }),
+  setup: lifecycleFlowSchema
+    .optional()
+    .meta({ description: 'Runs once before the load; its variables are shared.' }),
   teardown: lifecycleFlowSchema.optional(),
-  invariants: z.array(invariantSchema).optional().meta({ description: 'Checks against the target after the load.' }),
+  invariants: z
+    .array(invariantSchema)
+    .optional()
+    .meta({ description: 'Checks against the target after the load.' }),
   summaryTrendStats: z.array(z.string().regex(/^(avg|min|med|max|count|p\(\d{1,2}(\.\d+)?\))$/)).optional(),
   script: scriptSchema.optional().meta({ description: 'Run an existing k6 script instead of flows.' }),
 };
@@ -369,7 +431,10 @@ export const profileSchema = z.strictObject({
 export const planSchema = z
   .strictObject({
     ...planFields,
-    profiles: z.record(nameSchema, profileSchema).optional().meta({ description: 'Named overrides, e.g. `smoke`.' }),
+    profiles: z
+      .record(nameSchema, profileSchema)
+      .optional()
+      .meta({ description: 'Named overrides, e.g. `smoke`.' }),
   })
   .meta({ title: 'loadctl plan', description: 'A k6 load test plan for loadctl.' });
 

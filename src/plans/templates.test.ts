@@ -5,7 +5,11 @@ describe('parseTemplate', () => {
   it.each([
     ['plain', 'hello', [{ lit: 'hello' }]],
     ['one reference', '${vars.token}', [{ ref: { ns: 'vars', name: 'token' } }]],
-    ['mixed', 'Bearer ${vars.token}!', [{ lit: 'Bearer ' }, { ref: { ns: 'vars', name: 'token' } }, { lit: '!' }]],
+    [
+      'mixed',
+      'Bearer ${vars.token}!',
+      [{ lit: 'Bearer ' }, { ref: { ns: 'vars', name: 'token' } }, { lit: '!' }],
+    ],
     ['escaped', 'cost $${price}', [{ lit: 'cost ${price}' }]],
     ['random int', '${ random.int(1, 10) }', [{ ref: { ns: 'randomInt', min: 1, max: 10 } }]],
     ['data column', '${data.users.e-mail}', [{ ref: { ns: 'data', set: 'users', column: 'e-mail' } }]],
@@ -26,7 +30,10 @@ describe('parseTemplate', () => {
 
 describe('compileValue', () => {
   it('keeps subtrees without references literal', () => {
-    expect(compileValue({ a: 1, b: ['x', { c: true }] })).toEqual({ k: 'lit', v: { a: 1, b: ['x', { c: true }] } });
+    expect(compileValue({ a: 1, b: ['x', { c: true }] })).toEqual({
+      k: 'lit',
+      v: { a: 1, b: ['x', { c: true }] },
+    });
   });
   it('compiles only the templated members', () => {
     expect(compileValue({ a: 1, b: '${vu}' })).toEqual({
@@ -41,10 +48,34 @@ describe('compileValue', () => {
 
 describe('parseCondition', () => {
   it.each([
-    ['${vars.balance} < 5000', { op: '<', left: { k: 'tpl', parts: [{ ref: { ns: 'vars', name: 'balance' } }] }, right: { k: 'lit', v: 5000 } }],
-    ["${vars.code} == 'C001'", { op: '==', left: { k: 'tpl', parts: [{ ref: { ns: 'vars', name: 'code' } }] }, right: { k: 'lit', v: 'C001' } }],
-    ['!${vars.token}', { op: 'truthy', value: { k: 'tpl', parts: [{ ref: { ns: 'vars', name: 'token' } }] }, negate: true }],
-    ['${vars.a} >= ${vars.b}', { op: '>=', left: { k: 'tpl', parts: [{ ref: { ns: 'vars', name: 'a' } }] }, right: { k: 'tpl', parts: [{ ref: { ns: 'vars', name: 'b' } }] } }],
+    [
+      '${vars.balance} < 5000',
+      {
+        op: '<',
+        left: { k: 'tpl', parts: [{ ref: { ns: 'vars', name: 'balance' } }] },
+        right: { k: 'lit', v: 5000 },
+      },
+    ],
+    [
+      "${vars.code} == 'C001'",
+      {
+        op: '==',
+        left: { k: 'tpl', parts: [{ ref: { ns: 'vars', name: 'code' } }] },
+        right: { k: 'lit', v: 'C001' },
+      },
+    ],
+    [
+      '!${vars.token}',
+      { op: 'truthy', value: { k: 'tpl', parts: [{ ref: { ns: 'vars', name: 'token' } }] }, negate: true },
+    ],
+    [
+      '${vars.a} >= ${vars.b}',
+      {
+        op: '>=',
+        left: { k: 'tpl', parts: [{ ref: { ns: 'vars', name: 'a' } }] },
+        right: { k: 'tpl', parts: [{ ref: { ns: 'vars', name: 'b' } }] },
+      },
+    ],
   ])('%s', (text, condition) => {
     expect(parseCondition(text)).toEqual({ ok: true, condition });
   });

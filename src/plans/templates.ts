@@ -9,7 +9,10 @@ const REF_PATTERNS: Array<[RegExp, (m: RegExpMatchArray) => Ref]> = [
   [new RegExp(`^vars\\.(${NAME})$`), (m) => ({ ns: 'vars', name: m[1] ?? '' })],
   [new RegExp(`^env\\.(${NAME})$`), (m) => ({ ns: 'env', name: m[1] ?? '' })],
   [new RegExp(`^secrets\\.(${NAME})$`), (m) => ({ ns: 'secrets', name: m[1] ?? '' })],
-  [new RegExp(`^data\\.(${NAME})\\.([^\\s.}][^\\s}]*)$`), (m) => ({ ns: 'data', set: m[1] ?? '', column: m[2] ?? '' })],
+  [
+    new RegExp(`^data\\.(${NAME})\\.([^\\s.}][^\\s}]*)$`),
+    (m) => ({ ns: 'data', set: m[1] ?? '', column: m[2] ?? '' }),
+  ],
   [/^vu$/, () => ({ ns: 'vu' })],
   [/^iter$/, () => ({ ns: 'iter' })],
   [/^iterInTest$/, () => ({ ns: 'iterInTest' })],
@@ -53,7 +56,8 @@ export function parseTemplate(text: string): TemplateResult {
     }
     if (text.startsWith('${', i)) {
       const end = text.indexOf('}', i + 2);
-      if (end < 0) return { ok: false, message: `unclosed "\${" in ${JSON.stringify(text)}`, hint: 'close it with "}"' };
+      if (end < 0)
+        return { ok: false, message: `unclosed "\${" in ${JSON.stringify(text)}`, hint: 'close it with "}"' };
       const inner = text.slice(i + 2, end);
       const ref = parseRef(inner);
       if (!ref) return { ok: false, message: `unknown reference "\${${inner}}"`, hint: REFERENCE_HELP };
@@ -98,12 +102,20 @@ export function compileValue(value: unknown, path: ReadonlyArray<string | number
   }
   if (Array.isArray(value)) {
     const items = value.map((item, i) => compileValue(item, [...path, i]));
-    return items.every((item) => item.k === 'lit') ? { k: 'lit', v: items.map((item) => (item as { v: unknown }).v) } : { k: 'arr', items };
+    return items.every((item) => item.k === 'lit')
+      ? { k: 'lit', v: items.map((item) => (item as { v: unknown }).v) }
+      : { k: 'arr', items };
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([key, item]): [string, Value] => [key, compileValue(item, [...path, key])]);
+    const entries = Object.entries(value).map(([key, item]): [string, Value] => [
+      key,
+      compileValue(item, [...path, key]),
+    ]);
     if (entries.every(([, item]) => item.k === 'lit')) {
-      return { k: 'lit', v: Object.fromEntries(entries.map(([key, item]) => [key, (item as { v: unknown }).v])) };
+      return {
+        k: 'lit',
+        v: Object.fromEntries(entries.map(([key, item]) => [key, (item as { v: unknown }).v])),
+      };
     }
     return { k: 'obj', entries };
   }
@@ -111,7 +123,10 @@ export function compileValue(value: unknown, path: ReadonlyArray<string | number
 }
 
 /** Every reference in a value, with the relative path of the string it is in. */
-export function collectRefs(value: unknown, path: ReadonlyArray<string | number> = []): Array<{ ref: Ref; path: Array<string | number> }> {
+export function collectRefs(
+  value: unknown,
+  path: ReadonlyArray<string | number> = [],
+): Array<{ ref: Ref; path: Array<string | number> }> {
   const out: Array<{ ref: Ref; path: Array<string | number> }> = [];
   const walk = (v: unknown, p: Array<string | number>): void => {
     if (typeof v === 'string') {
@@ -119,7 +134,8 @@ export function collectRefs(value: unknown, path: ReadonlyArray<string | number>
       const result = parseTemplate(v);
       if (result.ok) for (const part of result.parts) if ('ref' in part) out.push({ ref: part.ref, path: p });
     } else if (Array.isArray(v)) v.forEach((item, i) => walk(item, [...p, i]));
-    else if (v !== null && typeof v === 'object') for (const [key, item] of Object.entries(v)) walk(item, [...p, key]);
+    else if (v !== null && typeof v === 'object')
+      for (const [key, item] of Object.entries(v)) walk(item, [...p, key]);
   };
   walk(value, [...path]);
   return out;
@@ -135,9 +151,11 @@ export function findTemplateErrors(
     if (typeof v === 'string') {
       if (!hasReference(v)) return;
       const result = parseTemplate(v);
-      if (!result.ok) out.push({ message: result.message, ...(result.hint ? { hint: result.hint } : {}), path: p });
+      if (!result.ok)
+        out.push({ message: result.message, ...(result.hint ? { hint: result.hint } : {}), path: p });
     } else if (Array.isArray(v)) v.forEach((item, i) => walk(item, [...p, i]));
-    else if (v !== null && typeof v === 'object') for (const [key, item] of Object.entries(v)) walk(item, [...p, key]);
+    else if (v !== null && typeof v === 'object')
+      for (const [key, item] of Object.entries(v)) walk(item, [...p, key]);
   };
   walk(value, [...path]);
   return out;
@@ -157,7 +175,9 @@ function conditionOperand(text: string): Value {
  * "${vars.balance} < 5000", "${vars.code} == 'C001'", "${vars.token}", "!${vars.token}".
  * The operator is looked for outside "${...}" only.
  */
-export function parseCondition(text: string): { ok: true; condition: Condition } | { ok: false; message: string; hint?: string } {
+export function parseCondition(
+  text: string,
+): { ok: true; condition: Condition } | { ok: false; message: string; hint?: string } {
   const masked = text.replace(/\$\{[^}]*\}/g, (m) => '_'.repeat(m.length));
   for (const op of OPERATORS) {
     const at = masked.indexOf(op);
@@ -167,7 +187,8 @@ export function parseCondition(text: string): { ok: true; condition: Condition }
     if (!left.trim() || !right.trim()) break;
     for (const side of [left, right]) {
       const errors = findTemplateErrors(side.trim());
-      if (errors[0]) return { ok: false, message: errors[0].message, ...(errors[0].hint ? { hint: errors[0].hint } : {}) };
+      if (errors[0])
+        return { ok: false, message: errors[0].message, ...(errors[0].hint ? { hint: errors[0].hint } : {}) };
     }
     return { ok: true, condition: { op, left: conditionOperand(left), right: conditionOperand(right) } };
   }
@@ -182,6 +203,7 @@ export function parseCondition(text: string): { ok: true; condition: Condition }
     };
   }
   const errors = findTemplateErrors(operand.trim());
-  if (errors[0]) return { ok: false, message: errors[0].message, ...(errors[0].hint ? { hint: errors[0].hint } : {}) };
+  if (errors[0])
+    return { ok: false, message: errors[0].message, ...(errors[0].hint ? { hint: errors[0].hint } : {}) };
   return { ok: true, condition: { op: 'truthy', value: compileValue(operand.trim()), negate } };
 }

@@ -40,7 +40,9 @@ describe('validatePlan', () => {
     [
       'unknown key with a suggestion, pointing at the key',
       withBase('    vus: 2\n', '    vus: 2\n    maxVUz: 3\n'),
-      ['p.yaml:9:5: error: scenarios.s.maxVUz: unknown key `maxVUz`\n    hint: allowed here: executor, flow, exec, startTime, gracefulStop, tags, env, vus, duration'],
+      [
+        'p.yaml:9:5: error: scenarios.s.maxVUz: unknown key `maxVUz`\n    hint: allowed here: executor, flow, exec, startTime, gracefulStop, tags, env, vus, duration',
+      ],
     ],
     [
       'misspelt step key',
@@ -55,12 +57,16 @@ describe('validatePlan', () => {
     [
       'unknown executor with a suggestion',
       withBase('executor: constant-vus', 'executor: constant-vu'),
-      ['p.yaml:7:15: error: scenarios.s.executor: unknown executor the text "constant-vu"\n    hint: did you mean `constant-vus`?'],
+      [
+        'p.yaml:7:15: error: scenarios.s.executor: unknown executor the text "constant-vu"\n    hint: did you mean `constant-vus`?',
+      ],
     ],
     [
       'bad duration',
       withBase('duration: 5s', 'duration: 5 seconds'),
-      ['p.yaml:9:15: error: scenarios.s.duration: expected a k6 duration such as "30s", "2m", "1h30m" or "250ms"'],
+      [
+        'p.yaml:9:15: error: scenarios.s.duration: expected a k6 duration such as "30s", "2m", "1h30m" or "250ms"',
+      ],
     ],
     [
       'missing required key',
@@ -80,11 +86,17 @@ describe('validatePlan', () => {
     [
       'unknown flow',
       withBase('flow: f', 'flow: g'),
-      ['p.yaml:10:11: error: scenarios.s.flow: there is no flow `g`\n    hint: did you mean `f`?', 'p.yaml:12:3: warning: flows.f: no scenario runs the flow `f`'],
+      [
+        'p.yaml:10:11: error: scenarios.s.flow: there is no flow `g`\n    hint: did you mean `f`?',
+        'p.yaml:12:3: warning: flows.f: no scenario runs the flow `f`',
+      ],
     ],
     [
       'undeclared secret and unknown reference',
-      withBase('        path: /\n', '        path: /\n        headers:\n          Authorization: "Bearer ${secrets.TOKEN}"\n          X-Id: "${vuid}"\n'),
+      withBase(
+        '        path: /\n',
+        '        path: /\n        headers:\n          Authorization: "Bearer ${secrets.TOKEN}"\n          X-Id: "${vuid}"\n',
+      ),
       [
         'p.yaml:17:26: error: flows.f.steps[0].headers.Authorization: secret `TOKEN` is not declared\n    hint: add it to `secrets:` so loadctl reads it from the environment and keeps it out of every file',
         'p.yaml:18:17: error: flows.f.steps[0].headers.X-Id: unknown reference "${vuid}"\n    hint: references are vars.NAME, env.NAME, secrets.NAME, data.SET.COLUMN, vu, iter, iterInTest, scenario, now, random.int(MIN,MAX), random.uuid, random.string(N); write $${ for a literal ${',
@@ -122,15 +134,22 @@ describe('validatePlan', () => {
     ],
     [
       'a check with two subjects',
-      withBase('        path: /\n', '        path: /\n        checks:\n          - status: 200\n            bodyContains: ok\n'),
-      ['p.yaml:17:13: error: flows.f.steps[0].checks[0]: a check tests one thing; this one sets status and bodyContains\n    hint: split it into several checks'],
+      withBase(
+        '        path: /\n',
+        '        path: /\n        checks:\n          - status: 200\n            bodyContains: ok\n',
+      ),
+      [
+        'p.yaml:17:13: error: flows.f.steps[0].checks[0]: a check tests one thing; this one sets status and bodyContains\n    hint: split it into several checks',
+      ],
     ],
   ])('%s', (_title, text, expected) => {
     expect(problems(text)).toEqual(expected);
   });
 
   it('reports every problem at once, sorted by position', () => {
-    const text = withBase('vus: 2', 'vus: -1').replace('flow: f', 'flow: f\n    colour: red').replace('path: /', 'path: /\n        metod: GET');
+    const text = withBase('vus: 2', 'vus: -1')
+      .replace('flow: f', 'flow: f\n    colour: red')
+      .replace('path: /', 'path: /\n        metod: GET');
     expect(problems(text).map((p) => p.split(': error: ')[1]?.split(':')[0])).toEqual([
       'scenarios.s.vus',
       'scenarios.s.colour',
@@ -141,8 +160,16 @@ describe('validatePlan', () => {
 
 describe('parsePlanText', () => {
   it.each([
-    ['empty file', '', 'p.yaml: error: the plan is empty\n    hint: a plan needs at least `name`, `targets` and `scenarios`; see docs/plans.md'],
-    ['a list, not a mapping', '- a\n- b\n', 'p.yaml:1:1: error: the plan must be a YAML mapping (key: value pairs) at the top level'],
+    [
+      'empty file',
+      '',
+      'p.yaml: error: the plan is empty\n    hint: a plan needs at least `name`, `targets` and `scenarios`; see docs/plans.md',
+    ],
+    [
+      'a list, not a mapping',
+      '- a\n- b\n',
+      'p.yaml:1:1: error: the plan must be a YAML mapping (key: value pairs) at the top level',
+    ],
     ['YAML syntax error', 'name: t\ntargets: [a\n', 'p.yaml:3:1: error: YAML syntax:'],
     ['duplicate keys', 'name: a\nname: b\n', 'p.yaml:2:1: error: YAML syntax: Map keys must be unique'],
     [
@@ -158,8 +185,12 @@ describe('parsePlanText', () => {
 
   it('refuses binary and non-UTF-8 bytes', () => {
     const binary = decodePlanBytes('p.yaml', new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01]));
-    expect(binary.ok ? '' : renderDiagnostic(binary.diagnostics[0]!)).toBe('p.yaml: error: this is a binary file, not a YAML plan\n    hint: pass the path of a .yaml plan');
+    expect(binary.ok ? '' : renderDiagnostic(binary.diagnostics[0]!)).toBe(
+      'p.yaml: error: this is a binary file, not a YAML plan\n    hint: pass the path of a .yaml plan',
+    );
     const latin1 = decodePlanBytes('p.yaml', new Uint8Array([0x6e, 0x61, 0x6d, 0xe9, 0x3a]));
-    expect(latin1.ok ? '' : renderDiagnostic(latin1.diagnostics[0]!)).toBe('p.yaml: error: the plan is not valid UTF-8 text\n    hint: save the plan as UTF-8');
+    expect(latin1.ok ? '' : renderDiagnostic(latin1.diagnostics[0]!)).toBe(
+      'p.yaml: error: the plan is not valid UTF-8 text\n    hint: save the plan as UTF-8',
+    );
   });
 });

@@ -102,7 +102,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `${typeof value} ${String(value)}`;
 }
 
@@ -122,8 +123,18 @@ function issueFindings(issue: Issue, base: PlanPath, data: unknown, root: unknow
       const known = knownKeysAt(root, path, data);
       return issue.keys.map((key) => {
         const guess = didYouMean(key, known);
-        const hint = guess ? `did you mean \`${guess}\`?` : known.length ? `allowed here: ${known.join(', ')}` : undefined;
-        return { severity: 'error', path: [...path, key], atKey: true, message: `unknown key \`${key}\``, ...(hint ? { hint } : {}) };
+        const hint = guess
+          ? `did you mean \`${guess}\`?`
+          : known.length
+            ? `allowed here: ${known.join(', ')}`
+            : undefined;
+        return {
+          severity: 'error',
+          path: [...path, key],
+          atKey: true,
+          message: `unknown key \`${key}\``,
+          ...(hint ? { hint } : {}),
+        };
       });
     }
     case 'invalid_type': {
@@ -140,7 +151,14 @@ function issueFindings(issue: Issue, base: PlanPath, data: unknown, root: unknow
         const actual = valueAt(data, path);
         const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
         if (actual === undefined) {
-          return [{ severity: 'error', path, message: `\`${issue.discriminator}\` is required`, hint: `one of: ${options.join(', ')}` }];
+          return [
+            {
+              severity: 'error',
+              path,
+              message: `\`${issue.discriminator}\` is required`,
+              hint: `one of: ${options.join(', ')}`,
+            },
+          ];
         }
         const guess = typeof actual === 'string' ? didYouMean(actual, options) : undefined;
         return [
@@ -154,7 +172,8 @@ function issueFindings(issue: Issue, base: PlanPath, data: unknown, root: unknow
       }
       // The branch with the fewest problems is what the user was writing.
       const branches = issue.errors.filter((b) => b.length > 0);
-      if (branches.length === 0) return [{ severity: 'error', path, message: 'value does not match any allowed form' }];
+      if (branches.length === 0)
+        return [{ severity: 'error', path, message: 'value does not match any allowed form' }];
       const best = branches.reduce((a, b) => (b.length < a.length ? b : a));
       return best.flatMap((inner) => issueFindings(inner, path, data, root));
     }
@@ -186,7 +205,9 @@ function issueFindings(issue: Issue, base: PlanPath, data: unknown, root: unknow
       return [{ severity: 'error', path, message }];
     }
     case 'too_big': {
-      const message = issue.message.startsWith('Too big') ? `must be at most ${String(issue.maximum)}, got ${describe(valueAt(data, path))}` : issue.message;
+      const message = issue.message.startsWith('Too big')
+        ? `must be at most ${String(issue.maximum)}, got ${describe(valueAt(data, path))}`
+        : issue.message;
       return [{ severity: 'error', path, message }];
     }
     default:
@@ -227,7 +248,11 @@ function profileFindings(raw: Record<string, unknown>, baseFindings: readonly Fi
     for (const f of all) {
       if (seen.has(`${f.path.join('\0')}|${f.message}`)) continue;
       if (!profileSets(profile, f.path)) continue;
-      out.push({ ...f, path: ['profiles', name, ...f.path], message: `${f.message} (with profile \`${name}\`)` });
+      out.push({
+        ...f,
+        path: ['profiles', name, ...f.path],
+        message: `${f.message} (with profile \`${name}\`)`,
+      });
     }
   }
   return out;

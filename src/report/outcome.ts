@@ -11,7 +11,10 @@ export const K6_EXIT: Readonly<Record<number, { name: string; explain: string }>
   101: { name: 'teardown-timeout', explain: 'teardown() took longer than teardownTimeout' },
   102: { name: 'generic-timeout', explain: 'a k6 operation timed out' },
   103: { name: 'generic-engine', explain: 'the k6 engine failed' },
-  104: { name: 'invalid-config', explain: 'k6 rejected the options (an invalid scenario, threshold or flag)' },
+  104: {
+    name: 'invalid-config',
+    explain: 'k6 rejected the options (an invalid scenario, threshold or flag)',
+  },
   105: { name: 'external-abort', explain: 'k6 was stopped from outside (a signal such as Ctrl-C)' },
   106: { name: 'cannot-start-rest-api', explain: 'k6 could not start its REST API (is the address taken?)' },
   107: { name: 'script-exception', explain: 'the script threw an exception' },
@@ -53,7 +56,9 @@ export function classifyOutcome(f: OutcomeFacts): Outcome {
     return {
       kind: 'k6-error',
       k6ExitCode: code,
-      reason: known?.explain ?? (code === undefined ? 'k6 was killed before it could finish' : `k6 exited with code ${code}`),
+      reason:
+        known?.explain ??
+        (code === undefined ? 'k6 was killed before it could finish' : `k6 exited with code ${code}`),
       ...(f.k6ErrorLine ? { detail: f.k6ErrorLine } : {}),
     };
   }

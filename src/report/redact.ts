@@ -3,7 +3,9 @@
 export const REDACTED = '[redacted]';
 
 export function makeRedactor(secretValues: Iterable<string | undefined>): (text: string) => string {
-  const values = [...new Set([...secretValues].filter((v): v is string => typeof v === 'string' && v.length >= 4))].sort((a, b) => b.length - a.length);
+  const values = [
+    ...new Set([...secretValues].filter((v): v is string => typeof v === 'string' && v.length >= 4)),
+  ].sort((a, b) => b.length - a.length);
   if (values.length === 0) return (text) => text;
   return (text) => {
     let out = text;

@@ -1,6 +1,9 @@
 // Run ids sort by time as text and do not collide: 20261122T014512Z-3f9a1c.
 export function makeRunId(now: Date, randomHex: string): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   return `${stamp}-${randomHex.slice(0, 6)}`;
 }
 

@@ -6,7 +6,10 @@ import { endpointSubmetrics, summarizeRun, summarizeThresholds } from './summary
 import { renderSummaryTable } from './table.js';
 
 // Recorded from a real k6 v1.8.1 run: see test/fixtures/k6-summary/README.md.
-const fixture = readFileSync(new URL('../../test/fixtures/k6-summary/thresholds-failed.json', import.meta.url), 'utf8');
+const fixture = readFileSync(
+  new URL('../../test/fixtures/k6-summary/thresholds-failed.json', import.meta.url),
+  'utf8',
+);
 const parsed = parseK6Summary(fixture);
 if (!parsed.ok) throw new Error(parsed.message);
 const k6 = parsed.summary;
@@ -59,8 +62,16 @@ describe('summarizeRun on a recorded k6 summary', () => {
   });
 
   it('names the failed threshold with its observed value', () => {
-    expect(s.outcome).toEqual({ kind: 'thresholds-failed', failed: ['seat_won: count>1000'], aborted: false });
-    expect(s.thresholds.find((t) => t.metric === 'seat_won')).toMatchObject({ ok: false, observed: 125, stat: 'count' });
+    expect(s.outcome).toEqual({
+      kind: 'thresholds-failed',
+      failed: ['seat_won: count>1000'],
+      aborted: false,
+    });
+    expect(s.thresholds.find((t) => t.metric === 'seat_won')).toMatchObject({
+      ok: false,
+      observed: 125,
+      stat: 'count',
+    });
     expect(s.thresholds.find((t) => t.metric === 'http_req_duration{name:home}')?.ok).toBe(true);
   });
 
@@ -70,13 +81,22 @@ describe('summarizeRun on a recorded k6 summary', () => {
   });
 
   it('prints the same table every time (golden, no colour)', async () => {
-    await expect(renderSummaryTable(s, { color: false, width: 120, runDir: 'results/fixture/x' })).toMatchFileSnapshot('__golden__/summary-table.txt');
+    await expect(
+      renderSummaryTable(s, { color: false, width: 120, runDir: 'results/fixture/x' }),
+    ).toMatchFileSnapshot('__golden__/summary-table.txt');
   });
 });
 
 describe('endpointSubmetrics', () => {
   it('asks k6 for per-endpoint and per-expected-status sub-metrics', () => {
-    expect(Object.keys(endpointSubmetrics([{ name: 'reserve', statuses: [201, 409] }, { name: 'bad,name', statuses: [] }]))).toEqual([
+    expect(
+      Object.keys(
+        endpointSubmetrics([
+          { name: 'reserve', statuses: [201, 409] },
+          { name: 'bad,name', statuses: [] },
+        ]),
+      ),
+    ).toEqual([
       'http_reqs{name:reserve}',
       'http_req_duration{name:reserve}',
       'http_req_failed{name:reserve}',
@@ -101,7 +121,8 @@ describe('classifyOutcome', () => {
   });
 
   it('explains a script exception with k6’s own error line', () => {
-    const log = 'time="x" level=info msg="hi"\ntime="x" level=error msg="Uncaught (in promise) TypeError: Cannot read property \\"x\\" of undefined" source=stacktrace\n';
+    const log =
+      'time="x" level=info msg="hi"\ntime="x" level=error msg="Uncaught (in promise) TypeError: Cannot read property \\"x\\" of undefined" source=stacktrace\n';
     expect(classifyOutcome({ ...base, k6ExitCode: 107, k6ErrorLine: parseK6ErrorLine(log) })).toEqual({
       kind: 'k6-error',
       k6ExitCode: 107,

@@ -106,7 +106,9 @@ export function selectorSafe(name: string): boolean {
  * Empty thresholds that make k6 compute per-endpoint sub-metrics in its end-of-test data: the cheapest
  * exact per-endpoint source (see docs/benchmarks.md).
  */
-export function endpointSubmetrics(endpoints: ReadonlyArray<{ name: string; statuses: readonly number[] }>): Record<string, never[]> {
+export function endpointSubmetrics(
+  endpoints: ReadonlyArray<{ name: string; statuses: readonly number[] }>,
+): Record<string, never[]> {
   const out: Record<string, never[]> = {};
   for (const { name, statuses } of endpoints) {
     if (!selectorSafe(name)) continue;
@@ -118,7 +120,10 @@ export function endpointSubmetrics(endpoints: ReadonlyArray<{ name: string; stat
   return out;
 }
 
-export function summarizeThresholds(k6: K6Summary | undefined, spec: Readonly<Record<string, ReadonlyArray<string | ThresholdSpec>>>): ThresholdSummary[] {
+export function summarizeThresholds(
+  k6: K6Summary | undefined,
+  spec: Readonly<Record<string, ReadonlyArray<string | ThresholdSpec>>>,
+): ThresholdSummary[] {
   const out: ThresholdSummary[] = [];
   for (const [metric, list] of Object.entries(spec)) {
     const m = k6?.metrics[metric];
@@ -143,7 +148,12 @@ export function summarizeThresholds(k6: K6Summary | undefined, spec: Readonly<Re
 
 function flattenChecks(group: K6Group | undefined): CheckSummary[] {
   if (!group) return [];
-  const own = group.checks.map((c) => ({ name: c.name, group: group.path, passes: c.passes, fails: c.fails }));
+  const own = group.checks.map((c) => ({
+    name: c.name,
+    group: group.path,
+    passes: c.passes,
+    fails: c.fails,
+  }));
   return [...own, ...group.groups.flatMap(flattenChecks)];
 }
 
@@ -183,7 +193,9 @@ export function summarizeRun(input: SummaryInput): RunSummary {
   const endpoints: EndpointSummary[] = [];
   for (const { name, statuses } of input.endpoints) {
     if (!selectorSafe(name)) {
-      notes.push(`endpoint ${JSON.stringify(name)} has characters k6 cannot select on; it has no row of its own`);
+      notes.push(
+        `endpoint ${JSON.stringify(name)} has characters k6 cannot select on; it has no row of its own`,
+      );
       continue;
     }
     const r = metricValues(k6, `http_reqs{name:${name}}`);
@@ -192,7 +204,8 @@ export function summarizeRun(input: SummaryInput): RunSummary {
     const count = num(r, 'count');
     const failedHere = num(f, 'passes');
     const byStatus: Record<string, number> = {};
-    for (const status of statuses) byStatus[String(status)] = num(metricValues(k6, `http_reqs{name:${name},status:${status}}`), 'count');
+    for (const status of statuses)
+      byStatus[String(status)] = num(metricValues(k6, `http_reqs{name:${name},status:${status}}`), 'count');
     endpoints.push({
       name,
       requests: count,

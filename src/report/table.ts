@@ -105,8 +105,12 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
       `${formatCount(t.iterations)} iterations`,
       `${formatCount(t.requests)} requests (${formatRate(t.rps)}/s)`,
       `${formatPercent(t.errorRate)} failed`,
-      checksTotal > 0 ? `checks ${formatPercent(t.checksPassed / checksTotal)} (${formatCount(t.checksPassed)}/${formatCount(checksTotal)})` : undefined,
-      t.droppedIterations > 0 ? c.yellow(`${formatCount(t.droppedIterations)} dropped iterations`) : undefined,
+      checksTotal > 0
+        ? `checks ${formatPercent(t.checksPassed / checksTotal)} (${formatCount(t.checksPassed)}/${formatCount(checksTotal)})`
+        : undefined,
+      t.droppedIterations > 0
+        ? c.yellow(`${formatCount(t.droppedIterations)} dropped iterations`)
+        : undefined,
     ]
       .filter(Boolean)
       .join(' · '),
@@ -114,10 +118,19 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
   lines.push('');
 
   const table = plainTable(
-    ['endpoint', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'statuses'].map((h) => c.bold(h)),
+    ['endpoint', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'statuses'].map((h) =>
+      c.bold(h),
+    ),
     ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
   );
-  const row = (name: string, requests: number, rps: number, d: Record<string, number>, errorRate: number, statuses: string) => [
+  const row = (
+    name: string,
+    requests: number,
+    rps: number,
+    d: Record<string, number>,
+    errorRate: number,
+    statuses: string,
+  ) => [
     cut(name, nameWidth),
     formatCount(requests),
     formatRate(rps),
@@ -144,7 +157,12 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     const th = plainTable(['', 'metric', 'threshold', 'observed'], ['left', 'left', 'left', 'right']);
     for (const x of s.thresholds) {
       const contains = s.metrics[x.metric.split('{')[0] ?? '']?.contains;
-      th.push([x.ok ? c.green('✓') : c.red('✗'), cut(x.metric, nameWidth + 20), x.expression + (x.abortOnFail ? ' (abortOnFail)' : ''), formatObserved(x, contains)]);
+      th.push([
+        x.ok ? c.green('✓') : c.red('✗'),
+        cut(x.metric, nameWidth + 20),
+        x.expression + (x.abortOnFail ? ' (abortOnFail)' : ''),
+        formatObserved(x, contains),
+      ]);
     }
     lines.push(th.toString());
   }
@@ -155,7 +173,11 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     for (const x of s.checks) {
       const total = x.passes + x.fails;
       const group = x.group ? `${x.group.replace(/^::/, '').replaceAll('::', ' › ')} › ` : '';
-      ch.push([x.fails === 0 ? c.green('✓') : c.red('✗'), cut(group + x.name, nameWidth + 30), `${formatPercent(total ? x.passes / total : 1)} (${formatCount(x.passes)}/${formatCount(total)})`]);
+      ch.push([
+        x.fails === 0 ? c.green('✓') : c.red('✗'),
+        cut(group + x.name, nameWidth + 30),
+        `${formatPercent(total ? x.passes / total : 1)} (${formatCount(x.passes)}/${formatCount(total)})`,
+      ]);
     }
     lines.push(ch.toString());
   }
@@ -170,7 +192,8 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
 
   if (s.invariants.length > 0) {
     lines.push('', c.bold('invariants (checked after the run)'));
-    for (const inv of s.invariants) lines.push(` ${inv.ok ? c.green('✓') : c.red('✗')} ${inv.name}: ${inv.detail}`);
+    for (const inv of s.invariants)
+      lines.push(` ${inv.ok ? c.green('✓') : c.red('✗')} ${inv.name}: ${inv.detail}`);
   }
 
   for (const note of s.notes) lines.push(c.yellow(`note: ${note}`));
@@ -202,7 +225,14 @@ const BUILTIN = new Set([
 ]);
 
 export function describeMetric(type: string, contains: string, v: Record<string, number>): string {
-  const fmt = (x: number | undefined) => (contains === 'time' ? formatMs(x) : x === undefined ? '–' : Number.isInteger(x) ? formatCount(x) : x.toFixed(2));
+  const fmt = (x: number | undefined) =>
+    contains === 'time'
+      ? formatMs(x)
+      : x === undefined
+        ? '–'
+        : Number.isInteger(x)
+          ? formatCount(x)
+          : x.toFixed(2);
   switch (type) {
     case 'counter':
       return `${fmt(v['count'])} (${formatRate(v['rate'] ?? 0)}/s)`;

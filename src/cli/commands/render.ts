@@ -25,8 +25,12 @@ export async function runRender(io: Io, file: string, opts: RenderOptions): Prom
       ...prepared.written.map((f) => `  ${join(shown, f)}`),
       `run it with plain k6:`,
       `  LOADCTL_BASE_URL=${prepared.scriptPlan.baseUrl} k6 run ${join(shown, 'script.js')}`,
-      ...(resolved.target.demo !== undefined ? ['  (the target is the demo service: start it first with `loadctl demo`)'] : []),
-      ...(prepared.scriptPlan.secrets.length ? [`  (secrets are read from the environment: ${prepared.scriptPlan.secrets.join(', ')})`] : []),
+      ...(resolved.target.demo !== undefined
+        ? ['  (the target is the demo service: start it first with `loadctl demo`)']
+        : []),
+      ...(prepared.scriptPlan.secrets.length
+        ? [`  (secrets are read from the environment: ${prepared.scriptPlan.secrets.join(', ')})`]
+        : []),
       '',
     ].join('\n'),
   );

@@ -29,8 +29,15 @@ export function renderValidateReport(results: readonly FileResult[]): string {
     for (const d of r.diagnostics) lines.push(renderDiagnostic(d));
     const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = r.diagnostics.length - errors;
-    const counts = [errors && `${errors} error${errors === 1 ? '' : 's'}`, warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`].filter(Boolean).join(', ');
-    lines.push(`${r.valid ? '✓' : '✗'} ${r.file}: ${r.valid ? 'valid' : 'invalid'}${counts ? ` (${counts})` : ''}`);
+    const counts = [
+      errors && `${errors} error${errors === 1 ? '' : 's'}`,
+      warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    lines.push(
+      `${r.valid ? '✓' : '✗'} ${r.file}: ${r.valid ? 'valid' : 'invalid'}${counts ? ` (${counts})` : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -34,7 +34,12 @@ export function openFilesNeeded(peakVUs: number): number {
 export function checkPreflight(f: PreflightFacts, needs: PreflightNeeds): PreflightProblem[] {
   const out: PreflightProblem[] = [];
   const k6 = f.k6;
-  if (k6.kind === 'missing') out.push({ check: 'k6', message: `k6 was not found (looked in ${k6.searched.join(', ')})`, fix: k6.hint });
+  if (k6.kind === 'missing')
+    out.push({
+      check: 'k6',
+      message: `k6 was not found (looked in ${k6.searched.join(', ')})`,
+      fix: k6.hint,
+    });
   if (k6.kind === 'unsupported') out.push({ check: 'k6', message: `${k6.path}: ${k6.reason}`, fix: k6.hint });
   if (k6.kind === 'broken') out.push({ check: 'k6', message: k6.detail, fix: k6.hint });
   if (f.openFiles) {
@@ -51,7 +56,11 @@ export function checkPreflight(f: PreflightFacts, needs: PreflightNeeds): Prefli
     }
   }
   if (f.resultsWriteError !== undefined) {
-    out.push({ check: 'results folder', message: `cannot write to ${f.resultsDir}: ${f.resultsWriteError}`, fix: 'fix its permissions or choose another folder with --results DIR' });
+    out.push({
+      check: 'results folder',
+      message: `cannot write to ${f.resultsDir}: ${f.resultsWriteError}`,
+      fix: 'fix its permissions or choose another folder with --results DIR',
+    });
   } else if (f.freeBytes !== undefined && f.freeBytes < needs.expectedBytes) {
     const mb = (n: number) => `${Math.ceil(n / 1e6)} MB`;
     out.push({
@@ -61,7 +70,11 @@ export function checkPreflight(f: PreflightFacts, needs: PreflightNeeds): Prefli
     });
   }
   for (const name of f.missingSecrets) {
-    out.push({ check: 'secrets', message: `the secret ${name} is not set in the environment`, fix: `export ${name}=… before the run (loadctl passes it to k6 through the environment only)` });
+    out.push({
+      check: 'secrets',
+      message: `the secret ${name} is not set in the environment`,
+      fix: `export ${name}=… before the run (loadctl passes it to k6 through the environment only)`,
+    });
   }
   return out;
 }
@@ -91,6 +104,12 @@ export async function probeWritable(io: Io, dir: string): Promise<string | undef
     return undefined;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    return e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'ENOSPC' ? 'the disk is full' : e.code === 'EROFS' ? 'read-only file system' : (e.message ?? String(err));
+    return e.code === 'EACCES' || e.code === 'EPERM'
+      ? 'permission denied'
+      : e.code === 'ENOSPC'
+        ? 'the disk is full'
+        : e.code === 'EROFS'
+          ? 'read-only file system'
+          : (e.message ?? String(err));
   }
 }

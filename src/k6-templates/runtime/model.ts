@@ -76,7 +76,10 @@ export interface MetricRecord {
   value?: { k: 'timing'; timing: 'duration' | 'waiting' } | { k: 'status' } | Value;
 }
 
-export type Body = { type: 'json'; value: Value } | { type: 'form'; fields: Array<[string, Value]> } | { type: 'raw'; value: Value };
+export type Body =
+  | { type: 'json'; value: Value }
+  | { type: 'form'; fields: Array<[string, Value]> }
+  | { type: 'raw'; value: Value };
 
 export interface HttpStep {
   kind: 'http';
@@ -103,7 +106,8 @@ export interface HttpStep {
 
 export type Operator = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
-export type Condition = { op: Operator; left: Value; right: Value } | { op: 'truthy'; value: Value; negate: boolean };
+export type Condition =
+  { op: Operator; left: Value; right: Value } | { op: 'truthy'; value: Value; negate: boolean };
 
 export type Step =
   | HttpStep

@@ -1,0 +1,306 @@
+// `loadctl run`: plan → preflight → script → the real k6 → summary, with every artifact kept in the run folder.
+import { join, relative, resolve } from 'node:path';
+import { startDemoService, type DemoService } from '../../demo/server.js';
+import { findK6, projectRoot } from '../../k6/locate.js';
+import { renderVersion } from '../../k6/version.js';
+import { renderDiagnostic } from '../../plans/diagnostics.js';
+import { planEndpoints, trendStats } from '../../plans/compile.js';
+import { peakVUs, plannedDuration } from '../../plans/resolve.js';
+import { parseK6Summary, type K6Summary } from '../../report/k6-summary.js';
+import { renderProgressLine, toSeriesPoint, type LiveSnapshot, type SeriesPoint } from '../../report/live.js';
+import { classifyOutcome, parseK6ErrorLine, type Outcome } from '../../report/outcome.js';
+import { makeRedactor } from '../../report/redact.js';
+import { makeRunId } from '../../report/run-id.js';
+import {
+  endpointSubmetrics,
+  summarizeRun,
+  summarizeThresholds,
+  type InvariantSummary,
+  type RunSummary,
+} from '../../report/summary.js';
+import { renderSummaryTable } from '../../report/table.js';
+import { EXIT, environmentError, usageError, type ExitCode } from '../errors.js';
+import type { Io } from '../io.js';
+import { readPlan } from '../load-plan.js';
+import { resolveOrThrow, writeScript } from '../prepare-script.js';
+import { probeHostFacts } from '../run/host.js';
+import { runInvariants } from '../run/invariants.js';
+import { probeFreePort, runK6Process } from '../run/k6-process.js';
+import { checkPreflight, probeOpenFiles, probeWritable } from '../run/preflight.js';
+import { VERSION } from '../version.js';
+
+export interface RunOptions {
+  target?: string;
+  profile?: string;
+  results?: string;
+  tag?: string[];
+  json?: boolean;
+  progress?: boolean;
+}
+
+export const META_SCHEMA = 'loadctl.meta/v1';
+export const SERIES_SCHEMA = 'loadctl.series/v1';
+const SUMMARY_ENV = 'LOADCTL_SUMMARY_PATH';
+
+export function parseTags(tags: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags) {
+    const eq = t.indexOf('=');
+    if (eq < 1) throw usageError(`--tag ${JSON.stringify(t)} is not key=value`, 'e.g. --tag build=1234');
+    out[t.slice(0, eq)] = t.slice(eq + 1);
+  }
+  return out;
+}
+
+export function exitCodeFor(outcome: Outcome): ExitCode {
+  switch (outcome.kind) {
+    case 'passed':
+      return EXIT.ok;
+    case 'thresholds-failed':
+      return EXIT.thresholdsFailed;
+    case 'interrupted':
+      return EXIT.interrupted;
+    case 'k6-error':
+      return EXIT.k6Failed;
+    case 'invariants-failed':
+      return EXIT.invariantFailed;
+  }
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+export async function runRun(io: Io, file: string, opts: RunOptions): Promise<ExitCode> {
+  const loaded = await readPlan(io, file);
+  for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
+  const resolved = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
+  const { plan, target } = resolved;
+  if (plan.script !== undefined)
+    throw usageError(`${loaded.file}: running plans with \`script\` is not supported yet`);
+  const tags = parseTags(opts.tag ?? []);
+
+  const resultsRoot = resolve(io.cwd, opts.results ?? 'results');
+  const runId = makeRunId(io.now(), io.randomHex(3));
+  const runDir = join(resultsRoot, plan.name, runId);
+  const shownDir = relative(io.cwd, runDir).startsWith('..') ? runDir : relative(io.cwd, runDir);
+
+  // Preflight: everything that would make k6 fail or its numbers lie, reported together with fixes.
+  const k6 = await findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
+  const resultsWriteError = await probeWritable(io, resultsRoot);
+  const freeBytes = await io.freeBytes(resultsRoot);
+  const problems = checkPreflight(
+    {
+      k6,
+      openFiles: await probeOpenFiles(io),
+      resultsDir: resultsRoot,
+      ...(resultsWriteError !== undefined ? { resultsWriteError } : {}),
+      ...(freeBytes !== undefined ? { freeBytes } : {}),
+      missingSecrets: (plan.secrets ?? []).filter((name) => !io.env[name]),
+    },
+    { peakVUs: peakVUs(plan), expectedBytes: 20e6 },
+  );
+  if (problems.length > 0 || k6.kind !== 'found') {
+    const lines = problems.map((p) => `  ✗ ${p.check}: ${p.message}\n      fix: ${p.fix}`);
+    throw environmentError(
+      `preflight failed:\n${lines.join('\n')}`,
+      'fix the problems above and run again (`loadctl doctor` checks more)',
+    );
+  }
+  const secretValues = (plan.secrets ?? []).map((name) => io.env[name]);
+  const redact = makeRedactor(secretValues);
+
+  let demo: DemoService | undefined;
+  try {
+    let baseUrl = target.url;
+    if (target.demo !== undefined) {
+      const knobs = target.demo === true ? {} : target.demo;
+      // The run's own demo instance listens on a free port unless the plan pins one.
+      demo = await startDemoService({ ...knobs, port: knobs.port ?? 0 });
+      baseUrl = demo.url;
+    }
+    if (baseUrl === undefined) throw usageError(`target ${resolved.targetName} has no URL`);
+
+    const endpoints = planEndpoints(plan);
+    const summaryPath = join(runDir, 'k6-summary.json');
+    const prepared = await writeScript(io, loaded, resolved, runDir, {
+      baseUrl,
+      summaryExport: { envVar: SUMMARY_ENV },
+      extraThresholds: endpointSubmetrics(endpoints),
+    });
+    await io.writeFileAtomic(
+      join(runDir, 'plan.resolved.json'),
+      redact(json({ profile: resolved.profile ?? null, target: resolved.targetName, plan })),
+    );
+
+    const host = probeHostFacts();
+    const k6Version = renderVersion(k6.version);
+    const startedAt = io.now();
+    const meta = {
+      schema: META_SCHEMA,
+      runId,
+      loadctl: VERSION,
+      k6: { version: k6Version, path: k6.path },
+      host,
+      plan: { name: plan.name, file: loaded.file, profile: resolved.profile ?? null },
+      target: {
+        name: resolved.targetName,
+        url: baseUrl,
+        description: target.description ?? null,
+        demo: target.demo !== undefined,
+      },
+      tags,
+      startedAt: startedAt.toISOString(),
+      endedAt: null as string | null,
+      k6ExitCode: null as number | null,
+      exitCode: null as number | null,
+      outcome: null as string | null,
+    };
+    await io.writeFileAtomic(join(runDir, 'meta.json'), json(meta));
+
+    const planned = plannedDuration(plan);
+    const restPort = await probeFreePort();
+    const showProgress = opts.progress !== false;
+    const tty = io.stderr.isTTY;
+    const series: SeriesPoint[] = [];
+    let last: LiveSnapshot | undefined;
+    let lastPrinted = 0;
+    io.stderr.write(
+      `running ${plan.name} against ${resolved.targetName} (${baseUrl}) with k6 ${k6Version}; results in ${shownDir}\n`,
+    );
+    const run = await runK6Process(io, {
+      k6Path: k6.path,
+      args: [
+        'run',
+        '--quiet',
+        '--address',
+        `127.0.0.1:${restPort}`,
+        '--summary-trend-stats',
+        trendStats(plan).join(','),
+        ...Object.entries(tags).flatMap(([k, v]) => ['--tag', `${k}=${v}`]),
+        prepared.scriptPath,
+      ],
+      env: { LOADCTL_BASE_URL: baseUrl, [SUMMARY_ENV]: summaryPath },
+      cwd: runDir,
+      logPath: join(runDir, 'k6.log'),
+      redact,
+      restAddress: `127.0.0.1:${restPort}`,
+      onSnapshot: (snap) => {
+        const point = toSeriesPoint(last, snap);
+        series.push(point);
+        last = snap;
+        if (!showProgress) return;
+        const line = renderProgressLine(point, snap, {
+          plannedMs: planned.ms,
+          exact: planned.exact,
+          tty,
+          width: io.stderr.columns,
+        });
+        if (tty) io.stderr.write(`\r\x1b[2K${line}`);
+        else if (snap.elapsedMs - lastPrinted >= 5000) {
+          lastPrinted = snap.elapsedMs;
+          io.stderr.write(`${line}\n`);
+        }
+      },
+      onInterrupt: (kind) =>
+        io.stderr.write(
+          kind === 'graceful'
+            ? '\nstopping k6 gracefully (Ctrl-C again to stop at once)…\n'
+            : '\nstopping k6 now\n',
+        ),
+    });
+    if (showProgress && tty) io.stderr.write('\r\x1b[2K');
+
+    if (
+      run.result.kind === 'not-found' ||
+      run.result.kind === 'not-executable' ||
+      run.result.kind === 'error'
+    ) {
+      throw environmentError(
+        `could not run k6 at ${k6.path}: ${run.result.kind === 'error' ? run.result.message : run.result.kind}`,
+        'check it with `loadctl doctor`',
+      );
+    }
+    const k6ExitCode = run.result.kind === 'exited' ? run.result.exitCode : undefined;
+
+    let k6Summary: K6Summary | undefined;
+    const notes: string[] = [];
+    if (await io.exists(summaryPath)) {
+      const parsed = parseK6Summary(await io.readText(summaryPath));
+      if (parsed.ok) k6Summary = parsed.summary;
+      else notes.push(parsed.message);
+    }
+    const thresholds = summarizeThresholds(k6Summary, plan.thresholds ?? {});
+    const failedThresholds = thresholds.filter((t) => !t.ok);
+
+    let invariants: InvariantSummary[] = [];
+    const ranToEnd = k6ExitCode === 0 || k6ExitCode === 99;
+    if ((plan.invariants ?? []).length > 0) {
+      if (ranToEnd && !run.interrupted) {
+        invariants = await runInvariants(
+          baseUrl,
+          plan.invariants ?? [],
+          Object.fromEntries(Object.entries(plan.env ?? {}).map(([k, v]) => [k, String(v)])),
+          target.headers ?? {},
+        );
+      } else {
+        notes.push('invariants were not checked: the run did not finish');
+      }
+    }
+
+    const outcome = classifyOutcome({
+      k6ExitCode,
+      interrupted: run.interrupted,
+      failedThresholds: failedThresholds.map((t) => `${t.metric} ${t.expression}`),
+      abortedByThreshold: failedThresholds.some((t) => t.abortOnFail),
+      failedInvariants: invariants.filter((i) => !i.ok).map((i) => i.name),
+      ...(run.errorLines.length ? { k6ErrorLine: parseK6ErrorLine(run.errorLines.join('\n')) ?? '' } : {}),
+    });
+    const summary: RunSummary = summarizeRun({
+      k6: k6Summary,
+      runId,
+      plan: plan.name,
+      profile: resolved.profile,
+      target: { name: resolved.targetName, url: baseUrl },
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      outcome,
+      k6ExitCode,
+      endpoints,
+      thresholds,
+      invariants,
+      notes,
+    });
+    const exitCode = exitCodeFor(outcome);
+    await io.writeFileAtomic(join(runDir, 'summary.json'), json(summary));
+    await io.writeFileAtomic(
+      join(runDir, 'series.json'),
+      json({ schema: SERIES_SCHEMA, source: 'k6-rest-api', intervalMs: 1000, points: series }),
+    );
+    await io.writeFileAtomic(
+      join(runDir, 'meta.json'),
+      json({
+        ...meta,
+        endedAt: run.endedAt.toISOString(),
+        k6ExitCode: k6ExitCode ?? null,
+        exitCode,
+        outcome: outcome.kind,
+      }),
+    );
+
+    if (opts.json) io.stdout.write(json(summary));
+    else
+      io.stdout.write(
+        renderSummaryTable(summary, {
+          color: io.stdout.isTTY && !io.env.NO_COLOR,
+          width: io.stdout.columns,
+          runDir: shownDir,
+          k6Version,
+        }),
+      );
+    if (outcome.kind === 'k6-error') io.stderr.write(`k6's log: ${join(shownDir, 'k6.log')}\n`);
+    return exitCode;
+  } finally {
+    await demo?.close();
+  }
+}

@@ -1,0 +1,126 @@
+// Running the real k6: spawn, log, live polling of its REST API, and Ctrl-C handling. Effects only; what
+// the results mean is decided elsewhere.
+import { createServer } from 'node:net';
+import { spawnStreaming, type CommandResult } from '../../io/exec.js';
+import { k6ProcessEnv } from '../../k6/locate.js';
+import { parseRestMetrics, type LiveSnapshot } from '../../report/live.js';
+import type { Io } from '../io.js';
+
+export interface K6RunSpec {
+  k6Path: string;
+  args: string[];
+  /** Added to loadctl's environment (secrets reach k6 this way only, never as arguments). */
+  env: Record<string, string | undefined>;
+  cwd: string;
+  logPath: string;
+  /** Applied to every log line before it is written. */
+  redact: (text: string) => string;
+  /** k6's REST API address, polled once a second for live progress. */
+  restAddress?: string;
+  onSnapshot?: (snap: LiveSnapshot) => void;
+  /** Told when the first Ctrl-C is forwarded (graceful stop) and when a second one kills k6. */
+  onInterrupt?: (kind: 'graceful' | 'hard') => void;
+}
+
+export interface K6RunResult {
+  result: CommandResult;
+  interrupted: boolean;
+  /** k6's last error line, for explaining a failure. */
+  errorLines: string[];
+  startedAt: Date;
+  endedAt: Date;
+}
+
+/** A free TCP port on loopback (the tiny race until k6 binds it is acceptable for a local tool). */
+export async function probeFreePort(host = '127.0.0.1'): Promise<number> {
+  return await new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function pollRest(
+  address: string,
+  startedMs: number,
+  now: () => number,
+): Promise<LiveSnapshot | undefined> {
+  try {
+    const res = await fetch(`http://${address}/v1/metrics`, { signal: AbortSignal.timeout(900) });
+    if (!res.ok) return undefined;
+    return parseRestMetrics(await res.json(), now() - startedMs);
+  } catch {
+    // k6 has not opened its API yet, or has closed it at the end of the run.
+    return undefined;
+  }
+}
+
+export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult> {
+  const log = await io.openAppend(spec.logPath);
+  const errorLines: string[] = [];
+  const onLine = (line: string) => {
+    const clean = spec.redact(line);
+    log.write(`${clean}\n`);
+    if (/level=(error|fatal)/.test(clean)) errorLines.push(clean);
+  };
+  const startedAt = io.now();
+  const clock = () => io.now().getTime();
+  const proc = spawnStreaming(spec.k6Path, spec.args, {
+    env: k6ProcessEnv({ ...spec.env }),
+    cwd: spec.cwd,
+    onStdoutLine: onLine,
+    onStderrLine: onLine,
+    detached: true,
+  });
+
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      // k6 stops gracefully on the first SIGINT (finishing iterations, running teardown and handleSummary).
+      proc.kill('SIGINT');
+      spec.onInterrupt?.('graceful');
+    } else {
+      proc.kill('SIGKILL');
+      spec.onInterrupt?.('hard');
+    }
+  };
+  const offInt = io.onSignal('SIGINT', onSignal);
+  const offTerm = io.onSignal('SIGTERM', onSignal);
+  // A detached child is not killed with us; make sure a crash of loadctl does not leave k6 running.
+  const killOnExit = () => {
+    if (proc.pid !== undefined) {
+      try {
+        process.kill(proc.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once('exit', killOnExit);
+
+  let polling = true;
+  const poller = (async () => {
+    if (!spec.restAddress || !spec.onSnapshot) return;
+    const startedMs = startedAt.getTime();
+    while (polling) {
+      await new Promise((r) => setTimeout(r, 1000));
+      if (!polling) break;
+      const snap = await pollRest(spec.restAddress, startedMs, clock);
+      if (snap && polling) spec.onSnapshot(snap);
+    }
+  })();
+
+  const result = await proc.result;
+  polling = false;
+  await poller;
+  offInt();
+  offTerm();
+  process.off('exit', killOnExit);
+  await log.close();
+  return { result, interrupted: interrupts > 0, errorLines, startedAt, endedAt: io.now() };
+}

@@ -1,0 +1,44 @@
+// What `loadctl demo` prints about a running demo service. Pure: it returns lines, the CLI prints them.
+import type { DemoKnobs } from '../plans/schema.js';
+import { DEMO_ROUTES } from './routes.js';
+import type { DemoService } from './server.js';
+
+const GROUP_TITLES: Readonly<Record<string, string>> = {
+  service: 'Service',
+  reservations: 'Reservations (Authorization: Bearer <token> from POST /auth/token)',
+  coupons: 'Coupons (SESSION cookie from signup or login)',
+  chat: 'Chat (fake LLM, bearer token optional)',
+  admin: 'Admin (exempt from the latency, error and rate-limit knobs)',
+};
+
+export function describeDemo(service: Pick<DemoService, 'url' | 'stats'>): string[] {
+  const lines = [`loadctl demo service listening on ${service.url}`];
+  const width = Math.max(...DEMO_ROUTES.map((route) => route.key.length));
+  let group = '';
+  for (const route of DEMO_ROUTES) {
+    if (route.group !== group) {
+      group = route.group;
+      lines.push('', `${GROUP_TITLES[group] ?? group}:`);
+    }
+    lines.push(`  ${route.key.padEnd(width)}  ${route.summary}`);
+  }
+  lines.push('', `Knobs: ${renderKnobSummary(service.stats().knobs)}`);
+  return lines;
+}
+
+function renderKnobSummary(knobs: DemoKnobs): string {
+  const parts = [
+    `latency ${knobs.latencyMs ?? 0}ms${knobs.jitterMs ? ` +0..${knobs.jitterMs}ms` : ''}`,
+    `errors ${Math.round((knobs.errorRate ?? 0) * 100)}%`,
+    `cpu ${knobs.cpuWorkMs ?? 0}ms`,
+    `${knobs.schedules} schedules × ${knobs.seatsPerSchedule} seats`,
+    `${knobs.couponStock} coupons per id`,
+    `${knobs.initialPoints} starting points`,
+    knobs.rateLimit === undefined
+      ? 'no rate limit'
+      : `rate limit ${knobs.rateLimit.perSecond}/s burst ${knobs.rateLimit.burst ?? Math.ceil(knobs.rateLimit.perSecond)}`,
+    `chat ttft ${knobs.chat?.ttftMs}ms, ${knobs.chat?.tokens} tokens every ${knobs.chat?.tokenDelayMs}ms`,
+  ];
+  if (knobs.allowDoubleBooking) parts.push('DOUBLE BOOKING ALLOWED (deliberate bug)');
+  return parts.join(', ');
+}

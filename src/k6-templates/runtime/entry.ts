@@ -1,0 +1,104 @@
+// The k6 entry of every generated script. The code is the same for all plans; a plan arrives only as the
+// JSON string on the script's first line (see ../bundle.ts), so nothing from a plan is ever run as code.
+import { SharedArray } from 'k6/data';
+import exec from 'k6/execution';
+import type { Options } from 'k6/options';
+import type { Flow, ScriptPlan } from './model.js';
+import type { LoadedDataSet, Vars } from './interpreter.js';
+import { createRuntime, missingSecrets, runFlow, secretMessage } from './interpreter.js';
+import { getOwn, parseCsvRecords, resolveFlowName, setOwn, validateScriptPlan } from './values.js';
+
+declare const __LOADCTL_PLAN__: string;
+
+const plan = JSON.parse(__LOADCTL_PLAN__) as ScriptPlan;
+
+const problems = validateScriptPlan(plan);
+if (problems.length > 0) {
+  throw new Error(`loadctl: this script's plan is inconsistent:\n  ${problems.join('\n  ')}`);
+}
+
+function loadDataSets(): Record<string, LoadedDataSet> {
+  const data: Record<string, LoadedDataSet> = {};
+  for (const name of Object.keys(plan.data)) {
+    const ds = plan.data[name];
+    if (ds === undefined) continue;
+    // SharedArray parses the file once and shares the rows read-only with every VU instead of one copy each.
+    const rows = new SharedArray(`loadctl:data:${name}`, () =>
+      parseCsvRecords(open(ds.file), ds.delimiter, `loadctl: data set "${name}" (${ds.file})`),
+    );
+    setOwn(data, name, { mode: ds.mode, rows });
+  }
+  return data;
+}
+
+const rt = createRuntime(plan, loadDataSets());
+
+export const options = plan.options as Options;
+
+function copyVars(setupData: unknown): Vars {
+  const vars: Vars = {};
+  if (typeof setupData === 'object' && setupData !== null) {
+    for (const key of Object.keys(setupData)) setOwn(vars, key, getOwn(setupData as Vars, key));
+  }
+  return vars;
+}
+
+export function setup(): Vars {
+  // Checked here rather than in the init context: setup runs once per test, so the message is printed once,
+  // and `k6 inspect` (init context only) still works without the secrets.
+  const missing = missingSecrets(plan);
+  if (missing.length > 0) throw new Error(secretMessage(missing));
+  return plan.setup === undefined ? {} : runFlow(rt, plan.setup, {}, 'setup');
+}
+
+const flowsByScenario: Record<string, Flow | null> = {};
+
+function flowOf(scenario: string): Flow | null {
+  let flow = getOwn(flowsByScenario, scenario) as Flow | null | undefined;
+  if (flow === undefined) {
+    const name = resolveFlowName(plan, scenario);
+    flow = name === undefined ? null : ((getOwn(plan.flows, name) as Flow | undefined) ?? null);
+    setOwn(flowsByScenario, scenario, flow);
+  }
+  return flow;
+}
+
+// Each VU has its own copy of this module, so this is per VU: variables live across a VU's iterations, like
+// a module-level variable in a hand-written k6 script (log in once per VU with `if: '!${vars.token}'`). An
+// extraction that finds nothing sets its variable to undefined, so nothing stale is carried over.
+let vuVars: Vars | undefined;
+
+export default function (setupData: unknown): void {
+  const scenario = exec.scenario.name;
+  const flow = flowOf(scenario);
+  if (flow === null) {
+    // A throw here would repeat for every iteration; one abort explains it once.
+    exec.test.abort(
+      `loadctl: scenario "${scenario}" has no flow in this script (scenarios: ${Object.keys(plan.scenarioFlows).join(', ')})`,
+    );
+    return;
+  }
+  vuVars ??= copyVars(setupData);
+  runFlow(rt, flow, vuVars, 'iteration');
+}
+
+export function teardown(setupData: unknown): void {
+  if (plan.teardown !== undefined) runFlow(rt, plan.teardown, copyVars(setupData), 'teardown');
+}
+
+/**
+ * k6 v1.8.1, measured: when handleSummary returns undefined or null, k6 prints its usual end-of-test summary
+ * (the same as with no handleSummary); `{}` prints nothing; a `{ path: text }` map writes the file and, with
+ * no "stdout" key, prints nothing. `--summary-export` is written in every case. So a plain `k6 run` of this
+ * script keeps k6's summary, and only a run where loadctl collects (env var set) replaces it with the file.
+ */
+export function handleSummary(data: Record<string, unknown>): Record<string, string> | undefined {
+  const exportTo = plan.summaryExport;
+  const path = exportTo === undefined ? undefined : __ENV[exportTo.envVar];
+  if (path === undefined || path === '') return undefined;
+  // k6 includes setup()'s return value, here the setup flow's variables (tokens, typically): keep them out
+  // of stored results.
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(data)) if (key !== 'setup_data') setOwn(kept, key, data[key]);
+  return { [path]: JSON.stringify(kept) };
+}
