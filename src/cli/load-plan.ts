@@ -71,10 +71,17 @@ async function checkReferencedFiles(io: Io, absPath: string, plan: Plan): Promis
   return out;
 }
 
+/** The plan's path for messages: relative to the working folder when it is inside it. */
+export function displayPath(cwd: string, file: string): string {
+  const absPath = resolve(cwd, file);
+  const rel = relative(cwd, absPath);
+  return rel === '' || rel.startsWith('..') ? absPath : rel;
+}
+
 /** Reads, parses and validates; throws PlanError with every problem, returns warnings with the plan. */
 export async function readPlan(io: Io, file: string): Promise<LoadedPlan> {
   const absPath = resolve(io.cwd, file);
-  const shown = relative(io.cwd, absPath).startsWith('..') ? absPath : relative(io.cwd, absPath) || file;
+  const shown = displayPath(io.cwd, file);
   const bytes = await readPlanBytes(io, shown, absPath);
   const decoded = decodePlanBytes(shown, bytes);
   if (!decoded.ok) throw new PlanError(decoded.diagnostics);

@@ -5,7 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const RACE_WINDOW_MS = 5;
 import type { DemoKnobs } from '../plans/schema.js';
 import {
   completionDelayMs,
@@ -229,8 +231,10 @@ export async function startDemoService(
         send(res, route.key, action);
         return;
       case 'race':
-        // The deliberate bug of allowDoubleBooking: between check and commit, other requests run.
-        await yieldToEventLoop();
+        // The deliberate bug of allowDoubleBooking: between check and commit, other requests run. The gap
+        // stands for a database round trip (a few ms), long enough that requests arriving on separate
+        // connections within it all see the seat free, as they would against a real read-then-write service.
+        await sleep(RACE_WINDOW_MS);
         send(res, route.key, action.commit());
         return;
       case 'chat': {

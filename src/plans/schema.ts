@@ -27,12 +27,10 @@ const count = (what: string, min = 0) =>
     });
 const positiveCount = (what: string) => count(what, 1);
 
-const nameSchema = z
-  .string()
-  .regex(NAME, {
-    message:
-      'expected a name of letters, digits, "-", "_" or "." (at most 64), starting with a letter or digit',
-  });
+const nameSchema = z.string().regex(NAME, {
+  message:
+    'expected a name of letters, digits, "-", "_" or "." (at most 64), starting with a letter or digit',
+});
 const identSchema = z
   .string()
   .regex(IDENT, { message: 'expected an identifier: letters, digits and "_", not starting with a digit' });
@@ -387,12 +385,9 @@ const planFields = {
   env: envValueMap
     .optional()
     .meta({ description: 'Defaults for ${env.NAME}; the process environment wins.' }),
-  secrets: z
-    .array(identSchema)
-    .optional()
-    .meta({
-      description: 'Environment variables read at run time as ${secrets.NAME}; never written anywhere.',
-    }),
+  secrets: z.array(identSchema).optional().meta({
+    description: 'Environment variables read at run time as ${secrets.NAME}; never written anywhere.',
+  }),
   tags: stringMap.optional(),
   http: httpOptionsSchema.optional(),
   data: z.record(identSchema, dataSetSchema).optional(),

@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { EXIT, type ExitCode } from '../errors.js';
 import type { Io } from '../io.js';
 import { readPlan } from '../load-plan.js';
@@ -15,9 +15,12 @@ export async function runRender(io: Io, file: string, opts: RenderOptions): Prom
   const loaded = await readPlan(io, file);
   for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
   const resolved = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
-  const outDir = opts.out ? join(io.cwd, opts.out) : join(io.cwd, 'results', resolved.plan.name, 'rendered');
+  const outDir = opts.out
+    ? resolve(io.cwd, opts.out)
+    : join(io.cwd, 'results', resolved.plan.name, 'rendered');
   const prepared = await writeScript(io, loaded, resolved, outDir);
-  const shown = relative(io.cwd, outDir) || '.';
+  const rel = relative(io.cwd, outDir);
+  const shown = rel === '' ? '.' : rel.startsWith('..') ? outDir : rel;
   const scenarios = Object.keys(prepared.scriptPlan.options.scenarios as object).join(', ');
   io.stdout.write(
     [

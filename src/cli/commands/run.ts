@@ -25,7 +25,7 @@ import { readPlan } from '../load-plan.js';
 import { resolveOrThrow, writeScript } from '../prepare-script.js';
 import { probeHostFacts } from '../run/host.js';
 import { runInvariants } from '../run/invariants.js';
-import { probeFreePort, runK6Process } from '../run/k6-process.js';
+import { probeFreePort, probeTcp, runK6Process } from '../run/k6-process.js';
 import { checkPreflight, probeOpenFiles, probeWritable } from '../run/preflight.js';
 import { VERSION } from '../version.js';
 
@@ -69,6 +69,26 @@ export function exitCodeFor(outcome: Outcome): ExitCode {
 
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+async function ensureReachable(name: string, url: string): Promise<void> {
+  const u = new URL(url);
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const r = await probeTcp(host, port);
+  if (r.kind === 'ok') return;
+  const why =
+    r.kind === 'refused'
+      ? 'refuses connections (nothing listens on that port)'
+      : r.kind === 'timeout'
+        ? 'does not answer within 3 s (a firewall, or the host is down)'
+        : r.kind === 'dns'
+          ? `cannot be resolved (${r.detail})`
+          : `cannot be reached (${r.detail})`;
+  throw environmentError(
+    `target ${name} (${url}) ${why}`,
+    'start the service, or check the URL in the plan (`loadctl doctor` checks every target)',
+  );
 }
 
 export async function runRun(io: Io, file: string, opts: RunOptions): Promise<ExitCode> {
@@ -120,6 +140,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       baseUrl = demo.url;
     }
     if (baseUrl === undefined) throw usageError(`target ${resolved.targetName} has no URL`);
+    if (demo === undefined) await ensureReachable(resolved.targetName, baseUrl);
 
     const endpoints = planEndpoints(plan);
     const summaryPath = join(runDir, 'k6-summary.json');
@@ -232,6 +253,8 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     }
     const thresholds = summarizeThresholds(k6Summary, plan.thresholds ?? {});
     const failedThresholds = thresholds.filter((t) => !t.ok);
+
+    if (demo) await io.writeFileAtomic(join(runDir, 'demo-stats.json'), json(demo.stats()));
 
     let invariants: InvariantSummary[] = [];
     const ranToEnd = k6ExitCode === 0 || k6ExitCode === 99;

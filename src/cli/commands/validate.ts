@@ -1,7 +1,7 @@
 import { renderDiagnostic, type Diagnostic } from '../../plans/diagnostics.js';
 import { EXIT, PlanError, type ExitCode } from '../errors.js';
 import type { Io } from '../io.js';
-import { readPlan } from '../load-plan.js';
+import { displayPath, readPlan } from '../load-plan.js';
 
 export interface ValidateOptions {
   json?: boolean;
@@ -18,7 +18,8 @@ async function validateOne(io: Io, file: string): Promise<FileResult> {
     const loaded = await readPlan(io, file);
     return { file: loaded.file, valid: true, diagnostics: loaded.diagnostics };
   } catch (err) {
-    if (err instanceof PlanError) return { file, valid: false, diagnostics: err.diagnostics };
+    if (err instanceof PlanError)
+      return { file: displayPath(io.cwd, file), valid: false, diagnostics: err.diagnostics };
     throw err;
   }
 }

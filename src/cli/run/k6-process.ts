@@ -124,3 +124,30 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   await log.close();
   return { result, interrupted: interrupts > 0, errorLines, startedAt, endedAt: io.now() };
 }
+
+export type Reachability =
+  | { kind: 'ok'; ms: number }
+  | { kind: 'refused' }
+  | { kind: 'timeout' }
+  | { kind: 'dns'; detail: string }
+  | { kind: 'error'; detail: string };
+
+/** Can we open a TCP connection to the target at all? A run against a closed port measures nothing. */
+export async function probeTcp(host: string, port: number, timeoutMs = 3000): Promise<Reachability> {
+  const { connect } = await import('node:net');
+  const started = Date.now();
+  return await new Promise<Reachability>((resolve) => {
+    const socket = connect({ host, port });
+    const done = (r: Reachability) => {
+      socket.destroy();
+      resolve(r);
+    };
+    socket.setTimeout(timeoutMs, () => done({ kind: 'timeout' }));
+    socket.once('connect', () => done({ kind: 'ok', ms: Date.now() - started }));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED') done({ kind: 'refused' });
+      else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') done({ kind: 'dns', detail: err.code });
+      else done({ kind: 'error', detail: err.code ?? err.message });
+    });
+  });
+}
