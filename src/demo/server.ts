@@ -5,9 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-
-const RACE_WINDOW_MS = 5;
 import type { DemoKnobs } from '../plans/schema.js';
 import {
   completionDelayMs,
@@ -47,6 +44,9 @@ import {
 } from './rate-limit.js';
 import { matchRoute, UNMATCHED_KEY, type DemoRoute } from './routes.js';
 import { createDemoState, summarizeState, type DemoState, type StateSummary } from './state.js';
+
+// How long allowDoubleBooking's check-then-commit leaves the seat looking free.
+const RACE_WINDOW_MS = 5;
 
 export interface DemoStats extends StateSummary, RequestCounts {
   rateLimit: RateLimitSummary;
