@@ -2,8 +2,13 @@
 // Shared by `render` and `run`.
 import { basename, join } from 'node:path';
 import type { ScriptPlan } from '../k6-templates/runtime/model.js';
-import { bundleTemplate, renderScriptSource } from '../k6-templates/bundle.js';
-import { compileScriptPlan, defaultBaseUrl, type CompileOptions } from '../plans/compile.js';
+import { bundleTemplate, bundleWrappedUserScript, renderScriptSource } from '../k6-templates/bundle.js';
+import {
+  compileScriptOverlay,
+  compileScriptPlan,
+  defaultBaseUrl,
+  type CompileOptions,
+} from '../plans/compile.js';
 import { resolvePlan, type ResolveChoices, type ResolvedPlan } from '../plans/resolve.js';
 import { usageError } from './errors.js';
 import type { Io } from './io.js';
@@ -11,7 +16,12 @@ import { planRelative, type LoadedPlan } from './load-plan.js';
 
 export interface PreparedScript {
   resolved: ResolvedPlan;
-  scriptPlan: ScriptPlan;
+  /** The k6 options the plan sets (for a `script:` plan, what it overlays on the script's own). */
+  options: Record<string, unknown>;
+  baseUrl: string;
+  secrets: string[];
+  /** The compiled flows, for generated plans. */
+  scriptPlan?: ScriptPlan;
   scriptPath: string;
   optionsPath: string;
   /** Files written, relative to the output folder. */
@@ -31,12 +41,6 @@ export async function writeScript(
   outDir: string,
   extra: Omit<CompileOptions, 'baseUrl' | 'dataFiles'> & { baseUrl?: string } = {},
 ): Promise<PreparedScript> {
-  if (resolved.plan.script !== undefined) {
-    throw usageError(
-      `${loaded.file}: plans with \`script\` are not rendered yet`,
-      'run the script with k6 directly for now',
-    );
-  }
   await io.mkdirp(outDir);
   const written: string[] = [];
   const dataFiles: Record<string, string> = {};
@@ -46,16 +50,39 @@ export async function writeScript(
     dataFiles[name] = `./${rel}`;
     written.push(rel);
   }
-  const scriptPlan = compileScriptPlan(resolved, {
-    ...extra,
-    baseUrl: extra.baseUrl ?? defaultBaseUrl(resolved),
-    dataFiles,
-  });
-  const source = renderScriptSource(await bundleTemplate(), scriptPlan);
+  const baseUrl = extra.baseUrl ?? defaultBaseUrl(resolved);
   const scriptPath = join(outDir, 'script.js');
   const optionsPath = join(outDir, 'options.json');
-  await io.writeFileAtomic(scriptPath, source);
-  await io.writeFileAtomic(optionsPath, `${JSON.stringify(scriptPlan.options, null, 2)}\n`);
+  const script = resolved.plan.script;
+  let prepared: PreparedScript;
+  if (script !== undefined) {
+    const overlay = compileScriptOverlay(resolved, { ...extra, baseUrl });
+    const userPath = planRelative(loaded.absPath, typeof script === 'string' ? script : script.path);
+    await io.writeFileAtomic(scriptPath, await bundleWrappedUserScript(userPath, overlay));
+    prepared = {
+      resolved,
+      options: overlay.options,
+      baseUrl,
+      secrets: resolved.plan.secrets ?? [],
+      scriptPath,
+      optionsPath,
+      written,
+    };
+  } else {
+    const scriptPlan = compileScriptPlan(resolved, { ...extra, baseUrl, dataFiles });
+    await io.writeFileAtomic(scriptPath, renderScriptSource(await bundleTemplate(), scriptPlan));
+    prepared = {
+      resolved,
+      options: scriptPlan.options,
+      baseUrl,
+      secrets: scriptPlan.secrets,
+      scriptPlan,
+      scriptPath,
+      optionsPath,
+      written,
+    };
+  }
+  await io.writeFileAtomic(optionsPath, `${JSON.stringify(prepared.options, null, 2)}\n`);
   written.push('script.js', 'options.json');
-  return { resolved, scriptPlan, scriptPath, optionsPath, written };
+  return prepared;
 }

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { BuildFailure, BuildOptions, Message } from 'esbuild';
-import type { ScriptPlan } from './runtime/model.js';
+import type { ScriptOverlay, ScriptPlan } from './runtime/model.js';
 
 const PLAN_VARIABLE = '__LOADCTL_PLAN__';
 const PLAN_LINE = /^var __LOADCTL_PLAN__ = ("(?:[^"\\]|\\.)*");\r?$/;
@@ -150,5 +150,37 @@ export async function bundleUserScript(path: string): Promise<{ code: string; ex
     return { code: out.text, exports: [...meta.exports].sort() };
   } catch (err) {
     throw explainBuildFailure(path, err);
+  }
+}
+
+/**
+ * An existing k6 script wrapped by runtime/user-entry.ts: the script and its local imports bundled as ESM
+ * (see bundleUserScript), the plan's overlay as data on line 1.
+ */
+export async function bundleWrappedUserScript(scriptPath: string, overlay: ScriptOverlay): Promise<string> {
+  const runtimeDir = locateRuntimeDir();
+  try {
+    const result = await build({
+      ...K6_BUILD,
+      format: 'esm',
+      external: [...K6_BUILD.external, 'https://*'],
+      entryPoints: [`${runtimeDir}user-entry.ts`],
+      tsconfig: `${runtimeDir}tsconfig.json`,
+      absWorkingDir: dirname(runtimeDir),
+      outfile: 'loadctl-user-script.js',
+      plugins: [
+        {
+          name: 'loadctl-user-script',
+          setup(b) {
+            b.onResolve({ filter: /^loadctl:user-script$/ }, () => ({ path: scriptPath }));
+          },
+        },
+      ],
+    });
+    const out = result.outputFiles[0];
+    if (out === undefined) throw new Error(`esbuild produced no output for ${scriptPath}`);
+    return `var ${PLAN_VARIABLE} = ${renderStringLiteral(JSON.stringify(overlay))};\n${out.text}`;
+  } catch (err) {
+    throw explainBuildFailure(scriptPath, err);
   }
 }

@@ -7,6 +7,7 @@ import {
   type HttpStep as CHttpStep,
   type Matcher as CMatcher,
   type MetricRecord,
+  type ScriptOverlay,
   type ScriptPlan,
   type Step as CStep,
   type Think,
@@ -329,4 +330,25 @@ export function planEndpoints(plan: Plan): Array<{ name: string; statuses: numbe
     });
   }
   return [...byName].map(([name, statuses]) => ({ name, statuses: [...statuses].sort((a, b) => a - b) }));
+}
+
+/** The names that receive the target URL in an existing script's environment. */
+export function baseUrlEnvNames(plan: Plan): string[] {
+  const s = plan.script;
+  return typeof s === 'object' && s.baseUrlEnv && s.baseUrlEnv.length > 0 ? s.baseUrlEnv : ['BASE_URL'];
+}
+
+export function compileScriptOverlay(
+  resolved: ResolvedPlan,
+  opts: Pick<CompileOptions, 'baseUrl' | 'summaryExport' | 'extraThresholds'>,
+): ScriptOverlay {
+  return {
+    version: SCRIPT_PLAN_VERSION,
+    kind: 'user-script',
+    planName: resolved.plan.name,
+    targetName: resolved.targetName,
+    baseUrl: opts.baseUrl,
+    options: toK6Options(resolved, opts),
+    ...(opts.summaryExport ? { summaryExport: opts.summaryExport } : {}),
+  };
 }

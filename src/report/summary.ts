@@ -120,6 +120,10 @@ export function endpointSubmetrics(
   return out;
 }
 
+/**
+ * The plan's thresholds with what k6 observed, then any other threshold k6 evaluated (an existing script's
+ * own), so every threshold that can fail the run is listed.
+ */
 export function summarizeThresholds(
   k6: K6Summary | undefined,
   spec: Readonly<Record<string, ReadonlyArray<string | ThresholdSpec>>>,
@@ -143,7 +147,32 @@ export function summarizeThresholds(
       });
     }
   }
+  for (const [metric, m] of Object.entries(k6?.metrics ?? {})) {
+    for (const [expression, result] of Object.entries(m.thresholds ?? {})) {
+      if (out.some((t) => t.metric === metric && t.expression === expression)) continue;
+      const stat = expression.match(STAT_RE)?.[1] ?? '';
+      const observed = m.values[stat];
+      out.push({
+        metric,
+        expression,
+        ok: result.ok,
+        ...(typeof observed === 'number' ? { observed } : {}),
+        stat,
+        abortOnFail: false,
+      });
+    }
+  }
   return out;
+}
+
+/** Endpoint names that thresholds select with {name:…}: per-endpoint rows for plans that run a script. */
+export function thresholdEndpoints(keys: Iterable<string>): string[] {
+  const names = new Set<string>();
+  for (const key of keys) {
+    const m = key.match(/^http_req[a-z_]*\{(?:[^}]*,)?\s*name\s*:\s*([^,}]+?)\s*(?:,[^}]*)?\}$/);
+    if (m?.[1]) names.add(m[1]);
+  }
+  return [...names];
 }
 
 function flattenChecks(group: K6Group | undefined): CheckSummary[] {

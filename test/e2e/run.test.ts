@@ -267,3 +267,62 @@ flows:
     expect(r.stderr).toContain('target closed (http://127.0.0.1:9) refuses connections');
   });
 });
+
+describe('loadctl run with an existing k6 script (script:)', () => {
+  it('runs plans/examples/existing-script.yaml: the script’s thresholds, checks and custom Rate plus the plan’s', async () => {
+    const dir = await tempDir('script');
+    const results = join(dir, 'results');
+    const r = await runCli([
+      'run',
+      'plans/examples/existing-script.yaml',
+      '--profile',
+      'smoke',
+      '--results',
+      results,
+      '--no-progress',
+    ]);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.code).toBe(0);
+    const summary = readJson<RunSummary>(join(onlyRunDir(results, 'existing-script'), 'summary.json'));
+    expect(summary.thresholds.map((t) => `${t.metric} ${t.expression}`).sort()).toEqual(
+      [
+        'checks rate>0.99',
+        'http_req_duration p(95)<500',
+        'http_req_duration{name:reserve} p(95)<500',
+        'http_req_duration{name:seats} p(95)<500',
+        'http_req_failed rate<0.01',
+        'reserve_answered rate>0.99',
+      ].sort(),
+    );
+    expect(summary.metrics['reserve_answered']?.type).toBe('rate');
+    expect(summary.endpoints.map((e) => e.name).sort()).toEqual(['reserve', 'seats']);
+    // The smoke profile's 5 VUs for 5 s replaced the script's stages (1 iteration/s per VU: sleep(1)).
+    expect(summary.totals.vusMax).toBe(5);
+    expect(summary.durationMs).toBeLessThan(15_000);
+    const seats = summary.endpoints.find((e) => e.name === 'seats')!;
+    expect(seats.requests).toBe(summary.totals.iterations);
+    const demo = readJson<{ requests: Record<string, number> }>(
+      join(onlyRunDir(results, 'existing-script'), 'demo-stats.json'),
+    );
+    expect(demo.requests['GET /reservations/available/seat']).toBe(seats.requests);
+  });
+
+  it('fails with 99 when the script’s own threshold fails', async () => {
+    const dir = await tempDir('script-fail');
+    await writeFile(
+      join(dir, 'mine.js'),
+      `import http from 'k6/http';
+export const options = { vus: 2, iterations: 6, thresholds: { http_req_duration: ['max<1'] } };
+export default function () { http.get(__ENV.BASE_URL + '/health'); }
+`,
+    );
+    const file = await writePlan(
+      dir,
+      'p.yaml',
+      'name: mine\nscript: mine.js\ntargets:\n  local: { demo: { latencyMs: 5 } }\nscenarios: {}\n',
+    );
+    const r = await runCli(['run', file, '--results', join(dir, 'results'), '--no-progress'], { cwd: dir });
+    expect(r.code).toBe(99);
+    expect(r.stdout).toContain('✗ thresholds failed: http_req_duration max<1');
+  });
+});

@@ -4,6 +4,7 @@ import type { Io } from '../io.js';
 import { readPlan } from '../load-plan.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
 import { resolveOrThrow, writeScript } from '../prepare-script.js';
+import { baseUrlEnvNames } from '../../plans/compile.js';
 
 export interface RenderOptions {
   target?: string;
@@ -21,18 +22,26 @@ export async function runRender(io: Io, file: string, opts: RenderOptions): Prom
   const prepared = await writeScript(io, loaded, resolved, outDir);
   const rel = relative(io.cwd, outDir);
   const shown = rel === '' ? '.' : rel.startsWith('..') ? outDir : rel;
-  const scenarios = Object.keys(prepared.scriptPlan.options.scenarios as object).join(', ');
+  const scenarios =
+    Object.keys((prepared.options.scenarios ?? {}) as object).join(', ') ||
+    (resolved.plan.script !== undefined ? 'the script’s own' : 'none');
   io.stdout.write(
     [
       `rendered ${loaded.file} (target ${resolved.targetName}${resolved.profile ? `, profile ${resolved.profile}` : ''}; scenarios: ${scenarios})`,
       ...prepared.written.map((f) => `  ${join(shown, f)}`),
       `run it with plain k6:`,
-      `  LOADCTL_BASE_URL=${prepared.scriptPlan.baseUrl} k6 run ${join(shown, 'script.js')}`,
+      `  ${
+        resolved.plan.script !== undefined
+          ? baseUrlEnvNames(resolved.plan)
+              .map((n) => `${n}=${prepared.baseUrl}`)
+              .join(' ')
+          : `LOADCTL_BASE_URL=${prepared.baseUrl}`
+      } k6 run ${join(shown, 'script.js')}`,
       ...(resolved.target.demo !== undefined
         ? ['  (the target is the demo service: start it first with `loadctl demo`)']
         : []),
-      ...(prepared.scriptPlan.secrets.length
-        ? [`  (secrets are read from the environment: ${prepared.scriptPlan.secrets.join(', ')})`]
+      ...(prepared.secrets.length
+        ? [`  (secrets are read from the environment: ${prepared.secrets.join(', ')})`]
         : []),
       '',
     ].join('\n'),

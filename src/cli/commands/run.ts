@@ -4,7 +4,7 @@ import { startDemoService, type DemoService } from '../../demo/server.js';
 import { findK6, projectRoot } from '../../k6/locate.js';
 import { renderVersion } from '../../k6/version.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
-import { planEndpoints, trendStats } from '../../plans/compile.js';
+import { baseUrlEnvNames, planEndpoints, trendStats } from '../../plans/compile.js';
 import { peakVUs, plannedDuration } from '../../plans/resolve.js';
 import { parseK6Summary, type K6Summary } from '../../report/k6-summary.js';
 import { renderProgressLine, toSeriesPoint, type LiveSnapshot, type SeriesPoint } from '../../report/live.js';
@@ -15,6 +15,7 @@ import {
   endpointSubmetrics,
   summarizeRun,
   summarizeThresholds,
+  thresholdEndpoints,
   type InvariantSummary,
   type RunSummary,
 } from '../../report/summary.js';
@@ -96,8 +97,6 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
   for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
   const resolved = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
   const { plan, target } = resolved;
-  if (plan.script !== undefined)
-    throw usageError(`${loaded.file}: running plans with \`script\` is not supported yet`);
   const tags = parseTags(opts.tag ?? []);
 
   const resultsRoot = resolve(io.cwd, opts.results ?? 'results');
@@ -142,7 +141,13 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     if (baseUrl === undefined) throw usageError(`target ${resolved.targetName} has no URL`);
     if (demo === undefined) await ensureReachable(resolved.targetName, baseUrl);
 
-    const endpoints = planEndpoints(plan);
+    const known = planEndpoints(plan);
+    const endpoints = [
+      ...known,
+      ...thresholdEndpoints(Object.keys(plan.thresholds ?? {}))
+        .filter((name) => !known.some((e) => e.name === name))
+        .map((name) => ({ name, statuses: [] })),
+    ];
     const summaryPath = join(runDir, 'k6-summary.json');
     const prepared = await writeScript(io, loaded, resolved, runDir, {
       baseUrl,
@@ -201,7 +206,22 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
         ...Object.entries(tags).flatMap(([k, v]) => ['--tag', `${k}=${v}`]),
         prepared.scriptPath,
       ],
-      env: { LOADCTL_BASE_URL: baseUrl, [SUMMARY_ENV]: summaryPath },
+      env: {
+        // An existing script reads its target from BASE_URL (or the names the plan gives) and the plan's
+        // env as defaults; the environment loadctl was started with wins.
+        ...(plan.script !== undefined
+          ? Object.fromEntries(
+              Object.entries(plan.env ?? {})
+                .filter(([k]) => io.env[k] === undefined)
+                .map(([k, v]) => [k, String(v)]),
+            )
+          : {}),
+        ...(plan.script !== undefined
+          ? Object.fromEntries(baseUrlEnvNames(plan).map((n) => [n, baseUrl]))
+          : {}),
+        LOADCTL_BASE_URL: baseUrl,
+        [SUMMARY_ENV]: summaryPath,
+      },
       cwd: runDir,
       logPath: join(runDir, 'k6.log'),
       redact,

@@ -158,3 +158,18 @@ export interface ScriptPlan {
   /** Where handleSummary writes k6's summary data as JSON; absent: none written. */
   summaryExport?: { envVar: string };
 }
+
+/**
+ * The data a wrapped user script carries (plans with `script:`): the plan's options overlay the script's own
+ * `options` at init, inside k6 (runtime/overlay.ts).
+ */
+export interface ScriptOverlay {
+  version: typeof SCRIPT_PLAN_VERSION;
+  kind: 'user-script';
+  planName: string;
+  targetName: string;
+  baseUrl: string;
+  /** Merged over the script's `options`: scenarios by name, thresholds by key, tags by key, the rest replaced. */
+  options: Record<string, unknown>;
+  summaryExport?: { envVar: string };
+}
