@@ -131,3 +131,41 @@ describe('classifyOutcome', () => {
     });
   });
 });
+
+describe('summarizeRun without k6’s end-of-test data', () => {
+  it('falls back to the last live snapshot and says so', () => {
+    const s = summarizeRun({
+      k6: undefined,
+      runId: 'r',
+      plan: 'p',
+      target: { name: 'local', url: 'http://127.0.0.1:1' },
+      startedAt: new Date(0),
+      endedAt: new Date(5000),
+      outcome: { kind: 'interrupted', partial: true },
+      k6ExitCode: undefined,
+      endpoints: [{ name: 'home', statuses: [] }],
+      thresholds: [],
+      live: {
+        elapsedMs: 4000,
+        vus: 3,
+        vusMax: 3,
+        requests: 400,
+        failed: 4,
+        iterations: 200,
+        droppedIterations: 0,
+        latency: { med: 2, p95: 9 },
+      },
+    });
+    expect(s.totals).toMatchObject({
+      requests: 400,
+      failed: 4,
+      errorRate: 0.01,
+      iterations: 200,
+      vusMax: 3,
+      rps: 100,
+    });
+    expect(s.latency).toEqual({ med: 2, 'p(95)': 9 });
+    expect(s.endpoints).toEqual([]);
+    expect(s.notes).toEqual([expect.stringContaining('last live snapshot')]);
+  });
+});

@@ -1,6 +1,7 @@
 // loadctl's summary of a run (summary.json): a documented, versioned model that later commands read.
 // Built from k6's own end-of-test data, so its counts are k6's counts. Pure.
 import { metricValues, type K6Group, type K6Summary } from './k6-summary.js';
+import type { LiveSnapshot } from './live.js';
 import type { Outcome } from './outcome.js';
 
 export const SUMMARY_SCHEMA = 'loadctl.summary/v1';
@@ -204,10 +205,37 @@ export interface SummaryInput {
   thresholds: ThresholdSummary[];
   invariants?: InvariantSummary[];
   notes?: string[];
+  /** The last live snapshot: the fallback when k6 was stopped before it wrote its end-of-test data. */
+  live?: LiveSnapshot | undefined;
+}
+
+/** k6's end-of-test data as far as a live snapshot of its REST API can stand in for it. */
+export function k6SummaryFromSnapshot(live: LiveSnapshot): K6Summary {
+  const trend: Record<string, number> = {};
+  if (live.latency.med !== undefined) trend['med'] = live.latency.med;
+  if (live.latency.p95 !== undefined) trend['p(95)'] = live.latency.p95;
+  if (live.latency.p99 !== undefined) trend['p(99)'] = live.latency.p99;
+  if (live.latency.max !== undefined) trend['max'] = live.latency.max;
+  return {
+    state: { testRunDurationMs: live.elapsedMs },
+    metrics: {
+      http_reqs: { type: 'counter', contains: 'default', values: { count: live.requests } },
+      http_req_failed: {
+        type: 'rate',
+        contains: 'default',
+        values: { passes: live.failed, fails: live.requests - live.failed },
+      },
+      iterations: { type: 'counter', contains: 'default', values: { count: live.iterations } },
+      dropped_iterations: { type: 'counter', contains: 'default', values: { count: live.droppedIterations } },
+      vus_max: { type: 'gauge', contains: 'default', values: { max: live.vusMax } },
+      http_req_duration: { type: 'trend', contains: 'time', values: trend },
+    },
+  };
 }
 
 export function summarizeRun(input: SummaryInput): RunSummary {
-  const { k6 } = input;
+  const fromLive = input.k6 === undefined && input.live !== undefined;
+  const k6 = input.k6 ?? (input.live ? k6SummaryFromSnapshot(input.live) : undefined);
   const durationMs = k6?.state?.testRunDurationMs ?? input.endedAt.getTime() - input.startedAt.getTime();
   const seconds = durationMs > 0 ? durationMs / 1000 : 1;
   const reqs = metricValues(k6, 'http_reqs');
@@ -218,6 +246,10 @@ export function summarizeRun(input: SummaryInput): RunSummary {
   const failedCount = num(failed, 'passes');
   const notes = [...(input.notes ?? [])];
   if (!k6) notes.push('k6 wrote no end-of-test data: the numbers below are empty');
+  if (fromLive)
+    notes.push(
+      'k6 stopped before its end-of-test summary: totals are from its last live snapshot (up to 1 s old), per-endpoint rows are missing',
+    );
 
   const endpoints: EndpointSummary[] = [];
   for (const { name, statuses } of input.endpoints) {

@@ -214,6 +214,44 @@ flows:
     expect(readJson<{ points: unknown[] }>(join(runDir, 'series.json')).points.length).toBeGreaterThan(0);
     expect(r.stdout).toContain('interrupted: the partial run was kept and summarized');
   });
+  it('stops k6 at once on a second Ctrl-C and still keeps a readable summary from the live data', async () => {
+    const dir = await tempDir('sigint2');
+    const results = join(dir, 'results');
+    const file = await writePlan(
+      dir,
+      'long.yaml',
+      `
+name: long
+targets:
+  local: { demo: true }
+scenarios:
+  s: { executor: constant-vus, vus: 3, duration: 60s, gracefulStop: 30s, flow: f }
+flows:
+  f:
+    steps:
+      - name: slow
+        path: /health
+        think: 20s
+`,
+    );
+    const run = startCli(['run', file, '--results', results, '--no-progress'], { cwd: dir });
+    const started = Date.now();
+    while (Date.now() - started < 30_000) {
+      await new Promise((r) => setTimeout(r, 250));
+      if (existsSync(join(results, 'long')) && Date.now() - started > 3500) break;
+    }
+    run.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    // Neither Ctrl-C waits out the 20 s think time.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('stopping k6 now');
+    const summary = readJson<RunSummary>(join(onlyRunDir(results, 'long'), 'summary.json'));
+    expect(summary.outcome.kind).toBe('interrupted');
+    expect(summary.totals.requests).toBe(3);
+  });
 });
 
 describe('loadctl run: the environment, explained', () => {

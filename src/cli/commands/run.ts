@@ -313,6 +313,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       thresholds,
       invariants,
       notes,
+      live: last,
     });
     const exitCode = exitCodeFor(outcome);
     await io.writeFileAtomic(join(runDir, 'summary.json'), json(summary));
