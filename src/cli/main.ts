@@ -12,9 +12,9 @@ import { runRuns } from './commands/runs.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0   passed                         5   generator saturated: results not valid for the target
+  0   passed                         5   reserved: generator saturated
   1   internal error (a bug)         6   an invariant failed after the run
-  2   plan or usage error            7   compare: a regression gate was crossed
+  2   plan or usage error            7   reserved: compare regression gate
   3   environment (k6 missing, preflight failed, results folder unwritable)
   4   k6 failed (script exception, invalid options, crash)
   99  thresholds failed (as k6)      130 interrupted (Ctrl-C)`;

@@ -251,8 +251,12 @@ function usedDataSets(plan: Plan, flows: ReadonlyArray<Pick<Flow, 'steps' | 'hea
       for (const { ref } of collectRefs(step)) if (ref.ns === 'data') used.add(ref.set);
     });
   }
-  for (const t of [plan.http?.headers ?? {}])
+  for (const t of [
+    plan.http?.headers ?? {},
+    ...Object.values(plan.targets).map((target) => target.headers ?? {}),
+  ]) {
     for (const { ref } of collectRefs(t)) if (ref.ns === 'data') used.add(ref.set);
+  }
   return used;
 }
 

@@ -552,8 +552,32 @@ export function checkPlanRules(plan: Plan): Finding[] {
   for (const [name, t] of Object.entries(plan.targets))
     checkRefs(plan, t.headers ?? {}, ['targets', name, 'headers'], setVars, out);
   checkRefs(plan, plan.http?.headers ?? {}, ['http', 'headers'], setVars, out);
-  (plan.invariants ?? []).forEach((inv, i) =>
-    inv.expect.forEach((c, j) => checkMatcher(c, ['invariants', i, 'expect', j], out)),
-  );
+  (plan.invariants ?? []).forEach((inv, i) => {
+    inv.expect.forEach((c, j) => checkMatcher(c, ['invariants', i, 'expect', j], out));
+    const at = ['invariants', i];
+    const value = {
+      path: inv.path,
+      headers: inv.headers,
+      expect: inv.expect.map((c) => ({ equals: c.equals, notEquals: c.notEquals })),
+    };
+    for (const err of findTemplateErrors(value)) {
+      out.push({
+        severity: 'error',
+        path: [...at, ...err.path],
+        message: err.message,
+        ...(err.hint ? { hint: err.hint } : {}),
+      });
+    }
+    for (const { ref, path } of collectRefs(value)) {
+      if (ref.ns !== 'env') {
+        out.push({
+          severity: 'error',
+          path: [...at, ...path],
+          message: `invariants run after the load, outside k6: only \${env.NAME} is available there, not ${ref.ns}`,
+          hint: 'use ${env.NAME} or a literal value',
+        });
+      }
+    }
+  });
   return out;
 }

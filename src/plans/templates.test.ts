@@ -80,7 +80,12 @@ describe('parseCondition', () => {
     expect(parseCondition(text)).toEqual({ ok: true, condition });
   });
 
-  it('refuses a condition without a reference', () => {
-    expect(parseCondition('balance is low').ok).toBe(false);
+  it.each([
+    ['balance is low', 'cannot read the condition "balance is low"'],
+    ['${vars.a} = 1', 'cannot read the condition "${vars.a} = 1"'],
+    ['vars.a == 1', 'the condition "vars.a == 1" compares two constants'],
+  ])('refuses %s', (text, message) => {
+    const parsed = parseCondition(text);
+    expect(parsed.ok ? '' : parsed.message).toBe(message);
   });
 });

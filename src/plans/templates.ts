@@ -162,6 +162,8 @@ export function findTemplateErrors(
 }
 
 const OPERATORS: Operator[] = ['==', '!=', '<=', '>=', '<', '>'];
+const CONDITION_HINT =
+  'write "${vars.NAME} OP VALUE" with OP one of == != < <= > >=, or "${vars.NAME}" / "!${vars.NAME}"';
 
 function conditionOperand(text: string): Value {
   const trimmed = text.trim();
@@ -190,17 +192,22 @@ export function parseCondition(
       if (errors[0])
         return { ok: false, message: errors[0].message, ...(errors[0].hint ? { hint: errors[0].hint } : {}) };
     }
+    if (!hasReference(left) && !hasReference(right)) {
+      return {
+        ok: false,
+        message: `the condition ${JSON.stringify(text)} compares two constants`,
+        hint: CONDITION_HINT,
+      };
+    }
     return { ok: true, condition: { op, left: conditionOperand(left), right: conditionOperand(right) } };
   }
   const trimmed = text.trim();
   const negate = trimmed.startsWith('!');
   const operand = negate ? trimmed.slice(1) : trimmed;
-  if (!hasReference(operand)) {
-    return {
-      ok: false,
-      message: `cannot read the condition ${JSON.stringify(text)}`,
-      hint: 'write "${vars.NAME} OP VALUE" with OP one of == != < <= > >=, or "${vars.NAME}" / "!${vars.NAME}"',
-    };
+  // Without an operator the condition is one reference alone: "${vars.a} = 1" is a typo, not a truth test.
+  const single = parseTemplate(operand.trim());
+  if (!single.ok || single.parts.length !== 1 || !('ref' in (single.parts[0] ?? { lit: '' }))) {
+    return { ok: false, message: `cannot read the condition ${JSON.stringify(text)}`, hint: CONDITION_HINT };
   }
   const errors = findTemplateErrors(operand.trim());
   if (errors[0])

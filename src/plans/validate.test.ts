@@ -133,6 +133,13 @@ describe('validatePlan', () => {
       ['p.yaml:20:14: error: profiles.smoke.scenarios.s.vus: vus must be at least 1 (with profile `smoke`)'],
     ],
     [
+      'an invariant may only use env',
+      `${BASE}secrets: [TOKEN]\ninvariants:\n  - name: stock\n    path: /admin/stats\n    headers: { Authorization: 'Bearer \${secrets.TOKEN}' }\n    expect: [{ json: $.issued, equals: 10 }]\n`,
+      [
+        'p.yaml:20:31: error: invariants[0].headers.Authorization: invariants run after the load, outside k6: only ${env.NAME} is available there, not secrets\n    hint: use ${env.NAME} or a literal value',
+      ],
+    ],
+    [
       'a check with two subjects',
       withBase(
         '        path: /\n',

@@ -28,7 +28,7 @@ export interface SeriesPoint {
   errorRate: number;
   iterationsPerSecond: number;
   droppedIterations: number;
-  /** Cumulative-to-date latency percentiles (ms), the best k6's REST API gives. */
+  /** Cumulative-to-date latency percentiles (ms), the best k6's REST API gives (it has no p99). */
   p50?: number;
   p95?: number;
   p99?: number;
@@ -57,8 +57,10 @@ export function parseRestMetrics(body: unknown, elapsedMs: number): LiveSnapshot
     vus: sampleOf(byId, 'vus', 'value') ?? 0,
     vusMax: sampleOf(byId, 'vus_max', 'value') ?? 0,
     requests: sampleOf(byId, 'http_reqs', 'count') ?? 0,
-    // http_req_failed counts failures as the rate's "passes".
-    failed: sampleOf(byId, 'http_req_failed', 'passes') ?? 0,
+    // k6's REST API gives http_req_failed only as a rate over all requests (one sample per request).
+    failed: Math.round(
+      (sampleOf(byId, 'http_req_failed', 'rate') ?? 0) * (sampleOf(byId, 'http_reqs', 'count') ?? 0),
+    ),
     iterations: sampleOf(byId, 'iterations', 'count') ?? 0,
     droppedIterations: sampleOf(byId, 'dropped_iterations', 'count') ?? 0,
     latency: {

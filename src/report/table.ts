@@ -35,9 +35,11 @@ export function formatPercent(fraction: number): string {
 }
 
 /** An observed value in the unit of its threshold's metric. */
-export function formatObserved(t: ThresholdSummary, contains: string | undefined): string {
+export function formatObserved(t: ThresholdSummary, contains: string | undefined, type?: string): string {
   if (t.observed === undefined) return 'no samples';
-  if (t.stat === 'rate') return formatPercent(t.observed);
+  // A counter's rate is per second; a Rate metric's rate is a share.
+  if (t.stat === 'rate')
+    return type === 'counter' ? `${formatRate(t.observed)}/s` : formatPercent(t.observed);
   if (t.stat === 'count') return formatCount(t.observed);
   if (contains === 'time') return formatMs(t.observed);
   return Number.isInteger(t.observed) ? String(t.observed) : t.observed.toFixed(3);
@@ -101,7 +103,7 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     [
       opts.k6Version ? `k6 ${opts.k6Version}` : undefined,
       `${seconds.toFixed(1)}s`,
-      `${t.vusMax} VUs max`,
+      t.vusMax > 0 ? `${t.vusMax} VUs max` : undefined,
       `${formatCount(t.iterations)} iterations`,
       `${formatCount(t.requests)} requests (${formatRate(t.rps)}/s)`,
       `${formatPercent(t.errorRate)} failed`,
@@ -156,12 +158,12 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     lines.push('', c.bold('thresholds'));
     const th = plainTable(['', 'metric', 'threshold', 'observed'], ['left', 'left', 'left', 'right']);
     for (const x of s.thresholds) {
-      const contains = s.metrics[x.metric.split('{')[0] ?? '']?.contains;
+      const metric = s.metrics[x.metric.split('{')[0] ?? ''];
       th.push([
         x.ok ? c.green('✓') : c.red('✗'),
         cut(x.metric, nameWidth + 20),
         x.expression + (x.abortOnFail ? ' (abortOnFail)' : ''),
-        formatObserved(x, contains),
+        formatObserved(x, metric?.contains, metric?.type),
       ]);
     }
     lines.push(th.toString());

@@ -20,7 +20,7 @@ import {
   type RunSummary,
 } from '../../report/summary.js';
 import { renderSummaryTable } from '../../report/table.js';
-import { EXIT, environmentError, usageError, type ExitCode } from '../errors.js';
+import { EXIT, environmentError, LoadctlError, usageError, type ExitCode } from '../errors.js';
 import type { Io } from '../io.js';
 import { readPlan } from '../load-plan.js';
 import { resolveOrThrow, writeScript } from '../prepare-script.js';
@@ -72,12 +72,15 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-async function ensureReachable(name: string, url: string): Promise<void> {
+async function ensureReachable(name: string, url: string, healthPath: string | undefined): Promise<void> {
   const u = new URL(url);
   const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const r = await probeTcp(host, port);
-  if (r.kind === 'ok') return;
+  if (r.kind === 'ok') {
+    if (healthPath !== undefined) await ensureHealthy(name, url, healthPath);
+    return;
+  }
   const why =
     r.kind === 'refused'
       ? 'refuses connections (nothing listens on that port)'
@@ -86,10 +89,26 @@ async function ensureReachable(name: string, url: string): Promise<void> {
         : r.kind === 'dns'
           ? `cannot be resolved (${r.detail})`
           : `cannot be reached (${r.detail})`;
-  throw environmentError(
-    `target ${name} (${url}) ${why}`,
-    'start the service, or check the URL in the plan (`loadctl doctor` checks every target)',
-  );
+  throw environmentError(`target ${name} (${url}) ${why}`, 'start the service, or check the URL in the plan');
+}
+
+async function ensureHealthy(name: string, url: string, healthPath: string): Promise<void> {
+  const healthUrl = `${url.replace(/\/+$/, '')}${healthPath}`;
+  try {
+    const res = await fetch(healthUrl, { signal: AbortSignal.timeout(5000) });
+    await res.arrayBuffer();
+    if (res.status < 500) return;
+    throw environmentError(
+      `target ${name} is not healthy: ${healthUrl} answered ${res.status}`,
+      'fix the service before loading it',
+    );
+  } catch (err) {
+    if (err instanceof LoadctlError) throw err;
+    throw environmentError(
+      `target ${name}: ${healthUrl} did not answer (${(err as Error).message})`,
+      'fix the service before loading it',
+    );
+  }
 }
 
 export async function runRun(io: Io, file: string, opts: RunOptions): Promise<ExitCode> {
@@ -121,10 +140,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
   );
   if (problems.length > 0 || k6.kind !== 'found') {
     const lines = problems.map((p) => `  ✗ ${p.check}: ${p.message}\n      fix: ${p.fix}`);
-    throw environmentError(
-      `preflight failed:\n${lines.join('\n')}`,
-      'fix the problems above and run again (`loadctl doctor` checks more)',
-    );
+    throw environmentError(`preflight failed:\n${lines.join('\n')}`, 'fix the problems above and run again');
   }
   const secretValues = (plan.secrets ?? []).map((name) => io.env[name]);
   const redact = makeRedactor(secretValues);
@@ -139,7 +155,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       baseUrl = demo.url;
     }
     if (baseUrl === undefined) throw usageError(`target ${resolved.targetName} has no URL`);
-    if (demo === undefined) await ensureReachable(resolved.targetName, baseUrl);
+    if (demo === undefined) await ensureReachable(resolved.targetName, baseUrl, target.healthPath);
 
     const known = planEndpoints(plan);
     const endpoints = [
@@ -259,7 +275,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     ) {
       throw environmentError(
         `could not run k6 at ${k6.path}: ${run.result.kind === 'error' ? run.result.message : run.result.kind}`,
-        'check it with `loadctl doctor`',
+        'check that it runs: `k6 version`',
       );
     }
     const k6ExitCode = run.result.kind === 'exited' ? run.result.exitCode : undefined;
@@ -281,10 +297,13 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     if ((plan.invariants ?? []).length > 0) {
       if (ranToEnd && !run.interrupted) {
         invariants = await runInvariants(
-          baseUrl,
+          {
+            baseUrl,
+            headers: { ...(plan.http?.headers ?? {}), ...(target.headers ?? {}) },
+            env: (name) =>
+              io.env[name] ?? (plan.env?.[name] === undefined ? undefined : String(plan.env[name])),
+          },
           plan.invariants ?? [],
-          Object.fromEntries(Object.entries(plan.env ?? {}).map(([k, v]) => [k, String(v)])),
-          target.headers ?? {},
         );
       } else {
         notes.push('invariants were not checked: the run did not finish');

@@ -1,24 +1,31 @@
 // Invariants: after the load, ask the target about its business state (no double bookings, coupons issued
 // == stock) and check the answers. The HTTP request is the effect; judging the answer is the runtime's pure
-// matcher, the same code the k6 checks use.
+// matcher, the same code the k6 checks use. A failure to ask is a failed invariant, never a crash.
 import {
-  ResponseView,
+  evaluate,
+  joinUrl,
   matchResponse,
   readPath,
+  resolveBaseUrl,
+  ResponseView,
+  toText,
   type EvalContext,
 } from '../../k6-templates/runtime/values.js';
 import { compileMatcher, describeCheck } from '../../plans/compile.js';
 import type { Invariant } from '../../plans/schema.js';
+import { compileValue } from '../../plans/templates.js';
 import type { InvariantSummary } from '../../report/summary.js';
 
-function staticContext(env: Readonly<Record<string, string>>): EvalContext {
+/** Invariants run outside k6, after the load: only ${env.NAME} means something there (rules.ts checks it). */
+function invariantContext(env: (name: string) => string | undefined): EvalContext {
+  const unavailable = (what: string) => () => {
+    throw new Error(`${what} is not available in invariants`);
+  };
   return {
     vars: {},
-    env: (name) => env[name],
-    secret: (name) => {
-      throw new Error(`invariants cannot use secrets (${name})`);
-    },
-    data: () => undefined,
+    env,
+    secret: unavailable('a secret'),
+    data: unavailable('a data set'),
     vu: () => 0,
     iter: () => 0,
     iterInTest: () => 0,
@@ -28,53 +35,60 @@ function staticContext(env: Readonly<Record<string, string>>): EvalContext {
   };
 }
 
+export interface InvariantTarget {
+  baseUrl: string;
+  /** Headers every request to the target carries (plan `http.headers`, then the target's), as written. */
+  headers: Readonly<Record<string, string>>;
+  /** ${env.NAME}: the environment first, then the plan's defaults. */
+  env: (name: string) => string | undefined;
+}
+
 export async function runInvariants(
-  baseUrl: string,
+  target: InvariantTarget,
   invariants: readonly Invariant[],
-  env: Readonly<Record<string, string>>,
-  headers: Readonly<Record<string, string>>,
 ): Promise<InvariantSummary[]> {
   const out: InvariantSummary[] = [];
-  const ctx = staticContext(env);
+  const ctx = invariantContext(target.env);
+  const base = resolveBaseUrl(undefined, target.baseUrl);
   for (const inv of invariants) {
-    const url = new URL(inv.path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString();
-    let view: ResponseView;
     try {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries({ ...target.headers, ...(inv.headers ?? {}) }))
+        headers[k] = toText(evaluate(compileValue(v), ctx));
+      const url = joinUrl(base, toText(evaluate(compileValue(inv.path), ctx)));
+      const started = Date.now();
       const res = await fetch(url, {
         method: inv.method ?? 'GET',
-        headers: { ...headers, ...(inv.headers ?? {}) },
+        headers,
         signal: AbortSignal.timeout(10_000),
       });
-      const started = Date.now();
       const body = await res.text();
-      view = new ResponseView({
+      const view = new ResponseView({
         status: res.status,
         headers: Object.fromEntries(res.headers.entries()),
         body,
         cookies: {},
         timings: { duration: Date.now() - started, waiting: 0 },
       });
+      const failures: string[] = [];
+      const passed: string[] = [];
+      for (const check of inv.expect) {
+        const matcher = compileMatcher(check);
+        const label = describeCheck(inv.path, check).slice(inv.path.length + 2);
+        const seen = matcher.json
+          ? ` (observed ${JSON.stringify(readPath(view.json(), matcher.json)) ?? 'nothing'})`
+          : ` (status ${view.status})`;
+        if (matchResponse(matcher, view, ctx)) passed.push(`${label}${seen}`);
+        else failures.push(`expected ${label}${seen}`);
+      }
+      out.push({
+        name: inv.name,
+        ok: failures.length === 0,
+        detail: (failures.length ? failures : passed).join('; '),
+      });
     } catch (err) {
-      out.push({ name: inv.name, ok: false, detail: `could not ask ${url}: ${(err as Error).message}` });
-      continue;
+      out.push({ name: inv.name, ok: false, detail: `could not check it: ${(err as Error).message}` });
     }
-    const failures: string[] = [];
-    const observed: string[] = [];
-    for (const check of inv.expect) {
-      const matcher = compileMatcher(check);
-      const label = describeCheck(inv.path, check).slice(inv.path.length + 2);
-      const value = matcher.json ? readPath(view.json(), matcher.json) : undefined;
-      const seen = matcher.json
-        ? ` (observed ${JSON.stringify(value) ?? 'nothing'})`
-        : ` (status ${view.status})`;
-      if (matchResponse(matcher, view, ctx)) observed.push(`${label}${seen}`);
-      else failures.push(`expected ${label}${seen}`);
-    }
-    out.push({
-      name: inv.name,
-      ok: failures.length === 0,
-      detail: (failures.length ? failures : observed).join('; '),
-    });
   }
   return out;
 }

@@ -35,7 +35,7 @@ describe('mergeOptions', () => {
       extra: { executor: 'constant-vus', vus: 1, duration: '1s', exec: 'buy' },
     });
     expect(merged.tags).toEqual({ team: 'shop', env: 'ci' });
-    expect(merged.summaryTrendStats).toEqual(['avg', 'p(95)']);
+    expect(merged.summaryTrendStats).toEqual(['avg', 'p(95)']); // the script's avg kept, p(95) added
   });
 
   it('works on a script without options', () => {

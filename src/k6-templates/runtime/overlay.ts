@@ -37,6 +37,11 @@ export function mergeOptions(script: unknown, plan: Obj): Obj {
     if (key === 'scenarios') {
       if (isObj(value) && Object.keys(value).length > 0)
         out.scenarios = mergeByKey(out.scenarios, value, mergeScenario);
+    } else if (key === 'summaryTrendStats' && Array.isArray(out[key]) && Array.isArray(value)) {
+      // The script's own statistics stay; the plan adds those its summary and thresholds need.
+      const stats = (out[key] as unknown[]).slice();
+      for (const stat of value) if (stats.indexOf(stat) < 0) stats.push(stat);
+      out[key] = stats;
     } else if (key === 'thresholds' || key === 'tags') {
       out[key] = mergeByKey(out[key], value, (_b, o) => o);
     } else {
