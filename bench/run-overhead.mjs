@@ -1,0 +1,131 @@
+// What loadctl costs over plain k6, measured in one run, interleaved A/B over several rounds:
+//   1. `loadctl run` wall time vs `k6 run` of the same bundle          (goal ≤ 1.05×)
+//   2. requests/s of k6 under loadctl's default data collection vs bare (goal ≥ 0.95×)
+//   3. requests/s of the rendered script vs an equivalent hand-written k6 script, both under plain
+//      `k6 run` against the same demo endpoint                          (goal ≥ 0.97×)
+// Usage: npm run build && node bench/run-overhead.mjs [--rounds 5] [--seconds 8] [--vus 10]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDemoService } from '../dist/demo/server.js';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const K6 = process.env.LOADCTL_K6_BIN ?? join(REPO, '.tools', 'bin', 'k6');
+const args = process.argv.slice(2);
+const flag = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const ROUNDS = flag('rounds', 5);
+const SECONDS = flag('seconds', 8);
+const VUS = flag('vus', 10);
+const K6_ENV = { ...process.env, K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false' };
+
+function run(cmd, argv, env = K6_ENV, cwd = REPO) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, argv, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const demo = await startDemoService({ port: 0 });
+const work = mkdtempSync(join(tmpdir(), 'loadctl-bench-'));
+try {
+  const plan = join(work, 'bench.yaml');
+  writeFileSync(
+    plan,
+    `name: bench
+targets:
+  demo: { url: '${demo.url}' }
+scenarios:
+  load: { executor: constant-vus, vus: ${VUS}, duration: ${SECONDS}s, flow: f }
+flows:
+  f:
+    steps:
+      - name: health
+        path: /health
+        checks: [{ status: 200 }]
+`,
+  );
+  const handWritten = join(work, 'hand.js');
+  writeFileSync(
+    handWritten,
+    `import http from 'k6/http';
+import { check } from 'k6';
+export const options = { scenarios: { load: { executor: 'constant-vus', vus: ${VUS}, duration: '${SECONDS}s' } } };
+export default function () {
+  const res = http.get(__ENV.BASE_URL + '/health', { tags: { name: 'health' }, responseType: 'none' });
+  check(res, { 'health: status is 200': (r) => r.status === 200 });
+}
+`,
+  );
+  const rendered = join(work, 'rendered');
+  const r = await run(process.execPath, [join(REPO, 'bin', 'loadctl.js'), 'render', plan, '-o', rendered]);
+  if (r.code !== 0) throw new Error(`render failed: ${r.err}`);
+  const script = join(rendered, 'script.js');
+
+  const rpsOf = (file) => JSON.parse(readFileSync(file, 'utf8')).metrics.http_reqs.values.rate;
+  const modes = {
+    // Plain k6 on the rendered bundle: k6's own end-of-test summary, nothing else.
+    'k6 run (bare)': async (i) => {
+      const summary = join(work, `bare-${i}.json`);
+      const x = await run(K6, ['run', '-q', script], { ...K6_ENV, LOADCTL_BASE_URL: demo.url, LOADCTL_SUMMARY_PATH: summary });
+      return { ms: x.ms, rps: x.code === 0 ? rpsOf(summary) : NaN };
+    },
+    // loadctl run with its default collection (summary sub-metrics + REST API polled each second).
+    'loadctl run': async (i) => {
+      const results = join(work, `results-${i}`);
+      const x = await run(process.execPath, [join(REPO, 'bin', 'loadctl.js'), 'run', plan, '--results', results, '--no-progress'], {
+        ...process.env,
+        NO_COLOR: '1',
+      });
+      const dir = join(results, 'bench');
+      const id = readdirSync(dir)[0];
+      const s = JSON.parse(readFileSync(join(dir, id, 'summary.json'), 'utf8'));
+      return { ms: x.ms, rps: x.code === 0 ? s.totals.rps : NaN };
+    },
+    'hand-written k6': async (i) => {
+      const summary = join(work, `hand-${i}.json`);
+      const x = await run(K6, ['run', '-q', '--summary-export', summary, handWritten], { ...K6_ENV, BASE_URL: demo.url });
+      return { ms: x.ms, rps: x.code === 0 ? JSON.parse(readFileSync(summary, 'utf8')).metrics.http_reqs.rate : NaN };
+    },
+  };
+  const names = Object.keys(modes);
+  const results = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate the order each round so drift and warm-up hit every mode alike.
+    const order = names.map((_, k) => names[(k + round) % names.length]);
+    for (const name of order) {
+      results[name].push(await modes[name](round));
+      process.stderr.write(`round ${round + 1}/${ROUNDS} ${name}: ${results[name].at(-1).rps.toFixed(0)} req/s, ${results[name].at(-1).ms.toFixed(0)} ms\n`);
+    }
+  }
+  const perRound = (a, b, key) => results[a].map((x, k) => x[key] / results[b][k][key]);
+  const wall = perRound('loadctl run', 'k6 run (bare)', 'ms');
+  const collect = perRound('loadctl run', 'k6 run (bare)', 'rps');
+  const template = perRound('k6 run (bare)', 'hand-written k6', 'rps');
+  const fmt = (xs) => `${median(xs).toFixed(3)}× (rounds ${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})`;
+  const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+  console.log(`\nloadctl overhead: ${ROUNDS} interleaved rounds, ${VUS} VUs × ${SECONDS}s against the demo service, k6 ${K6}`);
+  for (const n of names) console.log(`  ${n.padEnd(18)} median ${median(results[n].map((x) => x.rps)).toFixed(0)} req/s, ${median(results[n].map((x) => x.ms)).toFixed(0)} ms wall`);
+  console.log(`  loadctl run wall time / k6 run wall time:   ${fmt(wall)}  goal ≤ 1.05  ${verdict(median(wall) <= 1.05)}`);
+  console.log(`  req/s under loadctl's collection / bare:   ${fmt(collect)}  goal ≥ 0.95  ${verdict(median(collect) >= 0.95)}`);
+  console.log(`  rendered script req/s / hand-written k6:    ${fmt(template)}  goal ≥ 0.97  ${verdict(median(template) >= 0.97)}`);
+} finally {
+  await demo.close();
+  rmSync(work, { recursive: true, force: true });
+}
