@@ -32,7 +32,9 @@ function run(cmd, argv, env = K6_ENV, cwd = REPO) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+    child.on('close', (code) =>
+      resolve({ code, out, err, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+    );
   });
 }
 
@@ -83,16 +85,24 @@ export default function () {
     // Plain k6 on the rendered bundle: k6's own end-of-test summary, nothing else.
     'k6 run (bare)': async (i) => {
       const summary = join(work, `bare-${i}.json`);
-      const x = await run(K6, ['run', '-q', script], { ...K6_ENV, LOADCTL_BASE_URL: demo.url, LOADCTL_SUMMARY_PATH: summary });
+      const x = await run(K6, ['run', '-q', script], {
+        ...K6_ENV,
+        LOADCTL_BASE_URL: demo.url,
+        LOADCTL_SUMMARY_PATH: summary,
+      });
       return { ms: x.ms, rps: x.code === 0 ? rpsOf(summary) : NaN };
     },
     // loadctl run with its default collection (summary sub-metrics + REST API polled each second).
     'loadctl run': async (i) => {
       const results = join(work, `results-${i}`);
-      const x = await run(process.execPath, [join(REPO, 'bin', 'loadctl.js'), 'run', plan, '--results', results, '--no-progress'], {
-        ...process.env,
-        NO_COLOR: '1',
-      });
+      const x = await run(
+        process.execPath,
+        [join(REPO, 'bin', 'loadctl.js'), 'run', plan, '--results', results, '--no-progress'],
+        {
+          ...process.env,
+          NO_COLOR: '1',
+        },
+      );
       const dir = join(results, 'bench');
       const id = readdirSync(dir)[0];
       const s = JSON.parse(readFileSync(join(dir, id, 'summary.json'), 'utf8'));
@@ -100,8 +110,14 @@ export default function () {
     },
     'hand-written k6': async (i) => {
       const summary = join(work, `hand-${i}.json`);
-      const x = await run(K6, ['run', '-q', '--summary-export', summary, handWritten], { ...K6_ENV, BASE_URL: demo.url });
-      return { ms: x.ms, rps: x.code === 0 ? JSON.parse(readFileSync(summary, 'utf8')).metrics.http_reqs.rate : NaN };
+      const x = await run(K6, ['run', '-q', '--summary-export', summary, handWritten], {
+        ...K6_ENV,
+        BASE_URL: demo.url,
+      });
+      return {
+        ms: x.ms,
+        rps: x.code === 0 ? JSON.parse(readFileSync(summary, 'utf8')).metrics.http_reqs.rate : NaN,
+      };
     },
   };
   const names = Object.keys(modes);
@@ -111,20 +127,34 @@ export default function () {
     const order = names.map((_, k) => names[(k + round) % names.length]);
     for (const name of order) {
       results[name].push(await modes[name](round));
-      process.stderr.write(`round ${round + 1}/${ROUNDS} ${name}: ${results[name].at(-1).rps.toFixed(0)} req/s, ${results[name].at(-1).ms.toFixed(0)} ms\n`);
+      process.stderr.write(
+        `round ${round + 1}/${ROUNDS} ${name}: ${results[name].at(-1).rps.toFixed(0)} req/s, ${results[name].at(-1).ms.toFixed(0)} ms\n`,
+      );
     }
   }
   const perRound = (a, b, key) => results[a].map((x, k) => x[key] / results[b][k][key]);
   const wall = perRound('loadctl run', 'k6 run (bare)', 'ms');
   const collect = perRound('loadctl run', 'k6 run (bare)', 'rps');
   const template = perRound('k6 run (bare)', 'hand-written k6', 'rps');
-  const fmt = (xs) => `${median(xs).toFixed(3)}× (rounds ${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})`;
+  const fmt = (xs) =>
+    `${median(xs).toFixed(3)}× (rounds ${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})`;
   const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
-  console.log(`\nloadctl overhead: ${ROUNDS} interleaved rounds, ${VUS} VUs × ${SECONDS}s against the demo service, k6 ${K6}`);
-  for (const n of names) console.log(`  ${n.padEnd(18)} median ${median(results[n].map((x) => x.rps)).toFixed(0)} req/s, ${median(results[n].map((x) => x.ms)).toFixed(0)} ms wall`);
-  console.log(`  loadctl run wall time / k6 run wall time:   ${fmt(wall)}  goal ≤ 1.05  ${verdict(median(wall) <= 1.05)}`);
-  console.log(`  req/s under loadctl's collection / bare:   ${fmt(collect)}  goal ≥ 0.95  ${verdict(median(collect) >= 0.95)}`);
-  console.log(`  rendered script req/s / hand-written k6:    ${fmt(template)}  goal ≥ 0.97  ${verdict(median(template) >= 0.97)}`);
+  console.log(
+    `\nloadctl overhead: ${ROUNDS} interleaved rounds, ${VUS} VUs × ${SECONDS}s against the demo service, k6 ${K6}`,
+  );
+  for (const n of names)
+    console.log(
+      `  ${n.padEnd(18)} median ${median(results[n].map((x) => x.rps)).toFixed(0)} req/s, ${median(results[n].map((x) => x.ms)).toFixed(0)} ms wall`,
+    );
+  console.log(
+    `  loadctl run wall time / k6 run wall time:   ${fmt(wall)}  goal ≤ 1.05  ${verdict(median(wall) <= 1.05)}`,
+  );
+  console.log(
+    `  req/s under loadctl's collection / bare:   ${fmt(collect)}  goal ≥ 0.95  ${verdict(median(collect) >= 0.95)}`,
+  );
+  console.log(
+    `  rendered script req/s / hand-written k6:    ${fmt(template)}  goal ≥ 0.97  ${verdict(median(template) >= 0.97)}`,
+  );
 } finally {
   await demo.close();
   rmSync(work, { recursive: true, force: true });
