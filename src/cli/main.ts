@@ -83,6 +83,10 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
     )
     .option('--json', 'print the summary as JSON instead of a table')
     .option('--no-progress', 'no live progress line')
+    .option(
+      '--samples',
+      'also keep k6’s raw samples (samples.ndjson.gz): exact per-second percentiles, status classes; costs k6 ~20% throughput',
+    )
     .addHelpText(
       'after',
       `

@@ -133,3 +133,27 @@ export function renderProgressLine(
   const text = `[${'█'.repeat(filled)}${'░'.repeat(bar - filled)}] ${line}`;
   return opts.width && text.length > opts.width ? text.slice(0, opts.width - 1) : text;
 }
+
+/** One second of raw-sample aggregates (see ingest/aggregate.ts SecondStats), as a series point. */
+export interface SampleSecond {
+  offset: number;
+  requests: number;
+  failed: number;
+  iterations: number;
+  maxVus: number | null;
+  duration: { p50: number; p95: number; p99: number } | null;
+}
+
+/** Per-second points from raw samples: exact per-second percentiles, unlike the REST API's to-date ones. */
+export function seriesFromSamples(seconds: readonly SampleSecond[]): SeriesPoint[] {
+  return seconds.map((s) => ({
+    t: s.offset + 1,
+    vus: s.maxVus ?? 0,
+    rps: s.requests,
+    errorsPerSecond: s.failed,
+    errorRate: s.requests > 0 ? s.failed / s.requests : 0,
+    iterationsPerSecond: s.iterations,
+    droppedIterations: 0,
+    ...(s.duration ? { p50: s.duration.p50, p95: s.duration.p95, p99: s.duration.p99 } : {}),
+  }));
+}

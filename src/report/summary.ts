@@ -18,6 +18,8 @@ export interface EndpointSummary {
   duration: Record<string, number>;
   /** Responses per status, for the statuses the plan declared (expect) — e.g. 409 in a race. */
   statuses: Record<string, number>;
+  /** Responses per status class (2xx, 4xx, …; "none" for network errors), when raw samples were collected. */
+  statusClasses?: Record<string, number>;
 }
 
 export interface ThresholdSummary {
@@ -207,6 +209,8 @@ export interface SummaryInput {
   notes?: string[];
   /** The last live snapshot: the fallback when k6 was stopped before it wrote its end-of-test data. */
   live?: LiveSnapshot | undefined;
+  /** Endpoint → status class → responses, from raw samples. */
+  statusClasses?: ReadonlyMap<string, Record<string, number>>;
 }
 
 /** k6's end-of-test data as far as a live snapshot of its REST API can stand in for it. */
@@ -275,6 +279,7 @@ export function summarizeRun(input: SummaryInput): RunSummary {
       errorRate: count > 0 ? failedHere / count : 0,
       duration: metricValues(k6, `http_req_duration{name:${name}}`) ?? {},
       statuses: byStatus,
+      ...(input.statusClasses?.has(name) ? { statusClasses: input.statusClasses.get(name) } : {}),
     });
   }
 

@@ -26,6 +26,7 @@ import { readPlan } from '../load-plan.js';
 import { resolveOrThrow, writeScript } from '../prepare-script.js';
 import { probeHostFacts } from '../run/host.js';
 import { runInvariants } from '../run/invariants.js';
+import { readSampleFindings, type SampleFindings } from '../run/samples.js';
 import { probeFreePort, probeTcp, runK6Process } from '../run/k6-process.js';
 import { checkPreflight, probeOpenFiles, probeWritable } from '../run/preflight.js';
 import { VERSION } from '../version.js';
@@ -37,6 +38,8 @@ export interface RunOptions {
   tag?: string[];
   json?: boolean;
   progress?: boolean;
+  /** Also keep k6's raw samples and aggregate them (exact per-second percentiles, status classes). */
+  samples?: boolean;
 }
 
 export const META_SCHEMA = 'loadctl.meta/v1';
@@ -165,6 +168,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
         .map((name) => ({ name, statuses: [] })),
     ];
     const summaryPath = join(runDir, 'k6-summary.json');
+    const samplesPath = join(runDir, 'samples.ndjson.gz');
     const prepared = await writeScript(io, loaded, resolved, runDir, {
       baseUrl,
       summaryExport: { envVar: SUMMARY_ENV },
@@ -220,6 +224,8 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
         '--summary-trend-stats',
         trendStats(plan).join(','),
         ...Object.entries(tags).flatMap(([k, v]) => ['--tag', `${k}=${v}`]),
+        // Raw samples cost k6 about a fifth of its throughput (docs/benchmarks.md): only when asked.
+        ...(opts.samples ? ['--out', `json=${samplesPath}`] : []),
         prepared.scriptPath,
       ],
       env: {
@@ -292,6 +298,20 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
 
     if (demo) await io.writeFileAtomic(join(runDir, 'demo-stats.json'), json(demo.stats()));
 
+    let samples: SampleFindings | undefined;
+    if (opts.samples && (await io.exists(samplesPath))) {
+      samples = await readSampleFindings(
+        samplesPath,
+        endpoints.map((e) => e.name),
+        k6Summary,
+      );
+      await io.writeFileAtomic(
+        join(runDir, 'samples-aggregates.json'),
+        `${JSON.stringify(samples.aggregates)}\n`,
+      );
+      notes.push(...samples.notes);
+    }
+
     let invariants: InvariantSummary[] = [];
     const ranToEnd = k6ExitCode === 0 || k6ExitCode === 99;
     if ((plan.invariants ?? []).length > 0) {
@@ -333,12 +353,23 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       invariants,
       notes,
       live: last,
+      ...(samples ? { statusClasses: samples.statusClasses } : {}),
     });
     const exitCode = exitCodeFor(outcome);
     await io.writeFileAtomic(join(runDir, 'summary.json'), json(summary));
     await io.writeFileAtomic(
       join(runDir, 'series.json'),
-      json({ schema: SERIES_SCHEMA, source: 'k6-rest-api', intervalMs: 1000, points: series }),
+      json(
+        samples
+          ? {
+              schema: SERIES_SCHEMA,
+              source: 'samples',
+              intervalMs: 1000,
+              points: samples.series,
+              endpoints: samples.endpointSeries,
+            }
+          : { schema: SERIES_SCHEMA, source: 'k6-rest-api', intervalMs: 1000, points: series },
+      ),
     );
     await io.writeFileAtomic(
       join(runDir, 'meta.json'),

@@ -7,8 +7,8 @@ import type { Checkers } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
 import type { Metric } from 'k6/metrics';
-import type { DataSet, Flow, HttpStep, MetricDef, ScriptPlan, Step, Think } from './model.js';
-import type { EvalContext } from './values.js';
+import type { DataSet, Flow, HttpStep, MetricDef, ScriptPlan, Step, Think, Value } from './model.js';
+import type { BuiltRequest, EvalContext } from './values.js';
 import {
   ResponseView,
   buildRequest,
@@ -47,7 +47,91 @@ export interface Runtime {
   data: Record<string, LoadedDataSet>;
   expected: Map<HttpStep, ExpectedStatusesCallback>;
   aborted: Counter;
+  /** Per step, what can be built once (see prepareHttp): k6 runs this code for every request. */
+  prepared: Map<HttpStep, PreparedHttp>;
+  /** The context iterations evaluate templates in, created once per VU (set by iterationContext). */
+  current: { ctx: EvalContext | undefined };
 }
+
+/**
+ * An HTTP step with everything that does not depend on the iteration computed at init. k6 runs JavaScript
+ * in an interpreter, where every object and closure per request costs throughput, so a step without
+ * references sends a request built once, with params and check functions built once.
+ */
+interface PreparedHttp {
+  /** The whole request, when nothing in it is templated. */
+  request: BuiltRequest | undefined;
+  /** params for http.request; its headers are filled per request unless the request is static. */
+  params: Params;
+  checkers: Checkers<ResponseView> | undefined;
+  checkTags: { name: string };
+  /** Every check tests the status only: they run on k6's response itself, no view is built. */
+  rawChecks: boolean;
+}
+
+function isLiteral(values: Value[]): boolean {
+  for (const v of values) if (v.k !== 'lit') return false;
+  return true;
+}
+
+function prepareHttp(rt: Omit<Runtime, 'prepared'>, flow: Flow, step: HttpStep): PreparedHttp {
+  const parts: Value[] = [step.url, ...step.query.map(([, v]) => v)];
+  if (step.body !== undefined)
+    parts.push(...(step.body.type === 'form' ? step.body.fields.map(([, v]) => v) : [step.body.value]));
+  for (const layer of [rt.plan.headers, flow.headers, step.headers]) for (const [, v] of layer) parts.push(v);
+  let request: BuiltRequest | undefined;
+  if (isLiteral(parts)) {
+    const built = buildRequest(
+      step,
+      { baseUrl: rt.baseUrl, planHeaders: rt.plan.headers, flowHeaders: flow.headers },
+      STATIC_CONTEXT,
+    );
+    if (built.ok) request = built.request;
+  }
+  const params: Params = {
+    tags: { name: step.name, ...step.tags },
+    // Discarding unread bodies saves the load generator memory and CPU.
+    responseType: step.needsBody ? 'text' : 'none',
+  };
+  if (request !== undefined) params.headers = request.headers;
+  if (step.timeout !== undefined) params.timeout = step.timeout;
+  const callback = rt.expected.get(step);
+  if (callback !== undefined) params.responseCallback = callback;
+  let checkers: Checkers<ResponseView> | undefined;
+  const isStatusOnly = (m: HttpStep['checks'][number]['matcher']) =>
+    m.status !== undefined && Object.keys(m).length === 1;
+  const rawChecks = step.checks.length > 0 && step.checks.every((c) => isStatusOnly(c.matcher));
+  if (rawChecks) {
+    const raw: Checkers<{ status: number }> = {};
+    for (const c of step.checks) {
+      const statuses = c.matcher.status ?? [];
+      setOwn(raw, c.name, (r: { status: number }) => statuses.indexOf(r.status) >= 0);
+    }
+    checkers = raw as unknown as Checkers<ResponseView>;
+  } else if (step.checks.length > 0) {
+    const current = rt.current;
+    checkers = {};
+    for (const c of step.checks) {
+      const matcher = c.matcher;
+      setOwn(checkers, c.name, (r: ResponseView) => matchResponse(matcher, r, current.ctx ?? STATIC_CONTEXT));
+    }
+  }
+  return { request, params, checkers, checkTags: { name: step.name }, rawChecks };
+}
+
+// For literal values only: nothing in them refers to the context.
+const STATIC_CONTEXT: EvalContext = {
+  vars: {},
+  env: () => undefined,
+  secret: () => '',
+  data: () => undefined,
+  vu: () => 0,
+  iter: () => 0,
+  iterInTest: () => 0,
+  scenario: () => '',
+  now: () => 0,
+  random: Math.random,
+};
 
 function createMetric(name: string, def: MetricDef): Metric {
   switch (def.type) {
@@ -79,14 +163,25 @@ export function createRuntime(plan: ScriptPlan, data: Record<string, LoadedDataS
       }
     });
   }
-  return {
+  const base = {
     plan,
     baseUrl: resolveBaseUrl(__ENV.LOADCTL_BASE_URL, plan.baseUrl),
     metrics,
     data,
     expected,
     aborted: new Counter('loadctl_flow_aborted'),
+    current: { ctx: undefined },
   };
+  const prepared = new Map<HttpStep, PreparedHttp>();
+  const flows: Flow[] = Object.keys(plan.flows).map((name) => getOwn(plan.flows, name) as Flow);
+  if (plan.setup !== undefined) flows.push(plan.setup);
+  if (plan.teardown !== undefined) flows.push(plan.teardown);
+  for (const flow of flows) {
+    forEachStep(flow.steps, (step) => {
+      if (step.kind === 'http' && !prepared.has(step)) prepared.set(step, prepareHttp(base, flow, step));
+    });
+  }
+  return { ...base, prepared };
 }
 
 export function missingSecrets(plan: ScriptPlan): string[] {
@@ -107,13 +202,19 @@ interface Iteration {
   ctx: EvalContext;
 }
 
-function createContext(rt: Runtime, vars: Vars, phase: Phase): EvalContext {
+function createContext(
+  rt: Runtime,
+  vars: Vars,
+  phase: Phase,
+): { ctx: EvalContext; newIteration: () => void } {
   // exec.scenario throws outside a scenario (setup, teardown), so those phases never touch it.
   const inScenario = phase === 'iteration';
   const iterInTest = (): number => (inScenario ? exec.scenario.iterationInTest : 0);
-  const rows: Record<string, Readonly<Record<string, string>> | null> = {};
+  let rows: Record<string, Readonly<Record<string, string>> | null> = {};
+  let rowsUsed = false;
   const row = (set: string): Readonly<Record<string, string>> | null => {
     if (!hasOwn(rows, set)) {
+      rowsUsed = true;
       // One row per data set per iteration, so ${data.users.name} and ${data.users.password} agree.
       const ds = getOwn(rt.data, set) as LoadedDataSet | undefined;
       const at = { vu: exec.vu.idInTest, iterInTest: iterInTest(), random: Math.random };
@@ -122,7 +223,7 @@ function createContext(rt: Runtime, vars: Vars, phase: Phase): EvalContext {
     }
     return rows[set] ?? null;
   };
-  return {
+  const ctx: EvalContext = {
     vars,
     env: (name) => __ENV[name] ?? (getOwn(rt.plan.env, name) as string | undefined),
     secret: (name) => {
@@ -141,6 +242,15 @@ function createContext(rt: Runtime, vars: Vars, phase: Phase): EvalContext {
     now: () => Date.now(),
     random: Math.random,
   };
+  return {
+    ctx,
+    newIteration: () => {
+      if (rowsUsed) {
+        rows = {};
+        rowsUsed = false;
+      }
+    },
+  };
 }
 
 function pause(think: Think | undefined): void {
@@ -150,26 +260,46 @@ function pause(think: Think | undefined): void {
 }
 
 /** Runs a flow's steps and its closing think time; returns the variables as the flow left them. */
+// A VU keeps its variables across iterations, so the context and the iteration record are built once per
+// VU (keyed by its variables object) and reused; only the data rows are new each iteration.
+interface VuState {
+  vars: Vars;
+  it: Iteration;
+  newIteration: () => void;
+}
+let vuState: VuState | undefined;
+
 export function runFlow(rt: Runtime, flow: Flow, vars: Vars, phase: Phase): Vars {
-  const it: Iteration = { rt, flow, vars, ctx: createContext(rt, vars, phase) };
+  let it: Iteration;
+  if (phase === 'iteration') {
+    if (vuState === undefined || vuState.vars !== vars) {
+      const made = createContext(rt, vars, phase);
+      vuState = { vars, it: { rt, flow, vars, ctx: made.ctx }, newIteration: made.newIteration };
+    }
+    vuState.newIteration();
+    it = vuState.it;
+    it.flow = flow;
+  } else {
+    it = { rt, flow, vars, ctx: createContext(rt, vars, phase).ctx };
+  }
   runSteps(it, flow.steps);
   // Also after a stopped iteration: a failing login must not turn its VU into a tight loop.
-  pause(flow.think);
+  if (flow.think !== undefined) pause(flow.think);
   return vars;
 }
 
 /** false: the iteration ends here. */
 function runSteps(it: Iteration, steps: Step[]): boolean {
-  for (const step of steps) {
-    if (!runStep(it, step)) return false;
+  // Indexed loops on the per-request path: for-of allocates an iterator, which k6's interpreter feels.
+  for (let i = 0; i < steps.length; i++) {
+    if (!runStep(it, steps[i] as Step)) return false;
   }
   return true;
 }
 
 function runStep(it: Iteration, step: Step): boolean {
+  if (step.kind === 'http') return runHttp(it, step);
   switch (step.kind) {
-    case 'http':
-      return runHttp(it, step);
     case 'group':
       return group(step.name, () => runSteps(it, step.steps));
     case 'if':
@@ -185,44 +315,57 @@ function runStep(it: Iteration, step: Step): boolean {
 
 function runHttp(it: Iteration, step: HttpStep): boolean {
   const { rt, ctx } = it;
-  const built = buildRequest(
-    step,
-    { baseUrl: rt.baseUrl, planHeaders: rt.plan.headers, flowHeaders: it.flow.headers },
-    ctx,
-  );
-  if (!built.ok) {
-    // An earlier step did not yield what this one needs (its own checks already say why): stop quietly.
-    rt.aborted.add(1, { name: step.name, reason: 'missing_var' });
-    return false;
+  const prep = rt.prepared.get(step);
+  let request = prep?.request;
+  let params = prep?.params;
+  if (request === undefined || params === undefined) {
+    const built = buildRequest(
+      step,
+      { baseUrl: rt.baseUrl, planHeaders: rt.plan.headers, flowHeaders: it.flow.headers },
+      ctx,
+    );
+    if (!built.ok) {
+      // An earlier step did not yield what this one needs (its own checks already say why): stop quietly.
+      rt.aborted.add(1, { name: step.name, reason: 'missing_var' });
+      return false;
+    }
+    request = built.request;
+    params = {
+      ...(prep?.params ?? {
+        tags: { name: step.name, ...step.tags },
+        responseType: step.needsBody ? 'text' : 'none',
+      }),
+      headers: request.headers,
+    };
   }
-  const { method, url, body, headers } = built.request;
-  const params: Params = {
-    headers,
-    tags: { name: step.name, ...step.tags },
-    // Discarding unread bodies saves the load generator memory and CPU.
-    responseType: step.needsBody ? 'text' : 'none',
-  };
-  if (step.timeout !== undefined) params.timeout = step.timeout;
-  const callback = rt.expected.get(step);
-  if (callback !== undefined) params.responseCallback = callback;
-
-  const res = new ResponseView(http.request(method, url, body, params));
+  const raw = http.request(request.method, request.url, request.body, params);
+  // The view (parsed body, header lookups) only when something reads more than the status.
+  const needsView =
+    (step.checks.length > 0 && prep?.rawChecks !== true) || step.extract.length > 0 || step.record.length > 0;
+  const res = needsView ? new ResponseView(raw) : undefined;
 
   let passed = true;
-  if (step.checks.length > 0) {
-    const checkers: Checkers<ResponseView> = {};
-    for (const c of step.checks)
-      setOwn(checkers, c.name, (r: ResponseView) => matchResponse(c.matcher, r, ctx));
-    passed = check(res, checkers, { name: step.name });
+  if (prep?.checkers !== undefined) {
+    rt.current.ctx = ctx;
+    passed =
+      res === undefined
+        ? check(raw, prep.checkers as unknown as Checkers<typeof raw>, prep.checkTags)
+        : check(res, prep.checkers, prep.checkTags);
   }
-  for (const [name, ex] of step.extract) setOwn(it.vars, name, extract(ex, res, Math.random));
-  for (const rec of step.record) {
-    const target = getOwn(rt.metrics, rec.metric) as Runtime['metrics'][string] | undefined;
-    if (target === undefined) continue;
-    const sample = recordSample(rec, target.type, res, ctx);
-    if (sample !== undefined) target.metric.add(sample, { name: step.name });
+  if (res !== undefined) {
+    for (let i = 0; i < step.extract.length; i++) {
+      const [name, ex] = step.extract[i] as [string, HttpStep['extract'][number][1]];
+      setOwn(it.vars, name, extract(ex, res, Math.random));
+    }
+    for (let i = 0; i < step.record.length; i++) {
+      const rec = step.record[i] as HttpStep['record'][number];
+      const target = getOwn(rt.metrics, rec.metric) as Runtime['metrics'][string] | undefined;
+      if (target === undefined) continue;
+      const sample = recordSample(rec, target.type, res, ctx);
+      if (sample !== undefined) target.metric.add(sample, { name: step.name });
+    }
   }
-  if (step.stopOnFailure && (!passed || !isExpectedStatus(step.expect, res.status))) return false;
-  pause(step.think);
+  if (step.stopOnFailure && (!passed || !isExpectedStatus(step.expect, raw.status))) return false;
+  if (step.think !== undefined) pause(step.think);
   return true;
 }
