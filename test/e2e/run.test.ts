@@ -364,3 +364,51 @@ export default function () { http.get(__ENV.BASE_URL + '/health'); }
     expect(r.stdout).toContain('✗ thresholds failed: http_req_duration max<1');
   });
 });
+
+describe('loadctl run --samples (raw samples → HDR aggregates)', () => {
+  it('agrees with k6’s own summary and adds exact per-second percentiles and status classes', async () => {
+    const dir = await tempDir('samples');
+    const results = join(dir, 'results');
+    const file = await writePlan(
+      dir,
+      'p.yaml',
+      `
+name: samples
+targets:
+  local: { demo: { latencyMs: 2, jitterMs: 6 } }
+scenarios:
+  s: { executor: constant-vus, vus: 4, duration: 3s, flow: f }
+flows:
+  f:
+    steps:
+      - name: health
+        path: /health
+      - name: balance
+        path: /points/balance
+        expect: 401
+`,
+    );
+    const r = await runCli(['run', file, '--samples', '--results', results, '--no-progress'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const runDir = onlyRunDir(results, 'samples');
+    const summary = readJson<RunSummary>(join(runDir, 'summary.json'));
+    expect(summary.notes).toEqual([]); // no disagreement between the raw samples and k6's summary
+    const balance = summary.endpoints.find((e) => e.name === 'balance')!;
+    expect(balance.statusClasses).toEqual({ '4xx': balance.requests });
+    expect(summary.endpoints.find((e) => e.name === 'health')!.statusClasses).toEqual({
+      '2xx': summary.endpoints.find((e) => e.name === 'health')!.requests,
+    });
+    const series = readJson<{
+      source: string;
+      points: Array<{ rps: number; p95?: number }>;
+      endpoints: Record<string, unknown[]>;
+    }>(join(runDir, 'series.json'));
+    expect(series.source).toBe('samples');
+    expect(series.points.length).toBeGreaterThanOrEqual(3);
+    expect(series.points.reduce((n, p) => n + p.rps, 0)).toBe(summary.totals.requests);
+    expect(series.points.every((p) => p.p95 === undefined || p.p95 > 0)).toBe(true);
+    expect(Object.keys(series.endpoints).sort()).toEqual(['balance', 'health']);
+    expect(existsSync(join(runDir, 'samples.ndjson.gz'))).toBe(true);
+    expect(existsSync(join(runDir, 'samples-aggregates.json'))).toBe(true);
+  });
+});
