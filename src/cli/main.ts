@@ -1,14 +1,13 @@
 // The CLI entry: parses arguments, dispatches to a command, and is the one place that turns errors into
 // output and an exit code.
 import { Command, CommanderError } from 'commander';
-import { runRender } from './commands/render.js';
-import { runValidate } from './commands/validate.js';
 import { EXIT, LoadctlError, PlanError, type ExitCode } from './errors.js';
 import { realIo, type Io } from './io.js';
 import { VERSION } from './version.js';
-import { runRun } from './commands/run.js';
-import { runDemo, type DemoOptions } from './commands/demo.js';
-import { runRuns } from './commands/runs.js';
+import type { DemoOptions } from './commands/demo.js';
+
+// Commands load their modules when they run: `loadctl run` should not pay for what `demo` needs, and every
+// millisecond of start-up is part of a run's wall time.
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -49,7 +48,9 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
       'after',
       '\nExamples:\n  $ loadctl validate plans/seat-race.yaml\n  $ loadctl validate plans/*.yaml --json\n\nExit 0 when every plan is valid (warnings are printed), 2 otherwise.',
     )
-    .action((files: string[], opts: { json?: boolean }) => runCommand(() => runValidate(io, files, opts)));
+    .action((files: string[], opts: { json?: boolean }) =>
+      runCommand(async () => (await import('./commands/validate.js')).runValidate(io, files, opts)),
+    );
 
   program
     .command('render')
@@ -63,7 +64,7 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
       '\nExamples:\n  $ loadctl render plans/seat-race.yaml\n  $ loadctl render plans/graviton-vs-x86.yaml --target graviton --profile smoke -o out/\n  $ LOADCTL_BASE_URL=http://127.0.0.1:8080 k6 run out/script.js',
     )
     .action((file: string, opts: { target?: string; profile?: string; out?: string }) =>
-      runCommand(() => runRender(io, file, opts)),
+      runCommand(async () => (await import('./commands/render.js')).runRender(io, file, opts)),
     );
 
   program
@@ -111,7 +112,7 @@ ${EXIT_CODES_HELP}`,
           json?: boolean;
           progress?: boolean;
         },
-      ) => runCommand(() => runRun(io, file, opts)),
+      ) => runCommand(async () => (await import('./commands/run.js')).runRun(io, file, opts)),
     );
 
   program
@@ -121,7 +122,7 @@ ${EXIT_CODES_HELP}`,
     .option('--results <dir>', 'results folder', 'results')
     .option('--json', 'print them as JSON')
     .action((opts: { plan?: string; results?: string; json?: boolean }) =>
-      runCommand(() => runRuns(io, opts)),
+      runCommand(async () => (await import('./commands/runs.js')).runRuns(io, opts)),
     );
 
   program
@@ -139,7 +140,9 @@ ${EXIT_CODES_HELP}`,
       'after',
       '\nExamples:\n  $ loadctl demo\n  $ loadctl demo --port 9000 --latency 20 --error-rate 0.01\n  $ LOADCTL_BASE_URL=http://127.0.0.1:8080 k6 run results/seat-race/rendered/script.js',
     )
-    .action((opts: DemoOptions) => runCommand(() => runDemo(io, opts)));
+    .action((opts: DemoOptions) =>
+      runCommand(async () => (await import('./commands/demo.js')).runDemo(io, opts)),
+    );
 
   return program;
 }

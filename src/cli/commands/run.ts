@@ -1,6 +1,6 @@
 // `loadctl run`: plan → preflight → script → the real k6 → summary, with every artifact kept in the run folder.
 import { join, relative, resolve } from 'node:path';
-import { startDemoService, type DemoService } from '../../demo/server.js';
+import type { DemoService } from '../../demo/server.js';
 import { findK6, projectRoot } from '../../k6/locate.js';
 import { renderVersion } from '../../k6/version.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
@@ -26,7 +26,7 @@ import { readPlan } from '../load-plan.js';
 import { resolveOrThrow, writeScript } from '../prepare-script.js';
 import { probeHostFacts } from '../run/host.js';
 import { runInvariants } from '../run/invariants.js';
-import { readSampleFindings, type SampleFindings } from '../run/samples.js';
+import type { SampleFindings } from '../run/samples.js';
 import { probeFreePort, probeTcp, runK6Process } from '../run/k6-process.js';
 import { checkPreflight, probeOpenFiles, probeWritable } from '../run/preflight.js';
 import { VERSION } from '../version.js';
@@ -115,6 +115,8 @@ async function ensureHealthy(name: string, url: string, healthPath: string): Pro
 }
 
 export async function runRun(io: Io, file: string, opts: RunOptions): Promise<ExitCode> {
+  // Looking for k6 (running `k6 version`) overlaps with reading the plan.
+  const k6Found = findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
   const loaded = await readPlan(io, file);
   for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
   const resolved = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
@@ -127,7 +129,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
   const shownDir = relative(io.cwd, runDir).startsWith('..') ? runDir : relative(io.cwd, runDir);
 
   // Preflight: everything that would make k6 fail or its numbers lie, reported together with fixes.
-  const k6 = await findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
+  const k6 = await k6Found;
   const resultsWriteError = await probeWritable(io, resultsRoot);
   const freeBytes = await io.freeBytes(resultsRoot);
   const problems = checkPreflight(
@@ -154,6 +156,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     if (target.demo !== undefined) {
       const knobs = target.demo === true ? {} : target.demo;
       // The run's own demo instance listens on a free port unless the plan pins one.
+      const { startDemoService } = await import('../../demo/server.js');
       demo = await startDemoService({ ...knobs, port: knobs.port ?? 0 });
       baseUrl = demo.url;
     }
@@ -300,6 +303,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
 
     let samples: SampleFindings | undefined;
     if (opts.samples && (await io.exists(samplesPath))) {
+      const { readSampleFindings } = await import('../run/samples.js');
       samples = await readSampleFindings(
         samplesPath,
         endpoints.map((e) => e.name),

@@ -104,11 +104,19 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   process.once('exit', killOnExit);
 
   let polling = true;
+  // The wait between polls ends early when k6 exits, so the poller never adds to a run's wall time.
+  let wake: () => void = () => {};
   const poller = (async () => {
     if (!spec.restAddress || !spec.onSnapshot) return;
     const startedMs = startedAt.getTime();
     while (polling) {
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, 1000);
+        wake = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
       if (!polling) break;
       const snap = await pollRest(spec.restAddress, startedMs, clock);
       if (snap && polling) spec.onSnapshot(snap);
@@ -117,6 +125,7 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
 
   const result = await proc.result;
   polling = false;
+  wake();
   await poller;
   offInt();
   offTerm();
