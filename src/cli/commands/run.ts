@@ -151,6 +151,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
   const redact = makeRedactor(secretValues);
 
   let demo: DemoService | undefined;
+  let offQuiet: () => void = () => {};
   try {
     let baseUrl = target.url;
     if (target.demo !== undefined) {
@@ -214,6 +215,9 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     const series: SeriesPoint[] = [];
     let last: LiveSnapshot | undefined;
     let lastPrinted = 0;
+    // From here to the end a Ctrl-C must not kill loadctl half-way through writing results: while k6 runs
+    // it is forwarded (k6-process.ts), afterwards it is ignored; the run is summarized either way.
+    offQuiet = io.onSignal('SIGINT', () => {});
     io.stderr.write(
       `running ${plan.name} against ${resolved.targetName} (${baseUrl}) with k6 ${k6Version}; results in ${shownDir}\n`,
     );
@@ -399,6 +403,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     if (outcome.kind === 'k6-error') io.stderr.write(`k6's log: ${join(shownDir, 'k6.log')}\n`);
     return exitCode;
   } finally {
+    offQuiet();
     await demo?.close();
   }
 }
