@@ -5,7 +5,7 @@ import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import type { Flow, ScriptPlan } from './model.js';
 import type { LoadedDataSet, Vars } from './interpreter.js';
-import { createRuntime, missingSecrets, runFlow, secretMessage } from './interpreter.js';
+import { createRuntime, missingSecrets, runFlow, runIteration, secretMessage } from './interpreter.js';
 import { getOwn, parseCsvRecords, resolveFlowName, setOwn, validateScriptPlan } from './values.js';
 
 declare const __LOADCTL_PLAN__: string;
@@ -88,7 +88,7 @@ export default function (setupData: unknown): void {
     return;
   }
   vuVars ??= copyVars(setupData);
-  runFlow(rt, flow, vuVars, 'iteration');
+  runIteration(rt, flow, vuVars);
 }
 
 export function teardown(setupData: unknown): void {

@@ -282,22 +282,25 @@ interface VuState {
 }
 let vuState: VuState | undefined;
 
-export function runFlow(rt: Runtime, flow: Flow, vars: Vars, phase: Phase): Vars {
-  let it: Iteration;
-  if (phase === 'iteration') {
-    if (vuState === undefined || vuState.vars !== vars) {
-      const made = createContext(rt, vars, phase);
-      vuState = { vars, it: { rt, flow, vars, ctx: made.ctx }, newIteration: made.newIteration };
-    }
-    // Only plans with data sets have rows to forget.
-    if (rt.hasData) vuState.newIteration();
-    it = vuState.it;
-    it.flow = flow;
-  } else {
-    it = { rt, flow, vars, ctx: createContext(rt, vars, phase).ctx };
+/** One iteration of a VU: runFlow's 'iteration' phase without the phase dispatch (the per-request path). */
+export function runIteration(rt: Runtime, flow: Flow, vars: Vars): void {
+  let state = vuState;
+  if (state === undefined || state.vars !== vars) {
+    const made = createContext(rt, vars, 'iteration');
+    state = vuState = { vars, it: { rt, flow, vars, ctx: made.ctx }, newIteration: made.newIteration };
   }
+  if (rt.hasData) state.newIteration();
+  const it = state.it;
+  it.flow = flow;
   runSteps(it, flow.steps);
   // Also after a stopped iteration: a failing login must not turn its VU into a tight loop.
+  if (flow.think !== undefined) pause(flow.think);
+}
+
+/** Runs setup's or teardown's flow (iterations go through runIteration); returns the variables it left. */
+export function runFlow(rt: Runtime, flow: Flow, vars: Vars, phase: Exclude<Phase, 'iteration'>): Vars {
+  const it: Iteration = { rt, flow, vars, ctx: createContext(rt, vars, phase).ctx };
+  runSteps(it, flow.steps);
   if (flow.think !== undefined) pause(flow.think);
   return vars;
 }
