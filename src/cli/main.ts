@@ -5,6 +5,7 @@ import { EXIT, LoadctlError, PlanError, type ExitCode } from './errors.js';
 import { realIo, type Io } from './io.js';
 import { VERSION } from './version.js';
 import type { DemoOptions } from './commands/demo.js';
+import type { RunOptions } from './commands/run.js';
 
 // Commands load their modules when they run: `loadctl run` should not pay for what `demo` needs, and every
 // millisecond of start-up is part of a run's wall time.
@@ -101,18 +102,8 @@ plan.resolved.json, script.js, options.json and k6.log. Ctrl-C stops k6 graceful
 run; a second Ctrl-C stops it at once.
 ${EXIT_CODES_HELP}`,
     )
-    .action(
-      (
-        file: string,
-        opts: {
-          target?: string;
-          profile?: string;
-          results?: string;
-          tag?: string[];
-          json?: boolean;
-          progress?: boolean;
-        },
-      ) => runCommand(async () => (await import('./commands/run.js')).runRun(io, file, opts)),
+    .action((file: string, opts: RunOptions) =>
+      runCommand(async () => (await import('./commands/run.js')).runRun(io, file, opts)),
     );
 
   program

@@ -1,9 +1,8 @@
 // Stored runs: reading summary.json back, and the `loadctl runs` listing. Pure.
 import { relative } from 'node:path';
 import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import { SUMMARY_SCHEMA, type RunSummary } from './summary.js';
-import { formatCount, formatMs, formatPercent, formatRate } from './table.js';
+import { formatCount, formatMs, formatPercent, formatRate, plainTable } from './table.js';
 
 export interface StoredRun {
   dir: string;
@@ -25,28 +24,10 @@ export function parseStoredSummary(text: string): RunSummary | undefined {
 export function renderRunsTable(runs: readonly StoredRun[], opts: { color: boolean; cwd: string }): string {
   if (runs.length === 0) return 'no runs yet: `loadctl run plans/seat-race.yaml` makes one\n';
   const c = new Chalk({ level: opts.color ? 1 : 0 });
-  const table = new Table({
-    head: ['run', 'plan', 'profile', 'target', 'outcome', 'requests', 'req/s', 'p95', 'errors'],
-    colAligns: ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right'],
-    style: { head: [], border: [], compact: true },
-    chars: {
-      top: '',
-      'top-mid': '',
-      'top-left': '',
-      'top-right': '',
-      bottom: '',
-      'bottom-mid': '',
-      'bottom-left': '',
-      'bottom-right': '',
-      left: '',
-      'left-mid': '',
-      mid: '─',
-      'mid-mid': '─',
-      right: '',
-      'right-mid': '',
-      middle: ' ',
-    },
-  });
+  const table = plainTable(
+    ['run', 'plan', 'profile', 'target', 'outcome', 'requests', 'req/s', 'p95', 'errors'],
+    ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right'],
+  );
   for (const { summary: s } of runs) {
     const outcome =
       s.outcome.kind === 'passed'

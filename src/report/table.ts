@@ -45,7 +45,8 @@ export function formatObserved(t: ThresholdSummary, contains: string | undefined
   return Number.isInteger(t.observed) ? String(t.observed) : t.observed.toFixed(3);
 }
 
-function plainTable(head: string[], aligns: Array<'left' | 'right'>): Table.Table {
+/** A borderless table with a rule under the header: the look of every table loadctl prints. */
+export function plainTable(head: string[], aligns: Array<'left' | 'right'>): Table.Table {
   return new Table({
     head,
     colAligns: aligns,
