@@ -569,12 +569,13 @@ export function checkPlanRules(plan: Plan): Finding[] {
       });
     }
     for (const { ref, path } of collectRefs(value)) {
-      if (ref.ns !== 'env') {
+      if (ref.ns === 'secrets') checkRef(plan, ref, [...at, ...path], setVars, out);
+      else if (ref.ns !== 'env') {
         out.push({
           severity: 'error',
           path: [...at, ...path],
-          message: `invariants run after the load, outside k6: only \${env.NAME} is available there, not ${ref.ns}`,
-          hint: 'use ${env.NAME} or a literal value',
+          message: `invariants run after the load, outside k6: only \${env.NAME} and \${secrets.NAME} are available there, not ${ref.ns}`,
+          hint: 'use ${env.NAME}, ${secrets.NAME} or a literal value',
         });
       }
     }

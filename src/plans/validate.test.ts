@@ -133,10 +133,10 @@ describe('validatePlan', () => {
       ['p.yaml:20:14: error: profiles.smoke.scenarios.s.vus: vus must be at least 1 (with profile `smoke`)'],
     ],
     [
-      'an invariant may only use env',
-      `${BASE}secrets: [TOKEN]\ninvariants:\n  - name: stock\n    path: /admin/stats\n    headers: { Authorization: 'Bearer \${secrets.TOKEN}' }\n    expect: [{ json: $.issued, equals: 10 }]\n`,
+      'an invariant may use env and secrets, nothing from inside k6',
+      `${BASE}secrets: [TOKEN]\ninvariants:\n  - name: stock\n    path: /admin/stats\n    headers: { Authorization: 'Bearer \${secrets.TOKEN}', X-Vu: '\${vu}' }\n    expect: [{ json: $.issued, equals: 10 }]\n`,
       [
-        'p.yaml:20:31: error: invariants[0].headers.Authorization: invariants run after the load, outside k6: only ${env.NAME} is available there, not secrets\n    hint: use ${env.NAME} or a literal value',
+        'p.yaml:20:64: error: invariants[0].headers.X-Vu: invariants run after the load, outside k6: only ${env.NAME} and ${secrets.NAME} are available there, not vu\n    hint: use ${env.NAME}, ${secrets.NAME} or a literal value',
       ],
     ],
     [
