@@ -16,15 +16,25 @@ import type { Invariant } from '../../plans/schema.js';
 import { compileValue } from '../../plans/templates.js';
 import type { InvariantSummary } from '../../report/summary.js';
 
-/** Invariants run outside k6, after the load: only ${env.NAME} means something there (rules.ts checks it). */
-function invariantContext(env: (name: string) => string | undefined): EvalContext {
+/**
+ * Invariants run outside k6, after the load: ${env.NAME} and ${secrets.NAME} mean something there (rules.ts
+ * refuses other references in an invariant's own fields).
+ */
+function invariantContext(
+  env: (name: string) => string | undefined,
+  secret: (name: string) => string | undefined,
+): EvalContext {
   const unavailable = (what: string) => () => {
     throw new Error(`${what} is not available in invariants`);
   };
   return {
     vars: {},
     env,
-    secret: unavailable('a secret'),
+    secret: (name) => {
+      const value = secret(name);
+      if (value === undefined || value === '') throw new Error(`the secret ${name} is not set`);
+      return value;
+    },
     data: unavailable('a data set'),
     vu: () => 0,
     iter: () => 0,
@@ -41,6 +51,8 @@ export interface InvariantTarget {
   headers: Readonly<Record<string, string>>;
   /** ${env.NAME}: the environment first, then the plan's defaults. */
   env: (name: string) => string | undefined;
+  /** ${secrets.NAME}: declared secrets, from the environment loadctl was started with. */
+  secret?: (name: string) => string | undefined;
 }
 
 export async function runInvariants(
@@ -48,12 +60,21 @@ export async function runInvariants(
   invariants: readonly Invariant[],
 ): Promise<InvariantSummary[]> {
   const out: InvariantSummary[] = [];
-  const ctx = invariantContext(target.env);
+  const ctx = invariantContext(target.env, target.secret ?? (() => undefined));
   const base = resolveBaseUrl(undefined, target.baseUrl);
   for (const inv of invariants) {
     try {
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries({ ...target.headers, ...(inv.headers ?? {}) }))
+      // Shared headers may use what only exists inside k6 (a variable, a data row): those are left out here,
+      // as the runtime leaves out a header whose variable is unset. The invariant's own headers must work.
+      for (const [k, v] of Object.entries(target.headers)) {
+        try {
+          headers[k] = toText(evaluate(compileValue(v), ctx));
+        } catch {
+          // not available outside k6
+        }
+      }
+      for (const [k, v] of Object.entries(inv.headers ?? {}))
         headers[k] = toText(evaluate(compileValue(v), ctx));
       const url = joinUrl(base, toText(evaluate(compileValue(inv.path), ctx)));
       const started = Date.now();
