@@ -5,6 +5,7 @@ import { EXIT, LoadctlError, PlanError, type ExitCode } from './errors.js';
 import { realIo, type Io } from './io.js';
 import { VERSION } from './version.js';
 import type { DemoOptions } from './commands/demo.js';
+import type { DoctorOptions } from './commands/doctor.js';
 import type { RunOptions } from './commands/run.js';
 
 // Commands load their modules when they run: `loadctl run` should not pay for what `demo` needs, and every
@@ -12,7 +13,7 @@ import type { RunOptions } from './commands/run.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0   passed                         5   reserved: generator saturated
+  0   passed                         5   generator saturated: results not valid for the target
   1   internal error (a bug)         6   an invariant failed after the run
   2   plan or usage error            7   reserved: compare regression gate
   3   environment (k6 missing, preflight failed, results folder unwritable)
@@ -114,6 +115,24 @@ ${EXIT_CODES_HELP}`,
     .option('--json', 'print them as JSON')
     .action((opts: { plan?: string; results?: string; json?: boolean }) =>
       runCommand(async () => (await import('./commands/runs.js')).runRuns(io, opts)),
+    );
+
+  program
+    .command('doctor')
+    .description('check this machine, k6 and the targets against what a plan needs, each with its fix')
+    .option('--plan <file>', 'size the checks for this plan (peak VUs, request rate, duration)')
+    .option('-t, --target <name>', 'only this target of the plan (without --plan: a URL)')
+    .option('-p, --profile <name>', 'profile to apply to the plan, e.g. smoke')
+    .option('--results <dir>', 'results folder', 'results')
+    .option('--samples', 'size the disk check for a run with --samples (raw samples kept)')
+    .option('--json', 'print the findings as JSON (schema loadctl.doctor/v1)')
+    .option('--strict', 'warnings fail too')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ loadctl doctor\n  $ loadctl doctor --plan plans/seat-race.yaml\n  $ loadctl doctor --plan plans/seat-race.yaml --strict --json\n\nExit 0 when nothing fails, 3 when a check fails (with --strict, also on a warning).',
+    )
+    .action((opts: DoctorOptions) =>
+      runCommand(async () => (await import('./commands/doctor.js')).runDoctor(io, opts)),
     );
 
   program

@@ -1,5 +1,6 @@
 // What a run came to, from k6's exit code and what loadctl saw. A k6 failure is explained, not reported as
 // "k6 failed". Pure.
+import type { GuardReason, GuardVerdict } from './guard.js';
 
 /** k6's own exit codes (errext/exitcodes in k6's source). */
 export const K6_EXIT: Readonly<Record<number, { name: string; explain: string }>> = {
@@ -28,7 +29,9 @@ export type Outcome =
   | { kind: 'thresholds-failed'; failed: string[]; aborted: boolean }
   | { kind: 'interrupted'; partial: true }
   | { kind: 'k6-error'; k6ExitCode: number | undefined; reason: string; detail?: string }
-  | { kind: 'invariants-failed'; failed: string[] };
+  | { kind: 'invariants-failed'; failed: string[] }
+  /** The load generator could not deliver the plan: the numbers (thresholds included) are not the target's. */
+  | { kind: 'generator-saturated'; reasons: GuardReason[] };
 
 export interface OutcomeFacts {
   /** undefined when k6 was killed by a signal or did not start. */
@@ -42,16 +45,19 @@ export interface OutcomeFacts {
   failedInvariants: string[];
   /** k6's own error line (level=error msg=…), when it printed one. */
   k6ErrorLine?: string;
+  /** The in-run guard's verdict on the load generator (src/report/guard.ts). */
+  generator?: GuardVerdict;
 }
 
+// Precedence: interrupted > k6-error > generator-saturated > thresholds-failed > invariants-failed > passed.
+// A saturated generator's thresholds measured the generator, so they do not decide the outcome (the summary
+// still lists them).
 export function classifyOutcome(f: OutcomeFacts): Outcome {
   if (f.interrupted) return { kind: 'interrupted', partial: true };
   const code = f.k6ExitCode;
-  if (code === 99 || (code === 0 && f.failedThresholds.length > 0)) {
-    return { kind: 'thresholds-failed', failed: f.failedThresholds, aborted: f.abortedByThreshold };
-  }
   if (code === 105) return { kind: 'interrupted', partial: true };
-  if (code !== 0) {
+  const thresholdsFailed = code === 99 || (code === 0 && f.failedThresholds.length > 0);
+  if (code !== 0 && !thresholdsFailed) {
     const known = code === undefined ? undefined : K6_EXIT[code];
     return {
       kind: 'k6-error',
@@ -61,6 +67,10 @@ export function classifyOutcome(f: OutcomeFacts): Outcome {
         (code === undefined ? 'k6 was killed before it could finish' : `k6 exited with code ${code}`),
       ...(f.k6ErrorLine ? { detail: f.k6ErrorLine } : {}),
     };
+  }
+  if (f.generator?.saturated) return { kind: 'generator-saturated', reasons: f.generator.reasons };
+  if (thresholdsFailed) {
+    return { kind: 'thresholds-failed', failed: f.failedThresholds, aborted: f.abortedByThreshold };
   }
   if (f.failedInvariants.length > 0) return { kind: 'invariants-failed', failed: f.failedInvariants };
   return { kind: 'passed' };
@@ -79,6 +89,8 @@ export function describeOutcome(o: Outcome): string {
       return `k6 failed: ${o.reason}${o.detail ? ` — ${o.detail}` : ''}`;
     case 'invariants-failed':
       return `invariants failed after the run: ${o.failed.join('; ')}`;
+    case 'generator-saturated':
+      return `generator saturated — results not valid for the target: ${o.reasons.map((r) => r.detail).join('; ')}`;
   }
 }
 

@@ -120,6 +120,23 @@ describe('classifyOutcome', () => {
     expect(classifyOutcome(facts).kind).toBe(kind);
   });
 
+  const saturated = {
+    saturated: true,
+    reasons: [{ kind: 'cpu' as const, detail: 'k6 used 2.00 of 2 cores', fix: 'more cores' }],
+  };
+  it.each([
+    [{ ...base, k6ExitCode: 0, generator: saturated }, 'generator-saturated'],
+    // A saturated generator's thresholds and invariants measured the generator.
+    [{ ...base, k6ExitCode: 99, failedThresholds: ['x'], generator: saturated }, 'generator-saturated'],
+    [{ ...base, k6ExitCode: 0, failedInvariants: ['i'], generator: saturated }, 'generator-saturated'],
+    [{ ...base, k6ExitCode: 107, generator: saturated }, 'k6-error'],
+    [{ ...base, k6ExitCode: 105, generator: saturated }, 'interrupted'],
+    [{ ...base, k6ExitCode: 0, interrupted: true, generator: saturated }, 'interrupted'],
+    [{ ...base, k6ExitCode: 0, generator: { saturated: false, reasons: [] } }, 'passed'],
+  ])('precedence: %o → %s', (facts, kind) => {
+    expect(classifyOutcome(facts).kind).toBe(kind);
+  });
+
   it('explains a script exception with k6’s own error line', () => {
     const log =
       'time="x" level=info msg="hi"\ntime="x" level=error msg="Uncaught (in promise) TypeError: Cannot read property \\"x\\" of undefined" source=stacktrace\n';
@@ -129,6 +146,64 @@ describe('classifyOutcome', () => {
       reason: 'the script threw an exception',
       detail: 'Uncaught (in promise) TypeError: Cannot read property "x" of undefined',
     });
+  });
+});
+
+describe('a saturated generator in the summary', () => {
+  const reasons = [
+    {
+      kind: 'dropped-iterations' as const,
+      detail: 'k6 dropped 160 iterations (80% of the 200 due) of scenario load: no VU was free to start them',
+      fix: 'raise preAllocatedVUs/maxVUs of scenario load (it needed more than 2)',
+    },
+  ];
+  const generator = { saturated: true, reasons };
+  const thresholds = summarizeThresholds(k6, spec);
+  const s = summarizeRun({
+    k6,
+    runId: 'r',
+    plan: 'fixture',
+    target: { name: 'local', url: 'http://127.0.0.1:1' },
+    startedAt: new Date(0),
+    endedAt: new Date(2000),
+    outcome: classifyOutcome({
+      k6ExitCode: 99,
+      interrupted: false,
+      failedThresholds: thresholds.filter((t) => !t.ok).map((t) => `${t.metric}: ${t.expression}`),
+      abortedByThreshold: false,
+      failedInvariants: [],
+      generator,
+    }),
+    k6ExitCode: 99,
+    endpoints: [],
+    thresholds,
+    generator,
+  });
+
+  it('records the verdict and still lists the failed thresholds', () => {
+    expect(s.generator).toEqual(generator);
+    expect(s.outcome).toEqual({ kind: 'generator-saturated', reasons });
+    expect(s.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toEqual(['seat_won']);
+  });
+
+  it('warns before any number and ends with the verdict', () => {
+    const text = renderSummaryTable(s, { color: false, width: 120 });
+    expect(text).toContain(
+      [
+        '⚠ generator saturated — results not valid for the target',
+        ' ✗ dropped-iterations: k6 dropped 160 iterations (80% of the 200 due) of scenario load: no VU was free to start them',
+        '     fix: raise preAllocatedVUs/maxVUs of scenario load (it needed more than 2)',
+      ].join('\n'),
+    );
+    expect(text.indexOf('⚠ generator saturated')).toBeLessThan(text.indexOf('endpoint'));
+    expect(text).toMatch(/✗\s+seat_won\s+count>1000/);
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      '⚠ generator saturated — results not valid for the target: k6 dropped 160 iterations (80% of the 200 due) of scenario load: no VU was free to start them',
+    );
+  });
+
+  it('is not saturated when no verdict is given', () => {
+    expect(build().generator).toEqual({ saturated: false, reasons: [] });
   });
 });
 

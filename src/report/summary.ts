@@ -1,5 +1,6 @@
 // loadctl's summary of a run (summary.json): a documented, versioned model that later commands read.
 // Built from k6's own end-of-test data, so its counts are k6's counts. Pure.
+import { NOT_SATURATED, type GuardReason, type GuardVerdict } from './guard.js';
 import { metricValues, type K6Group, type K6Summary } from './k6-summary.js';
 import type { LiveSnapshot } from './live.js';
 import type { Outcome } from './outcome.js';
@@ -89,6 +90,13 @@ export interface RunSummary {
   /** Every top-level metric k6 reported (no sub-metrics), custom ones included. */
   metrics: Record<string, MetricSummary>;
   invariants: InvariantSummary[];
+  /** The in-run guard's verdict on the load generator (src/report/guard.ts). */
+  generator: {
+    /** True when the generator could not deliver the plan: these numbers are not valid for the target. */
+    saturated: boolean;
+    /** Every guard rule that fired: its kind, what was observed, and what to change. */
+    reasons: GuardReason[];
+  };
   /** Things a reader should know about these numbers. */
   notes: string[];
 }
@@ -211,6 +219,8 @@ export interface SummaryInput {
   live?: LiveSnapshot | undefined;
   /** Endpoint → status class → responses, from raw samples. */
   statusClasses?: ReadonlyMap<string, Record<string, number>>;
+  /** The in-run guard's verdict; not saturated when absent. */
+  generator?: GuardVerdict;
 }
 
 /** k6's end-of-test data as far as a live snapshot of its REST API can stand in for it. */
@@ -319,6 +329,10 @@ export function summarizeRun(input: SummaryInput): RunSummary {
     checks: flattenChecks(k6?.root_group),
     metrics,
     invariants: input.invariants ?? [],
+    generator: {
+      saturated: (input.generator ?? NOT_SATURATED).saturated,
+      reasons: (input.generator ?? NOT_SATURATED).reasons,
+    },
     notes,
   };
 }

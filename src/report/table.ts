@@ -82,6 +82,8 @@ function outcomeLine(s: RunSummary, c: ChalkInstance): string {
       return c.green.bold(`✓ ${text.toUpperCase()}`);
     case 'interrupted':
       return c.yellow.bold(`⚠ ${text}`);
+    case 'generator-saturated':
+      return c.red.bold(`⚠ ${text}`);
     default:
       return c.red.bold(`✗ ${text}`);
   }
@@ -119,6 +121,13 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
       .join(' · '),
   );
   lines.push('');
+  // Before any number, so nobody reads the generator's limits as the target's.
+  if (s.generator.saturated) {
+    lines.push(c.red.bold('⚠ generator saturated — results not valid for the target'));
+    for (const r of s.generator.reasons)
+      lines.push(` ${c.red('✗')} ${r.kind}: ${r.detail}`, `     fix: ${r.fix}`);
+    lines.push('');
+  }
 
   const table = plainTable(
     ['endpoint', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'statuses'].map((h) =>

@@ -6,6 +6,15 @@ import { renderVersion } from '../../k6/version.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
 import { baseUrlEnvNames, planEndpoints, trendStats } from '../../plans/compile.js';
 import { peakVUs, plannedDuration } from '../../plans/resolve.js';
+import {
+  foldGuard,
+  guardEndObservation,
+  guardPlan,
+  guardSubmetrics,
+  initialGuardState,
+  judgeGuard,
+  type GuardObservation,
+} from '../../report/guard.js';
 import { parseK6Summary, type K6Summary } from '../../report/k6-summary.js';
 import { renderProgressLine, toSeriesPoint, type LiveSnapshot, type SeriesPoint } from '../../report/live.js';
 import { classifyOutcome, parseK6ErrorLine, type Outcome } from '../../report/outcome.js';
@@ -68,6 +77,8 @@ export function exitCodeFor(outcome: Outcome): ExitCode {
       return EXIT.k6Failed;
     case 'invariants-failed':
       return EXIT.invariantFailed;
+    case 'generator-saturated':
+      return EXIT.saturated;
   }
 }
 
@@ -171,19 +182,20 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
         .filter((name) => !known.some((e) => e.name === name))
         .map((name) => ({ name, statuses: [] })),
     ];
+    const host = probeHostFacts();
+    const guardFacts = guardPlan(plan, host.cores);
     const summaryPath = join(runDir, 'k6-summary.json');
     const samplesPath = join(runDir, 'samples.ndjson.gz');
     const prepared = await writeScript(io, loaded, resolved, runDir, {
       baseUrl,
       summaryExport: { envVar: SUMMARY_ENV },
-      extraThresholds: endpointSubmetrics(endpoints),
+      extraThresholds: { ...endpointSubmetrics(endpoints), ...guardSubmetrics(guardFacts) },
     });
     await io.writeFileAtomic(
       join(runDir, 'plan.resolved.json'),
       redact(json({ profile: resolved.profile ?? null, target: resolved.targetName, plan })),
     );
 
-    const host = probeHostFacts();
     const k6Version = renderVersion(k6.version);
     const startedAt = io.now();
     const meta = {
@@ -215,6 +227,11 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     const series: SeriesPoint[] = [];
     let last: LiveSnapshot | undefined;
     let lastPrinted = 0;
+    // The in-run guard: every observation is folded as it arrives, so the progress line can warn at once.
+    let guard = initialGuardState(guardFacts);
+    const observe = (obs: GuardObservation) => {
+      guard = foldGuard(guard, obs);
+    };
     // From here to the end a Ctrl-C must not kill loadctl half-way through writing results: while k6 runs
     // it is forwarded (k6-process.ts), afterwards it is ignored; the run is summarized either way.
     offQuiet = io.onSignal('SIGINT', () => {});
@@ -259,19 +276,24 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
         const point = toSeriesPoint(last, snap);
         series.push(point);
         last = snap;
+        observe({ kind: 'snapshot', snap });
         if (!showProgress) return;
-        const line = renderProgressLine(point, snap, {
-          plannedMs: planned.ms,
-          exact: planned.exact,
-          tty,
-          width: io.stderr.columns,
-        });
+        const warning = judgeGuard(guard).saturated ? ' · ⚠ saturated' : '';
+        const line =
+          renderProgressLine(point, snap, {
+            plannedMs: planned.ms,
+            exact: planned.exact,
+            tty,
+            width: io.stderr.columns - warning.length,
+          }) + warning;
         if (tty) io.stderr.write(`\r\x1b[2K${line}`);
         else if (snap.elapsedMs - lastPrinted >= 5000) {
           lastPrinted = snap.elapsedMs;
           io.stderr.write(`${line}\n`);
         }
       },
+      onLogLine: (line) => observe({ kind: 'log', line }),
+      onCpuSample: (cores) => observe({ kind: 'cpu', cores }),
       onInterrupt: (kind) =>
         io.stderr.write(
           kind === 'graceful'
@@ -300,6 +322,8 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       if (parsed.ok) k6Summary = parsed.summary;
       else notes.push(parsed.message);
     }
+    if (k6Summary) observe(guardEndObservation(guardFacts, k6Summary));
+    const generator = judgeGuard(guard);
     const thresholds = summarizeThresholds(k6Summary, plan.thresholds ?? {});
     const failedThresholds = thresholds.filter((t) => !t.ok);
 
@@ -345,6 +369,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       abortedByThreshold: failedThresholds.some((t) => t.abortOnFail),
       failedInvariants: invariants.filter((i) => !i.ok).map((i) => i.name),
       ...(run.errorLines.length ? { k6ErrorLine: parseK6ErrorLine(run.errorLines.join('\n')) ?? '' } : {}),
+      generator,
     });
     const summary: RunSummary = summarizeRun({
       k6: k6Summary,
@@ -361,6 +386,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       invariants,
       notes,
       live: last,
+      generator,
       ...(samples ? { statusClasses: samples.statusClasses } : {}),
     });
     const exitCode = exitCodeFor(outcome);

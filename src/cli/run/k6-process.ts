@@ -5,6 +5,7 @@ import { spawnStreaming, type CommandResult } from '../../io/exec.js';
 import { k6ProcessEnv } from '../../k6/locate.js';
 import { parseRestMetrics, type LiveSnapshot } from '../../report/live.js';
 import type { Io } from '../io.js';
+import { runCpuSampler } from './cpu.js';
 
 export interface K6RunSpec {
   k6Path: string;
@@ -18,6 +19,10 @@ export interface K6RunSpec {
   /** k6's REST API address, polled once a second for live progress. */
   restAddress?: string;
   onSnapshot?: (snap: LiveSnapshot) => void;
+  /** Every log line (redacted), for the in-run guard. */
+  onLogLine?: (line: string) => void;
+  /** k6's CPU once a second, in cores kept busy; undefined where it cannot be read (no /proc). */
+  onCpuSample?: (cores: number | undefined) => void;
   /** Told when the first Ctrl-C is forwarded (graceful stop) and when a second one kills k6. */
   onInterrupt?: (kind: 'graceful' | 'hard') => void;
 }
@@ -66,6 +71,7 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
     const clean = spec.redact(line);
     log.write(`${clean}\n`);
     if (/level=(error|fatal)/.test(clean)) errorLines.push(clean);
+    spec.onLogLine?.(clean);
   };
   const startedAt = io.now();
   const clock = () => io.now().getTime();
@@ -103,6 +109,9 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   };
   process.once('exit', killOnExit);
 
+  const cpu =
+    spec.onCpuSample && proc.pid !== undefined ? runCpuSampler(proc.pid, spec.onCpuSample) : undefined;
+
   let polling = true;
   // The wait between polls ends early when k6 exits, so the poller never adds to a run's wall time.
   let wake: () => void = () => {};
@@ -124,6 +133,7 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   })();
 
   const result = await proc.result;
+  cpu?.stop();
   polling = false;
   wake();
   await poller;
