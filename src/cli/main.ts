@@ -87,6 +87,10 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
     .option('--json', 'print the summary as JSON instead of a table')
     .option('--no-progress', 'no live progress line')
     .option(
+      '--skip-preflight',
+      'skip the plan-sized host and target checks (k6, secrets and the results folder are still checked)',
+    )
+    .option(
       '--samples',
       'also keep k6’s raw samples (samples.ndjson.gz): exact per-second percentiles, status classes; costs k6 ~20% throughput',
     )

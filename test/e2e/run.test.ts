@@ -308,7 +308,14 @@ flows:
       cwd: dir,
     });
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('target closed (http://127.0.0.1:9) refuses connections');
+    expect(r.stderr).toContain('✗ target closed: TCP connect: 127.0.0.1:9 refused the connection');
+    expect(r.stderr).toContain('fix: start the service');
+    const skipped = await runCli(
+      ['run', file, '--target', 'closed', '--skip-preflight', '--results', join(dir, 'results')],
+      { cwd: dir },
+    );
+    expect(skipped.stderr).toContain('preflight skipped (--skip-preflight)');
+    expect(skipped.code).toBe(0); // no thresholds: k6 counts the refused requests as failed, nothing fails the run
   });
 });
 

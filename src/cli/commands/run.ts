@@ -29,15 +29,15 @@ import {
   type RunSummary,
 } from '../../report/summary.js';
 import { renderSummaryTable } from '../../report/table.js';
-import { EXIT, environmentError, LoadctlError, usageError, type ExitCode } from '../errors.js';
+import { EXIT, environmentError, usageError, type ExitCode } from '../errors.js';
 import type { Io } from '../io.js';
 import { readPlan } from '../load-plan.js';
 import { resolveOrThrow, writeScript } from '../prepare-script.js';
 import { probeHostFacts } from '../run/host.js';
 import { runInvariants } from '../run/invariants.js';
 import type { SampleFindings } from '../run/samples.js';
-import { probeFreePort, probeTcp, runK6Process } from '../run/k6-process.js';
-import { checkPreflight, probeOpenFiles, probeWritable } from '../run/preflight.js';
+import { probeFreePort, runK6Process } from '../run/k6-process.js';
+import { checkPreflight, probeWritable } from '../run/preflight.js';
 import { VERSION } from '../version.js';
 
 export interface RunOptions {
@@ -49,6 +49,8 @@ export interface RunOptions {
   progress?: boolean;
   /** Also keep k6's raw samples and aggregate them (exact per-second percentiles, status classes). */
   samples?: boolean;
+  /** Skip the plan-sized host and target checks (`loadctl doctor`); k6, secrets and the results folder are still checked. */
+  skipPreflight?: boolean;
 }
 
 export const META_SCHEMA = 'loadctl.meta/v1';
@@ -86,45 +88,6 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-async function ensureReachable(name: string, url: string, healthPath: string | undefined): Promise<void> {
-  const u = new URL(url);
-  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  const r = await probeTcp(host, port);
-  if (r.kind === 'ok') {
-    if (healthPath !== undefined) await ensureHealthy(name, url, healthPath);
-    return;
-  }
-  const why =
-    r.kind === 'refused'
-      ? 'refuses connections (nothing listens on that port)'
-      : r.kind === 'timeout'
-        ? 'does not answer within 3 s (a firewall, or the host is down)'
-        : r.kind === 'dns'
-          ? `cannot be resolved (${r.detail})`
-          : `cannot be reached (${r.detail})`;
-  throw environmentError(`target ${name} (${url}) ${why}`, 'start the service, or check the URL in the plan');
-}
-
-async function ensureHealthy(name: string, url: string, healthPath: string): Promise<void> {
-  const healthUrl = `${url.replace(/\/+$/, '')}${healthPath}`;
-  try {
-    const res = await fetch(healthUrl, { signal: AbortSignal.timeout(5000) });
-    await res.arrayBuffer();
-    if (res.status < 500) return;
-    throw environmentError(
-      `target ${name} is not healthy: ${healthUrl} answered ${res.status}`,
-      'fix the service before loading it',
-    );
-  } catch (err) {
-    if (err instanceof LoadctlError) throw err;
-    throw environmentError(
-      `target ${name}: ${healthUrl} did not answer (${(err as Error).message})`,
-      'fix the service before loading it',
-    );
-  }
-}
-
 export async function runRun(io: Io, file: string, opts: RunOptions): Promise<ExitCode> {
   // Looking for k6 (running `k6 version`) overlaps with reading the plan.
   const k6Found = findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
@@ -139,24 +102,48 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
   const runDir = join(resultsRoot, plan.name, runId);
   const shownDir = relative(io.cwd, runDir).startsWith('..') ? runDir : relative(io.cwd, runDir);
 
-  // Preflight: everything that would make k6 fail or its numbers lie, reported together with fixes.
+  // Preflight: everything that would make k6 fail or its numbers lie, reported together with fixes. What a
+  // run cannot do without (k6, the secrets, a writable results folder) is always checked; the plan-sized
+  // host and target checks are `loadctl doctor`'s, skipped with --skip-preflight.
   const k6 = await k6Found;
   const resultsWriteError = await probeWritable(io, resultsRoot);
-  const freeBytes = await io.freeBytes(resultsRoot);
   const problems = checkPreflight(
     {
       k6,
-      openFiles: await probeOpenFiles(io),
       resultsDir: resultsRoot,
       ...(resultsWriteError !== undefined ? { resultsWriteError } : {}),
-      ...(freeBytes !== undefined ? { freeBytes } : {}),
       missingSecrets: (plan.secrets ?? []).filter((name) => !io.env[name]),
     },
-    { peakVUs: peakVUs(plan), expectedBytes: 20e6 },
-  );
+    { peakVUs: peakVUs(plan), expectedBytes: 0 },
+  ).map((p) => `  ✗ ${p.check}: ${p.message}\n      fix: ${p.fix}`);
+  if (opts.skipPreflight) {
+    io.stderr.write(
+      'preflight skipped (--skip-preflight): host limits and target reachability were not checked\n',
+    );
+  } else if (problems.length === 0) {
+    const { probeDoctorFacts } = await import('../../doctor/probe.js');
+    const { computeNeeds, selectTargets } = await import('../../doctor/needs.js');
+    const { checkDoctor } = await import('../../doctor/checks.js');
+    const facts = await probeDoctorFacts(io, {
+      resultsDir: resultsRoot,
+      targets: selectTargets(plan, resolved.targetName),
+    });
+    const findings = checkDoctor(
+      facts,
+      computeNeeds(plan, { samples: opts.samples === true, target: resolved.targetName }),
+    );
+    for (const f of findings) {
+      const line = `${f.title}: ${f.observed}${f.needed && f.needed !== '–' ? ` (needs ${f.needed})` : ''}`;
+      const fix = f.fix ? `\n      fix: ${f.fix.split('\n').join('\n           ')}` : '';
+      if (f.status === 'failure') problems.push(`  ✗ ${line}${fix}`);
+      else if (f.status === 'warning') io.stderr.write(`⚠ ${line}${f.detail ? ` — ${f.detail}` : ''}\n`);
+    }
+  }
   if (problems.length > 0 || k6.kind !== 'found') {
-    const lines = problems.map((p) => `  ✗ ${p.check}: ${p.message}\n      fix: ${p.fix}`);
-    throw environmentError(`preflight failed:\n${lines.join('\n')}`, 'fix the problems above and run again');
+    throw environmentError(
+      `preflight failed:\n${problems.join('\n')}`,
+      'fix the problems above and run again (`loadctl doctor --plan …` shows every check)',
+    );
   }
   const secretValues = (plan.secrets ?? []).map((name) => io.env[name]);
   const redact = makeRedactor(secretValues);
@@ -173,7 +160,6 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       baseUrl = demo.url;
     }
     if (baseUrl === undefined) throw usageError(`target ${resolved.targetName} has no URL`);
-    if (demo === undefined) await ensureReachable(resolved.targetName, baseUrl, target.healthPath);
 
     const known = planEndpoints(plan);
     const endpoints = [
@@ -245,8 +231,9 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
         '--quiet',
         '--address',
         `127.0.0.1:${restPort}`,
-        '--summary-trend-stats',
-        trendStats(plan).join(','),
+        // For an existing script the statistics travel in its merged options: the flag would replace the
+        // script's own.
+        ...(plan.script === undefined ? ['--summary-trend-stats', trendStats(plan).join(',')] : []),
         ...Object.entries(tags).flatMap(([k, v]) => ['--tag', `${k}=${v}`]),
         // Raw samples cost k6 about a fifth of its throughput (docs/benchmarks.md): only when asked.
         ...(opts.samples ? ['--out', `json=${samplesPath}`] : []),
@@ -332,16 +319,23 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     let samples: SampleFindings | undefined;
     if (opts.samples && (await io.exists(samplesPath))) {
       const { readSampleFindings } = await import('../run/samples.js');
-      samples = await readSampleFindings(
+      const read = await readSampleFindings(
         samplesPath,
         endpoints.map((e) => e.name),
         k6Summary,
       );
-      await io.writeFileAtomic(
-        join(runDir, 'samples-aggregates.json'),
-        `${JSON.stringify(samples.aggregates)}\n`,
-      );
-      notes.push(...samples.notes);
+      if ('unreadable' in read) {
+        notes.push(
+          `the raw samples could not be read to the end (${read.unreadable}): series.json comes from the live data`,
+        );
+      } else {
+        samples = read;
+        await io.writeFileAtomic(
+          join(runDir, 'samples-aggregates.json'),
+          `${JSON.stringify(samples.aggregates)}\n`,
+        );
+        notes.push(...samples.notes);
+      }
     }
 
     let invariants: InvariantSummary[] = [];
@@ -354,6 +348,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
             headers: { ...(plan.http?.headers ?? {}), ...(target.headers ?? {}) },
             env: (name) =>
               io.env[name] ?? (plan.env?.[name] === undefined ? undefined : String(plan.env[name])),
+            secret: (name) => ((plan.secrets ?? []).includes(name) ? io.env[name] : undefined),
           },
           plan.invariants ?? [],
         );

@@ -20,8 +20,14 @@ export async function readSampleFindings(
   path: string,
   endpoints: readonly string[],
   k6: K6Summary | undefined,
-): Promise<SampleFindings> {
-  const agg = await readK6JsonFile(path);
+): Promise<SampleFindings | { unreadable: string }> {
+  let agg;
+  try {
+    agg = await readK6JsonFile(path);
+  } catch (err) {
+    // k6 killed mid-write (a second Ctrl-C) leaves a cut-off gzip stream.
+    return { unreadable: (err as Error).message };
+  }
   const statusClasses = new Map<string, Record<string, number>>();
   const endpointSeries: Record<string, SeriesPoint[]> = {};
   for (const name of endpoints) {
