@@ -5,7 +5,14 @@ import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import type { Flow, ScriptPlan } from './model.js';
 import type { LoadedDataSet, Vars } from './interpreter.js';
-import { createRuntime, missingSecrets, runFlow, runIteration, secretMessage } from './interpreter.js';
+import {
+  createRuntime,
+  missingSecrets,
+  runFastFlow,
+  runFlow,
+  runIteration,
+  secretMessage,
+} from './interpreter.js';
 import { getOwn, parseCsvRecords, resolveFlowName, setOwn, validateScriptPlan } from './values.js';
 
 declare const __LOADCTL_PLAN__: string;
@@ -87,6 +94,7 @@ export default function (setupData: unknown): void {
     );
     return;
   }
+  if (runFastFlow(flow)) return;
   vuVars ??= copyVars(setupData);
   runIteration(rt, flow, vuVars);
 }

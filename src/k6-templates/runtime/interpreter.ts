@@ -194,7 +194,58 @@ export function createRuntime(plan: ScriptPlan, data: Record<string, LoadedDataS
       }
     });
   }
+  for (const flow of flows) {
+    const fast = fastSteps(flow);
+    if (fast !== undefined) (flow as FastFlow).loadctlFast = fast;
+  }
   return { ...base, prepared };
+}
+
+/**
+ * A step that needs nothing from the iteration: a request built at init, checks on the status only, nothing
+ * extracted or recorded, no stop, no pause. A flow made only of such steps runs without the interpreter's
+ * general path (the common shape of a plain load test, and the one where per-request cost shows most).
+ */
+interface FastStep {
+  request: BuiltRequest;
+  params: Params;
+  checkers: Checkers<ResponseView> | undefined;
+  checkTags: { name: string };
+}
+type FastFlow = Flow & { loadctlFast?: FastStep[] };
+
+function fastSteps(flow: Flow): FastStep[] | undefined {
+  if (flow.think !== undefined) return undefined;
+  const out: FastStep[] = [];
+  for (const step of flow.steps) {
+    if (step.kind !== 'http') return undefined;
+    const prep = (step as PreparedStep).loadctlPrepared;
+    if (prep === undefined || prep.request === undefined) return undefined;
+    if (step.checks.length > 0 && !prep.rawChecks) return undefined;
+    if (step.extract.length > 0 || step.record.length > 0 || step.stopOnFailure || step.think !== undefined)
+      return undefined;
+    out.push({
+      request: prep.request,
+      params: prep.params,
+      checkers: prep.checkers,
+      checkTags: prep.checkTags,
+    });
+  }
+  return out;
+}
+
+/** Runs the flow if it is all fast steps (see FastStep); false when it needs the general path. */
+export function runFastFlow(flow: Flow): boolean {
+  const steps = (flow as FastFlow).loadctlFast;
+  if (steps === undefined) return false;
+  const n = steps.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const s = steps[i] as FastStep;
+    const raw = k6http.request(s.request.method, s.request.url, s.request.body, s.params);
+    if (s.checkers !== undefined) check(raw, s.checkers as unknown as Checkers<typeof raw>, s.checkTags);
+  }
+  return true;
 }
 
 export function missingSecrets(plan: ScriptPlan): string[] {
