@@ -11,7 +11,11 @@ import type { DataSet, Flow, HttpStep, MetricDef, ScriptPlan, Step, Think, Value
 import type { BuiltRequest, EvalContext } from './values.js';
 import {
   ResponseView,
+  appendQuery,
   buildRequest,
+  joinUrl,
+  mergeHeaders,
+  toText,
   evaluate,
   evaluateCondition,
   extract,
@@ -31,6 +35,8 @@ import {
 // The bundle is CommonJS, where every use of a default import is a getter call through esbuild's interop;
 // on the per-request path that costs a few percent of throughput (measured), so take the module once.
 const k6http = http;
+// Likewise for k6/execution, which templates such as ${vu} read on every request.
+const k6exec = exec;
 
 // @types/k6 does not export the callback's interface.
 type ExpectedStatusesCallback = NonNullable<Params['responseCallback']>;
@@ -72,9 +78,33 @@ interface PreparedHttp {
   checkTags: { name: string };
   /** Every check tests the status only: they run on k6's response itself, no view is built. */
   rawChecks: boolean;
+  /** For templated requests: the merged headers when no header is templated, built once. */
+  staticHeaders: Record<string, string> | undefined;
+  /** For templated requests: the variables the URL, query and body need (checked before sending). */
+  varsNeeded: string[];
 }
 
 type PreparedStep = HttpStep & { loadctlPrepared?: PreparedHttp };
+
+function hasOwnHeader(headers: Record<string, string>, name: string): boolean {
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return true;
+  return false;
+}
+
+/** The `${vars.X}` names in these values, each once. */
+function varNames(values: Value[]): string[] {
+  const out: string[] = [];
+  const walk = (v: Value): void => {
+    if (v.k === 'tpl') {
+      for (const part of v.parts)
+        if ('ref' in part && part.ref.ns === 'vars' && out.indexOf(part.ref.name) < 0)
+          out.push(part.ref.name);
+    } else if (v.k === 'obj') for (const [, member] of v.entries) walk(member);
+    else if (v.k === 'arr') for (const item of v.items) walk(item);
+  };
+  for (const v of values) walk(v);
+  return out;
+}
 
 function isLiteral(values: Value[]): boolean {
   for (const v of values) if (v.k !== 'lit') return false;
@@ -123,7 +153,21 @@ function prepareHttp(rt: Omit<Runtime, 'prepared'>, flow: Flow, step: HttpStep):
       setOwn(checkers, c.name, (r: ResponseView) => matchResponse(matcher, r, current.ctx ?? STATIC_CONTEXT));
     }
   }
-  return { request, params, checkers, checkTags: { name: step.name }, rawChecks };
+  const headerValues: Value[] = [];
+  for (const layer of [rt.plan.headers, flow.headers, step.headers])
+    for (const [, v] of layer) headerValues.push(v);
+  let staticHeaders: Record<string, string> | undefined;
+  if (request === undefined && isLiteral(headerValues)) {
+    staticHeaders = mergeHeaders(
+      [rt.plan.headers, flow.headers, step.headers].map((layer) =>
+        layer.map(([k, v]): [string, string] => [k, toText(evaluate(v, STATIC_CONTEXT))]),
+      ),
+    );
+    if (step.body?.type === 'json' && !hasOwnHeader(staticHeaders, 'content-type'))
+      setOwn(staticHeaders, 'Content-Type', 'application/json');
+  }
+  const varsNeeded = varNames(parts.slice(0, parts.length - headerValues.length));
+  return { request, params, checkers, checkTags: { name: step.name }, rawChecks, staticHeaders, varsNeeded };
 }
 
 // For literal values only: nothing in them refers to the context.
@@ -234,6 +278,33 @@ function fastSteps(flow: Flow): FastStep[] | undefined {
   return out;
 }
 
+/** The request of a step whose headers are static: URL, query and body evaluated (variables checked). */
+function buildTemplatedRequest(
+  step: HttpStep,
+  baseUrl: string,
+  headers: Record<string, string>,
+  ctx: EvalContext,
+): BuiltRequest {
+  const path = toText(evaluate(step.url, ctx));
+  let url = path.charAt(0) === '/' ? baseUrl + path : joinUrl(baseUrl, path);
+  if (step.query.length > 0) {
+    const query: Array<[string, string]> = [];
+    for (let i = 0; i < step.query.length; i++) {
+      const [k, v] = step.query[i] as [string, Value];
+      query.push([k, toText(evaluate(v, ctx))]);
+    }
+    url = appendQuery(url, query);
+  }
+  let body: BuiltRequest['body'] = null;
+  if (step.body?.type === 'json') body = JSON.stringify(evaluate(step.body.value, ctx)) ?? 'null';
+  else if (step.body?.type === 'form') {
+    const fields: Record<string, string> = {};
+    for (const [k, v] of step.body.fields) setOwn(fields, k, toText(evaluate(v, ctx)));
+    body = fields;
+  } else if (step.body?.type === 'raw') body = toText(evaluate(step.body.value, ctx));
+  return { method: step.method, url, body, headers };
+}
+
 /** Runs the flow if it is all fast steps (see FastStep); false when it needs the general path. */
 export function runFastFlow(flow: Flow): boolean {
   const steps = (flow as FastFlow).loadctlFast;
@@ -273,7 +344,7 @@ function createContext(
 ): { ctx: EvalContext; newIteration: () => void } {
   // exec.scenario throws outside a scenario (setup, teardown), so those phases never touch it.
   const inScenario = phase === 'iteration';
-  const iterInTest = (): number => (inScenario ? exec.scenario.iterationInTest : 0);
+  const iterInTest = (): number => (inScenario ? k6exec.scenario.iterationInTest : 0);
   let rows: Record<string, Readonly<Record<string, string>> | null> = {};
   let rowsUsed = false;
   const row = (set: string): Readonly<Record<string, string>> | null => {
@@ -281,7 +352,7 @@ function createContext(
       rowsUsed = true;
       // One row per data set per iteration, so ${data.users.name} and ${data.users.password} agree.
       const ds = getOwn(rt.data, set) as LoadedDataSet | undefined;
-      const at = { vu: exec.vu.idInTest, iterInTest: iterInTest(), random: Math.random };
+      const at = { vu: k6exec.vu.idInTest, iterInTest: iterInTest(), random: Math.random };
       const index = ds === undefined ? -1 : pickRowIndex(ds.mode, ds.rows.length, at);
       setOwn(rows, set, ds?.rows[index] ?? null);
     }
@@ -299,10 +370,10 @@ function createContext(
       const r = row(set);
       return r === null ? undefined : getOwn(r, column);
     },
-    vu: () => exec.vu.idInTest,
-    iter: () => exec.vu.iterationInScenario,
+    vu: () => k6exec.vu.idInTest,
+    iter: () => k6exec.vu.iterationInScenario,
     iterInTest,
-    scenario: () => (inScenario ? exec.scenario.name : phase),
+    scenario: () => (inScenario ? k6exec.scenario.name : phase),
     now: () => Date.now(),
     random: Math.random,
   };
@@ -392,24 +463,37 @@ function runHttp(it: Iteration, step: HttpStep): boolean {
   let request = prep?.request;
   let params = prep?.params;
   if (request === undefined || params === undefined) {
-    const built = buildRequest(
-      step,
-      { baseUrl: rt.baseUrl, planHeaders: rt.plan.headers, flowHeaders: it.flow.headers },
-      ctx,
-    );
-    if (!built.ok) {
-      // An earlier step did not yield what this one needs (its own checks already say why): stop quietly.
-      rt.aborted.add(1, { name: step.name, reason: 'missing_var' });
-      return false;
-    }
-    request = built.request;
-    params = {
-      ...(prep?.params ?? {
+    if (prep !== undefined && prep.staticHeaders !== undefined) {
+      // Templated URL, query or body; headers built once. No allocation beyond the request itself.
+      const needed = prep.varsNeeded;
+      for (let i = 0; i < needed.length; i++) {
+        if (getOwn(it.vars, needed[i] as string) === undefined) {
+          rt.aborted.add(1, { name: step.name, reason: 'missing_var' });
+          return false;
+        }
+      }
+      request = buildTemplatedRequest(step, rt.baseUrl, prep.staticHeaders, ctx);
+      params = prep.params;
+      params.headers = prep.staticHeaders;
+    } else {
+      const built = buildRequest(
+        step,
+        { baseUrl: rt.baseUrl, planHeaders: rt.plan.headers, flowHeaders: it.flow.headers },
+        ctx,
+      );
+      if (!built.ok) {
+        // An earlier step did not yield what this one needs (its own checks already say why): stop quietly.
+        rt.aborted.add(1, { name: step.name, reason: 'missing_var' });
+        return false;
+      }
+      request = built.request;
+      // params are read by k6 during the call only, so one object per step serves every request.
+      params = prep?.params ?? {
         tags: { name: step.name, ...step.tags },
         responseType: step.needsBody ? 'text' : 'none',
-      }),
-      headers: request.headers,
-    };
+      };
+      params.headers = request.headers;
+    }
   }
   const raw = k6http.request(request.method, request.url, request.body, params);
   // The view (parsed body, header lookups) only when something reads more than the status.
