@@ -11,9 +11,10 @@ import type { DataSet, Flow, HttpStep, MetricDef, ScriptPlan, Step, Think, Value
 import type { BuiltRequest, EvalContext } from './values.js';
 import {
   ResponseView,
-  appendQuery,
+  buildBody,
+  buildUrl,
+  hasHeader,
   buildRequest,
-  joinUrl,
   mergeHeaders,
   toText,
   evaluate,
@@ -57,8 +58,6 @@ export interface Runtime {
   data: Record<string, LoadedDataSet>;
   expected: Map<HttpStep, ExpectedStatusesCallback>;
   aborted: Counter;
-  /** Per step, what can be built once (see prepareHttp): k6 runs this code for every request. */
-  prepared: Map<HttpStep, PreparedHttp>;
   /** The context iterations evaluate templates in, created once per VU (set by iterationContext). */
   current: { ctx: EvalContext | undefined };
   hasData: boolean;
@@ -86,11 +85,6 @@ interface PreparedHttp {
 
 type PreparedStep = HttpStep & { loadctlPrepared?: PreparedHttp };
 
-function hasOwnHeader(headers: Record<string, string>, name: string): boolean {
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return true;
-  return false;
-}
-
 /** The `${vars.X}` names in these values, each once. */
 function varNames(values: Value[]): string[] {
   const out: string[] = [];
@@ -111,7 +105,7 @@ function isLiteral(values: Value[]): boolean {
   return true;
 }
 
-function prepareHttp(rt: Omit<Runtime, 'prepared'>, flow: Flow, step: HttpStep): PreparedHttp {
+function prepareHttp(rt: Runtime, flow: Flow, step: HttpStep): PreparedHttp {
   const parts: Value[] = [step.url, ...step.query.map(([, v]) => v)];
   if (step.body !== undefined)
     parts.push(...(step.body.type === 'form' ? step.body.fields.map(([, v]) => v) : [step.body.value]));
@@ -163,7 +157,7 @@ function prepareHttp(rt: Omit<Runtime, 'prepared'>, flow: Flow, step: HttpStep):
         layer.map(([k, v]): [string, string] => [k, toText(evaluate(v, STATIC_CONTEXT))]),
       ),
     );
-    if (step.body?.type === 'json' && !hasOwnHeader(staticHeaders, 'content-type'))
+    if (step.body?.type === 'json' && !hasHeader(staticHeaders, 'content-type'))
       setOwn(staticHeaders, 'Content-Type', 'application/json');
   }
   const varsNeeded = varNames(parts.slice(0, parts.length - headerValues.length));
@@ -214,7 +208,7 @@ export function createRuntime(plan: ScriptPlan, data: Record<string, LoadedDataS
       }
     });
   }
-  const base = {
+  const base: Runtime = {
     plan,
     baseUrl: resolveBaseUrl(__ENV.LOADCTL_BASE_URL, plan.baseUrl),
     metrics,
@@ -224,17 +218,14 @@ export function createRuntime(plan: ScriptPlan, data: Record<string, LoadedDataS
     current: { ctx: undefined },
     hasData: Object.keys(data).length > 0,
   };
-  const prepared = new Map<HttpStep, PreparedHttp>();
   const flows: Flow[] = Object.keys(plan.flows).map((name) => getOwn(plan.flows, name) as Flow);
   if (plan.setup !== undefined) flows.push(plan.setup);
   if (plan.teardown !== undefined) flows.push(plan.teardown);
   for (const flow of flows) {
     forEachStep(flow.steps, (step) => {
-      if (step.kind === 'http' && !prepared.has(step)) {
-        const prep = prepareHttp(base, flow, step);
-        prepared.set(step, prep);
-        // This VU's own parsed copy of the plan: a property read is cheaper than a Map lookup per request.
-        (step as PreparedStep).loadctlPrepared = prep;
+      // This VU's own parsed copy of the plan carries each step's preparation: a property read per request.
+      if (step.kind === 'http' && (step as PreparedStep).loadctlPrepared === undefined) {
+        (step as PreparedStep).loadctlPrepared = prepareHttp(base, flow, step);
       }
     });
   }
@@ -242,7 +233,7 @@ export function createRuntime(plan: ScriptPlan, data: Record<string, LoadedDataS
     const fast = fastSteps(flow);
     if (fast !== undefined) (flow as FastFlow).loadctlFast = fast;
   }
-  return { ...base, prepared };
+  return base;
 }
 
 /**
@@ -276,33 +267,6 @@ function fastSteps(flow: Flow): FastStep[] | undefined {
     });
   }
   return out;
-}
-
-/** The request of a step whose headers are static: URL, query and body evaluated (variables checked). */
-function buildTemplatedRequest(
-  step: HttpStep,
-  baseUrl: string,
-  headers: Record<string, string>,
-  ctx: EvalContext,
-): BuiltRequest {
-  const path = toText(evaluate(step.url, ctx));
-  let url = path.charAt(0) === '/' ? baseUrl + path : joinUrl(baseUrl, path);
-  if (step.query.length > 0) {
-    const query: Array<[string, string]> = [];
-    for (let i = 0; i < step.query.length; i++) {
-      const [k, v] = step.query[i] as [string, Value];
-      query.push([k, toText(evaluate(v, ctx))]);
-    }
-    url = appendQuery(url, query);
-  }
-  let body: BuiltRequest['body'] = null;
-  if (step.body?.type === 'json') body = JSON.stringify(evaluate(step.body.value, ctx)) ?? 'null';
-  else if (step.body?.type === 'form') {
-    const fields: Record<string, string> = {};
-    for (const [k, v] of step.body.fields) setOwn(fields, k, toText(evaluate(v, ctx)));
-    body = fields;
-  } else if (step.body?.type === 'raw') body = toText(evaluate(step.body.value, ctx));
-  return { method: step.method, url, body, headers };
 }
 
 /** Runs the flow if it is all fast steps (see FastStep); false when it needs the general path. */
@@ -472,7 +436,12 @@ function runHttp(it: Iteration, step: HttpStep): boolean {
           return false;
         }
       }
-      request = buildTemplatedRequest(step, rt.baseUrl, prep.staticHeaders, ctx);
+      request = {
+        method: step.method,
+        url: buildUrl(step, rt.baseUrl, ctx),
+        body: buildBody(step, ctx),
+        headers: prep.staticHeaders,
+      };
       params = prep.params;
       params.headers = prep.staticHeaders;
     } else {

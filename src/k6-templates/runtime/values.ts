@@ -459,6 +459,8 @@ export function resolveBaseUrl(override: string | undefined, planBaseUrl: string
 
 /** `baseUrl` has no trailing slash (see resolveBaseUrl). */
 export function joinUrl(baseUrl: string, pathOrUrl: string): string {
+  // The common case first: a path. It cannot be an absolute URL, so the pattern need not run per request.
+  if (pathOrUrl.charAt(0) === '/') return baseUrl + pathOrUrl;
   if (ABSOLUTE_URL.test(pathOrUrl)) return pathOrUrl;
   if (pathOrUrl === '') return baseUrl;
   return baseUrl + (pathOrUrl.charAt(0) === '/' || pathOrUrl.charAt(0) === '?' ? '' : '/') + pathOrUrl;
@@ -494,7 +496,7 @@ export function mergeHeaders(layers: Array<Array<[string, string]>>): Record<str
   return out;
 }
 
-function hasHeader(headers: Readonly<Record<string, string>>, name: string): boolean {
+export function hasHeader(headers: Readonly<Record<string, string>>, name: string): boolean {
   const wanted = name.toLowerCase();
   return Object.keys(headers).some((key) => key.toLowerCase() === wanted);
 }
@@ -541,28 +543,47 @@ export function buildRequest(
   );
   if (missing.length > 0) return { ok: false, missingVars: missing };
 
-  const url = appendQuery(
-    joinUrl(shared.baseUrl, toText(evaluate(step.url, ctx))),
-    step.query.map(([k, v]): [string, string] => [k, toText(evaluate(v, ctx))]),
-  );
   const headers = mergeHeaders([
     evaluateHeaders(shared.planHeaders, ctx),
     evaluateHeaders(shared.flowHeaders, ctx),
     evaluateHeaders(step.headers, ctx),
   ]);
+  if (step.body?.type === 'json' && !hasHeader(headers, 'content-type')) {
+    setOwn(headers, 'Content-Type', 'application/json');
+  }
+  return {
+    ok: true,
+    request: {
+      method: step.method,
+      url: buildUrl(step, shared.baseUrl, ctx),
+      body: buildBody(step, ctx),
+      headers,
+    },
+  };
+}
 
-  let body: BuiltRequest['body'] = null;
-  if (step.body?.type === 'json') {
-    body = JSON.stringify(evaluate(step.body.value, ctx)) ?? 'null';
-    if (!hasHeader(headers, 'content-type')) setOwn(headers, 'Content-Type', 'application/json');
-  } else if (step.body?.type === 'form') {
+/** The step's URL: its path (or absolute URL) joined to the base, with its query. */
+export function buildUrl(step: HttpStep, baseUrl: string, ctx: EvalContext): string {
+  const url = joinUrl(baseUrl, toText(evaluate(step.url, ctx)));
+  if (step.query.length === 0) return url;
+  const query: Array<[string, string]> = [];
+  for (let i = 0; i < step.query.length; i++) {
+    const [k, v] = step.query[i] as [string, Value];
+    query.push([k, toText(evaluate(v, ctx))]);
+  }
+  return appendQuery(url, query);
+}
+
+/** The step's body: JSON text, form fields (k6 form-encodes an object) or raw text; null without one. */
+export function buildBody(step: HttpStep, ctx: EvalContext): BuiltRequest['body'] {
+  if (step.body?.type === 'json') return JSON.stringify(evaluate(step.body.value, ctx)) ?? 'null';
+  if (step.body?.type === 'form') {
     const fields: Record<string, string> = {};
     for (const [k, v] of step.body.fields) setOwn(fields, k, toText(evaluate(v, ctx)));
-    body = fields;
-  } else if (step.body?.type === 'raw') {
-    body = toText(evaluate(step.body.value, ctx));
+    return fields;
   }
-  return { ok: true, request: { method: step.method, url, body, headers } };
+  if (step.body?.type === 'raw') return toText(evaluate(step.body.value, ctx));
+  return null;
 }
 
 // ---------------------------------------------------------------- pacing, data, plan
