@@ -123,17 +123,15 @@ export default function () {
 
   // --summary-export costs nothing during the run (written once at the end) and is the same for both.
   const exportedRps = (file) => JSON.parse(readFileSync(file, 'utf8')).metrics.http_reqs.rate;
+  // Plain `k6 run` of a script: --summary-export costs nothing during the run (written once at the end).
+  const plainK6 = (label, file, env) => async (i) => {
+    const summary = join(work, `${label}-${i}.json`);
+    const x = await run(K6, ['run', '-q', '--summary-export', summary, file], { ...K6_ENV, ...env });
+    return { ms: x.ms, rps: x.code === 0 ? exportedRps(summary) : NaN };
+  };
   const modes = {
     // Plain k6 on the rendered bundle: k6's own end-of-test summary, nothing else.
-    'k6 run (bare)': async (i) => {
-      const summary = join(work, `bare-${i}.json`);
-      const x = await run(K6, ['run', '-q', '--summary-export', summary, script], {
-        ...K6_ENV,
-        LOADCTL_BASE_URL: demo.url,
-      });
-      return { ms: x.ms, rps: x.code === 0 ? exportedRps(summary) : NaN };
-    },
-    // loadctl run with its default collection (summary sub-metrics + REST API polled each second).
+    'k6 run (bare)': plainK6('bare', script, { LOADCTL_BASE_URL: demo.url }),
     'loadctl run': async (i) => {
       const results = join(work, `results-${i}`);
       const x = await run(
@@ -149,33 +147,9 @@ export default function () {
       const s = JSON.parse(readFileSync(join(dir, id, 'summary.json'), 'utf8'));
       return { ms: x.ms, rps: x.code === 0 ? s.totals.rps : NaN };
     },
-    'k6 run templated': async (i) => {
-      const summary = join(work, `tbare-${i}.json`);
-      const x = await run(K6, ['run', '-q', '--summary-export', summary, templatedScript], {
-        ...K6_ENV,
-        LOADCTL_BASE_URL: demo.url,
-      });
-      return { ms: x.ms, rps: x.code === 0 ? exportedRps(summary) : NaN };
-    },
-    'hand-written templated': async (i) => {
-      const summary = join(work, `thand-${i}.json`);
-      const x = await run(K6, ['run', '-q', '--summary-export', summary, handTemplated], {
-        ...K6_ENV,
-        BASE_URL: demo.url,
-      });
-      return { ms: x.ms, rps: x.code === 0 ? exportedRps(summary) : NaN };
-    },
-    'hand-written k6': async (i) => {
-      const summary = join(work, `hand-${i}.json`);
-      const x = await run(K6, ['run', '-q', '--summary-export', summary, handWritten], {
-        ...K6_ENV,
-        BASE_URL: demo.url,
-      });
-      return {
-        ms: x.ms,
-        rps: x.code === 0 ? JSON.parse(readFileSync(summary, 'utf8')).metrics.http_reqs.rate : NaN,
-      };
-    },
+    'k6 run templated': plainK6('tbare', templatedScript, { LOADCTL_BASE_URL: demo.url }),
+    'hand-written templated': plainK6('thand', handTemplated, { BASE_URL: demo.url }),
+    'hand-written k6': plainK6('hand', handWritten, { BASE_URL: demo.url }),
   };
   const names = Object.keys(modes);
   const results = Object.fromEntries(names.map((n) => [n, []]));
