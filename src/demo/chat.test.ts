@@ -4,6 +4,7 @@ import {
   completionDelayMs,
   generateChatTokens,
   parseChatRequest,
+  planStreamCut,
   renderChatCompletion,
   renderChunkFrame,
   renderFinishFrames,
@@ -123,5 +124,25 @@ describe('rendering', () => {
     const finishChunk = JSON.parse(finish.slice(6, finish.length - SSE_DONE.length));
     expect(finishChunk.choices).toEqual([{ index: 0, delta: {}, finish_reason: 'length' }]);
     expect(finishChunk.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
+  });
+});
+
+describe('planStreamCut', () => {
+  it('cuts no stream without the knob', () => {
+    expect(planStreamCut({ cutRate: 0 }, 20, 0)).toBeUndefined();
+    expect(planStreamCut({ cutRate: 0, cutAfterTokens: 3 }, 20, 0)).toBeUndefined();
+  });
+
+  it('cuts the share of streams whose roll falls under the rate, by default after half the answer', () => {
+    expect(planStreamCut({ cutRate: 0.25 }, 20, 0.1)).toBe(10);
+    expect(planStreamCut({ cutRate: 0.25 }, 21, 0.2499)).toBe(10);
+    expect(planStreamCut({ cutRate: 0.25 }, 20, 0.25)).toBeUndefined();
+    expect(planStreamCut({ cutRate: 1 }, 20, 0.9999)).toBe(10);
+  });
+
+  it('cuts after cutAfterTokens, at most after the last token (before the end marker)', () => {
+    expect(planStreamCut({ cutRate: 1, cutAfterTokens: 0 }, 20, 0.5)).toBe(0);
+    expect(planStreamCut({ cutRate: 1, cutAfterTokens: 7 }, 20, 0.5)).toBe(7);
+    expect(planStreamCut({ cutRate: 1, cutAfterTokens: 50 }, 20, 0.5)).toBe(20);
   });
 });

@@ -43,7 +43,10 @@ export interface ChatUsage {
 
 export const SSE_DONE = 'data: [DONE]\n\n';
 
-export function parseChatRequest(body: unknown, knobs: ResolvedChatKnobs): Outcome<ChatPlan> {
+export function parseChatRequest(
+  body: unknown,
+  knobs: Pick<ResolvedChatKnobs, 'ttftMs' | 'tokenDelayMs' | 'tokens'>,
+): Outcome<ChatPlan> {
   const issues: string[] = [];
   const fields = parseFields(body, issues);
   const model = fields.model;
@@ -102,6 +105,20 @@ export function generateChatTokens(count: number, seed: number): string[] {
 /** Milliseconds after the headers at which token `index` is due. Absolute, so timer lateness never adds up. */
 export function tokenDueMs(plan: Pick<ChatPlan, 'ttftMs' | 'tokenDelayMs'>, index: number): number {
   return plan.ttftMs + index * plan.tokenDelayMs;
+}
+
+/**
+ * Whether the cutRate knob cuts this stream off, and where: the tokens it sends before the connection drops
+ * without the end marker (a gateway timeout, a crashed worker), or undefined for a stream that completes.
+ * `roll` is a uniform random number in [0, 1).
+ */
+export function planStreamCut(
+  knobs: Pick<ResolvedChatKnobs, 'cutRate' | 'cutAfterTokens'>,
+  tokenCount: number,
+  roll: number,
+): number | undefined {
+  if (!(knobs.cutRate > 0) || roll >= knobs.cutRate) return undefined;
+  return Math.min(knobs.cutAfterTokens ?? Math.floor(tokenCount / 2), tokenCount);
 }
 
 /** A non-streaming answer arrives when the whole generation would have finished. */

@@ -5,6 +5,7 @@ import {
   checkEphemeralPorts,
   checkFileMax,
   checkK6,
+  checkK6Streaming,
   checkMemory,
   checkNode,
   checkOpenFiles,
@@ -15,6 +16,7 @@ import {
   doctorFailed,
   type Finding,
 } from './checks.js';
+import type { K6Version } from '../k6/version.js';
 import type { PlanNeeds } from './needs.js';
 import type { DoctorFacts, TargetFacts } from './probe.js';
 
@@ -269,6 +271,82 @@ describe('checkK6', () => {
   });
 });
 
+describe('checkK6Streaming', () => {
+  const withExtension = (version: string) => ({
+    ...K6_VERSION,
+    extensions: [{ module: 'loadctl.local/k6ext/sse', version, name: 'k6/x/loadctl-sse', type: 'js' }],
+  });
+  const found = (version: K6Version, source: 'project' | 'env' = 'project'): Partial<DoctorFacts> => ({
+    k6: { kind: 'found', path: '/p/.tools/bin/k6', source, version, skipped: [] },
+  });
+  const streaming = needs({ streamSteps: ['chat', 'title'] });
+
+  it.each([
+    [
+      'stock k6, no plan',
+      facts(),
+      undefined,
+      'ok',
+      'no (/p/.tools/bin/k6); only plans with `stream:` steps need it',
+    ],
+    [
+      'stock k6, a plan without streams',
+      facts(),
+      needs(),
+      'ok',
+      'no (/p/.tools/bin/k6); this plan has no stream steps',
+    ],
+    [
+      'stock k6, a plan with streams',
+      facts(),
+      streaming,
+      'failure',
+      'no: /p/.tools/bin/k6 has no k6/x/loadctl-sse',
+    ],
+    [
+      'built from these sources',
+      facts({ ...found(withExtension('src-aaa')), streamExtensionStamp: 'src-aaa' }),
+      streaming,
+      'ok',
+      'yes: k6/x/loadctl-sse src-aaa',
+    ],
+    [
+      'the project k6 built from older sources',
+      facts({ ...found(withExtension('src-old')), streamExtensionStamp: 'src-new' }),
+      streaming,
+      'warning',
+      'k6/x/loadctl-sse src-old, but k6ext/ is now src-new',
+    ],
+    [
+      'a k6 of your own with the extension',
+      facts({ ...found(withExtension('(devel)'), 'env'), streamExtensionStamp: 'src-new' }),
+      undefined,
+      'ok',
+      'yes: k6/x/loadctl-sse (devel)',
+    ],
+  ] as const)('%s → %s', (_what, f, n, status, observed) => {
+    const x = checkK6Streaming(f, n);
+    expect([x?.status, x?.observed]).toEqual([status, observed]);
+  });
+
+  it('says which steps need it and how to get it', () => {
+    const x = checkK6Streaming(facts(), streaming);
+    expect(x?.needed).toBe('k6/x/loadctl-sse for the stream steps chat, title');
+    expect(x?.fix).toBe(
+      "Run `npm run setup:k6`: it builds the pinned k6 with loadctl's streaming extension into .tools/bin/k6.",
+    );
+    expect(checkK6Streaming(facts(found(K6_VERSION, 'env')), streaming)?.fix).toContain(
+      'unset LOADCTL_K6_BIN',
+    );
+  });
+
+  it('leaves a missing k6 to the k6 check', () => {
+    expect(checkK6Streaming(facts({ k6: { kind: 'missing', searched: [], hint: '' } }), streaming)).toBe(
+      undefined,
+    );
+  });
+});
+
 describe('checkResults', () => {
   it('fails when the folder is not writable', () => {
     const [w] = checkResults(facts({ results: { dir: '/r', writeError: 'permission denied' } }), needs());
@@ -391,6 +469,7 @@ describe('checkDoctor', () => {
     expect(fs.filter((x) => x.status !== 'ok')).toEqual([]);
     expect(fs.map((x) => x.id)).toEqual([
       'k6',
+      'k6.streaming',
       'node',
       'cpu',
       'memory',

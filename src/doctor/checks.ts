@@ -1,6 +1,7 @@
 // Facts about the host (probe.ts) and what a plan needs (needs.ts) → findings, each with the observed value,
 // what is needed and the exact fix. Pure: every input is data, so every edge is a table row in a test.
 import { openFilesNeeded } from '../cli/run/preflight.js';
+import { STREAM_EXTENSION, STREAM_SETUP_HINT, resolveStreamSupport } from '../k6/stream-extension.js';
 import { FIRST_UNSUPPORTED_K6_MAJOR, MIN_K6, parseSemVer, renderVersion } from '../k6/version.js';
 import { expectedResultsBytes, type PlanNeeds } from './needs.js';
 import type { DoctorFacts, TargetFacts } from './probe.js';
@@ -91,6 +92,58 @@ export function checkK6(f: DoctorFacts): Finding {
     case 'broken':
       return { ...base, status: 'failure', observed: k6.path, detail: k6.detail, fix: k6.hint };
   }
+}
+
+/**
+ * Whether the k6 in use can run steps with `stream:` (loadctl's k6/x/loadctl-sse extension), and whether the
+ * project's k6 was built from the extension sources at hand. Only a plan with stream steps needs it.
+ */
+export function checkK6Streaming(f: DoctorFacts, needs: PlanNeeds | undefined): Finding | undefined {
+  const k6 = f.k6;
+  if (k6.kind !== 'found') return undefined;
+  const steps = needs?.streamSteps ?? [];
+  const base = {
+    id: 'k6.streaming',
+    title: 'k6 streaming (SSE)',
+    needed:
+      steps.length > 0
+        ? `${STREAM_EXTENSION} for the stream steps ${steps.join(', ')}`
+        : `${STREAM_EXTENSION} for plans with \`stream:\` steps`,
+  };
+  const support = resolveStreamSupport(k6.version);
+  if (support.kind === 'none') {
+    const fix =
+      k6.source === 'env'
+        ? `${STREAM_SETUP_HINT} Then unset LOADCTL_K6_BIN, or point it at a k6 built from k6ext/.`
+        : STREAM_SETUP_HINT;
+    return steps.length > 0
+      ? {
+          ...base,
+          status: 'failure',
+          observed: `no: ${k6.path} has no ${STREAM_EXTENSION}`,
+          detail: 'stock k6 reads a body only once it is complete, so time to first token cannot be measured',
+          fix,
+        }
+      : {
+          ...base,
+          status: 'ok',
+          observed:
+            needs === undefined
+              ? `no (${k6.path}); only plans with \`stream:\` steps need it`
+              : `no (${k6.path}); this plan has no stream steps`,
+        };
+  }
+  const expected = f.streamExtensionStamp;
+  if (k6.source === 'project' && expected !== undefined && support.stamp !== expected) {
+    return {
+      ...base,
+      status: 'warning',
+      observed: `${STREAM_EXTENSION} ${support.stamp}, but k6ext/ is now ${expected}`,
+      detail: `${k6.path} was built from other extension sources than the ones in this project`,
+      fix: 'npm run setup:k6',
+    };
+  }
+  return { ...base, status: 'ok', observed: `yes: ${STREAM_EXTENSION} ${support.stamp}` };
 }
 
 export function checkNode(f: DoctorFacts): Finding {
@@ -545,6 +598,7 @@ export function checkTarget(t: TargetFacts, f: DoctorFacts): Finding[] {
 export function checkDoctor(f: DoctorFacts, needs: PlanNeeds | undefined): Finding[] {
   return [
     checkK6(f),
+    checkK6Streaming(f, needs),
     checkNode(f),
     checkCpu(f),
     checkMemory(f, needs),

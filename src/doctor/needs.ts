@@ -2,7 +2,7 @@
 // needs with what the host offers.
 import { parseDuration } from '../plans/duration.js';
 import { peakVUs, plannedDuration } from '../plans/resolve.js';
-import { isHttpStep } from '../plans/rules.js';
+import { isHttpStep, streamStepNames } from '../plans/rules.js';
 import type { Plan, Scenario, Step } from '../plans/schema.js';
 
 export interface PlanNeeds {
@@ -24,6 +24,8 @@ export interface PlanNeeds {
   samples: boolean;
   /** A demo target runs on this machine, with its own listen backlog. */
   localServer: boolean;
+  /** Steps that read their response as a stream: k6 needs loadctl's streaming extension. */
+  streamSteps?: string[];
 }
 
 /** Bytes `--samples` keeps per request (k6's JSON lines, compressed) and a run's files otherwise. */
@@ -110,6 +112,7 @@ export function computeNeeds(
         : peakRps + load.peakRate * perIteration;
   }
   const hasArrivalRate = Object.values(plan.scenarios).some((s) => s.executor.endsWith('arrival-rate'));
+  const streams = plan.script === undefined ? streamStepNames(plan) : [];
   return {
     peakVUs: peakVUs(plan),
     ...(hasArrivalRate && peakIterations !== undefined ? { peakArrivalRate: peakIterations } : {}),
@@ -121,6 +124,7 @@ export function computeNeeds(
     keepAlive: plan.http?.keepAlive !== false,
     samples: opts.samples === true,
     localServer: selectTargets(plan, opts.target).some((t) => t.url === undefined),
+    ...(streams.length > 0 ? { streamSteps: streams } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { lookup } from 'node:dns/promises';
 import { cpus, freemem, loadavg, networkInterfaces, platform, totalmem } from 'node:os';
 import type { FindK6Result } from '../k6/locate.js';
 import { findK6, projectRoot } from '../k6/locate.js';
+import { probeExtensionStamp } from '../k6/stream-extension.js';
 import type { Io } from '../cli/io.js';
 import { probeTcp, type Reachability } from '../cli/run/k6-process.js';
 import { parseOpenFilesLimit, probeWritable } from '../cli/run/preflight.js';
@@ -54,6 +55,8 @@ export interface DoctorFacts {
   /** Every address of this machine's interfaces. */
   localAddresses: string[];
   targets: TargetFacts[];
+  /** The stamp of the streaming extension's sources in this project (k6ext/); undefined without them. */
+  streamExtensionStamp?: string;
 }
 
 const TARGET_TIMEOUT_MS = 5000;
@@ -177,6 +180,7 @@ export async function probeDoctorFacts(io: Io, req: ProbeRequest): Promise<Docto
     readProc(io, '/proc/sys/net/core/somaxconn'),
     readProc(io, '/proc/sys/fs/file-max'),
   ]);
+  const stamp = probeExtensionStamp(io, projectRoot());
   const writeError = await probeWritable(io, req.resultsDir);
   const freeBytes = await io.freeBytes(req.resultsDir);
   const os = platform();
@@ -207,5 +211,6 @@ export async function probeDoctorFacts(io: Io, req: ProbeRequest): Promise<Docto
     },
     localAddresses: Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)),
     targets: await targets,
+    ...(await stamp.then((s) => (s === undefined ? {} : { streamExtensionStamp: s }))),
   };
 }

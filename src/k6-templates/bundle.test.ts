@@ -84,7 +84,10 @@ describe('bundleTemplate', () => {
     expect(bundleTemplate()).toBe(first);
     const code = await first;
     const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
-    expect(new Set(required)).toEqual(new Set(['k6', 'k6/data', 'k6/execution', 'k6/http', 'k6/metrics']));
+    // k6/x/loadctl-sse (loadctl's streaming extension) is required only by plans with stream steps.
+    expect(new Set(required)).toEqual(
+      new Set(['k6', 'k6/data', 'k6/execution', 'k6/http', 'k6/metrics', 'k6/x/loadctl-sse']),
+    );
     expect(code).toContain('__LOADCTL_PLAN__');
     expect(code).not.toMatch(/^"use strict"/);
     expect(code).not.toMatch(/^(import|export)\b/m);

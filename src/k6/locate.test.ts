@@ -361,7 +361,18 @@ describe('findK6 on this machine', () => {
       kind: 'found',
       path: bin,
       source: 'project',
-      version: { text: PINNED_K6_VERSION, extensions: [] },
+      // `npm run setup:k6` builds it with loadctl's streaming extension.
+      version: {
+        text: PINNED_K6_VERSION,
+        extensions: [
+          {
+            module: 'loadctl.local/k6ext/sse',
+            version: expect.stringMatching(/^src-[0-9a-f]{12}$/) as unknown,
+            name: 'k6/x/loadctl-sse',
+            type: 'js',
+          },
+        ],
+      },
       skipped: [],
     });
   });

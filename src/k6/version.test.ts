@@ -47,6 +47,13 @@ describe('parseK6Version', () => {
     });
   });
 
+  it('reads an extension line without a version (k6 prints none for one in the main module)', () => {
+    const output = 'k6 v1.8.1 (go1.26.8, linux/amd64)\nExtensions:\n  example.com/ext , k6/x/ext [js]\n';
+    expect(parseK6Version(output)?.extensions).toEqual([
+      { module: 'example.com/ext', version: '', name: 'k6/x/ext', type: 'js' },
+    ]);
+  });
+
   it('captures the extensions of an xk6 build', () => {
     const output = [
       'k6 v0.52.0 (go1.22.5, linux/amd64)',

@@ -46,7 +46,8 @@ const SEMVER_RE = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-
 // another name; the parenthesised Go version is what makes the line k6's (every k6 since v0.2x prints it).
 const VERSION_LINE_RE =
   /^\s*(\S+)\s+(v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)\s+\(([^)]*)\)\s*$/;
-const EXTENSION_LINE_RE = /^\s+(\S+)\s+(\S+),\s+(\S+)\s+\[([^\]]+)\]\s*$/;
+// The version may be empty: k6 prints none for an extension in a binary's main module.
+const EXTENSION_LINE_RE = /^\s+(\S+)\s+(\S*),\s+(\S+)\s+\[([^\]]+)\]\s*$/;
 
 /** `1.8.1`, `v1.8.1`, `v1.0.0-rc1` → parts; undefined for anything else. */
 export function parseSemVer(text: string): SemVer | undefined {

@@ -40,6 +40,16 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricType>> = {
   loadctl_flow_aborted: 'counter',
 };
 
+/** What k6/x/loadctl-sse (k6ext/sse) records for every step with `stream:`, tagged like its HTTP metrics. */
+export const STREAM_METRICS: Readonly<Record<string, MetricType>> = {
+  ttft: 'trend',
+  ttfb_headers: 'trend',
+  inter_token_latency: 'trend',
+  stream_tokens: 'trend',
+  tokens_per_second: 'trend',
+  stream_completed: 'rate',
+};
+
 // Which threshold aggregations k6 accepts for each metric type.
 const AGGREGATIONS: Record<MetricType, RegExp> = {
   counter: /^(count|rate)$/,
@@ -85,6 +95,22 @@ export function allFlows(
 /** The endpoint name a step's metrics carry: its `name`, else "METHOD path". */
 export function endpointName(step: Extract<Step, { path: string }>): string {
   return step.name ?? `${step.method ?? 'GET'} ${step.path}`;
+}
+
+/** The steps that read their response as a stream, in the flows the run uses: they need the streaming k6. */
+export function streamStepNames(plan: Plan): string[] {
+  const names = new Set<string>();
+  const used = Object.values(plan.scenarios).flatMap((s) =>
+    s.flow !== undefined && plan.flows?.[s.flow] ? [plan.flows[s.flow]] : [],
+  );
+  for (const flow of [...used, plan.setup, plan.teardown]) {
+    if (flow === undefined) continue;
+    walkSteps(flow.steps, [], (step) => {
+      if (isHttpStep(step) && step.stream !== undefined && step.stream !== false)
+        names.add(endpointName(step));
+    });
+  }
+  return [...names];
 }
 
 function thinkMinSeconds(think: ThinkTime | undefined): number {
@@ -252,6 +278,18 @@ function checkSteps(
       setVars,
       out,
     );
+    if (typeof step.stream === 'object' && step.stream.token !== undefined) {
+      const tokenPath = [...at, 'stream', 'token'];
+      const parsed = parseJsonPath(step.stream.token);
+      if (!parsed.ok) out.push({ severity: 'error', path: tokenPath, message: parsed.message });
+      else if (parsed.segments.some((segment) => 'all' in segment))
+        out.push({
+          severity: 'error',
+          path: tokenPath,
+          message: 'a token path names one value per event; `[*]` is not allowed here',
+          hint: 'e.g. "$.choices[0].delta.content"',
+        });
+    }
     (step.checks ?? []).forEach((c, i) => {
       checkMatcher(c, [...at, 'checks', i], out);
       checkRefs(plan, { equals: c.equals, notEquals: c.notEquals }, [...at, 'checks', i], setVars, out);
@@ -348,22 +386,27 @@ function checkThresholds(plan: Plan, out: Finding[]): void {
   const custom = plan.metrics ?? {};
   const names = stepNames(plan);
   const generated = plan.script === undefined;
+  const streams = generated ? streamStepNames(plan) : [];
+  const produced = streams.length > 0 ? { ...BUILTIN_METRICS, ...STREAM_METRICS } : BUILTIN_METRICS;
   for (const [key, list] of Object.entries(plan.thresholds ?? {})) {
     const m = key.match(THRESHOLD_KEY);
     const metric = m?.[1] ?? key;
     const selector = m?.[2];
-    const type: MetricType | undefined = custom[metric]?.type ?? BUILTIN_METRICS[metric];
+    const type: MetricType | undefined = custom[metric]?.type ?? produced[metric];
     if (!type) {
       if (generated) {
-        const guess = didYouMean(metric, [...Object.keys(BUILTIN_METRICS), ...Object.keys(custom)]);
+        const guess = didYouMean(metric, [...Object.keys(produced), ...Object.keys(custom)]);
         out.push({
           severity: 'warning',
           path: ['thresholds', key],
           atKey: true,
           message: `no part of the plan produces the metric \`${metric}\``,
-          hint: guess
-            ? `did you mean \`${guess}\`?`
-            : 'declare custom metrics under `metrics` and feed them with `record`',
+          hint:
+            STREAM_METRICS[metric] !== undefined
+              ? 'only steps with `stream:` record it; add `stream: true` to the streaming request'
+              : guess
+                ? `did you mean \`${guess}\`?`
+                : 'declare custom metrics under `metrics` and feed them with `record`',
         });
       }
       continue;
@@ -386,7 +429,8 @@ function checkThresholds(plan: Plan, out: Finding[]): void {
       }
     });
     const nameTag = selector?.match(/[{,]\s*name\s*:\s*([^,}]+)/)?.[1]?.trim();
-    if (generated && nameTag !== undefined && HTTP_METRIC.test(metric) && !names.has(nameTag)) {
+    const perStep = HTTP_METRIC.test(metric) || STREAM_METRICS[metric] !== undefined;
+    if (generated && nameTag !== undefined && perStep && !names.has(nameTag)) {
       const guess = didYouMean(nameTag, names);
       out.push({
         severity: 'warning',
@@ -542,6 +586,19 @@ export function checkPlanRules(plan: Plan): Finding[] {
       atKey: true,
       message: 'flows are ignored: this plan runs its `script`',
     });
+  }
+  if (plan.script === undefined && streamStepNames(plan).length > 0) {
+    for (const [name, def] of Object.entries(plan.metrics ?? {})) {
+      const type = STREAM_METRICS[name];
+      if (type !== undefined && def.type !== type)
+        out.push({
+          severity: 'error',
+          path: ['metrics', name],
+          atKey: true,
+          message: `\`${name}\` is a ${type} every stream step records; k6 cannot have it as a ${def.type} too`,
+          hint: 'give this metric another name',
+        });
+    }
   }
   const setVars = collectSetVars(plan);
   for (const { flow, path } of allFlows(plan)) {

@@ -29,6 +29,28 @@ describe('checkPreflight', () => {
     expect(checkPreflight(good, { peakVUs: 200, expectedBytes: 20e6 })).toEqual([]);
   });
 
+  it('refuses stream steps on a k6 without the streaming extension, with the fix', () => {
+    expect(checkPreflight(good, { peakVUs: 1, expectedBytes: 0, streamSteps: ['chat'] })).toEqual([
+      {
+        check: 'k6 streaming',
+        message: '/x/k6 (k6 v1.8.1) has no k6/x/loadctl-sse, which the stream steps chat need',
+        fix: "Run `npm run setup:k6`: it builds the pinned k6 with loadctl's streaming extension into .tools/bin/k6.",
+      },
+    ]);
+    const streaming = {
+      ...k6,
+      version: {
+        ...k6.version,
+        extensions: [
+          { module: 'loadctl.local/k6ext/sse', version: 'src-1', name: 'k6/x/loadctl-sse', type: 'js' },
+        ],
+      },
+    };
+    expect(
+      checkPreflight({ ...good, k6: streaming }, { peakVUs: 1, expectedBytes: 0, streamSteps: ['chat'] }),
+    ).toEqual([]);
+  });
+
   it('asks for exactly the open files the VUs need, and says how', () => {
     const need = openFilesNeeded(1000);
     expect(need).toBe(2256);

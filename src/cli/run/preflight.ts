@@ -1,6 +1,7 @@
 // The fast checks before a run: what would make k6 fail or lie, each with its fix. Facts are read once
 // (probePreflightFacts); the checks are pure.
 import type { FindK6Result } from '../../k6/locate.js';
+import { STREAM_EXTENSION, STREAM_SETUP_HINT, resolveStreamSupport } from '../../k6/stream-extension.js';
 import type { Io } from '../io.js';
 
 export interface PreflightFacts {
@@ -18,6 +19,8 @@ export interface PreflightFacts {
 export interface PreflightNeeds {
   peakVUs: number;
   expectedBytes: number;
+  /** Names of the steps with `stream:`: they need loadctl's streaming k6 extension. */
+  streamSteps?: string[];
 }
 
 export interface PreflightProblem {
@@ -42,6 +45,18 @@ export function checkPreflight(f: PreflightFacts, needs: PreflightNeeds): Prefli
     });
   if (k6.kind === 'unsupported') out.push({ check: 'k6', message: `${k6.path}: ${k6.reason}`, fix: k6.hint });
   if (k6.kind === 'broken') out.push({ check: 'k6', message: k6.detail, fix: k6.hint });
+  const streams = needs.streamSteps ?? [];
+  if (k6.kind === 'found' && streams.length > 0 && resolveStreamSupport(k6.version).kind === 'none') {
+    // Never fall back to the headers' time under the name of time to first token: refuse instead.
+    out.push({
+      check: 'k6 streaming',
+      message: `${k6.path} (k6 ${k6.version.text}) has no ${STREAM_EXTENSION}, which the stream steps ${streams.join(', ')} need`,
+      fix:
+        k6.source === 'env'
+          ? `${STREAM_SETUP_HINT} Then unset LOADCTL_K6_BIN, or point it at a k6 built from k6ext/.`
+          : STREAM_SETUP_HINT,
+    });
+  }
   if (f.openFiles) {
     const need = openFilesNeeded(needs.peakVUs);
     if (f.openFiles.soft < need) {

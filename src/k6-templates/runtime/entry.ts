@@ -84,7 +84,27 @@ const onlyFlowName = distinctFlows.length === 1 ? (distinctFlows[0] as string) :
 const onlyFlow =
   onlyFlowName === undefined ? undefined : (getOwn(plan.flows, onlyFlowName) as Flow | undefined);
 
+// Batches (src/report/batches.ts): the VU tag names the slice of the run an iteration starts in. The clock is
+// read once per iteration and the tag written only when a batch ends, so its cost is one Date.now().
+const batches = plan.batches;
+let batchEndsAt = -1;
+let batchZero = 0;
+let batchIndex = -1;
+
+function tickBatch(b: NonNullable<typeof batches>): void {
+  const now = Date.now();
+  if (now < batchEndsAt) return;
+  if (batchIndex < 0) {
+    const sc = exec.scenario;
+    batchZero = sc.startTime - ((getOwn(b.scenarioOffsets, sc.name) as number | undefined) ?? 0);
+  }
+  batchIndex = Math.min(b.count - 1, Math.max(0, Math.floor((now - batchZero) / b.ms)));
+  batchEndsAt = batchIndex === b.count - 1 ? Infinity : batchZero + (batchIndex + 1) * b.ms;
+  exec.vu.metrics.tags[b.tag] = String(batchIndex);
+}
+
 export default function (setupData: unknown): void {
+  if (batches !== undefined) tickBatch(batches);
   const scenario = onlyFlow === undefined ? exec.scenario.name : '';
   const flow = onlyFlow ?? flowOf(scenario);
   if (flow === null) {

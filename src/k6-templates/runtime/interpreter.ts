@@ -7,7 +7,9 @@ import type { Checkers } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
 import type { Metric } from 'k6/metrics';
+import type { StreamParams, StreamResponse } from 'k6/x/loadctl-sse';
 import type { DataSet, Flow, HttpStep, MetricDef, ScriptPlan, Step, Think, Value } from './model.js';
+import { encodeForm, loadStreamModule, planHasStreams, streamParams, type StreamModule } from './stream.js';
 import type { BuiltRequest, EvalContext } from './values.js';
 import {
   ResponseView,
@@ -61,6 +63,8 @@ export interface Runtime {
   /** The context iterations evaluate templates in, created once per VU (set by iterationContext). */
   current: { ctx: EvalContext | undefined };
   hasData: boolean;
+  /** k6/x/loadctl-sse, loaded only when a step streams. */
+  stream: StreamModule | undefined;
 }
 
 /**
@@ -81,6 +85,8 @@ interface PreparedHttp {
   staticHeaders: Record<string, string> | undefined;
   /** For templated requests: the variables the URL, query and body need (checked before sending). */
   varsNeeded: string[];
+  /** For steps with `stream:`: the extension's params; headers are filled per request. */
+  stream: StreamParams | undefined;
 }
 
 type PreparedStep = HttpStep & { loadctlPrepared?: PreparedHttp };
@@ -161,7 +167,16 @@ function prepareHttp(rt: Runtime, flow: Flow, step: HttpStep): PreparedHttp {
       setOwn(staticHeaders, 'Content-Type', 'application/json');
   }
   const varsNeeded = varNames(parts.slice(0, parts.length - headerValues.length));
-  return { request, params, checkers, checkTags: { name: step.name }, rawChecks, staticHeaders, varsNeeded };
+  return {
+    request,
+    params,
+    checkers,
+    checkTags: { name: step.name },
+    rawChecks,
+    staticHeaders,
+    varsNeeded,
+    stream: streamParams(step),
+  };
 }
 
 // For literal values only: nothing in them refers to the context.
@@ -217,6 +232,7 @@ export function createRuntime(plan: ScriptPlan, data: Record<string, LoadedDataS
     aborted: new Counter('loadctl_flow_aborted'),
     current: { ctx: undefined },
     hasData: Object.keys(data).length > 0,
+    stream: planHasStreams(plan) ? loadStreamModule() : undefined,
   };
   const flows: Flow[] = Object.keys(plan.flows).map((name) => getOwn(plan.flows, name) as Flow);
   if (plan.setup !== undefined) flows.push(plan.setup);
@@ -255,7 +271,7 @@ function fastSteps(flow: Flow): FastStep[] | undefined {
   for (const step of flow.steps) {
     if (step.kind !== 'http') return undefined;
     const prep = (step as PreparedStep).loadctlPrepared;
-    if (prep === undefined || prep.request === undefined) return undefined;
+    if (prep === undefined || prep.request === undefined || prep.stream !== undefined) return undefined;
     if (step.checks.length > 0 && !prep.rawChecks) return undefined;
     if (step.extract.length > 0 || step.record.length > 0 || step.stopOnFailure || step.think !== undefined)
       return undefined;
@@ -281,6 +297,22 @@ export function runFastFlow(flow: Flow): boolean {
     if (s.checkers !== undefined) check(raw, s.checkers as unknown as Checkers<typeof raw>, s.checkTags);
   }
   return true;
+}
+
+/** A streaming step's request through k6/x/loadctl-sse: k6/http's metrics plus the stream's own. */
+function sendStream(rt: Runtime, params: StreamParams, request: BuiltRequest): StreamResponse {
+  let body = request.body;
+  let headers = request.headers;
+  if (body !== null && typeof body === 'object') {
+    body = encodeForm(body);
+    if (!hasHeader(headers, 'content-type')) {
+      headers = mergeHeaders([Object.keys(headers).map((k): [string, string] => [k, headers[k] ?? ''])]);
+      setOwn(headers, 'Content-Type', 'application/x-www-form-urlencoded');
+    }
+  }
+  params.headers = headers;
+  // createRuntime loads the module whenever a step streams.
+  return (rt.stream as StreamModule).request(request.method, request.url, body, params);
 }
 
 export function missingSecrets(plan: ScriptPlan): string[] {
@@ -464,7 +496,10 @@ function runHttp(it: Iteration, step: HttpStep): boolean {
       params.headers = request.headers;
     }
   }
-  const raw = k6http.request(request.method, request.url, request.body, params);
+  const raw =
+    prep?.stream === undefined
+      ? k6http.request(request.method, request.url, request.body, params)
+      : sendStream(rt, prep.stream, request);
   // The view (parsed body, header lookups) only when something reads more than the status.
   const needsView =
     (step.checks.length > 0 && prep?.rawChecks !== true) || step.extract.length > 0 || step.record.length > 0;

@@ -81,6 +81,16 @@ export type Body =
   | { type: 'form'; fields: Array<[string, Value]> }
   | { type: 'raw'; value: Value };
 
+/** How a streaming step reads its response as server-sent events (k6/x/loadctl-sse). */
+export interface StreamRead {
+  /** Where the token text is in each event's JSON data; absent: every event with data is a token. */
+  token?: PathSegment[];
+  /** The data of the event that ends a complete stream. */
+  done: string;
+  /** An `event:` type that ends a complete stream. */
+  doneEvent?: string;
+}
+
 export interface HttpStep {
   kind: 'http';
   /** The `name` tag: the endpoint's name in every metric. */
@@ -102,6 +112,8 @@ export interface HttpStep {
   stopOnFailure: boolean;
   /** False when nothing reads the body: k6 then discards it, which saves the generator memory and CPU. */
   needsBody: boolean;
+  /** Read the response as server-sent events; the body checks see is the tokens' text. */
+  stream?: StreamRead;
 }
 
 export type Operator = '==' | '!=' | '<' | '<=' | '>' | '>=';
@@ -157,6 +169,16 @@ export interface ScriptPlan {
   data: Record<string, DataSet>;
   /** Where handleSummary writes k6's summary data as JSON; absent: none written. */
   summaryExport?: { envVar: string };
+  /** Tag every request with its time batch (src/report/batches.ts); absent: no batches. */
+  batches?: Batches;
+}
+
+export interface Batches {
+  tag: string;
+  ms: number;
+  count: number;
+  /** Each scenario's startTime offset in ms, so every VU counts batches from the same moment. */
+  scenarioOffsets: Record<string, number>;
 }
 
 /**

@@ -1,0 +1,72 @@
+// loadctl's own k6 extension (k6ext/sse in this repository), compiled into the k6 that `npm run setup:k6`
+// builds. Keep these types in step with k6ext/sse/module.go.
+declare module 'k6/x/loadctl-sse' {
+  export interface StreamParams {
+    headers?: Record<string, string>;
+    /** Tags of every sample of this request, the stream metrics included (`name` names the endpoint). */
+    tags?: Record<string, string>;
+    /** A k6 duration ("90s") or milliseconds; default 60 s, for the whole stream. */
+    timeout?: string | number;
+    /** Statuses that are not failed requests (http_req_failed); absent: 200–399. */
+    expectedStatuses?: number[];
+    /** Redirects to follow; absent: the `maxRedirects` option. */
+    redirects?: number;
+    /** The data of the event that ends a complete stream; default "[DONE]". */
+    endData?: string;
+    /** An `event:` type that ends a complete stream. */
+    endEvent?: string;
+    /** Where the token text is in each event's JSON data: keys and array indices. */
+    tokenPath?: Array<string | number>;
+    /** Return the tokens' text as `body` (otherwise null). */
+    keepText?: boolean;
+  }
+
+  export interface StreamFacts {
+    /** The status of the response that streamed (k6's `status` is 0 when the stream broke off). */
+    status: number;
+    events: number;
+    tokens: number;
+    /** The end marker arrived. */
+    completed: boolean;
+    /** Milliseconds from the request's start (connecting included) to the response headers. */
+    ttfbHeaders: number | null;
+    /** Milliseconds from the request's start to the first token event. */
+    ttft: number | null;
+    interTokenMs: number[];
+    tokensPerSecond: number | null;
+  }
+
+  /** Shaped like a k6/http Response where loadctl reads one, plus `stream`. */
+  export interface StreamResponse {
+    url: string;
+    status: number;
+    status_text: string;
+    proto: string;
+    headers: Record<string, string>;
+    cookies: Record<string, Array<{ name: string; value: string }>>;
+    /** The tokens' text with `keepText`, else null. */
+    body: string | null;
+    error: string;
+    error_code: number;
+    timings: {
+      duration: number;
+      blocked: number;
+      connecting: number;
+      tls_handshaking: number;
+      sending: number;
+      waiting: number;
+      receiving: number;
+    };
+    stream: StreamFacts;
+  }
+
+  export function request(
+    method: string,
+    url: string,
+    body: string | null,
+    params?: StreamParams,
+  ): StreamResponse;
+
+  /** The extension's source stamp, set when k6 was built. */
+  export const version: string;
+}

@@ -1,0 +1,130 @@
+// Steps with `stream:`: what the plan language accepts, what it refuses, and what reaches the script.
+import { describe, expect, it } from 'vitest';
+import { compileScriptPlan } from './compile.js';
+import { renderDiagnostic } from './diagnostics.js';
+import { parsePlanText } from './parse.js';
+import { resolvePlan } from './resolve.js';
+import { streamStepNames } from './rules.js';
+import { planSchema } from './schema.js';
+import { validatePlan } from './validate.js';
+
+const PLAN = `name: t
+targets:
+  local: { demo: true }
+scenarios:
+  s: { executor: per-vu-iterations, vus: 1, iterations: 1, flow: f }
+flows:
+  f:
+    steps:
+      - name: chat
+        method: POST
+        path: /api/chat
+        json: { model: demo, stream: true, messages: [{ role: user, content: hi }] }
+        stream: { token: '$.choices[0].delta.content' }
+        checks: [{ status: 200 }, { bodyContains: 'Load' }]
+      - name: plain
+        path: /health
+        stream: true
+      - name: off
+        path: /health
+        stream: false
+`;
+
+function problems(text: string): string[] {
+  const parsed = parsePlanText('p.yaml', text);
+  if (!parsed.ok) return parsed.diagnostics.map(renderDiagnostic);
+  return [...parsed.diagnostics, ...validatePlan(parsed.source).diagnostics].map(renderDiagnostic);
+}
+
+function compile(text: string) {
+  const parsed = parsePlanText('p.yaml', text);
+  if (!parsed.ok) throw new Error('unparsable');
+  const resolved = resolvePlan(parsed.source.value as Record<string, unknown>, {});
+  if (!resolved.ok) throw new Error(resolved.message);
+  return compileScriptPlan(resolved.resolved, { baseUrl: 'http://127.0.0.1:1' });
+}
+
+describe('stream steps', () => {
+  it('accepts `stream: true`, `false` and the long form', () => {
+    expect(problems(PLAN)).toEqual([]);
+  });
+
+  it('compiles the token path to segments and defaults the end marker to [DONE]', () => {
+    const steps = compile(PLAN).flows.f?.steps ?? [];
+    const [chat, plain, off] = steps.map((s) => (s.kind === 'http' ? s : undefined));
+    expect(chat?.stream).toEqual({
+      token: [{ key: 'choices' }, { index: 0 }, { key: 'delta' }, { key: 'content' }],
+      done: '[DONE]',
+    });
+    // bodyContains reads the tokens' text, so the extension keeps it.
+    expect(chat?.needsBody).toBe(true);
+    expect(plain?.stream).toEqual({ done: '[DONE]' });
+    expect(plain?.needsBody).toBe(false);
+    expect(off !== undefined && 'stream' in off).toBe(false);
+  });
+
+  it('carries another end marker or an end event', () => {
+    const text = PLAN.replace(
+      "stream: { token: '$.choices[0].delta.content' }",
+      'stream: { done: END, doneEvent: message_stop }',
+    );
+    const chat = compile(text).flows.f?.steps[0];
+    expect(chat?.kind === 'http' && chat.stream).toEqual({ done: 'END', doneEvent: 'message_stop' });
+  });
+
+  it('names the steps that need the streaming k6, in the flows the run uses only', () => {
+    const parsed = planSchema.parse(
+      (parsePlanText('p.yaml', PLAN) as { ok: true; source: { value: unknown } }).source.value,
+    );
+    expect(streamStepNames(parsed)).toEqual(['chat', 'plain']);
+    expect(streamStepNames({ ...parsed, scenarios: {} })).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a token path with [*]',
+      PLAN.replace('$.choices[0].delta.content', '$.choices[*].delta.content'),
+      [
+        'p.yaml:13:26: error: flows.f.steps[0].stream.token: a token path names one value per event; `[*]` is not allowed here\n    hint: e.g. "$.choices[0].delta.content"',
+      ],
+    ],
+    [
+      'a token path that is not one',
+      PLAN.replace('$.choices[0].delta.content', 'choices.content'),
+      [
+        'p.yaml:13:26: error: flows.f.steps[0].stream.token: expected a JSON path starting with "$", such as "$.token" or "$.items[0].id"',
+      ],
+    ],
+    [
+      'an unknown stream key',
+      PLAN.replace('        stream: true', '        stream: { end: "[DONE]" }'),
+      [
+        'p.yaml:17:19: error: flows.f.steps[1].stream.end: unknown key `end`\n    hint: allowed here: token, done, doneEvent',
+      ],
+    ],
+    [
+      'a plan metric that takes a stream metric name with another type',
+      `${PLAN}metrics:\n  ttft: { type: counter }\n`,
+      [
+        'p.yaml:22:3: error: metrics.ttft: `ttft` is a trend every stream step records; k6 cannot have it as a counter too\n    hint: give this metric another name',
+      ],
+    ],
+    [
+      'stream thresholds check the step name and the aggregation',
+      `${PLAN}thresholds:\n  'ttft{name:chta}': ['p(95)<2000']\n  stream_completed: ['p(95)>0.9']\n`,
+      [
+        'p.yaml:22:3: warning: thresholds["ttft{name:chta}"]: no request step is named `chta`, so this threshold sees no samples',
+        'p.yaml:23:22: error: thresholds.stream_completed[0]: `p(95)` does not apply to `stream_completed`, a rate\n    hint: use rate',
+      ],
+    ],
+    [
+      'stream thresholds in a plan without stream steps',
+      `${PLAN.replace("stream: { token: '$.choices[0].delta.content' }", 'stream: false').replace('        stream: true', '        stream: false')}thresholds:\n  'ttft{name:chat}': ['p(95)<2000']\n`,
+      [
+        'p.yaml:22:3: warning: thresholds["ttft{name:chat}"]: no part of the plan produces the metric `ttft`\n    hint: only steps with `stream:` record it; add `stream: true` to the streaming request',
+      ],
+    ],
+  ])('reports %s', (_what, text, expected) => {
+    expect(problems(text)).toEqual(expected);
+  });
+});
