@@ -8,7 +8,7 @@ const GROUP_TITLES: Readonly<Record<string, string>> = {
   reservations: 'Reservations (Authorization: Bearer <token> from POST /auth/token)',
   coupons: 'Coupons (SESSION cookie from signup or login)',
   chat: 'Chat (fake LLM, bearer token optional)',
-  admin: 'Admin (exempt from the latency, error and rate-limit knobs)',
+  admin: 'Admin (exempt from the latency, error, rate-limit and capacity knobs)',
 };
 
 export function describeDemo(service: Pick<DemoService, 'url' | 'stats'>): string[] {
@@ -39,6 +39,8 @@ function renderKnobSummary(knobs: DemoKnobs): string {
       : `rate limit ${knobs.rateLimit.perSecond}/s burst ${knobs.rateLimit.burst ?? Math.ceil(knobs.rateLimit.perSecond)}`,
     `chat ttft ${knobs.chat?.ttftMs}ms, ${knobs.chat?.tokens} tokens every ${knobs.chat?.tokenDelayMs}ms`,
   ];
+  if (knobs.capacity !== undefined)
+    parts.push(`${knobs.capacity.maxConcurrent} requests at once, ${knobs.capacity.queue ?? 0} queued, then 503`);
   if (knobs.allowDoubleBooking) parts.push('DOUBLE BOOKING ALLOWED (deliberate bug)');
   return parts.join(', ');
 }

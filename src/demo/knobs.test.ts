@@ -24,9 +24,26 @@ describe('resolveDemoKnobs', () => {
       initialPoints: 0,
       couponStock: 100,
       rateLimit: undefined,
-      chat: { ttftMs: 300, tokenDelayMs: 20, tokens: 20 },
+      capacity: undefined,
+      chat: { ttftMs: 300, tokenDelayMs: 20, tokens: 20, cutRate: 0 },
       allowDoubleBooking: false,
     });
+  });
+
+  it('resolves the stream cut knobs: no cut by default, the cut point only when set', () => {
+    expect(resolveDemoKnobs({ chat: { cutRate: 0.1 } }).chat).toEqual({
+      ttftMs: 300,
+      tokenDelayMs: 20,
+      tokens: 20,
+      cutRate: 0.1,
+    });
+    expect(resolveDemoKnobs({ chat: { cutRate: 1, cutAfterTokens: 0 } }).chat.cutAfterTokens).toBe(0);
+    const bad = validateDemoKnobs({ chat: { cutRate: 1.5, cutAfterTokens: -1 } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.issues.some((issue) => issue.startsWith('chat.cutRate: '))).toBe(true);
+      expect(bad.issues.some((issue) => issue.startsWith('chat.cutAfterTokens: '))).toBe(true);
+    }
   });
 
   it('defaults the burst to the rate, rounded up', () => {
@@ -38,6 +55,21 @@ describe('resolveDemoKnobs', () => {
       perSecond: 2,
       burst: 9,
     });
+  });
+
+  it('defaults the capacity queue to 0 and renders the capacity back in the plan shape', () => {
+    const resolved = resolveDemoKnobs({ capacity: { maxConcurrent: 8 } });
+    expect(resolved.capacity).toEqual({ maxConcurrent: 8, queue: 0 });
+    expect(renderKnobs(resolved, 4000).capacity).toEqual({ maxConcurrent: 8, queue: 0 });
+    expect('capacity' in renderKnobs(resolveDemoKnobs({}), 4000)).toBe(false);
+    const bad = validateDemoKnobs({ capacity: { maxConcurrent: 0, queue: -1, wait: 1 } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.issues.some((issue) => issue.startsWith('capacity.maxConcurrent: '))).toBe(true);
+      expect(bad.issues.some((issue) => issue.startsWith('capacity.queue: '))).toBe(true);
+      expect(bad.issues.some((issue) => issue.startsWith('capacity: '))).toBe(true);
+    }
+    expect(validateDemoKnobs({ capacity: { queue: 5 } }).ok).toBe(false);
   });
 
   it('renders resolved knobs in the plan shape with the bound port', () => {

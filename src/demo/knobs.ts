@@ -2,6 +2,7 @@
 // stays the one definition of what a knob is, so a plan's `demo:` block and `PUT /admin/knobs` accept the same.
 import { isIPv4 } from 'node:net';
 import { demoKnobsSchema, type DemoKnobs } from '../plans/schema.js';
+import type { ResolvedCapacity } from './capacity.js';
 
 export interface ResolvedRateLimit {
   perSecond: number;
@@ -12,6 +13,10 @@ export interface ResolvedChatKnobs {
   ttftMs: number;
   tokenDelayMs: number;
   tokens: number;
+  /** Share of streams cut off before their end marker. */
+  cutRate: number;
+  /** Tokens a cut stream sends first; undefined: half the answer. */
+  cutAfterTokens?: number;
 }
 
 /** Every knob with its default applied: what the service actually does. */
@@ -27,6 +32,8 @@ export interface ResolvedDemoKnobs {
   initialPoints: number;
   couponStock: number;
   rateLimit: ResolvedRateLimit | undefined;
+  /** The worker pool (capacity.ts); undefined: no limit. */
+  capacity: ResolvedCapacity | undefined;
   chat: ResolvedChatKnobs;
   allowDoubleBooking: boolean;
 }
@@ -66,10 +73,16 @@ export function resolveDemoKnobs(knobs: DemoKnobs): ResolvedDemoKnobs {
       rate === undefined
         ? undefined
         : { perSecond: rate.perSecond, burst: rate.burst ?? Math.ceil(rate.perSecond) },
+    capacity:
+      knobs.capacity === undefined
+        ? undefined
+        : { maxConcurrent: knobs.capacity.maxConcurrent, queue: knobs.capacity.queue ?? 0 },
     chat: {
       ttftMs: knobs.chat?.ttftMs ?? DEMO_DEFAULTS.chat.ttftMs,
       tokenDelayMs: knobs.chat?.tokenDelayMs ?? DEMO_DEFAULTS.chat.tokenDelayMs,
       tokens: knobs.chat?.tokens ?? DEMO_DEFAULTS.chat.tokens,
+      cutRate: knobs.chat?.cutRate ?? 0,
+      ...(knobs.chat?.cutAfterTokens !== undefined ? { cutAfterTokens: knobs.chat.cutAfterTokens } : {}),
     },
     allowDoubleBooking: knobs.allowDoubleBooking ?? false,
   };
@@ -133,10 +146,14 @@ export function listStateKnobChanges(before: DemoKnobs, after: DemoKnobs): strin
 
 /** Resolved knobs in the plan's shape, for `GET /admin/stats`: defaults shown, the bound port filled in. */
 export function renderKnobs(resolved: ResolvedDemoKnobs, port: number): DemoKnobs {
-  const { rateLimit, ...rest } = resolved;
-  return rateLimit === undefined
-    ? { ...rest, port, chat: { ...rest.chat } }
-    : { ...rest, port, chat: { ...rest.chat }, rateLimit: { ...rateLimit } };
+  const { rateLimit, capacity, ...rest } = resolved;
+  return {
+    ...rest,
+    port,
+    chat: { ...rest.chat },
+    ...(rateLimit === undefined ? {} : { rateLimit: { ...rateLimit } }),
+    ...(capacity === undefined ? {} : { capacity: { ...capacity } }),
+  };
 }
 
 export interface FaultPlan {

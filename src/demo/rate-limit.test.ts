@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, renderRetryAfter, resolveClientKey } from './rate-limit.js';
+import { createRateLimiter, judgeClient, renderRetryAfter, resolveClientKey } from './rate-limit.js';
 
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {
   let t = 1000;
@@ -75,5 +75,58 @@ describe('renderRetryAfter', () => {
     expect(renderRetryAfter(0)).toBe('1');
     expect(renderRetryAfter(10)).toBe('1');
     expect(renderRetryAfter(1001)).toBe('2');
+  });
+});
+
+describe('summarizeAccuracy', () => {
+  it('finds an accurate limiter: a hammering client gets exactly burst + rate × time, no more', () => {
+    const clock = fakeClock();
+    // Steps that are exact in binary floating point, so the bucket's own arithmetic adds no rounding.
+    const limiter = createRateLimiter({ perSecond: 4, burst: 5 }, clock.now);
+    // 8 requests a second for 3 s: the bucket lets 5 through at once, then one every 250 ms.
+    for (let i = 0; i <= 24; i++) {
+      limiter.take('abuser');
+      if (i < 24) clock.advance(125);
+    }
+    limiter.take('polite');
+    expect(limiter.summarizeAccuracy()).toEqual({
+      perSecond: 4,
+      burst: 5,
+      overLimit: 0,
+      clients: {
+        abuser: { allowed: 17, allowance: 17, overLimit: 0 },
+        polite: { allowed: 1, allowance: 5, overLimit: 0 },
+      },
+    });
+  });
+
+  it('is empty before any client came', () => {
+    expect(createRateLimiter({ perSecond: 1, burst: 1 }, fakeClock().now).summarizeAccuracy()).toEqual({
+      perSecond: 1,
+      burst: 1,
+      overLimit: 0,
+      clients: {},
+    });
+  });
+});
+
+describe('judgeClient', () => {
+  const limit = { perSecond: 10, burst: 5 };
+
+  it('allows burst + rate × elapsed, rounded down, and counts what went past it', () => {
+    expect(judgeClient(5, 0, limit)).toEqual({ allowed: 5, allowance: 5, overLimit: 0 });
+    expect(judgeClient(8, 0, limit)).toEqual({ allowed: 8, allowance: 5, overLimit: 3 });
+    expect(judgeClient(15, 1000, limit)).toEqual({ allowed: 15, allowance: 15, overLimit: 0 });
+    expect(judgeClient(16, 1099, limit)).toEqual({ allowed: 16, allowance: 15, overLimit: 1 });
+    expect(judgeClient(2, -5, limit)).toEqual({ allowed: 2, allowance: 5, overLimit: 0 });
+  });
+
+  it('does not misjudge an allowance that float arithmetic puts a hair below a whole number', () => {
+    // 0.29/s × 100 s is 28.999999999999996 in floating point.
+    expect(judgeClient(30, 100_000, { perSecond: 0.29, burst: 1 })).toEqual({
+      allowed: 30,
+      allowance: 30,
+      overLimit: 0,
+    });
   });
 });

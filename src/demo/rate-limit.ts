@@ -12,17 +12,47 @@ export interface RateLimitSummary extends ClientCounts {
   clients: Record<string, ClientCounts>;
 }
 
+export interface ClientAccuracy {
+  allowed: number;
+  /**
+   * The most the limits let through between the client's first and last request: burst + perSecond × the
+   * seconds between them, rounded down.
+   */
+  allowance: number;
+  /** Requests allowed beyond the allowance: 0 for an accurate limiter. */
+  overLimit: number;
+}
+
+/**
+ * Did the limiter hold each client to its configured rate? Judged under the limits in force now, so after a
+ * change of limits (`PUT /admin/knobs`) a client served under the old ones may be misjudged.
+ */
+export interface RateLimitAccuracy {
+  perSecond: number;
+  burst: number;
+  /** Sum over the clients below. */
+  overLimit: number;
+  clients: Record<string, ClientAccuracy>;
+}
+
 export interface RateLimiter {
   take(client: string): RateDecision;
   /** New limits apply from the next request; buckets keep their tokens, capped at the new burst. */
   configure(limit: ResolvedRateLimit): void;
   summarize(): RateLimitSummary;
+  summarizeAccuracy(): RateLimitAccuracy;
 }
 
 interface Bucket extends ClientCounts {
   tokens: number;
   updatedAt: number;
+  /** When the client's first and latest requests came (configure and prune move updatedAt too). */
+  firstAt: number;
+  lastAt: number;
 }
+
+/** Float slack when comparing a count of requests with burst + rate × time. */
+const ALLOWANCE_EPSILON = 1e-9;
 
 /**
  * Past this many clients, idle buckets (full again, so forgetting them changes no decision) are dropped; their
@@ -55,10 +85,11 @@ export function createRateLimiter(initial: ResolvedRateLimit, now: () => number)
       let bucket = buckets.get(client);
       if (bucket === undefined) {
         if (buckets.size >= PRUNE_ABOVE) prune(at);
-        bucket = { tokens: limit.burst, updatedAt: at, allowed: 0, limited: 0 };
+        bucket = { tokens: limit.burst, updatedAt: at, firstAt: at, lastAt: at, allowed: 0, limited: 0 };
         buckets.set(client, bucket);
       } else {
         refill(bucket, at);
+        bucket.lastAt = at;
       }
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
@@ -86,7 +117,30 @@ export function createRateLimiter(initial: ResolvedRateLimit, now: () => number)
         ),
       };
     },
+    summarizeAccuracy() {
+      const judged = Array.from(
+        buckets,
+        ([client, b]) => [client, judgeClient(b.allowed, b.lastAt - b.firstAt, limit)] as const,
+      );
+      return {
+        perSecond: limit.perSecond,
+        burst: limit.burst,
+        overLimit: judged.reduce((sum, [, accuracy]) => sum + accuracy.overLimit, 0),
+        clients: Object.fromEntries(judged),
+      };
+    },
   };
+}
+
+/**
+ * A token bucket that starts full can let through at most burst + perSecond × elapsed requests over any
+ * stretch of elapsed time: more than that is a limiter letting traffic through the dam.
+ */
+export function judgeClient(allowed: number, elapsedMs: number, limit: ResolvedRateLimit): ClientAccuracy {
+  const allowance = Math.floor(
+    limit.burst + (limit.perSecond * Math.max(0, elapsedMs)) / 1000 + ALLOWANCE_EPSILON,
+  );
+  return { allowed, allowance, overLimit: Math.max(0, allowed - allowance) };
 }
 
 const ALLOWED: RateDecision = { allowed: true };

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { DemoKnobs } from '../plans/schema.js';
 import {
   completionDelayMs,
+  planStreamCut,
   renderChatCompletion,
   renderChunkFrame,
   renderFinishFrames,
@@ -15,6 +16,7 @@ import {
   type ChatMeta,
   type ChatPlan,
 } from './chat.js';
+import { createCapacityGate, type CapacityGate, type CapacitySummary } from './capacity.js';
 import { createRequestCounters, type RequestCounts } from './counters.js';
 import { parseBearer, parseCookie } from './fields.js';
 import {
@@ -39,6 +41,7 @@ import {
   createRateLimiter,
   renderRetryAfter,
   resolveClientKey,
+  type RateLimitAccuracy,
   type RateLimiter,
   type RateLimitSummary,
 } from './rate-limit.js';
@@ -50,6 +53,10 @@ const RACE_WINDOW_MS = 5;
 
 export interface DemoStats extends StateSummary, RequestCounts {
   rateLimit: RateLimitSummary;
+  /** Whether the limiter held each client to its configured rate; null while no limiter has run. */
+  rateLimitAccuracy: RateLimitAccuracy | null;
+  /** The capacity knob's worker pool: served, queued, turned away (kept across resets); null without the knob. */
+  capacity: CapacitySummary | null;
   startedAt: string;
   /** When `POST /admin/reset` last cleared the state, or null. */
   resetAt: string | null;
@@ -103,6 +110,7 @@ export async function startDemoService(
   let resolved: ResolvedDemoKnobs = resolveDemoKnobs(current);
   let state = openState(resolved);
   let limiter: RateLimiter | undefined;
+  let gate: CapacityGate | undefined;
   let counters = createRequestCounters();
   const startedAt = new Date().toISOString();
   let resetAt: string | null = null;
@@ -128,6 +136,33 @@ export async function startDemoService(
     if (knobsNow.rateLimit === undefined) return undefined;
     limiter ??= createRateLimiter(knobsNow.rateLimit, () => performance.now());
     return limiter;
+  }
+
+  /**
+   * The capacity knob: holds a slot of the worker pool from here to the end of the response (a queued request
+   * waits for one first). False when the request was answered (503) or its client left while it waited.
+   */
+  async function admit(res: ServerResponse, key: string): Promise<boolean> {
+    if (resolved.capacity === undefined) return true;
+    gate ??= createCapacityGate(resolved.capacity);
+    const pool = gate;
+    const admission = pool.enter();
+    if (admission.kind === 'reject') {
+      const message = `all ${resolved.capacity.maxConcurrent} workers are busy and the queue is full`;
+      send(res, key, failureReply(fail(503, 'OVER_CAPACITY', message)));
+      return false;
+    }
+    let holding = admission.kind === 'run';
+    res.once('close', () => {
+      if (holding) pool.leave();
+      else if (admission.kind === 'wait') admission.cancel();
+    });
+    if (admission.kind === 'wait') {
+      // Settled before the response can close (a microtask), so `holding` is right when 'close' comes.
+      if (!(await admission.ready)) return false;
+      holding = true;
+    }
+    return true;
   }
 
   function sleep(ms: number): Promise<void> {
@@ -179,6 +214,7 @@ export async function startDemoService(
           return;
         }
       }
+      if (!(await admit(res, route.key))) return;
     }
 
     let body: unknown;
@@ -244,7 +280,8 @@ export async function startDemoService(
           model: action.plan.model,
         };
         if (action.plan.stream) {
-          streamChat(res, route.key, meta, action.plan);
+          const cutAfter = planStreamCut(resolved.chat, action.plan.tokens.length, Math.random());
+          streamChat(res, route.key, meta, action.plan, cutAfter);
           return;
         }
         await sleep(completionDelayMs(action.plan));
@@ -254,8 +291,17 @@ export async function startDemoService(
     }
   }
 
-  /** Server-sent events on timers due at absolute offsets from the headers, stopped when the client leaves. */
-  function streamChat(res: ServerResponse, key: string, meta: ChatMeta, plan: ChatPlan): void {
+  /**
+   * Server-sent events on timers due at absolute offsets from the headers, stopped when the client leaves.
+   * With `cutAfter`, the connection drops when token `cutAfter` is due, without the end marker.
+   */
+  function streamChat(
+    res: ServerResponse,
+    key: string,
+    meta: ChatMeta,
+    plan: ChatPlan,
+    cutAfter: number | undefined,
+  ): void {
     if (res.destroyed) return;
     counters.countStatus(key, 200);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -280,10 +326,17 @@ export async function startDemoService(
       stop();
       if (res.destroyed) return;
       const elapsed = performance.now() - start;
-      while (next < plan.tokens.length && tokenDueMs(plan, next) <= elapsed + TOKEN_EARLY_MS) {
+      // Ends by the last frame, or by the cut (cutAfter is at most the token count).
+      while (tokenDueMs(plan, next) <= elapsed + TOKEN_EARLY_MS) {
+        if (next === cutAfter) {
+          // Dropped as by a crashed upstream: what was written still goes out (destroy() could discard it),
+          // the chunked body never gets its terminator, and no end marker comes.
+          res.socket?.end();
+          return;
+        }
         const frame = renderChunkFrame(meta, plan.tokens[next] ?? '', next === 0);
         next++;
-        if (next === plan.tokens.length) {
+        if (next === plan.tokens.length && cutAfter === undefined) {
           res.end(frame + renderFinishFrames(meta, plan));
           return;
         }
@@ -355,6 +408,12 @@ export async function startDemoService(
     current = next;
     resolved = resolveDemoKnobs(next);
     if (resolved.rateLimit !== undefined) limiter?.configure(resolved.rateLimit);
+    if (resolved.capacity !== undefined) gate?.configure(resolved.capacity);
+    else {
+      // Turned off: whoever waits is let in, and the next pool starts from zero.
+      gate?.drain();
+      gate = undefined;
+    }
   }
 
   function resetState(): void {
@@ -368,6 +427,8 @@ export async function startDemoService(
     return {
       ...summarizeState(state),
       rateLimit: limiter?.summarize() ?? EMPTY_RATE_LIMIT,
+      rateLimitAccuracy: limiter?.summarizeAccuracy() ?? null,
+      capacity: gate?.summarize() ?? null,
       ...counters.summarize(),
       startedAt,
       resetAt,

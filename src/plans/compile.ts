@@ -8,6 +8,7 @@ import {
   type Matcher as CMatcher,
   type MetricRecord,
   type ScriptOverlay,
+  type StreamRead,
   type ScriptPlan,
   type Step as CStep,
   type Think,
@@ -27,6 +28,7 @@ import {
   type Plan,
   type Scenario,
   type Step,
+  type StreamSpec,
   type ThinkTime,
 } from './schema.js';
 
@@ -41,6 +43,8 @@ export interface CompileOptions {
   summaryExport?: { envVar: string };
   /** Extra (empty) thresholds that make k6 compute sub-metrics, e.g. per endpoint. */
   extraThresholds?: Record<string, unknown[]>;
+  /** Tag requests with their time batch: the tag, a batch's length and how many. */
+  batches?: { tag: string; ms: number; count: number };
 }
 
 /** Where the script points before the run supplies the real URL. */
@@ -132,6 +136,21 @@ function entries(map: Record<string, unknown> | undefined): Array<[string, Value
   return Object.entries(map ?? {}).map(([k, v]) => [k, compileValue(v)]);
 }
 
+/** OpenAI's and most LLM gateways' end marker: `data: [DONE]`. */
+export const DEFAULT_STREAM_DONE = '[DONE]';
+
+function compileStream(spec: Exclude<StreamSpec, false>): StreamRead {
+  const s = spec === true ? {} : spec;
+  const out: StreamRead = { done: s.done ?? DEFAULT_STREAM_DONE };
+  if (s.token !== undefined) {
+    out.token = jsonSegments(s.token);
+    if (out.token.some((segment) => 'all' in segment))
+      throw new Error(`stream.token ${s.token}: a token path names one value; [*] is not allowed`);
+  }
+  if (s.doneEvent !== undefined) out.doneEvent = s.doneEvent;
+  return out;
+}
+
 function compileHttpStep(plan: Plan, step: Extract<Step, { path: string }>): CHttpStep {
   const name = endpointName(step);
   const record: MetricRecord[] = (step.record ?? []).map((r) => {
@@ -164,6 +183,7 @@ function compileHttpStep(plan: Plan, step: Extract<Step, { path: string }>): CHt
   if (think) out.think = think;
   const timeout = step.timeout ?? plan.http?.timeout;
   if (timeout !== undefined) out.timeout = timeout;
+  if (step.stream !== undefined && step.stream !== false) out.stream = compileStream(step.stream);
   return out;
 }
 
@@ -305,6 +325,13 @@ export function compileScriptPlan(resolved: ResolvedPlan, opts: CompileOptions):
   if (plan.setup) script.setup = compileFlow(plan, plan.setup);
   if (plan.teardown) script.teardown = compileFlow(plan, plan.teardown);
   if (opts.summaryExport) script.summaryExport = opts.summaryExport;
+  if (opts.batches)
+    script.batches = {
+      ...opts.batches,
+      scenarioOffsets: Object.fromEntries(
+        Object.entries(plan.scenarios).map(([name, s]) => [name, parseDuration(s.startTime ?? '0s') ?? 0]),
+      ),
+    };
   return script;
 }
 

@@ -77,8 +77,26 @@ export const demoKnobsSchema = z
         ttftMs: z.number().min(0).max(60_000).optional(),
         tokenDelayMs: z.number().min(0).max(10_000).optional(),
         tokens: positiveCount('tokens').max(100_000).optional(),
+        cutRate: z.number().min(0).max(1).optional().meta({
+          description: 'Share of streams cut off mid-answer: the connection drops, no `data: [DONE]`.',
+        }),
+        cutAfterTokens: count('cutAfterTokens')
+          .max(100_000)
+          .optional()
+          .meta({ description: 'Tokens a cut stream sends before it drops (default: half the answer).' }),
       })
       .optional(),
+    capacity: z
+      .strictObject({
+        maxConcurrent: positiveCount('maxConcurrent').meta({
+          description: 'Business requests served at once; capacity ≈ maxConcurrent ÷ service time.',
+        }),
+        queue: count('queue')
+          .optional()
+          .meta({ description: 'Requests that wait for a slot (default 0); beyond them → 503.' }),
+      })
+      .optional()
+      .meta({ description: 'A worker pool: a known capacity for `loadctl breakpoint` to find.' }),
     allowDoubleBooking: z
       .boolean()
       .optional()
@@ -176,6 +194,32 @@ export const recordSchema = z
 
 const httpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
+export const streamSchema = z
+  .union([
+    z.boolean(),
+    z.strictObject({
+      token: matcherFields.json
+        .unwrap()
+        .optional()
+        .meta({
+          description:
+            'JSON path to the token text in each event\'s data, e.g. "$.choices[0].delta.content"; events where it ' +
+            'finds no text are not tokens. Default: every event with data is a token.',
+        }),
+      done: z.string().min(1).optional().meta({
+        description: 'The data of the event that ends a complete stream (default "[DONE]").',
+      }),
+      doneEvent: z.string().min(1).optional().meta({
+        description: 'An `event:` type that ends a complete stream instead, e.g. "message_stop".',
+      }),
+    }),
+  ])
+  .meta({
+    description:
+      'Read the response as server-sent events while it arrives: time to first token, inter-token latency, ' +
+      'tokens, tokens/s and completion. Needs the k6 built by `npm run setup:k6`.',
+  });
+
 export const httpStepSchema = z
   .strictObject({
     name: z
@@ -208,6 +252,7 @@ export const httpStepSchema = z
       .boolean()
       .optional()
       .meta({ description: 'End the iteration when a check fails or the status is not expected.' }),
+    stream: streamSchema.optional(),
   })
   .meta({ title: 'HTTP request step' });
 
@@ -447,3 +492,4 @@ export type MetricSpec = z.infer<typeof metricSchema>;
 export type Profile = z.infer<typeof profileSchema>;
 export type Invariant = z.infer<typeof invariantSchema>;
 export type ScriptRef = z.infer<typeof scriptSchema>;
+export type StreamSpec = z.infer<typeof streamSchema>;

@@ -1,0 +1,155 @@
+// Every shipped plan, as CI runs it: `loadctl run <plan> --profile smoke` through the real CLI, the real k6
+// and the built-in demo service. The plans are found by walking plans/, so a plan added later is covered
+// without touching this file; a few plans also get checks of their own business numbers below.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RunSummary } from '../../src/report/summary.js';
+import { REPO, runCli, tempDir } from './helpers.js';
+
+/** The issue's budget for a smoke run: k6's own test duration. */
+const SMOKE_BUDGET_MS = 20_000;
+/**
+ * Wall time also holds loadctl's start-up, bundling and the demo service; e2e files share two cores with the
+ * unit tests, so it gets room beyond the budget rather than failing on a busy machine.
+ */
+const WALL_LIMIT_MS = SMOKE_BUDGET_MS + 10_000;
+
+const PLANS = readdirSync(join(REPO, 'plans'), { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.yaml'))
+  .sort();
+
+interface ResolvedRun {
+  profile: string | null;
+  plan: { env?: Record<string, string | number | boolean>; invariants?: unknown[] };
+}
+
+/** The parts of the demo service's GET /admin/stats these checks read. */
+interface DemoStats {
+  seatsBooked: number;
+  doubleBookings: number;
+  payments: number;
+  couponsIssued: number;
+  couponStock: number;
+  requests: Record<string, number>;
+  rateLimitAccuracy: {
+    overLimit: number;
+    clients: Record<string, { allowed: number; allowance: number }>;
+  } | null;
+}
+
+interface Run {
+  summary: RunSummary;
+  resolved: ResolvedRun;
+  demo: DemoStats;
+}
+
+const count = (s: RunSummary, metric: string, stat = 'count'): number => s.metrics[metric]?.values[stat] ?? 0;
+const requests = (s: RunSummary, endpoint: string): number =>
+  s.endpoints.find((e) => e.name === endpoint)?.requests ?? 0;
+
+/** Business numbers of particular plans, beyond the verdict and invariants every plan is held to. */
+const PLAN_CHECKS: Record<string, (run: Run) => void> = {
+  'seat-race': ({ summary, demo }) => {
+    expect(count(summary, 'seat_won')).toBe(demo.seatsBooked);
+    expect(demo.doubleBookings).toBe(0);
+  },
+  'reservation-flow': ({ summary, demo }) => {
+    // Every visitor who got a seat paid for it, and the service saw each payment.
+    expect(count(summary, 'seat_reserved')).toBeGreaterThan(0);
+    expect(requests(summary, 'pay')).toBe(count(summary, 'seat_reserved'));
+    expect(demo.payments).toBe(requests(summary, 'pay'));
+  },
+  'point-charge': ({ summary }) => {
+    // Both branches ran: some payments needed a top-up first, some did not.
+    const charged = summary.metrics['paid_after_charge']?.values ?? {};
+    expect(charged['passes']).toBeGreaterThan(0);
+    expect(charged['fails']).toBeGreaterThan(0);
+    expect(requests(summary, 'charge')).toBe(charged['passes']);
+  },
+  'coupon-issue': ({ summary, resolved, demo }) => {
+    const stock = Number(resolved.plan.env?.['COUPON_STOCK']);
+    const issue = summary.endpoints.find((e) => e.name === 'issue')!;
+    expect(issue.requests).toBeGreaterThan(stock);
+    expect(issue.statuses).toEqual({ '200': stock, '409': issue.requests - stock });
+    expect(summary.metrics['success_coupon_issue_rate']?.values['passes']).toBe(stock);
+    expect(count(summary, 'coupon_sold_out_count')).toBe(issue.requests - stock);
+    expect(count(summary, 'errors_coupon_issue')).toBe(0);
+    expect(demo.couponsIssued).toBe(stock);
+  },
+  'llm-chat': ({ summary }) => {
+    // Both models answered under the same load, so their rows compare.
+    expect(requests(summary, 'chat-a')).toBeGreaterThan(0);
+    expect(requests(summary, 'chat-b')).toBeGreaterThan(0);
+    expect(requests(summary, 'login')).toBe(1);
+  },
+  'traffic-dam': ({ summary, demo }) => {
+    expect(count(summary, 'abuse_limited')).toBeGreaterThan(count(summary, 'abuse_allowed'));
+    expect(summary.endpoints.find((e) => e.name === 'ask')?.failed).toBe(0);
+    const abuser = demo.rateLimitAccuracy?.clients['id:abuser'];
+    expect(abuser?.allowed).toBe(count(summary, 'abuse_allowed'));
+    expect(abuser!.allowed).toBeLessThanOrEqual(abuser!.allowance);
+  },
+};
+
+function onlyRunDir(results: string, plan: string): string {
+  const runs = readdirSync(join(results, plan));
+  expect(runs).toHaveLength(1);
+  return join(results, plan, runs[0]!);
+}
+
+function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+describe('the plan library: every shipped plan runs its smoke profile against the demo service', () => {
+  it('finds the shipped plans, and every plan with checks of its own among them', () => {
+    expect(PLANS).toEqual(expect.arrayContaining(['seat-race.yaml', 'examples/existing-script.yaml']));
+    const names = PLANS.map(
+      (file) => (parse(readFileSync(join(REPO, 'plans', file), 'utf8')) as { name: string }).name,
+    );
+    expect(names).toEqual(expect.arrayContaining(Object.keys(PLAN_CHECKS)));
+  });
+
+  it.each(PLANS)('plans/%s --profile smoke passes with its invariants', async (file) => {
+    const source = parse(readFileSync(join(REPO, 'plans', file), 'utf8')) as {
+      name: string;
+      profiles?: Record<string, unknown>;
+    };
+    expect(Object.keys(source.profiles ?? {}), 'every shipped plan has a smoke profile').toContain('smoke');
+
+    const results = join(await tempDir('library'), 'results');
+    const started = performance.now();
+    const r = await runCli(
+      ['run', `plans/${file}`, '--profile', 'smoke', '--results', results, '--no-progress'],
+      { timeoutMs: 90_000 },
+    );
+    const wallMs = performance.now() - started;
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain('✓ PASSED');
+
+    const runDir = onlyRunDir(results, source.name);
+    const summary = readJson<RunSummary>(join(runDir, 'summary.json'));
+    const resolved = readJson<ResolvedRun>(join(runDir, 'plan.resolved.json'));
+    expect(summary.profile).toBe('smoke');
+    expect(summary.outcome).toEqual({ kind: 'passed' });
+    expect(summary.generator).toEqual({ saturated: false, reasons: [] });
+    expect(summary.thresholds.filter((t) => !t.ok)).toEqual([]);
+    expect(summary.totals.requests).toBeGreaterThan(0);
+    // A smoke run exercises every endpoint the plan names.
+    expect(summary.endpoints.filter((e) => e.requests === 0).map((e) => e.name)).toEqual([]);
+    // Every invariant the plan (as run) declares was checked after the load, and held.
+    const declared = (resolved.plan.invariants ?? []).length;
+    expect(summary.invariants).toHaveLength(declared);
+    expect(summary.invariants.filter((i) => !i.ok)).toEqual([]);
+
+    expect(summary.durationMs).toBeLessThanOrEqual(SMOKE_BUDGET_MS);
+    expect(wallMs).toBeLessThanOrEqual(WALL_LIMIT_MS);
+
+    const check = PLAN_CHECKS[source.name];
+    if (check) check({ summary, resolved, demo: readJson<DemoStats>(join(runDir, 'demo-stats.json')) });
+  });
+});
