@@ -2,6 +2,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { describeOutcome } from './outcome.js';
+import { TABLE_WORDS, type TableLang } from './render/table-words.js';
 import type { RunSummary, ThresholdSummary } from './summary.js';
 
 export interface RenderOptions {
@@ -11,6 +12,8 @@ export interface RenderOptions {
   /** Where the run's files are, shown at the end. */
   runDir?: string;
   k6Version?: string;
+  /** Language of the headings (`--lang`); English by default. */
+  lang?: TableLang;
 }
 
 export function formatMs(ms: number | undefined): string {
@@ -91,6 +94,7 @@ function outcomeLine(s: RunSummary, c: ChalkInstance): string {
 
 export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const w = TABLE_WORDS[opts.lang ?? 'en'];
   const width = opts.width ?? 100;
   const nameWidth = Math.max(12, Math.min(40, width - 75));
   const lines: string[] = [];
@@ -130,7 +134,7 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
   }
 
   const table = plainTable(
-    ['endpoint', 'requests', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'statuses'].map((h) =>
+    [w.endpoint, w.requests, w.rps, 'p50', 'p90', 'p95', 'p99', 'max', w.errors, w.statuses].map((h) =>
       c.bold(h),
     ),
     ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
@@ -161,12 +165,12 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
       .join(' · ');
     table.push(row(e.name, e.requests, e.rps, e.duration, e.errorRate, statuses));
   }
-  table.push(row(c.bold('all'), t.requests, t.rps, s.latency, t.errorRate, ''));
+  table.push(row(c.bold(w.all), t.requests, t.rps, s.latency, t.errorRate, ''));
   lines.push(table.toString());
 
   if (s.thresholds.length > 0) {
-    lines.push('', c.bold('thresholds'));
-    const th = plainTable(['', 'metric', 'threshold', 'observed'], ['left', 'left', 'left', 'right']);
+    lines.push('', c.bold(w.thresholds));
+    const th = plainTable(['', w.metric, w.threshold, w.observed], ['left', 'left', 'left', 'right']);
     for (const x of s.thresholds) {
       const metric = s.metrics[x.metric.split('{')[0] ?? ''];
       th.push([
@@ -180,8 +184,8 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
   }
 
   if (s.checks.length > 0) {
-    lines.push('', c.bold('checks'));
-    const ch = plainTable(['', 'check', 'passed'], ['left', 'left', 'right']);
+    lines.push('', c.bold(w.checks));
+    const ch = plainTable(['', w.check, w.passed], ['left', 'left', 'right']);
     for (const x of s.checks) {
       const total = x.passes + x.fails;
       const group = x.group ? `${x.group.replace(/^::/, '').replaceAll('::', ' › ')} › ` : '';
@@ -194,16 +198,16 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     lines.push(ch.toString());
   }
 
-  const custom = Object.entries(s.metrics).filter(([name]) => !BUILTIN.has(name));
+  const custom = Object.entries(s.metrics).filter(([name]) => !BUILTIN_METRICS.has(name));
   if (custom.length > 0) {
-    lines.push('', c.bold('custom metrics'));
-    const cm = plainTable(['metric', 'type', 'value'], ['left', 'left', 'left']);
+    lines.push('', c.bold(w.customMetrics));
+    const cm = plainTable([w.metric, w.type, w.value], ['left', 'left', 'left']);
     for (const [name, m] of custom) cm.push([name, m.type, describeMetric(m.type, m.contains, m.values)]);
     lines.push(cm.toString());
   }
 
   if (s.invariants.length > 0) {
-    lines.push('', c.bold('invariants (checked after the run)'));
+    lines.push('', c.bold(w.invariants));
     for (const inv of s.invariants)
       lines.push(` ${inv.ok ? c.green('✓') : c.red('✗')} ${inv.name}: ${inv.detail}`);
   }
@@ -214,7 +218,8 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
-const BUILTIN = new Set([
+/** k6's built-in metrics (and loadctl's own): everything else in a summary is a plan's custom metric. */
+export const BUILTIN_METRICS: ReadonlySet<string> = new Set([
   'http_reqs',
   'http_req_failed',
   'http_req_duration',
