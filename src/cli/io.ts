@@ -45,6 +45,8 @@ export interface Io {
   /** Listens for a signal; returns the function that stops listening. */
   onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): () => void;
   randomHex(bytes: number): string;
+  /** Waits; resolves early (true) when Ctrl-C arrives meanwhile. */
+  sleep(ms: number): Promise<boolean>;
 }
 
 export interface AppendFile {
@@ -122,6 +124,18 @@ export function realIo(): Io {
       return () => void process.off(signal, handler);
     },
     randomHex: (bytes) => randomBytes(bytes).toString('hex'),
+    sleep: (ms) =>
+      new Promise((resolveSleep) => {
+        const onInt = () => {
+          clearTimeout(timer);
+          resolveSleep(true);
+        };
+        const timer = setTimeout(() => {
+          process.off('SIGINT', onInt);
+          resolveSleep(false);
+        }, ms);
+        process.once('SIGINT', onInt);
+      }),
     freeBytes: async (path) => {
       try {
         const s = await statfs(path);

@@ -1,12 +1,14 @@
 // The CLI entry: parses arguments, dispatches to a command, and is the one place that turns errors into
 // output and an exit code.
 import { Command, CommanderError } from 'commander';
-import { EXIT, LoadctlError, PlanError, type ExitCode } from './errors.js';
+import { EXIT, LoadctlError, PlanError, usageError, type ExitCode } from './errors.js';
 import { realIo, type Io } from './io.js';
 import { VERSION } from './version.js';
 import type { DemoOptions } from './commands/demo.js';
 import type { DoctorOptions } from './commands/doctor.js';
-import type { RunOptions } from './commands/run.js';
+import type { ReportOptions } from './commands/report.js';
+import type { CompareOptions } from './commands/compare.js';
+import type { TargetsOptions } from './commands/run-targets.js';
 
 // Commands load their modules when they run: `loadctl run` should not pay for what `demo` needs, and every
 // millisecond of start-up is part of a run's wall time.
@@ -15,7 +17,7 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0   passed                         5   generator saturated: results not valid for the target
   1   internal error (a bug)         6   an invariant failed after the run
-  2   plan or usage error            7   reserved: compare regression gate
+  2   plan or usage error            7   compare: a --fail-on rule found a significant regression
   3   environment (k6 missing, preflight failed, results folder unwritable)
   4   k6 failed (script exception, invalid options, crash)
   99  thresholds failed (as k6)      130 interrupted (Ctrl-C)`;
@@ -36,6 +38,7 @@ Examples:
   $ loadctl validate plans/*.yaml
   $ loadctl render plans/seat-race.yaml --profile smoke -o out/
   $ loadctl run plans/seat-race.yaml
+  $ loadctl report latest --format html -o report.html
 ${EXIT_CODES_HELP}
 
 Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
@@ -76,6 +79,16 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
     )
     .argument('<plan>', 'plan file (YAML)')
     .option('-t, --target <name>', 'target to run against (default: the plan’s defaultTarget)')
+    .option(
+      '--targets <a,b,…>',
+      'run against each of these targets, interleaved, and compare them at the end',
+    )
+    .option('--rounds <n>', 'with --targets: rounds of a-b-a-b (default 1)')
+    .option('--cooldown <duration>', 'with --targets: pause between runs (default 10s)')
+    .option(
+      '--fail-on <rules>',
+      'with --targets: regression gate of the comparison (see `loadctl compare --help`)',
+    )
     .option('-p, --profile <name>', 'profile to apply, e.g. smoke')
     .option('--results <dir>', 'results folder', 'results')
     .option(
@@ -94,21 +107,79 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
       '--samples',
       'also keep k6’s raw samples (samples.ndjson.gz): exact per-second percentiles, status classes; costs k6 ~20% throughput',
     )
+    .option(
+      '--report <formats>',
+      'also write reports into the run folder: html, markdown, junit, json (comma-separated)',
+    )
+    .option('--lang <lang>', 'language of the reports and the summary table headings: en or ko', 'en')
     .addHelpText(
       'after',
       `
 Examples:
   $ loadctl run plans/seat-race.yaml
   $ loadctl run plans/seat-race.yaml --profile smoke --tag build=1234
+  $ loadctl run plans/seat-race.yaml --profile smoke --report html,junit
   $ loadctl run plans/graviton-vs-x86.yaml --target graviton --json > summary.json
+  $ loadctl run plans/graviton-vs-x86.yaml --targets x86,graviton --rounds 3 --cooldown 30s
 
 Each run is kept in results/<plan>/<run-id>/: summary.json, k6-summary.json, series.json, meta.json,
 plan.resolved.json, script.js, options.json and k6.log. Ctrl-C stops k6 gracefully and keeps the partial
 run; a second Ctrl-C stops it at once.
 ${EXIT_CODES_HELP}`,
     )
-    .action((file: string, opts: RunOptions) =>
-      runCommand(async () => (await import('./commands/run.js')).runRun(io, file, opts)),
+    .action((file: string, opts: Partial<TargetsOptions>) =>
+      runCommand(async () => {
+        const { targets, ...rest } = opts;
+        if (targets !== undefined)
+          return (await import('./commands/run-targets.js')).runTargets(io, file, { ...rest, targets });
+        for (const flag of ['rounds', 'cooldown', 'failOn'] as const)
+          if (rest[flag] !== undefined)
+            throw usageError(`--${flag === 'failOn' ? 'fail-on' : flag} goes with --targets`);
+        return (await import('./commands/run.js')).runRun(io, file, rest);
+      }),
+    );
+
+  program
+    .command('compare')
+    .description('compare stored runs of one plan: targets side by side, or runs before and after a change')
+    .argument('<refs...>', 'two or more target names or run ids (`loadctl runs` lists them)')
+    .option('--plan <name>', 'the plan whose runs to compare (needed when several plans have these targets)')
+    .option('--baseline <ref>', 'the side the others are measured against (default: the first)')
+    .option('--results <dir>', 'results folder', 'results')
+    .option(
+      '--format <format>',
+      'table, markdown (for a pull request), json, html (a report with charts) or junit (for CI)',
+      'table',
+    )
+    .option(
+      '--fail-on <rules>',
+      'exit 7 when a significant change crosses a limit, e.g. "p95>+10%,error_rate>+0.5pp,rps<-5%"',
+    )
+    .option('--min-effect <limits>', 'smallest change called a difference (default 5%,0.1pp)')
+    .option(
+      '-o, --out <file>',
+      'write here (default: html to results/<plan>/compare-<run ids>.html, the others to stdout)',
+    )
+    .option('--lang <lang>', 'language of the HTML report: en or ko', 'en')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ loadctl compare x86 graviton
+  $ loadctl compare 20261122T041500Z-3f9a1c 20261122T043000Z-7be210 --format markdown
+  $ loadctl compare x86 graviton --baseline x86 --fail-on "p95>+10%,error_rate>+0.5pp,rps<-5%"
+  $ loadctl compare x86 graviton --format html -o compare.html
+  $ loadctl compare x86 graviton --fail-on "p95>+10%" --format junit -o compare-junit.xml
+
+A target stands for its latest comparison group (all rounds of \`run --targets\`), else its latest run.
+Each change is marked ✓ better, ✗ worse, ≈ within the noise, or ? not judged: noise is measured with paired
+time batches of the runs (and rounds) at 95% confidence; see docs/compare.md. Rules of --fail-on name a
+metric (requests, rps, avg, p50, p90, p95, p99, max, error_rate, checks), optionally one endpoint as
+p95{name:reserve}, and a limit in % (pp for error_rate and checks).
+${EXIT_CODES_HELP}`,
+    )
+    .action((refs: string[], opts: CompareOptions) =>
+      runCommand(async () => (await import('./commands/compare.js')).runCompare(io, refs, opts)),
     );
 
   program
@@ -119,6 +190,39 @@ ${EXIT_CODES_HELP}`,
     .option('--json', 'print them as JSON')
     .action((opts: { plan?: string; results?: string; json?: boolean }) =>
       runCommand(async () => (await import('./commands/runs.js')).runRuns(io, opts)),
+    );
+
+  program
+    .command('report')
+    .description(
+      'write a report of a stored run: self-contained HTML with charts, Markdown, JUnit XML or JSON',
+    )
+    .argument('<run>', 'a run id, latest, or a run folder (`loadctl runs` lists the runs)')
+    .option('--plan <name>', 'only runs of this plan (with latest: the latest run of this plan)')
+    .option('--results <dir>', 'results folder', 'results')
+    .option('-f, --format <format>', 'html, markdown, junit or json', 'html')
+    .option(
+      '-o, --out <file>',
+      'write here (default: html to <run folder>/report.html, the others to stdout)',
+    )
+    .option('--lang <lang>', 'report language: en or ko', 'en')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ loadctl report latest                                  # results/<plan>/<run-id>/report.html
+  $ loadctl report latest --format html -o report.html
+  $ loadctl report 20261122T015538Z-3c2cfd --format markdown > report.md
+  $ loadctl report latest --plan seat-race --format junit -o junit.xml
+  $ loadctl report latest --format markdown --lang ko
+
+The HTML report is one file that opens offline: charts over time (VUs, requests/s, latency p50/p95/p99,
+errors, per-endpoint latency with --samples) and tables of the verdict, thresholds, checks, endpoints,
+invariants, custom metrics and the host. JUnit has one test case per threshold, check and invariant.
+JSON is the run's summary.json (docs/results.md). See docs/reports.md.`,
+    )
+    .action((run: string, opts: ReportOptions) =>
+      runCommand(async () => (await import('./commands/report.js')).runReport(io, run, opts)),
     );
 
   program

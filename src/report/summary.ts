@@ -4,6 +4,7 @@ import { NOT_SATURATED, type GuardReason, type GuardVerdict } from './guard.js';
 import { metricValues, type K6Group, type K6Summary } from './k6-summary.js';
 import type { LiveSnapshot } from './live.js';
 import type { Outcome } from './outcome.js';
+import type { RunBatches } from './batches.js';
 
 export const SUMMARY_SCHEMA = 'loadctl.summary/v1';
 
@@ -99,6 +100,19 @@ export interface RunSummary {
   };
   /** Things a reader should know about these numbers. */
   notes: string[];
+  /** The run in time slices with their own statistics (src/report/batches.ts): compare's noise estimate. */
+  batches?: RunBatches;
+  /** Set when the run was one of `loadctl run --targets …`: the group it belongs to. */
+  comparison?: ComparisonRef;
+}
+
+export interface ComparisonRef {
+  /** Shared by every run of one `run --targets` invocation. */
+  id: string;
+  /** 1-based round; each round runs every target once, in the order given. */
+  round: number;
+  rounds: number;
+  targets: string[];
 }
 
 export interface ThresholdSpec {
@@ -221,6 +235,8 @@ export interface SummaryInput {
   statusClasses?: ReadonlyMap<string, Record<string, number>>;
   /** The in-run guard's verdict; not saturated when absent. */
   generator?: GuardVerdict;
+  batches?: RunBatches | undefined;
+  comparison?: ComparisonRef | undefined;
 }
 
 /** k6's end-of-test data as far as a live snapshot of its REST API can stand in for it. */
@@ -334,5 +350,7 @@ export function summarizeRun(input: SummaryInput): RunSummary {
       reasons: (input.generator ?? NOT_SATURATED).reasons,
     },
     notes,
+    ...(input.batches ? { batches: input.batches } : {}),
+    ...(input.comparison ? { comparison: input.comparison } : {}),
   };
 }

@@ -1,11 +1,12 @@
 // `loadctl run`: plan → preflight → script → the real k6 → summary, with every artifact kept in the run folder.
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { DemoService } from '../../demo/server.js';
 import { findK6, projectRoot } from '../../k6/locate.js';
 import { renderVersion } from '../../k6/version.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
 import { baseUrlEnvNames, planEndpoints, trendStats } from '../../plans/compile.js';
 import { peakVUs, plannedDuration } from '../../plans/resolve.js';
+import { streamStepNames } from '../../plans/rules.js';
 import {
   foldGuard,
   guardEndObservation,
@@ -15,6 +16,13 @@ import {
   judgeGuard,
   type GuardObservation,
 } from '../../report/guard.js';
+import {
+  batchSubmetrics,
+  BATCH_TAG,
+  hasChecks,
+  planBatches,
+  summarizeBatches,
+} from '../../report/batches.js';
 import { parseK6Summary, type K6Summary } from '../../report/k6-summary.js';
 import { renderProgressLine, toSeriesPoint, type LiveSnapshot, type SeriesPoint } from '../../report/live.js';
 import { classifyOutcome, parseK6ErrorLine, type Outcome } from '../../report/outcome.js';
@@ -25,6 +33,7 @@ import {
   summarizeRun,
   summarizeThresholds,
   thresholdEndpoints,
+  type ComparisonRef,
   type InvariantSummary,
   type RunSummary,
 } from '../../report/summary.js';
@@ -39,6 +48,9 @@ import type { SampleFindings } from '../run/samples.js';
 import { probeFreePort, runK6Process } from '../run/k6-process.js';
 import { checkPreflight, probeWritable } from '../run/preflight.js';
 import { VERSION } from '../version.js';
+import { parseReportFormats, type ReportFormat } from '../../report/render/index.js';
+import { parseLang, type Lang } from '../../report/render/i18n.js';
+import type { WrittenReport } from '../reports.js';
 
 export interface RunOptions {
   target?: string;
@@ -51,6 +63,14 @@ export interface RunOptions {
   samples?: boolean;
   /** Skip the plan-sized host and target checks (`loadctl doctor`); k6, secrets and the results folder are still checked. */
   skipPreflight?: boolean;
+  /** `--report html,junit`: reports written into the run folder after the run (docs/reports.md). */
+  report?: string;
+  /** Language of those reports and of the summary table headings: en (default) or ko. */
+  lang?: string;
+  /** Set by `run --targets`: the comparison group this run belongs to. */
+  comparison?: ComparisonRef;
+  /** Print the summary table (default true; `run --targets` prints one comparison instead). */
+  table?: boolean;
 }
 
 export const META_SCHEMA = 'loadctl.meta/v1';
@@ -84,11 +104,45 @@ export function exitCodeFor(outcome: Outcome): ExitCode {
   }
 }
 
+export function parseReportOptions(opts: Pick<RunOptions, 'report' | 'lang'>): {
+  reportFormats: ReportFormat[];
+  lang: Lang;
+} {
+  const lang = parseLang(opts.lang);
+  if (!lang) throw usageError(`--lang ${JSON.stringify(opts.lang)} is not a report language`, 'use en or ko');
+  if (opts.report === undefined) return { reportFormats: [], lang };
+  const parsed = parseReportFormats(opts.report);
+  if (!parsed.ok)
+    throw usageError(
+      `--report: ${parsed.unknown.map((u) => JSON.stringify(u)).join(', ')} is not a report format`,
+      'use html, markdown, junit or json, comma-separated: --report html,junit',
+    );
+  return { reportFormats: parsed.formats, lang };
+}
+
+/** The run's exit code stands whatever happens here: a report that cannot be written is a warning. */
+async function writeReportsAfterRun(
+  io: Io,
+  runDir: string,
+  formats: ReportFormat[],
+  lang: Lang,
+): Promise<WrittenReport[]> {
+  try {
+    const { writeRunReports } = await import('../reports.js');
+    return await writeRunReports(io, runDir, formats, lang);
+  } catch (err) {
+    io.stderr.write(`⚠ the reports were not written: ${err instanceof Error ? err.message : String(err)}\n`);
+    return [];
+  }
+}
+
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 export async function runRun(io: Io, file: string, opts: RunOptions): Promise<ExitCode> {
+  // Checked before anything else: a typo in --report must not cost a whole run.
+  const { reportFormats, lang } = parseReportOptions(opts);
   // Looking for k6 (running `k6 version`) overlaps with reading the plan.
   const k6Found = findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
   const loaded = await readPlan(io, file);
@@ -114,7 +168,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       ...(resultsWriteError !== undefined ? { resultsWriteError } : {}),
       missingSecrets: (plan.secrets ?? []).filter((name) => !io.env[name]),
     },
-    { peakVUs: peakVUs(plan), expectedBytes: 0 },
+    { peakVUs: peakVUs(plan), expectedBytes: 0, streamSteps: streamStepNames(plan) },
   ).map((p) => `  ✗ ${p.check}: ${p.message}\n      fix: ${p.fix}`);
   if (opts.skipPreflight) {
     io.stderr.write(
@@ -172,10 +226,22 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     const guardFacts = guardPlan(plan, host.cores);
     const summaryPath = join(runDir, 'k6-summary.json');
     const samplesPath = join(runDir, 'samples.ndjson.gz');
+    // Batches are a generated script's: an existing script's iterations are its own.
+    const batchLayout = plan.script === undefined ? planBatches(plannedDuration(plan).ms) : undefined;
+    const endpointNames = endpoints.map((e) => e.name);
     const prepared = await writeScript(io, loaded, resolved, runDir, {
       baseUrl,
       summaryExport: { envVar: SUMMARY_ENV },
-      extraThresholds: { ...endpointSubmetrics(endpoints), ...guardSubmetrics(guardFacts) },
+      extraThresholds: {
+        ...endpointSubmetrics(endpoints),
+        ...guardSubmetrics(guardFacts),
+        ...(batchLayout
+          ? batchSubmetrics(batchLayout, endpointNames, {
+              checks: hasChecks([plan.flows, plan.setup, plan.teardown]),
+            })
+          : {}),
+      },
+      ...(batchLayout ? { batches: { tag: BATCH_TAG, ...batchLayout } } : {}),
     });
     await io.writeFileAtomic(
       join(runDir, 'plan.resolved.json'),
@@ -198,6 +264,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
         demo: target.demo !== undefined,
       },
       tags,
+      comparison: opts.comparison ?? null,
       startedAt: startedAt.toISOString(),
       endedAt: null as string | null,
       k6ExitCode: null as number | null,
@@ -382,6 +449,8 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       notes,
       live: last,
       generator,
+      batches: summarizeBatches(k6Summary, batchLayout, endpointNames),
+      comparison: opts.comparison,
       ...(samples ? { statusClasses: samples.statusClasses } : {}),
     });
     const exitCode = exitCodeFor(outcome);
@@ -411,7 +480,12 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       }),
     );
 
+    const reports =
+      reportFormats.length > 0 ? await writeReportsAfterRun(io, runDir, reportFormats, lang) : [];
+
     if (opts.json) io.stdout.write(json(summary));
+    else if (opts.table === false)
+      io.stderr.write(`${summary.target.name}: ${summary.outcome.kind}, results in ${shownDir}\n`);
     else
       io.stdout.write(
         renderSummaryTable(summary, {
@@ -419,9 +493,11 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
           width: io.stdout.columns,
           runDir: shownDir,
           k6Version,
+          lang,
         }),
       );
     if (outcome.kind === 'k6-error') io.stderr.write(`k6's log: ${join(shownDir, 'k6.log')}\n`);
+    for (const r of reports) io.stderr.write(`report (${r.format}): ${join(shownDir, basename(r.path))}\n`);
     return exitCode;
   } finally {
     offQuiet();

@@ -18,7 +18,9 @@ export async function readStoredRuns(io: Io, resultsDir: string, plan?: string):
   for (const p of plans) {
     const dir = join(root, p);
     if (!(await io.exists(dir))) continue;
-    for (const id of await io.listDir(dir)) {
+    // A results folder may hold other files (a plan, a report): only folders hold runs.
+    const ids = await io.listDir(dir).catch(() => [] as string[]);
+    for (const id of ids) {
       const file = join(dir, id, 'summary.json');
       if (!(await io.exists(file))) continue;
       const parsed = parseStoredSummary(await io.readText(file));

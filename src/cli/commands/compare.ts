@@ -1,0 +1,177 @@
+// `loadctl compare`: stored runs of one plan side by side — targets, or runs before and after a change —
+// with noise-aware verdicts and an optional regression gate. Reads summary.json and meta.json only.
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import {
+  compareRuns,
+  DEFAULT_MIN_EFFECT,
+  type CompareRun,
+  type MinEffect,
+  type RunFacts,
+} from '../../report/compare.js';
+import { judgeGate, parseFailOn, type GateResult } from '../../report/compare-gate.js';
+import { renderCompareMarkdown, renderCompareTable } from '../../report/compare-render.js';
+import { selectComparison, type SelectedSide } from '../../report/compare-select.js';
+import type { ChartRun } from '../../report/render/charts.js';
+import { renderCompareHtml } from '../../report/render/compare-html.js';
+import { renderCompareJUnit } from '../../report/render/compare-junit.js';
+import type { StoredRun } from '../../report/runs.js';
+import { EXIT, usageError, type ExitCode } from '../errors.js';
+import type { Io } from '../io.js';
+import { readChartAssets, readRunReport } from '../reports.js';
+import { VERSION } from '../version.js';
+import { parseLangOption } from './report.js';
+import { readStoredRuns } from './runs.js';
+
+export const COMPARE_FORMATS = ['table', 'markdown', 'json', 'html', 'junit'] as const;
+export type CompareFormat = (typeof COMPARE_FORMATS)[number];
+
+export interface CompareOptions {
+  plan?: string;
+  baseline?: string;
+  results?: string;
+  format?: string;
+  failOn?: string;
+  minEffect?: string;
+  /** Write here instead of stdout (html: instead of results/<plan>/compare-<run ids>.html). */
+  out?: string;
+  lang?: string;
+}
+
+/** "3%", "0.2pp" or both, comma-separated: the smallest change called a difference. */
+export function parseMinEffect(text: string): MinEffect | undefined {
+  const out = { ...DEFAULT_MIN_EFFECT };
+  for (const part of text.split(',')) {
+    const m = part.trim().match(/^(\d+(?:\.\d+)?)\s*(%|pp)$/);
+    if (!m) return undefined;
+    const v = Number(m[1]) / 100;
+    if (m[2] === '%') out.relative = v;
+    else out.points = v;
+  }
+  return out;
+}
+
+function parseFormat(text: string | undefined): CompareFormat {
+  const f = text ?? 'table';
+  const alias: Readonly<Record<string, CompareFormat>> = { md: 'markdown', xml: 'junit' };
+  if ((COMPARE_FORMATS as readonly string[]).includes(f)) return f as CompareFormat;
+  if (alias[f]) return alias[f];
+  throw usageError(`--format ${f} is not one of ${COMPARE_FORMATS.join(', ')}`);
+}
+
+/**
+ * Where the HTML report goes without -o: next to the runs, named by the first run of each side, so the same
+ * comparison always lands in the same file: results/<plan>/compare-<run id>_<run id>.html.
+ */
+export function defaultHtmlPath(sides: readonly SelectedSide[]): string {
+  const first = sides[0]?.runs[0];
+  const ids = sides.map((s) => s.runs[0]?.summary.runId ?? '').filter(Boolean);
+  return join(first ? dirname(first.dir) : '.', `compare-${ids.join('_')}.html`);
+}
+
+/** The charts overlay one run per side, its first round (a side's later rounds would double the lines). */
+async function readChartRuns(io: Io, sides: readonly SelectedSide[]): Promise<ChartRun[]> {
+  const firsts = sides.flatMap((s) => (s.runs[0] ? [{ label: s.label, run: s.runs[0] }] : []));
+  return Promise.all(
+    firsts.map(async ({ label, run }): Promise<ChartRun> => {
+      // series.json is optional: without it the page draws the charts made from the summaries.
+      const report = await readRunReport(io, run.dir).catch(() => undefined);
+      return { label, summary: run.summary, series: report?.series };
+    }),
+  );
+}
+
+async function readFacts(io: Io, run: StoredRun): Promise<RunFacts> {
+  const file = join(run.dir, 'meta.json');
+  if (!(await io.exists(file))) return {};
+  try {
+    const meta = JSON.parse(await io.readText(file)) as {
+      k6?: { version?: string };
+      host?: RunFacts['host'];
+      target?: { description?: string | null };
+    };
+    return {
+      ...(meta.k6?.version ? { k6Version: meta.k6.version } : {}),
+      ...(meta.host ? { host: meta.host } : {}),
+      ...(meta.target?.description !== undefined ? { targetDescription: meta.target.description } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+export function gateExitCode(gate: readonly GateResult[]): ExitCode {
+  return gate.some((g) => g.status === 'failed') ? EXIT.regression : EXIT.ok;
+}
+
+export async function runCompare(io: Io, refs: readonly string[], opts: CompareOptions): Promise<ExitCode> {
+  const format = parseFormat(opts.format);
+  const lang = parseLangOption(opts.lang);
+  let rules: ReturnType<typeof parseFailOn> | undefined;
+  if (opts.failOn !== undefined) {
+    rules = parseFailOn(opts.failOn);
+    if (!rules.ok)
+      throw usageError(
+        `--fail-on: ${rules.problems.join('; ')}`,
+        'e.g. --fail-on "p95>+10%,error_rate>+0.5pp,rps<-5%"',
+      );
+  }
+  const minEffect = opts.minEffect === undefined ? DEFAULT_MIN_EFFECT : parseMinEffect(opts.minEffect);
+  if (minEffect === undefined)
+    throw usageError(
+      `--min-effect ${opts.minEffect ?? ''} is not a percentage and/or points`,
+      'e.g. --min-effect 5%,0.2pp',
+    );
+
+  const stored = await readStoredRuns(io, opts.results ?? 'results');
+  const selection = selectComparison(stored, refs, {
+    ...(opts.plan !== undefined ? { plan: opts.plan } : {}),
+    ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
+  });
+  if (!selection.ok) throw usageError(selection.message, selection.hint);
+  const sides = await Promise.all(
+    selection.sides.map(async (s) => ({
+      label: s.label,
+      runs: await Promise.all(
+        s.runs.map(async (r): Promise<CompareRun> => ({ summary: r.summary, facts: await readFacts(io, r) })),
+      ),
+    })),
+  );
+  const comparison = compareRuns(sides, { baseline: selection.baseline, minEffect });
+  const gate = rules?.ok ? judgeGate(comparison, rules.rules) : undefined;
+
+  let text: string;
+  if (format === 'json') text = `${JSON.stringify({ ...comparison, ...(gate ? { gate } : {}) }, null, 2)}\n`;
+  else if (format === 'markdown') text = renderCompareMarkdown(comparison, gate ? { gate } : {});
+  else if (format === 'junit') text = renderCompareJUnit(comparison, { gate });
+  else if (format === 'html') {
+    const [assets, chartRuns] = await Promise.all([readChartAssets(io), readChartRuns(io, selection.sides)]);
+    text = renderCompareHtml(comparison, { lang, assets, version: VERSION, gate, chartRuns });
+  } else
+    text = renderCompareTable(comparison, {
+      // A table written to a file has no colour.
+      color: opts.out === undefined && io.stdout.isTTY && !io.env.NO_COLOR,
+      ...(gate ? { gate } : {}),
+    });
+
+  // HTML goes to a file (next to the runs unless -o), the others to stdout unless -o; a written file's path
+  // is printed.
+  const target =
+    opts.out !== undefined
+      ? isAbsolute(opts.out)
+        ? opts.out
+        : resolve(io.cwd, opts.out)
+      : format === 'html'
+        ? defaultHtmlPath(selection.sides)
+        : undefined;
+  if (target === undefined) io.stdout.write(text);
+  else {
+    await io.writeFileAtomic(target, text);
+    const shown = relative(io.cwd, target).startsWith('..') ? target : relative(io.cwd, target);
+    io.stdout.write(`${shown}\n`);
+  }
+  if (gate?.some((g) => g.status === 'unjudged'))
+    io.stderr.write(
+      '⚠ some --fail-on rules could not be judged (no noise estimate): run longer plans, or `run --targets … --rounds 3`\n',
+    );
+  return gate ? gateExitCode(gate) : EXIT.ok;
+}

@@ -1,0 +1,107 @@
+// `loadctl run <plan> --targets a,b [--rounds N] [--cooldown 10s]`: one plan against several targets from
+// the same generator, interleaved a-b-a-b so that drift of the machine hits every target alike; the runs
+// share a comparison id, and the comparison is printed at the end.
+import { parseDuration } from '../../plans/duration.js';
+import { makeRunId } from '../../report/run-id.js';
+import { EXIT, usageError, type ExitCode } from '../errors.js';
+import type { Io } from '../io.js';
+import { readPlan } from '../load-plan.js';
+import { resolveOrThrow } from '../prepare-script.js';
+import { runCompare } from './compare.js';
+import { runRun, type RunOptions } from './run.js';
+
+export interface TargetsOptions extends RunOptions {
+  targets: string;
+  rounds?: string;
+  cooldown?: string;
+  failOn?: string;
+}
+
+export const DEFAULT_COOLDOWN = '10s';
+const MAX_ROUNDS = 50;
+
+export function parseTargetList(text: string): string[] {
+  const targets = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  const dup = targets.find((t, i) => targets.indexOf(t) !== i);
+  if (dup !== undefined) throw usageError(`--targets names ${dup} twice`);
+  if (targets.length < 2)
+    throw usageError(
+      '--targets needs two or more targets',
+      'e.g. --targets x86,graviton (or --target for one)',
+    );
+  return targets;
+}
+
+export function parseRounds(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_ROUNDS)
+    throw usageError(`--rounds ${text} is not a whole number from 1 to ${MAX_ROUNDS}`);
+  return n;
+}
+
+/** The worst of the runs' exit codes: an interrupted or broken run outranks failed thresholds. */
+function worst(codes: readonly ExitCode[]): ExitCode {
+  const order: ExitCode[] = [
+    EXIT.interrupted,
+    EXIT.environment,
+    EXIT.k6Failed,
+    EXIT.saturated,
+    EXIT.invariantFailed,
+    EXIT.thresholdsFailed,
+  ];
+  return order.find((c) => codes.includes(c)) ?? codes.find((c) => c !== EXIT.ok) ?? EXIT.ok;
+}
+
+export async function runTargets(io: Io, file: string, opts: TargetsOptions): Promise<ExitCode> {
+  if (opts.target !== undefined) throw usageError('give --target or --targets, not both');
+  const targets = parseTargetList(opts.targets);
+  const rounds = parseRounds(opts.rounds);
+  const cooldownText = opts.cooldown ?? DEFAULT_COOLDOWN;
+  const cooldownMs = parseDuration(cooldownText);
+  if (cooldownMs === undefined)
+    throw usageError(`--cooldown ${cooldownText} is not a duration`, 'e.g. 30s, 1m');
+
+  // Every target must resolve before the first run starts: a typo found after an hour of load is a lost hour.
+  const loaded = await readPlan(io, file);
+  let planName = '';
+  for (const target of targets) {
+    const resolved = resolveOrThrow(loaded, { target, profile: opts.profile });
+    planName = resolved.plan.name;
+  }
+
+  const id = makeRunId(io.now(), io.randomHex(3));
+  const codes: ExitCode[] = [];
+  let first = true;
+  for (let round = 1; round <= rounds; round++) {
+    for (const target of targets) {
+      if (!first && cooldownMs > 0) {
+        io.stderr.write(`cooling down ${cooldownText}…\n`);
+        if (await io.sleep(cooldownMs)) return EXIT.interrupted;
+      }
+      first = false;
+      io.stderr.write(`\n[round ${round}/${rounds}] ${target}\n`);
+      const { targets: _t, rounds: _r, cooldown: _c, failOn: _f, json: _j, ...runOpts } = opts;
+      const code = await runRun(io, file, {
+        ...runOpts,
+        target,
+        table: false,
+        comparison: { id, round, rounds, targets },
+      });
+      codes.push(code);
+      if (code === EXIT.interrupted || code === EXIT.environment) return worst(codes);
+    }
+  }
+  io.stderr.write('\n');
+  const compared = await runCompare(io, targets, {
+    plan: planName,
+    ...(opts.results !== undefined ? { results: opts.results } : {}),
+    format: opts.json ? 'json' : 'table',
+    ...(opts.failOn !== undefined ? { failOn: opts.failOn } : {}),
+  });
+  const runs = worst(codes);
+  return runs !== EXIT.ok ? runs : compared;
+}

@@ -1,0 +1,172 @@
+// `run --targets` and `compare` end to end: the real k6 against demo-service instances on loopback.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoService, type DemoService } from '../../src/demo/index.js';
+import type { Comparison, MetricRow } from '../../src/report/compare.js';
+import type { RunSummary } from '../../src/report/summary.js';
+import { runCli, tempDir, writePlan } from './helpers.js';
+
+const significant = (rows: readonly MetricRow[], side = 1) =>
+  rows.filter((r) => r.cells[side]?.verdict === 'worse' || r.cells[side]?.verdict === 'better');
+const verdictOf = (rows: readonly MetricRow[], key: string, side = 1) =>
+  rows.find((r) => r.key === key)?.cells[side]?.verdict;
+
+describe('x86 vs a slower "graviton" (plans/graviton-vs-x86.yaml, smoke: 127.0.0.2 and 127.0.0.3 + 15 ms)', () => {
+  let results: string;
+  let run: Awaited<ReturnType<typeof runCli>>;
+
+  beforeAll(async () => {
+    results = await tempDir('compare');
+    run = await runCli(
+      [
+        'run',
+        'plans/graviton-vs-x86.yaml',
+        '--profile',
+        'smoke',
+        '--targets',
+        'x86,graviton',
+        '--cooldown',
+        '0s',
+        '--results',
+        results,
+        '--no-progress',
+      ],
+      { timeoutMs: 110_000 },
+    );
+  });
+
+  it('runs both targets, stores them as one comparison group and prints the comparison', async () => {
+    expect(run.code, run.stderr).toBe(0);
+    const dir = join(results, 'graviton-vs-x86');
+    const ids = (await readdir(dir)).sort();
+    expect(ids).toHaveLength(2);
+    const summaries = await Promise.all(
+      ids.map(async (id) => JSON.parse(await readFile(join(dir, id, 'summary.json'), 'utf8')) as RunSummary),
+    );
+    expect(summaries.map((s) => s.target.name)).toEqual(['x86', 'graviton']);
+    expect(summaries[0]?.comparison?.id).toBe(summaries[1]?.comparison?.id);
+    expect(summaries.every((s) => (s.batches?.overall.length ?? 0) >= 5)).toBe(true);
+    expect(run.stdout).toMatch(/compare graviton-vs-x86 · baseline x86/);
+    expect(run.stdout).toMatch(/graviton vs x86: worse: .*p95 \+/);
+  });
+
+  it('names graviton slower, significantly, overall and per endpoint (JSON)', async () => {
+    const out = await runCli(['compare', 'x86', 'graviton', '--results', results, '--format', 'json']);
+    expect(out.code, out.stderr).toBe(0);
+    const c = JSON.parse(out.stdout) as Comparison;
+    expect(c.schema).toBe('loadctl.compare/v1');
+    expect(c.sides.map((s) => s.label)).toEqual(['x86', 'graviton']);
+    for (const key of ['med', 'p(95)']) expect(verdictOf(c.overall, key)).toBe('worse');
+    for (const name of ['dates', 'seats']) {
+      const rows = c.endpoints.find((e) => e.name === name)?.rows ?? [];
+      expect(verdictOf(rows, 'med'), name).toBe('worse');
+      // 15 ms added to a loopback answer of well under 5 ms.
+      expect(rows.find((r) => r.key === 'med')?.cells[1]?.value).toBeGreaterThan(14);
+    }
+    expect(c.sides.every((s) => s.facts.k6Version === 'v1.8.1' && (s.facts.host?.cores ?? 0) > 0)).toBe(true);
+  });
+
+  it('gates: the slow side regressed against x86 (exit 7), and not the other way round', async () => {
+    const gate = '--fail-on=p95>+10%,error_rate>+0.5pp';
+    const regressed = await runCli(['compare', 'x86', 'graviton', '--results', results, gate]);
+    expect(regressed.code, regressed.stderr).toBe(7);
+    expect(regressed.stdout).toMatch(/✗ p95>\+10% · graviton: \+[\d,]+% — significant, over the limit/);
+    const improved = await runCli([
+      'compare',
+      'x86',
+      'graviton',
+      '--baseline',
+      'graviton',
+      '--results',
+      results,
+      gate,
+    ]);
+    expect(improved.code, improved.stdout).toBe(0);
+  });
+
+  it('writes Markdown for a pull request', async () => {
+    const out = await runCli(['compare', 'x86', 'graviton', '--results', results, '--format', 'markdown']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^### loadctl compare: graviton-vs-x86/);
+    expect(out.stdout).toMatch(/\| p95 \| [\d.µms]+ \| [\d.]+ms \| \*\*\+[\d,]+% ✗\*\* \|/);
+  });
+});
+
+describe('A/A: one demo instance as two targets', () => {
+  let demo: DemoService;
+  let results: string;
+  let plan: string;
+
+  beforeAll(async () => {
+    // A fixed 5 ms per request: what a real service's latency looks like, rather than loopback microseconds.
+    demo = await startDemoService({ latencyMs: 5 });
+    results = await tempDir('compare-aa');
+    plan = await writePlan(
+      results,
+      'aa.yaml',
+      `name: aa
+targets:
+  a: { url: '${demo.url}' }
+  b: { url: '${demo.url}' }
+scenarios:
+  users: { executor: constant-vus, vus: 5, duration: 5s, flow: browse }
+setup:
+  steps:
+    - name: token
+      method: POST
+      path: /auth/token
+      json: { username: aa, password: aa }
+      extract: { token: { json: $.token } }
+flows:
+  browse:
+    headers: { Authorization: 'Bearer \${vars.token}' }
+    think: 100ms
+    steps:
+      - { name: dates, path: /reservations/available/dates, checks: [{ status: 200 }] }
+      - { name: seats, path: /reservations/available/seat, query: { scheduleId: '1' }, checks: [{ status: 200 }] }
+`,
+    );
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  // Three rounds, so the noise includes the machine's drift between runs (docs/compare.md): one round would
+  // call a busy moment of this shared machine a difference between a and b.
+  it('finds no significant difference on nearly every number over three rounds, and the gate passes', async () => {
+    const out = await runCli(
+      [
+        'run',
+        plan,
+        '--targets',
+        'a,b',
+        '--rounds',
+        '3',
+        '--cooldown',
+        '1s',
+        '--results',
+        results,
+        '--no-progress',
+        '--json',
+        '--fail-on',
+        'p95>+10%,error_rate>+0.5pp',
+      ],
+      { timeoutMs: 110_000 },
+    );
+    expect(out.code, out.stderr).toBe(0);
+    const c = JSON.parse(out.stdout) as Comparison & { gate: Array<{ status: string }> };
+    expect(c.method.noise).toBe('rounds');
+    expect(c.sides.map((s) => s.runIds.length)).toEqual([3, 3]);
+    expect(c.overall.find((r) => r.key === 'error_rate')?.cells.map((x) => x.value)).toEqual([0, 0]);
+    const rows = [...c.overall, ...c.endpoints.flatMap((e) => e.rows)];
+    const judged = rows.filter((r) => r.cells[1]?.verdict !== 'unknown');
+    expect(judged.length).toBeGreaterThan(20);
+    // "Nearly every": at most one number in ten may cross the noise by chance (docs/compare.md measures it).
+    expect(
+      significant(rows).length,
+      JSON.stringify(significant(rows).map((r) => r.label)),
+    ).toBeLessThanOrEqual(Math.floor(judged.length / 10));
+    expect(c.gate.map((g) => g.status)).toEqual(['passed', 'passed']);
+  });
+});
