@@ -84,6 +84,17 @@ const PLAN_CHECKS: Record<string, (run: Run) => void> = {
     expect(requests(summary, 'chat-a')).toBeGreaterThan(0);
     expect(requests(summary, 'chat-b')).toBeGreaterThan(0);
     expect(requests(summary, 'login')).toBe(1);
+    // The streaming scenario measures what the demo's model was told to do (ttftMs 300, tokenDelayMs 20, 20
+    // tokens): time to the first token, not to the headers.
+    const ttft = summary.metrics['ttft']?.values ?? {};
+    expect(ttft['med']).toBeGreaterThanOrEqual(298);
+    expect(ttft['med']).toBeLessThan(340);
+    const itl = summary.metrics['inter_token_latency']?.values ?? {};
+    expect(itl['med']).toBeGreaterThanOrEqual(18);
+    expect(itl['med']).toBeLessThan(30);
+    expect(summary.metrics['stream_tokens']?.values['med']).toBe(20);
+    expect(summary.metrics['stream_completed']?.values['rate']).toBe(1);
+    expect(summary.metrics['tokens_per_second']?.values['med']).toBeGreaterThan(30);
   },
   'traffic-dam': ({ summary, demo }) => {
     expect(count(summary, 'abuse_limited')).toBeGreaterThan(count(summary, 'abuse_allowed'));
