@@ -1,5 +1,6 @@
 // `loadctl compare`: stored runs of one plan side by side — targets, or runs before and after a change —
-// with noise-aware verdicts and an optional regression gate. Reads summary.json and meta.json only.
+// with noise-aware verdicts and an optional regression gate. Reads summary.json and meta.json (and, for the
+// HTML report's charts, series.json), writes the comparison as a table, Markdown, JSON, HTML or JUnit.
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   compareRuns,
@@ -12,12 +13,13 @@ import { judgeGate, parseFailOn, type GateResult } from '../../report/compare-ga
 import { renderCompareMarkdown, renderCompareTable } from '../../report/compare-render.js';
 import { selectComparison, type SelectedSide } from '../../report/compare-select.js';
 import type { ChartRun } from '../../report/render/charts.js';
+import { parseStoredSeries, RUN_REPORT_FILES } from '../../report/render/model.js';
 import { renderCompareHtml } from '../../report/render/compare-html.js';
 import { renderCompareJUnit } from '../../report/render/compare-junit.js';
 import type { StoredRun } from '../../report/runs.js';
 import { EXIT, usageError, type ExitCode } from '../errors.js';
 import type { Io } from '../io.js';
-import { readChartAssets, readRunReport } from '../reports.js';
+import { readChartAssets } from '../reports.js';
 import { VERSION } from '../version.js';
 import { parseLangOption } from './report.js';
 import { readStoredRuns } from './runs.js';
@@ -74,8 +76,12 @@ async function readChartRuns(io: Io, sides: readonly SelectedSide[]): Promise<Ch
   return Promise.all(
     firsts.map(async ({ label, run }): Promise<ChartRun> => {
       // series.json is optional: without it the page draws the charts made from the summaries.
-      const report = await readRunReport(io, run.dir).catch(() => undefined);
-      return { label, summary: run.summary, series: report?.series };
+      const text = await io.readText(join(run.dir, RUN_REPORT_FILES.series)).catch(() => undefined);
+      return {
+        label,
+        summary: run.summary,
+        series: text === undefined ? undefined : parseStoredSeries(text),
+      };
     }),
   );
 }
@@ -169,9 +175,12 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
     const shown = relative(io.cwd, target).startsWith('..') ? target : relative(io.cwd, target);
     io.stdout.write(`${shown}\n`);
   }
-  if (gate?.some((g) => g.status === 'unjudged'))
-    io.stderr.write(
-      '⚠ some --fail-on rules could not be judged (no noise estimate): run longer plans, or `run --targets … --rounds 3`\n',
-    );
+  for (const g of gate ?? [])
+    if (g.status === 'unjudged')
+      io.stderr.write(
+        `⚠ --fail-on ${g.rule.text} was not judged for ${g.side}: ${g.reason ?? ''}${
+          g.verdict === 'unknown' ? ' — `run --targets … --rounds 3` gives every number a noise estimate' : ''
+        }\n`,
+      );
   return gate ? gateExitCode(gate) : EXIT.ok;
 }

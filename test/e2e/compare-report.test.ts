@@ -1,0 +1,186 @@
+// `loadctl compare … --format html|junit` end to end: two real runs with the real k6 (plans/graviton-vs-x86.yaml,
+// smoke: demo-service instances on 127.0.0.2 and 127.0.0.3, the "graviton" one 15 ms slower), the comparison
+// report opened in headless Chromium, the JUnit parsed back. Without a Chromium the browser test FAILS with
+// how to get one.
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium, NO_CHROMIUM, openReport } from './browser.js';
+import { runCli, tempDir } from './helpers.js';
+
+describe('compare --format html and junit (two real runs, headless Chromium)', () => {
+  let browser: Browser | undefined;
+  let dir = '';
+  let results = '';
+  let ids: string[] = [];
+  let run: Awaited<ReturnType<typeof runCli>>;
+
+  beforeAll(async () => {
+    // A missing browser fails the test that needs it, with how to get one: never a silent skip.
+    browser = await launchChromium();
+    dir = await tempDir('compare-report');
+    results = join(dir, 'results');
+    run = await runCli(
+      [
+        'run',
+        'plans/graviton-vs-x86.yaml',
+        '--profile',
+        'smoke',
+        '--targets',
+        'x86,graviton',
+        '--cooldown',
+        '0s',
+        '--results',
+        results,
+        '--no-progress',
+      ],
+      { timeoutMs: 110_000 },
+    );
+    ids = (await readdir(join(results, 'graviton-vs-x86'))).sort();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('made two runs', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(ids).toHaveLength(2);
+  });
+
+  it('writes one HTML page that Chromium draws offline, the sides overlaid in every chart', async () => {
+    if (!browser) throw new Error(NO_CHROMIUM);
+    const out = join(dir, 'c.html');
+    const r = await runCli(
+      [
+        'compare',
+        'x86',
+        'graviton',
+        '--format',
+        'html',
+        '-o',
+        out,
+        '--results',
+        results,
+        '--fail-on',
+        'p95>+10%',
+      ],
+      { cwd: dir },
+    );
+    // graviton is 15 ms slower: the gate fails, and the page is written all the same.
+    expect(r.code, r.stderr).toBe(7);
+    expect(r.stdout).toBe('c.html\n');
+
+    const page = await openReport(browser, out, join(ARTIFACTS, 'compare.png'));
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.dialogs).toEqual([]);
+    expect(page.requests).toEqual([pathToFileURL(out).href]);
+    expect(page.scripts).toBe(2);
+    expect(page.title).toBe('Comparison: graviton-vs-x86');
+    expect(page.charts.map((c) => c.id)).toEqual([
+      'rps',
+      'latency',
+      'vus',
+      'errors',
+      'percentiles',
+      'endpoint-p95',
+      'responses',
+    ]);
+    for (const c of page.charts) {
+      expect(c.points, c.id).toBeGreaterThan(0);
+      expect(c.painted, c.id).toBeGreaterThan(2000);
+      if (c.id !== 'responses') expect(c.legend, c.id).toEqual(['x86', 'graviton']);
+    }
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('data-side-verdict="worse"');
+    expect(html).toContain('data-gate="failed"');
+    for (const id of ids) expect(html).toContain(`<code>${id}</code>`);
+  });
+
+  it('writes the HTML next to the runs without -o, and speaks Korean with --lang ko', async () => {
+    const r = await runCli(
+      ['compare', 'x86', 'graviton', '--format', 'html', '--lang', 'ko', '--results', results],
+      {
+        cwd: dir,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const expected = join('results', 'graviton-vs-x86', `compare-${ids.join('_')}.html`);
+    expect(r.stdout).toBe(`${expected}\n`);
+    expect(existsSync(join(dir, expected))).toBe(true);
+    const html = readFileSync(join(dir, expected), 'utf8');
+    expect(html).toMatch(/<html lang="ko">/);
+    expect(html).toContain('<title>비교 보고서: graviton-vs-x86</title>');
+    // The written page is no run: `loadctl runs` still lists the two.
+    const runs = await runCli(['runs', '--results', results, '--json'], { cwd: dir });
+    expect((JSON.parse(runs.stdout) as unknown[]).length).toBe(2);
+  });
+
+  it('writes JUnit with a case per rule and side, per threshold and side, and per side', async () => {
+    const r = await runCli(
+      [
+        'compare',
+        'x86',
+        'graviton',
+        '--format',
+        'junit',
+        '--results',
+        results,
+        '--fail-on',
+        'p95>+10%,error_rate>+0.5pp',
+      ],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).toBe(7);
+    expect(XMLValidator.validate(r.stdout)).toBe(true);
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
+    }).parse(r.stdout) as {
+      testsuites: {
+        tests: string;
+        failures: string;
+        testsuite: Array<{ name: string; testcase: Array<{ name: string; failure?: { message: string } }> }>;
+      };
+    };
+    const suite = doc.testsuites.testsuite[0];
+    expect(doc.testsuites.testsuite).toHaveLength(1);
+    expect(suite?.name).toBe('compare');
+    // 2 rules × graviton, 2 thresholds × 2 sides, 2 sides' runs.
+    expect(doc.testsuites.tests).toBe('8');
+    const p95 = suite?.testcase.find((t) => t.name === 'p95>+10% · graviton');
+    expect(p95?.failure?.message).toMatch(/^p95 \+[\d,]+% against x86, limit > \+10%: significant$/);
+    expect(suite?.testcase.find((t) => t.name === 'error_rate>+0.5pp · graviton')?.failure).toBeUndefined();
+
+    const file = join(dir, 'compare-junit.xml');
+    const written = await runCli(
+      ['compare', 'x86', 'graviton', '--format', 'junit', '-o', file, '--results', results],
+      { cwd: dir },
+    );
+    expect(written.code).toBe(0);
+    expect(written.stdout).toBe('compare-junit.xml\n');
+    expect(readFileSync(file, 'utf8')).toContain(
+      '<testsuites name="loadctl compare graviton-vs-x86 x86 vs graviton" tests="6"',
+    );
+  });
+
+  it('rejects an unknown format or language (exit 2)', async () => {
+    const fmt = await runCli(['compare', 'x86', 'graviton', '--format', 'pdf', '--results', results], {
+      cwd: dir,
+    });
+    expect(fmt.code).toBe(2);
+    expect(fmt.stderr).toContain('--format pdf is not one of table, markdown, json, html, junit');
+    const lang = await runCli(
+      ['compare', 'x86', 'graviton', '--format', 'html', '--lang', 'fr', '--results', results],
+      {
+        cwd: dir,
+      },
+    );
+    expect(lang.code).toBe(2);
+  });
+});
