@@ -9,6 +9,7 @@ import type { DoctorOptions } from './commands/doctor.js';
 import type { ReportOptions } from './commands/report.js';
 import type { CompareOptions } from './commands/compare.js';
 import type { TargetsOptions } from './commands/run-targets.js';
+import type { BreakpointOptions } from './commands/breakpoint.js';
 
 // Commands load their modules when they run: `loadctl run` should not pay for what `demo` needs, and every
 // millisecond of start-up is part of a run's wall time.
@@ -140,6 +141,60 @@ ${EXIT_CODES_HELP}`,
     );
 
   program
+    .command('breakpoint')
+    .description(
+      'ramp one scenario until the target breaks its SLO: the highest load that held, where it broke and what broke first',
+    )
+    .argument('<plan>', 'plan file (YAML)')
+    .requiredOption('--slo <limits>', 'the service level to hold, e.g. "p95<500ms,errors<1%"')
+    .option('--scenario <name>', 'the scenario whose flow is ramped (default: the plan’s first)')
+    .option('--closed', 'closed model: ramp VUs (ramping-vus) instead of arrival rates')
+    .option('--max-rate <n>', 'open model: the top level, iterations/s (default: 2 × the scenario’s rate)')
+    .option(
+      '--max-vus <n>',
+      'closed model: the top level (default: 2 × the scenario’s VUs); open model: the VU pool for the rates',
+    )
+    .option('--start <n>', 'the first level (default: top ÷ steps)')
+    .option('--steps <n>', 'how many levels, evenly spaced (default 10)')
+    .option('--step <duration>', 'how long each level holds (default 10s)')
+    .option('--window <seconds>', 'seconds in a row a level must break the SLO to stop (default 3)')
+    .option('-t, --target <name>', 'target to run against (default: the plan’s defaultTarget)')
+    .option('-p, --profile <name>', 'profile to apply before ramping')
+    .option('--results <dir>', 'results folder', 'results')
+    .option(
+      '--tag <key=value>',
+      'tag every metric of the run (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option('--json', 'print breakpoint.json instead of the table')
+    .option('--no-progress', 'no live progress line')
+    .option('--skip-preflight', 'skip the plan-sized host and target checks')
+    .option(
+      '--report <formats>',
+      'also write reports of the run (its per-second series shows the knee): html, markdown, junit, json',
+    )
+    .option('--lang <lang>', 'language of the reports: en or ko', 'en')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ loadctl breakpoint plans/seat-race.yaml --slo "p95<500ms,errors<1%" --max-rate 400
+  $ loadctl breakpoint plans/traffic-dam.yaml --scenario users --closed --max-vus 600 --slo "p95<1s,errors<1%"
+  $ loadctl breakpoint plans/seat-race.yaml --closed --max-vus 400 --slo "p95{name:reserve}<300ms,errors<0.5%" --steps 8 --step 30s
+
+SLO items: avg, med (p50), p90, p95 or max of the latency (k6's live data has no p99), and errors, each
+optionally for one endpoint: p95{name:reserve}<300ms. Each level holds for --step; its numbers are k6's
+own statistics of that level's requests. The search stops when a level breaks the SLO for --window
+seconds in a row (or over its whole step). The run is kept in results/<plan>.breakpoint/<run-id>/ with
+breakpoint.json. A found breaking point, or none up to the top level, exits 0; see docs/breakpoint.md.
+${EXIT_CODES_HELP}`,
+    )
+    .action((file: string, opts: BreakpointOptions) =>
+      runCommand(async () => (await import('./commands/breakpoint.js')).runBreakpoint(io, file, opts)),
+    );
+
+  program
     .command('compare')
     .description('compare stored runs of one plan: targets side by side, or runs before and after a change')
     .argument('<refs...>', 'two or more target names or run ids (`loadctl runs` lists them)')
@@ -254,9 +309,11 @@ JSON is the run's summary.json (docs/results.md). See docs/reports.md.`,
     .option('--seats <n>', 'seats per schedule')
     .option('--coupon-stock <n>', 'coupons per coupon id')
     .option('--rate-limit <perSecond>', 'per-client requests per second before 429')
+    .option('--max-concurrent <n>', 'requests served at once (a capacity for `breakpoint` to find)')
+    .option('--queue <n>', 'with --max-concurrent: requests that wait for a slot before 503 (default 0)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ loadctl demo\n  $ loadctl demo --port 9000 --latency 20 --error-rate 0.01\n  $ LOADCTL_BASE_URL=http://127.0.0.1:8080 k6 run results/seat-race/rendered/script.js',
+      '\nExamples:\n  $ loadctl demo\n  $ loadctl demo --port 9000 --latency 20 --error-rate 0.01\n  $ loadctl demo --latency 50 --max-concurrent 10 --queue 1000   # serves at most 200 requests/s\n  $ LOADCTL_BASE_URL=http://127.0.0.1:8080 k6 run results/seat-race/rendered/script.js',
     )
     .action((opts: DemoOptions) =>
       runCommand(async () => (await import('./commands/demo.js')).runDemo(io, opts)),

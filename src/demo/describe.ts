@@ -40,7 +40,9 @@ function renderKnobSummary(knobs: DemoKnobs): string {
     `chat ttft ${knobs.chat?.ttftMs}ms, ${knobs.chat?.tokens} tokens every ${knobs.chat?.tokenDelayMs}ms`,
   ];
   if (knobs.capacity !== undefined)
-    parts.push(`${knobs.capacity.maxConcurrent} requests at once, ${knobs.capacity.queue ?? 0} queued, then 503`);
+    parts.push(
+      `${knobs.capacity.maxConcurrent} requests at once, ${knobs.capacity.queue ?? 0} queued, then 503`,
+    );
   if (knobs.allowDoubleBooking) parts.push('DOUBLE BOOKING ALLOWED (deliberate bug)');
   return parts.join(', ');
 }

@@ -34,6 +34,20 @@ describe('parseRestMetrics', () => {
     });
   });
 
+  it('keeps the values of the metrics asked for by id (sub-metrics), only when asked', () => {
+    const body = rest(100, 0, 1);
+    body.data.push({
+      type: 'metrics',
+      id: 'http_req_duration{lc_batch:2}',
+      attributes: { type: 'trend', sample: { avg: 3, med: 2, 'p(90)': 6, 'p(95)': 7, max: 8, min: 1 } },
+    });
+    const snap = parseRestMetrics(body, 1000, (id) => id.includes('lc_batch:'));
+    expect(snap?.metrics).toEqual({
+      'http_req_duration{lc_batch:2}': { avg: 3, med: 2, 'p(90)': 6, 'p(95)': 7, max: 8, min: 1 },
+    });
+    expect(parseRestMetrics(body, 1000)).not.toHaveProperty('metrics');
+  });
+
   it('refuses an answer that is not k6’s', () => {
     expect(parseRestMetrics({ errors: [] }, 0)).toBeUndefined();
     expect(parseRestMetrics(null, 0)).toBeUndefined();

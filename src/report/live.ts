@@ -15,6 +15,8 @@ export interface LiveSnapshot {
   droppedIterations: number;
   /** http_req_duration percentiles over the run so far (k6's REST API has no windowed ones). */
   latency: { med?: number; p95?: number; p99?: number; max?: number };
+  /** The sample values of the metrics asked for by id (e.g. sub-metrics), when parseRestMetrics got `keep`. */
+  metrics?: Record<string, Record<string, number>>;
 }
 
 /** One second of the run, as charts and compare read it. */
@@ -45,14 +47,29 @@ function sampleOf(byId: Map<string, Record<string, unknown>>, id: string, key: s
 }
 
 /** GET /v1/metrics (JSON:API) → snapshot; undefined for an answer that is not k6's. */
-export function parseRestMetrics(body: unknown, elapsedMs: number): LiveSnapshot | undefined {
+export function parseRestMetrics(
+  body: unknown,
+  elapsedMs: number,
+  keep?: (id: string) => boolean,
+): LiveSnapshot | undefined {
   const data = (body as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) return undefined;
   const byId = new Map<string, Record<string, unknown>>();
   for (const item of data as RestMetric[]) {
     if (typeof item.id === 'string' && item.attributes?.sample) byId.set(item.id, item.attributes.sample);
   }
+  const kept: Record<string, Record<string, number>> = {};
+  if (keep) {
+    for (const [id, sample] of byId) {
+      if (!keep(id)) continue;
+      const values: Record<string, number> = {};
+      for (const [k, v] of Object.entries(sample))
+        if (typeof v === 'number' && Number.isFinite(v)) values[k] = v;
+      kept[id] = values;
+    }
+  }
   return {
+    ...(keep ? { metrics: kept } : {}),
     elapsedMs,
     vus: sampleOf(byId, 'vus', 'value') ?? 0,
     vusMax: sampleOf(byId, 'vus_max', 'value') ?? 0,

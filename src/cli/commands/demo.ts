@@ -14,6 +14,8 @@ export interface DemoOptions {
   seats?: string;
   couponStock?: string;
   rateLimit?: string;
+  maxConcurrent?: string;
+  queue?: string;
 }
 
 function number(flag: string, text: string | undefined): number | undefined {
@@ -40,6 +42,12 @@ export function demoKnobsFromOptions(opts: DemoOptions): DemoKnobs {
   if (seats !== undefined) knobs.seatsPerSchedule = seats;
   if (stock !== undefined) knobs.couponStock = stock;
   if (rate !== undefined) knobs.rateLimit = { perSecond: rate };
+  const maxConcurrent = number('max-concurrent', opts.maxConcurrent);
+  const queue = number('queue', opts.queue);
+  if (queue !== undefined && maxConcurrent === undefined)
+    throw usageError('--queue goes with --max-concurrent');
+  if (maxConcurrent !== undefined)
+    knobs.capacity = { maxConcurrent, ...(queue !== undefined ? { queue } : {}) };
   return knobs;
 }
 

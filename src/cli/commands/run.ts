@@ -5,7 +5,8 @@ import { findK6, projectRoot } from '../../k6/locate.js';
 import { renderVersion } from '../../k6/version.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
 import { baseUrlEnvNames, planEndpoints, trendStats } from '../../plans/compile.js';
-import { peakVUs, plannedDuration } from '../../plans/resolve.js';
+import { peakVUs, plannedDuration, type ResolvedPlan } from '../../plans/resolve.js';
+import type { Plan } from '../../plans/schema.js';
 import { streamStepNames } from '../../plans/rules.js';
 import {
   foldGuard,
@@ -15,6 +16,7 @@ import {
   initialGuardState,
   judgeGuard,
   type GuardObservation,
+  type GuardVerdict,
 } from '../../report/guard.js';
 import {
   batchSubmetrics,
@@ -22,6 +24,7 @@ import {
   hasChecks,
   planBatches,
   summarizeBatches,
+  type BatchLayout,
 } from '../../report/batches.js';
 import { parseK6Summary, type K6Summary } from '../../report/k6-summary.js';
 import { renderProgressLine, toSeriesPoint, type LiveSnapshot, type SeriesPoint } from '../../report/live.js';
@@ -45,7 +48,7 @@ import { resolveOrThrow, writeScript } from '../prepare-script.js';
 import { probeHostFacts } from '../run/host.js';
 import { runInvariants } from '../run/invariants.js';
 import type { SampleFindings } from '../run/samples.js';
-import { probeFreePort, runK6Process } from '../run/k6-process.js';
+import { K6_STOPPED_FROM_REST, probeFreePort, requestK6Stop, runK6Process } from '../run/k6-process.js';
 import { checkPreflight, probeWritable } from '../run/preflight.js';
 import { VERSION } from '../version.js';
 import { parseReportFormats, type ReportFormat } from '../../report/render/index.js';
@@ -71,6 +74,38 @@ export interface RunOptions {
   comparison?: ComparisonRef;
   /** Print the summary table (default true; `run --targets` prints one comparison instead). */
   table?: boolean;
+  /** Set by `breakpoint`: reshapes the plan, watches the live data, may stop k6, and reports instead. */
+  hooks?: RunHooks;
+}
+
+/** How a command built on `run` (e.g. `breakpoint`) takes part in it. Every hook is optional. */
+export interface RunHooks {
+  /** The plan to run instead of the resolved one, and its time batches (called before preflight; may throw). */
+  reshape?: (resolved: ResolvedPlan) => { plan: Plan; batches?: BatchLayout };
+  /** REST metric ids (e.g. sub-metrics) each live snapshot carries in `metrics`. */
+  liveMetrics?: (id: string) => boolean;
+  /**
+   * Every live snapshot, with its series point and the generator check so far. `note` is added to the
+   * progress line; `stop` ends k6 through its REST API, and the run is then summarized as finished.
+   */
+  onLive?: (live: {
+    snap: LiveSnapshot;
+    point: SeriesPoint;
+    generator: GuardVerdict;
+  }) => { note?: string; stop?: string } | undefined;
+  /** After summary.json and series.json are written: prints the result and returns the exit code. */
+  finish?: (run: FinishedRun) => Promise<ExitCode>;
+}
+
+export interface FinishedRun {
+  runDir: string;
+  /** runDir as printed (relative to the working directory when inside it). */
+  shownDir: string;
+  summary: RunSummary;
+  k6Summary: K6Summary | undefined;
+  series: SeriesPoint[];
+  /** Why onLive stopped k6, if it did. */
+  stoppedBecause: string | undefined;
 }
 
 export const META_SCHEMA = 'loadctl.meta/v1';
@@ -147,7 +182,9 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
   const k6Found = findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
   const loaded = await readPlan(io, file);
   for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
-  const resolved = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
+  const asPlanned = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
+  const reshaped = opts.hooks?.reshape?.(asPlanned);
+  const resolved = reshaped ? { ...asPlanned, plan: reshaped.plan } : asPlanned;
   const { plan, target } = resolved;
   const tags = parseTags(opts.tag ?? []);
 
@@ -227,7 +264,8 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     const summaryPath = join(runDir, 'k6-summary.json');
     const samplesPath = join(runDir, 'samples.ndjson.gz');
     // Batches are a generated script's: an existing script's iterations are its own.
-    const batchLayout = plan.script === undefined ? planBatches(plannedDuration(plan).ms) : undefined;
+    const batchLayout =
+      plan.script === undefined ? (reshaped?.batches ?? planBatches(plannedDuration(plan).ms)) : undefined;
     const endpointNames = endpoints.map((e) => e.name);
     const prepared = await writeScript(io, loaded, resolved, runDir, {
       baseUrl,
@@ -285,6 +323,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     const observe = (obs: GuardObservation) => {
       guard = foldGuard(guard, obs);
     };
+    let stoppedBecause: string | undefined;
     // From here to the end a Ctrl-C must not kill loadctl half-way through writing results: while k6 runs
     // it is forwarded (k6-process.ts), afterwards it is ignored; the run is summarized either way.
     offQuiet = io.onSignal('SIGINT', () => {});
@@ -326,13 +365,19 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       logPath: join(runDir, 'k6.log'),
       redact,
       restAddress: `127.0.0.1:${restPort}`,
+      ...(opts.hooks?.liveMetrics ? { liveMetrics: opts.hooks.liveMetrics } : {}),
       onSnapshot: (snap) => {
         const point = toSeriesPoint(last, snap);
         series.push(point);
         last = snap;
         observe({ kind: 'snapshot', snap });
+        const hooked = opts.hooks?.onLive?.({ snap, point, generator: judgeGuard(guard) });
+        if (hooked?.stop !== undefined && stoppedBecause === undefined) {
+          stoppedBecause = hooked.stop;
+          void requestK6Stop(`127.0.0.1:${restPort}`);
+        }
         if (!showProgress) return;
-        const warning = judgeGuard(guard).saturated ? ' · ⚠ saturated' : '';
+        const warning = (judgeGuard(guard).saturated ? ' · ⚠ saturated' : '') + (hooked?.note ?? '');
         const line =
           renderProgressLine(point, snap, {
             plannedMs: planned.ms,
@@ -368,9 +413,12 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       );
     }
     const k6ExitCode = run.result.kind === 'exited' ? run.result.exitCode : undefined;
+    // A run loadctl stopped through k6's REST API (a hook's `stop`) ended where it was meant to.
+    const endCode = stoppedBecause !== undefined && k6ExitCode === K6_STOPPED_FROM_REST ? 0 : k6ExitCode;
 
     let k6Summary: K6Summary | undefined;
     const notes: string[] = [];
+    if (stoppedBecause !== undefined) notes.push(`loadctl stopped k6 early: ${stoppedBecause}`);
     if (await io.exists(summaryPath)) {
       const parsed = parseK6Summary(await io.readText(summaryPath));
       if (parsed.ok) k6Summary = parsed.summary;
@@ -406,7 +454,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     }
 
     let invariants: InvariantSummary[] = [];
-    const ranToEnd = k6ExitCode === 0 || k6ExitCode === 99;
+    const ranToEnd = endCode === 0 || endCode === 99;
     if ((plan.invariants ?? []).length > 0) {
       if (ranToEnd && !run.interrupted) {
         invariants = await runInvariants(
@@ -425,7 +473,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     }
 
     const outcome = classifyOutcome({
-      k6ExitCode,
+      k6ExitCode: endCode,
       interrupted: run.interrupted,
       failedThresholds: failedThresholds.map((t) => `${t.metric} ${t.expression}`),
       abortedByThreshold: failedThresholds.some((t) => t.abortOnFail),
@@ -469,13 +517,21 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
           : { schema: SERIES_SCHEMA, source: 'k6-rest-api', intervalMs: 1000, points: series },
       ),
     );
+    const finished = await opts.hooks?.finish?.({
+      runDir,
+      shownDir,
+      summary,
+      k6Summary,
+      series,
+      stoppedBecause,
+    });
     await io.writeFileAtomic(
       join(runDir, 'meta.json'),
       json({
         ...meta,
         endedAt: run.endedAt.toISOString(),
         k6ExitCode: k6ExitCode ?? null,
-        exitCode,
+        exitCode: finished ?? exitCode,
         outcome: outcome.kind,
       }),
     );
@@ -483,7 +539,9 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     const reports =
       reportFormats.length > 0 ? await writeReportsAfterRun(io, runDir, reportFormats, lang) : [];
 
-    if (opts.json) io.stdout.write(json(summary));
+    if (finished !== undefined) {
+      // The hook printed the command's own result.
+    } else if (opts.json) io.stdout.write(json(summary));
     else if (opts.table === false)
       io.stderr.write(`${summary.target.name}: ${summary.outcome.kind}, results in ${shownDir}\n`);
     else
@@ -498,7 +556,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
       );
     if (outcome.kind === 'k6-error') io.stderr.write(`k6's log: ${join(shownDir, 'k6.log')}\n`);
     for (const r of reports) io.stderr.write(`report (${r.format}): ${join(shownDir, basename(r.path))}\n`);
-    return exitCode;
+    return finished ?? exitCode;
   } finally {
     offQuiet();
     await demo?.close();

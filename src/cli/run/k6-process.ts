@@ -19,6 +19,8 @@ export interface K6RunSpec {
   /** k6's REST API address, polled once a second for live progress. */
   restAddress?: string;
   onSnapshot?: (snap: LiveSnapshot) => void;
+  /** REST metric ids (e.g. sub-metrics) whose values each snapshot carries in `metrics`. */
+  liveMetrics?: (id: string) => boolean;
   /** Every log line (redacted), for the in-run guard. */
   onLogLine?: (line: string) => void;
   /** k6's CPU once a second, in cores kept busy; undefined where it cannot be read (no /proc). */
@@ -53,11 +55,12 @@ async function pollRest(
   address: string,
   startedMs: number,
   now: () => number,
+  keep?: (id: string) => boolean,
 ): Promise<LiveSnapshot | undefined> {
   try {
     const res = await fetch(`http://${address}/v1/metrics`, { signal: AbortSignal.timeout(900) });
     if (!res.ok) return undefined;
-    return parseRestMetrics(await res.json(), now() - startedMs);
+    return parseRestMetrics(await res.json(), now() - startedMs, keep);
   } catch {
     // k6 has not opened its API yet, or has closed it at the end of the run.
     return undefined;
@@ -127,7 +130,7 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
         };
       });
       if (!polling) break;
-      const snap = await pollRest(spec.restAddress, startedMs, clock);
+      const snap = await pollRest(spec.restAddress, startedMs, clock, spec.liveMetrics);
       if (snap && polling) spec.onSnapshot(snap);
     }
   })();
@@ -142,6 +145,28 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   process.off('exit', killOnExit);
   await log.close();
   return { result, interrupted: interrupts > 0, errorLines, startedAt, endedAt: io.now() };
+}
+
+/** k6 exits with this (generic-engine) when its run is stopped through the REST API. */
+export const K6_STOPPED_FROM_REST = 103;
+
+/**
+ * Ends a running k6 test through its REST API (PATCH /v1/status, stopped: true): k6 stops the iterations, runs
+ * handleSummary and exits with K6_STOPPED_FROM_REST. False when k6 did not take it (already gone).
+ */
+export async function requestK6Stop(restAddress: string): Promise<boolean> {
+  try {
+    const res = await fetch(`http://${restAddress}/v1/status`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { type: 'status', id: 'default', attributes: { stopped: true } } }),
+      signal: AbortSignal.timeout(2000),
+    });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
 }
 
 export type Reachability =

@@ -1,0 +1,140 @@
+// What `loadctl breakpoint` prints: the levels, the verdict and the live progress note. Pure: colour is a
+// parameter, printing is the caller's.
+import { Chalk, type ChalkInstance } from 'chalk';
+import { formatCount, formatMs, formatPercent, formatRate, plainTable } from '../report/table.js';
+import type { Ramp } from './ramp.js';
+import { K6_STAT, type LevelNumbers, type Slo } from './slo.js';
+import type { BreachOut, BreakpointResult, LevelRef, LevelResult, Verdict } from './verdict.js';
+
+export interface BreakpointHeader {
+  plan: string;
+  target: string;
+  slo: Slo;
+  ramp: Ramp;
+}
+
+function formatTarget(ramp: Pick<Ramp, 'unit'>, target: number): string {
+  return ramp.unit === 'VUs' ? `${target} VUs` : `${target}/s`;
+}
+
+function formatValue(b: Pick<BreachOut, 'kind'>, v: number): string {
+  return b.kind === 'errors' ? formatPercent(v) : formatMs(v);
+}
+
+export function renderBreach(b: BreachOut): string {
+  const stat = b.criterion.replace(/\s*(<=|<).*$/, '');
+  const where =
+    b.endpoints.length > 0
+      ? ` (${b.endpoints.map((e) => `${e.name} ${formatValue(b, e.observed)}`).join(', ')})`
+      : b.worst
+        ? ` (worst: ${b.worst.name} ${formatValue(b, b.worst.observed)})`
+        : '';
+  return `${stat} ${formatValue(b, b.observed)}, limit ${formatValue(b, b.limit)}${where}`;
+}
+
+function describeLevel(ramp: Pick<Ramp, 'unit'>, l: LevelRef): string {
+  const rps = l.rps === null ? '' : ` (${formatRate(l.rps)} req/s)`;
+  return `level ${l.level}, ${formatTarget(ramp, l.target)}${rps}`;
+}
+
+/** The verdict in one or two lines, the first a person reads. */
+export function describeVerdict(v: Verdict, ramp: Pick<Ramp, 'unit' | 'maxVUs'>): string[] {
+  const held = v.held ? `held ${describeLevel(ramp, v.held)}` : 'no level held';
+  switch (v.kind) {
+    case 'found': {
+      const what = [...new Set(v.first.map((b) => b.kind))].join(' and ');
+      return [
+        `breaking point: ${held}; broke at ${describeLevel(ramp, v.broke)}`,
+        `${v.first.length > 1 ? 'broke first, together' : 'broke first'}: ${what} — ${v.first.map(renderBreach).join('; ')}`,
+        ...(v.held === null ? ['no level held: start lower with --start to see where it still holds'] : []),
+        ...(v.generator
+          ? [
+              `(the generator check fired too, once the target slowed: ${v.generator.map((r) => r.detail).join('; ')})`,
+            ]
+          : []),
+      ];
+    }
+    case 'not-found':
+      return [
+        `no breaking point up to the top level: ${held}`,
+        'raise --max-rate/--max-vus (or --steps) to search further',
+      ];
+    case 'generator-saturated':
+      return [
+        `generator saturated at ${describeLevel(ramp, v.at)} — that is the load generator's limit, not the target's; ${held}`,
+        ...v.reasons.map((r) => `  ${r.detail}\n      fix: ${r.fix}`),
+        ...(ramp.maxVUs !== undefined &&
+        v.reasons.some((r) => r.kind === 'dropped-iterations' || r.kind === 'vus-at-max')
+          ? [`  the search's VU pool is --max-vus (${ramp.maxVUs} here)`]
+          : []),
+      ];
+    case 'incomplete':
+      return [`no verdict: ${v.reason}; ${held}`];
+  }
+}
+
+function statusCell(l: LevelResult, c: ChalkInstance): string {
+  switch (l.status) {
+    case 'held':
+      return c.green('held');
+    case 'broken':
+      return c.red(`✗ ${l.breaches.map(renderBreach).join('; ')}`);
+    case 'too-few-requests':
+      return c.yellow('too few requests to judge');
+    case 'generator':
+      return c.yellow('generator saturated');
+  }
+}
+
+export interface RenderBreakpointOptions {
+  color: boolean;
+  runDir?: string;
+}
+
+export function renderBreakpoint(
+  h: BreakpointHeader,
+  r: BreakpointResult,
+  opts: RenderBreakpointOptions,
+): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const model = h.ramp.model === 'open' ? 'open model, arrival rate' : 'closed model, VUs';
+  const lines = [
+    c.bold(`${h.plan} against ${h.target}: breaking point of scenario ${h.ramp.scenario} (${model})`),
+    `SLO ${h.slo.criteria.map((x) => x.text).join(', ')} · ${h.ramp.levels.length} levels of ${h.ramp.stepMs / 1000}s, ${formatTarget(h.ramp, h.ramp.levels[0]?.target ?? 0)} → ${formatTarget(h.ramp, h.ramp.levels.at(-1)?.target ?? 0)}`,
+    '',
+  ];
+  const stat = h.slo.criteria.find((x) => x.kind === 'latency')?.stat ?? 'p95';
+  const table = plainTable(
+    ['level', 'load', 'req/s', 'requests', 'errors', stat, 'verdict'],
+    ['right', 'right', 'right', 'right', 'right', 'right', 'left'],
+  );
+  for (const l of r.levels)
+    table.push([
+      String(l.level),
+      formatTarget(h.ramp, l.target),
+      l.rps === null ? '–' : formatRate(l.rps),
+      formatCount(l.requests),
+      l.errorRate === null ? '–' : formatPercent(l.errorRate),
+      formatMs(l.latency[K6_STAT[stat]]),
+      statusCell(l, c),
+    ]);
+  lines.push(r.levels.length > 0 ? table.toString() : '(no level ran)', '');
+  const verdict = describeVerdict(r.verdict, h.ramp);
+  const mark =
+    r.verdict.kind === 'found' || r.verdict.kind === 'not-found' ? c.green.bold('✓ ') : c.yellow.bold('⚠ ');
+  lines.push(`${mark}${verdict[0] ?? ''}`, ...verdict.slice(1));
+  if (opts.runDir) lines.push(`results: ${opts.runDir} (breakpoint.json, series.json, summary.json)`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The live progress line's addition: the level running and its own numbers so far. */
+export function renderLevelNote(ramp: Ramp, level: number, n: LevelNumbers | undefined, slo: Slo): string {
+  const l = ramp.levels[level];
+  if (l === undefined) return '';
+  const stat = slo.criteria.find((x) => x.kind === 'latency')?.stat ?? 'p95';
+  const latency = n?.latency[K6_STAT[stat]];
+  const parts = [`level ${level + 1}/${ramp.levels.length} ${formatTarget(ramp, l.target)}`];
+  if (latency !== undefined) parts.push(`level ${stat} ${formatMs(latency)}`);
+  if (n?.errorRate !== undefined) parts.push(`level errors ${formatPercent(n.errorRate)}`);
+  return ` · ${parts.join(' · ')}`;
+}

@@ -1,0 +1,250 @@
+// The result of a breaking-point search: every level's numbers and status, and the verdict — the highest level
+// that held the SLO, the one where it broke and what broke first, or why there is no breaking point to report.
+// What breakpoint.json holds (docs/breakpoint.md). Pure.
+import type { GuardReason, GuardVerdict } from '../report/guard.js';
+import type { Outcome } from '../report/outcome.js';
+import type { Ramp } from './ramp.js';
+import {
+  judgeLevel,
+  minRequests,
+  worstEndpoint,
+  type Breach,
+  type LevelNumbers,
+  type Slo,
+  type SloCriterion,
+} from './slo.js';
+import { levelNumbers, type MetricValues, type WatchState } from './watch.js';
+
+export const BREAKPOINT_SCHEMA = 'loadctl.breakpoint/v1';
+
+export type LevelStatus =
+  /** Its requests met every criterion. */
+  | 'held'
+  | 'broken'
+  /** Fewer requests than a judgement needs (see minRequests). */
+  | 'too-few-requests'
+  /** The generator could not deliver it: its numbers are not the target's. */
+  | 'generator';
+
+export interface BreachOut {
+  criterion: string;
+  kind: 'latency' | 'errors';
+  observed: number;
+  limit: number;
+  /** Endpoints that break the limit on their own, worst first. */
+  endpoints: Array<{ name: string; observed: number }>;
+  /** When no endpoint breaks it alone: the one with the highest value. */
+  worst?: { name: string; observed: number };
+}
+
+export interface LevelResult {
+  /** 1-based, as printed. */
+  level: number;
+  target: number;
+  status: LevelStatus;
+  requests: number;
+  /** Requests per second the level got (its requests over the time it ran). */
+  rps: number | null;
+  errorRate: number | null;
+  /** http_req_duration of the level's requests in ms, k6's keys (avg, med, p(90), p(95), p(99), max, …). */
+  latency: Record<string, number>;
+  endpoints: Record<string, { errorRate: number | null; latency: Record<string, number> }>;
+  breaches: BreachOut[];
+  /** Series time (s since k6 started, as series.json's `t`) of the first and last live sample of the level. */
+  firstS: number | null;
+  lastS: number | null;
+}
+
+export interface LevelRef {
+  level: number;
+  target: number;
+  rps: number | null;
+}
+
+export type Verdict =
+  | {
+      kind: 'found';
+      held: LevelRef | null;
+      broke: LevelRef;
+      /** What broke first; several when they broke in the same sample. */
+      first: BreachOut[];
+      /** window: broken for `window` s in a row; level-end / final: over the level's whole step; pool: see docs. */
+      by: 'window' | 'level-end' | 'pool' | 'final';
+      /** The generator check fired too, after (or because of) the target slowing down. */
+      generator?: GuardReason[];
+    }
+  | { kind: 'not-found'; held: LevelRef | null }
+  | { kind: 'generator-saturated'; held: LevelRef | null; at: LevelRef; reasons: GuardReason[] }
+  | { kind: 'incomplete'; held: LevelRef | null; reason: string };
+
+export interface BreakpointResult {
+  verdict: Verdict;
+  levels: LevelResult[];
+}
+
+export interface VerdictInput {
+  slo: Slo;
+  ramp: Ramp;
+  endpoints: readonly string[];
+  watch: WatchState;
+  /** k6's end-of-test data (exact per level); undefined when k6 wrote none. */
+  final: MetricValues | undefined;
+  outcome: Outcome;
+  /** The generator check over the whole run, k6's end-of-test data included. */
+  generator: GuardVerdict;
+  /** The run's per-second series (series.json's points): what the target served while the last level ran. */
+  series?: ReadonlyArray<{ t: number; rps: number }>;
+}
+
+function limitOf(c: SloCriterion): number {
+  return c.kind === 'errors' ? c.limit : c.limitMs;
+}
+
+function breachOut(b: Breach, n: LevelNumbers): BreachOut {
+  const worst = b.endpoints.length === 0 ? worstEndpoint(b.criterion, n) : undefined;
+  return {
+    criterion: b.criterion.text,
+    kind: b.criterion.kind,
+    observed: b.observed,
+    limit: limitOf(b.criterion),
+    endpoints: b.endpoints,
+    ...(worst ? { worst } : {}),
+  };
+}
+
+function ref(l: LevelResult): LevelRef {
+  return { level: l.level, target: l.target, rps: l.rps };
+}
+
+export function judgeBreakpoint(input: VerdictInput): BreakpointResult {
+  const { slo, ramp, watch } = input;
+  const min = minRequests(slo);
+  const decision = watch.decision;
+  const numbersOf = (i: number): LevelNumbers | undefined => {
+    const final = input.final ? levelNumbers(input.final, i, input.endpoints) : undefined;
+    return final !== undefined && final.requests > 0 ? final : watch.live[i];
+  };
+  let reached = -1;
+  for (const l of ramp.levels) if ((numbersOf(l.index)?.requests ?? 0) > 0) reached = l.index;
+  // Requests tagged with the next level while k6 stopped are not a level that ran.
+  if (decision !== undefined) reached = Math.min(reached, decision.level);
+
+  const levels: LevelResult[] = [];
+  for (let i = 0; i <= reached; i++) {
+    const l = ramp.levels[i];
+    const n = numbersOf(i);
+    if (l === undefined || n === undefined) continue;
+    const seen = watch.seen[i];
+    const stepS = ramp.stepMs / 1000;
+    // The last level may have been cut short: its rate is the mean of the per-second series while it ran (the
+    // first sample that saw it straddles the start, so it is left out).
+    const during = (input.series ?? []).filter((p) => seen && p.t > seen.firstS && p.t <= seen.lastS);
+    const rps =
+      n.requests === 0
+        ? null
+        : i < reached || during.length === 0
+          ? n.requests / (i < reached ? stepS : Math.min(stepS, seen ? seen.lastS - seen.firstS + 1 : stepS))
+          : during.reduce((sum, p) => sum + p.rps, 0) / during.length;
+    let status: LevelStatus;
+    let breaches: BreachOut[] = [];
+    if (decision?.kind === 'saturated' && i >= decision.level) status = 'generator';
+    else if (decision?.kind === 'broke' && i === decision.level) {
+      status = 'broken';
+      const exact = n.requests >= min ? judgeLevel(slo, n) : [];
+      breaches = (exact.length > 0 ? exact : decision.first).map((b) => breachOut(b, n));
+    } else if (n.requests < min) status = 'too-few-requests';
+    else {
+      breaches = judgeLevel(slo, n).map((b) => breachOut(b, n));
+      status = breaches.length > 0 ? 'broken' : 'held';
+    }
+    levels.push({
+      level: i + 1,
+      target: l.target,
+      status,
+      requests: n.requests,
+      rps,
+      errorRate: n.errorRate ?? null,
+      latency: n.latency,
+      endpoints: Object.fromEntries(
+        Object.entries(n.endpoints).map(([name, e]) => [
+          name,
+          { errorRate: e.errorRate ?? null, latency: e.latency },
+        ]),
+      ),
+      breaches,
+      firstS: seen?.firstS ?? null,
+      lastS: seen?.lastS ?? null,
+    });
+  }
+
+  const heldBelow = (index: number): LevelRef | null => {
+    const held = levels.filter((l) => l.level - 1 < index && l.status === 'held').at(-1);
+    return held ? ref(held) : null;
+  };
+  const broken = levels.find((l) => l.status === 'broken');
+  const saturatedAt =
+    decision?.kind === 'saturated'
+      ? decision.level
+      : input.generator.saturated && reached >= 0
+        ? reached
+        : undefined;
+  const reasons = decision?.kind === 'saturated' ? decision.reasons : input.generator.reasons;
+
+  // A k6 that failed (not the stop loadctl asked for) leaves no verdict to trust.
+  if (input.outcome.kind === 'k6-error')
+    return {
+      levels,
+      verdict: {
+        kind: 'incomplete',
+        held: heldBelow(ramp.levels.length),
+        reason: `k6 failed: ${input.outcome.reason}`,
+      },
+    };
+  // Levels at and past a saturation decided live are already marked 'generator': a broken level is below it.
+  if (broken !== undefined && (saturatedAt === undefined || broken.level - 1 <= saturatedAt)) {
+    const index = broken.level - 1;
+    const live = decision?.kind === 'broke' && decision.level === index ? decision : undefined;
+    const n = numbersOf(index);
+    let first = broken.breaches;
+    if (live !== undefined && n !== undefined) {
+      // What broke first is what the first breached sample showed; the endpoints come from the fuller data.
+      const firstKeys = new Set(live.first.map((b) => b.criterion.text));
+      const kept = broken.breaches.filter((b) => firstKeys.has(b.criterion));
+      first = kept.length > 0 ? kept : live.first.map((b) => breachOut(b, n));
+    }
+    const generatorReasons =
+      live?.generator ?? (input.generator.saturated ? input.generator.reasons : undefined);
+    return {
+      levels,
+      verdict: {
+        kind: 'found',
+        held: heldBelow(index),
+        broke: ref(broken),
+        first,
+        by: live?.by ?? 'final',
+        ...(generatorReasons ? { generator: generatorReasons } : {}),
+      },
+    };
+  }
+  if (saturatedAt !== undefined) {
+    for (const l of levels) if (l.level - 1 >= saturatedAt) l.status = 'generator';
+    const at = levels[saturatedAt];
+    const target = ramp.levels[saturatedAt]?.target ?? 0;
+    return {
+      levels,
+      verdict: {
+        kind: 'generator-saturated',
+        held: heldBelow(saturatedAt),
+        at: at ? ref(at) : { level: saturatedAt + 1, target, rps: null },
+        reasons,
+      },
+    };
+  }
+  const held = heldBelow(ramp.levels.length);
+  if (input.outcome.kind === 'interrupted')
+    return {
+      levels,
+      verdict: { kind: 'incomplete', held, reason: 'the run was interrupted before a level broke' },
+    };
+  return { levels, verdict: { kind: 'not-found', held } };
+}
