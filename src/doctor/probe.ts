@@ -166,12 +166,14 @@ async function probeTarget(t: TargetToProbe): Promise<TargetFacts> {
 export interface ProbeRequest {
   resultsDir: string;
   targets: TargetToProbe[];
+  /** k6 as the caller already found it (`run` looks it up while reading the plan): not looked up again. */
+  k6?: FindK6Result;
 }
 
 /** Reads every fact doctor checks. Nothing here judges them. */
 export async function probeDoctorFacts(io: Io, req: ProbeRequest): Promise<DoctorFacts> {
   const probedAt = io.now().toISOString();
-  const k6 = findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
+  const k6 = req.k6 ?? findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
   const targets = Promise.all(req.targets.map(probeTarget));
   const [limits, ports, twReuse, somaxconn, fileMax] = await Promise.all([
     readProc(io, '/proc/self/limits'),

@@ -429,6 +429,16 @@ function checkThresholds(plan: Plan, out: Finding[]): void {
       }
     });
     const nameTag = selector?.match(/[{,]\s*name\s*:\s*([^,}]+)/)?.[1]?.trim();
+    if (generated && nameTag !== undefined && metric === 'checks') {
+      // The runtime does not tag checks with their request's name (see interpreter.ts): k6's own behaviour.
+      out.push({
+        severity: 'warning',
+        path: ['thresholds', key],
+        atKey: true,
+        message: "check samples do not carry the request's `name` tag, so this threshold sees no samples",
+        hint: `select checks by their name, e.g. \`checks{check:${nameTag}: status is 200}\``,
+      });
+    }
     const perStep = HTTP_METRIC.test(metric) || STREAM_METRICS[metric] !== undefined;
     if (generated && nameTag !== undefined && perStep && !names.has(nameTag)) {
       const guess = didYouMean(nameTag, names);

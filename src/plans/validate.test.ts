@@ -118,6 +118,13 @@ describe('validatePlan', () => {
       ],
     ],
     [
+      'checks selected by the request name, a tag checks do not carry',
+      `${BASE}thresholds:\n  'checks{name:home}': ['rate>0.99']\n`,
+      [
+        'p.yaml:17:3: warning: thresholds["checks{name:home}"]: check samples do not carry the request\'s `name` tag, so this threshold sees no samples\n    hint: select checks by their name, e.g. `checks{check:home: status is 200}`',
+      ],
+    ],
+    [
       'arrival rate that its VUs cannot sustain',
       withBase(
         '    executor: constant-vus\n    vus: 2\n    duration: 5s\n',

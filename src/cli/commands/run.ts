@@ -218,6 +218,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
     const facts = await probeDoctorFacts(io, {
       resultsDir: resultsRoot,
       targets: selectTargets(plan, resolved.targetName),
+      k6,
     });
     const findings = checkDoctor(
       facts,
