@@ -13,12 +13,10 @@ import { encodeForm, loadStreamModule, planHasStreams, streamParams, type Stream
 import type { BuiltRequest, EvalContext } from './values.js';
 import {
   ResponseView,
-  buildBody,
-  buildUrl,
   hasHeader,
   buildRequest,
+  compileRequest,
   mergeHeaders,
-  toText,
   evaluate,
   evaluateCondition,
   extract,
@@ -83,30 +81,15 @@ interface PreparedHttp {
   checkers: Checkers<ResponseView> | undefined;
   /** Every check tests the status only: they run on k6's response itself, no view is built. */
   rawChecks: boolean;
-  /** For templated requests: the merged headers when no header is templated, built once. */
-  staticHeaders: Record<string, string> | undefined;
-  /** For templated requests: the variables the URL, query and body need (checked before sending). */
-  varsNeeded: string[];
+  /** For templated requests: builds one (compileRequest); undefined when a variable it needs is not set. */
+  build: ((ctx: EvalContext) => BuiltRequest | undefined) | undefined;
+  /** The response view (parsed body, header lookups) is needed: something reads more than the status. */
+  needsView: boolean;
   /** For steps with `stream:`: the extension's params; headers are filled per request. */
   stream: StreamParams | undefined;
 }
 
 type PreparedStep = HttpStep & { loadctlPrepared?: PreparedHttp };
-
-/** The `${vars.X}` names in these values, each once. */
-function varNames(values: Value[]): string[] {
-  const out: string[] = [];
-  const walk = (v: Value): void => {
-    if (v.k === 'tpl') {
-      for (const part of v.parts)
-        if ('ref' in part && part.ref.ns === 'vars' && out.indexOf(part.ref.name) < 0)
-          out.push(part.ref.name);
-    } else if (v.k === 'obj') for (const [, member] of v.entries) walk(member);
-    else if (v.k === 'arr') for (const item of v.items) walk(item);
-  };
-  for (const v of values) walk(v);
-  return out;
-}
 
 function isLiteral(values: Value[]): boolean {
   for (const v of values) if (v.k !== 'lit') return false;
@@ -118,13 +101,10 @@ function prepareHttp(rt: Runtime, flow: Flow, step: HttpStep): PreparedHttp {
   if (step.body !== undefined)
     parts.push(...(step.body.type === 'form' ? step.body.fields.map(([, v]) => v) : [step.body.value]));
   for (const layer of [rt.plan.headers, flow.headers, step.headers]) for (const [, v] of layer) parts.push(v);
+  const shared = { baseUrl: rt.baseUrl, planHeaders: rt.plan.headers, flowHeaders: flow.headers };
   let request: BuiltRequest | undefined;
   if (isLiteral(parts)) {
-    const built = buildRequest(
-      step,
-      { baseUrl: rt.baseUrl, planHeaders: rt.plan.headers, flowHeaders: flow.headers },
-      STATIC_CONTEXT,
-    );
+    const built = buildRequest(step, shared, STATIC_CONTEXT);
     if (built.ok) request = built.request;
   }
   const params: Params = {
@@ -162,27 +142,13 @@ function prepareHttp(rt: Runtime, flow: Flow, step: HttpStep): PreparedHttp {
       setOwn(checkers, c.name, (r: ResponseView) => matchResponse(matcher, r, current.ctx ?? STATIC_CONTEXT));
     }
   }
-  const headerValues: Value[] = [];
-  for (const layer of [rt.plan.headers, flow.headers, step.headers])
-    for (const [, v] of layer) headerValues.push(v);
-  let staticHeaders: Record<string, string> | undefined;
-  if (request === undefined && isLiteral(headerValues)) {
-    staticHeaders = mergeHeaders(
-      [rt.plan.headers, flow.headers, step.headers].map((layer) =>
-        layer.map(([k, v]): [string, string] => [k, toText(evaluate(v, STATIC_CONTEXT))]),
-      ),
-    );
-    if (step.body?.type === 'json' && !hasHeader(staticHeaders, 'content-type'))
-      setOwn(staticHeaders, 'Content-Type', 'application/json');
-  }
-  const varsNeeded = varNames(parts.slice(0, parts.length - headerValues.length));
   return {
     request,
     params,
     checkers,
     rawChecks,
-    staticHeaders,
-    varsNeeded,
+    build: request === undefined ? compileRequest(step, shared) : undefined,
+    needsView: (step.checks.length > 0 && !rawChecks) || step.extract.length > 0 || step.record.length > 0,
     stream: streamParams(step),
   };
 }
@@ -461,58 +427,28 @@ function runStep(it: Iteration, step: Step): boolean {
 function runHttp(it: Iteration, step: HttpStep): boolean {
   const rt = it.rt;
   const ctx = it.ctx;
-  const prep = (step as PreparedStep).loadctlPrepared;
-  let request = prep?.request;
-  let params = prep?.params;
-  if (request === undefined || params === undefined) {
-    if (prep !== undefined && prep.staticHeaders !== undefined) {
-      // Templated URL, query or body; headers built once. No allocation beyond the request itself.
-      const needed = prep.varsNeeded;
-      for (let i = 0; i < needed.length; i++) {
-        if (getOwn(it.vars, needed[i] as string) === undefined) {
-          rt.aborted.add(1, { name: step.name, reason: 'missing_var' });
-          return false;
-        }
-      }
-      request = {
-        method: step.method,
-        url: buildUrl(step, rt.baseUrl, ctx),
-        body: buildBody(step, ctx),
-        headers: prep.staticHeaders,
-      };
-      params = prep.params;
-      params.headers = prep.staticHeaders;
-    } else {
-      const built = buildRequest(
-        step,
-        { baseUrl: rt.baseUrl, planHeaders: rt.plan.headers, flowHeaders: it.flow.headers },
-        ctx,
-      );
-      if (!built.ok) {
-        // An earlier step did not yield what this one needs (its own checks already say why): stop quietly.
-        rt.aborted.add(1, { name: step.name, reason: 'missing_var' });
-        return false;
-      }
-      request = built.request;
-      // params are read by k6 during the call only, so one object per step serves every request.
-      params = prep?.params ?? {
-        tags: { name: step.name, ...step.tags },
-        responseType: step.needsBody ? 'text' : 'none',
-      };
-      params.headers = request.headers;
+  // createRuntime prepares every step of every flow; the fallback only guards a step it did not see.
+  const prep = (step as PreparedStep).loadctlPrepared ?? prepareHttp(rt, it.flow, step);
+  const params = prep.params;
+  let request = prep.request;
+  if (request === undefined) {
+    request = (prep.build as NonNullable<PreparedHttp['build']>)(ctx);
+    if (request === undefined) {
+      // An earlier step did not yield what this one needs (its own checks already say why): stop quietly.
+      rt.aborted.add(1, { name: step.name, reason: 'missing_var' });
+      return false;
     }
+    // params are read by k6 during the call only, so one object per step serves every request.
+    params.headers = request.headers;
   }
   const raw =
-    prep?.stream === undefined
+    prep.stream === undefined
       ? k6http.request(request.method, request.url, request.body, params)
       : sendStream(rt, prep.stream, request);
-  // The view (parsed body, header lookups) only when something reads more than the status.
-  const needsView =
-    (step.checks.length > 0 && prep?.rawChecks !== true) || step.extract.length > 0 || step.record.length > 0;
-  const res = needsView ? new ResponseView(raw) : undefined;
+  const res = prep.needsView ? new ResponseView(raw) : undefined;
 
   let passed = true;
-  if (prep?.checkers !== undefined) {
+  if (prep.checkers !== undefined) {
     rt.current.ctx = ctx;
     passed =
       res === undefined
@@ -521,8 +457,8 @@ function runHttp(it: Iteration, step: HttpStep): boolean {
   }
   if (res !== undefined) {
     for (let i = 0; i < step.extract.length; i++) {
-      const [name, ex] = step.extract[i] as [string, HttpStep['extract'][number][1]];
-      setOwn(it.vars, name, extract(ex, res, Math.random));
+      const pair = step.extract[i] as HttpStep['extract'][number];
+      setOwn(it.vars, pair[0], extract(pair[1], res, Math.random));
     }
     for (let i = 0; i < step.record.length; i++) {
       const rec = step.record[i] as HttpStep['record'][number];
