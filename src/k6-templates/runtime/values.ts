@@ -149,31 +149,24 @@ export function evaluate(value: Value, ctx: EvalContext): unknown {
   }
 }
 
-function collectMissingVars(value: Value, vars: Readonly<Record<string, unknown>>, out: string[]): void {
-  switch (value.k) {
-    case 'lit':
-      return;
-    case 'tpl':
-      for (const part of value.parts) {
-        if ('ref' in part && part.ref.ns === 'vars' && getOwn(vars, part.ref.name) === undefined) {
-          if (out.indexOf(part.ref.name) < 0) out.push(part.ref.name);
-        }
-      }
-      return;
-    case 'obj':
-      for (const [, member] of value.entries) collectMissingVars(member, vars, out);
-      return;
-    case 'arr':
-      for (const item of value.items) collectMissingVars(item, vars, out);
-      return;
-  }
+/** The `${vars.X}` names in these values, each once. */
+export function varNames(values: Value[]): string[] {
+  const out: string[] = [];
+  const walk = (v: Value): void => {
+    if (v.k === 'tpl') {
+      for (const part of v.parts)
+        if ('ref' in part && part.ref.ns === 'vars' && out.indexOf(part.ref.name) < 0)
+          out.push(part.ref.name);
+    } else if (v.k === 'obj') for (const [, member] of v.entries) walk(member);
+    else if (v.k === 'arr') for (const item of v.items) walk(item);
+  };
+  for (const v of values) walk(v);
+  return out;
 }
 
 /** Names of `${vars.X}` references in these values that have no value yet, each once. */
 export function missingVars(values: Value[], vars: Readonly<Record<string, unknown>>): string[] {
-  const out: string[] = [];
-  for (const value of values) collectMissingVars(value, vars, out);
-  return out;
+  return varNames(values).filter((name) => getOwn(vars, name) === undefined);
 }
 
 // ---------------------------------------------------------------- JSON paths
@@ -565,21 +558,6 @@ export function buildRequest(
       headers,
     },
   };
-}
-
-/** The `${vars.X}` names in these values, each once. */
-export function varNames(values: Value[]): string[] {
-  const out: string[] = [];
-  const walk = (v: Value): void => {
-    if (v.k === 'tpl') {
-      for (const part of v.parts)
-        if ('ref' in part && part.ref.ns === 'vars' && out.indexOf(part.ref.name) < 0)
-          out.push(part.ref.name);
-    } else if (v.k === 'obj') for (const [, member] of v.entries) walk(member);
-    else if (v.k === 'arr') for (const item of v.items) walk(item);
-  };
-  for (const v of values) walk(v);
-  return out;
 }
 
 function allSet(names: string[], vars: Readonly<Record<string, unknown>>): boolean {
