@@ -84,7 +84,7 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
       '--targets <a,b,…>',
       'run against each of these targets, interleaved, and compare them at the end',
     )
-    .option('--rounds <n>', 'with --targets: rounds of a-b-a-b (default 1)')
+    .option('--rounds <n>', 'with --targets: rounds, the order rotated each round (a-b, b-a, …; default 1)')
     .option('--cooldown <duration>', 'with --targets: pause between runs (default 10s)')
     .option(
       '--fail-on <rules>',
