@@ -427,8 +427,8 @@ function runStep(it: Iteration, step: Step): boolean {
 function runHttp(it: Iteration, step: HttpStep): boolean {
   const rt = it.rt;
   const ctx = it.ctx;
-  // createRuntime prepares every step of every flow; the fallback only guards a step it did not see.
-  const prep = (step as PreparedStep).loadctlPrepared ?? prepareHttp(rt, it.flow, step);
+  // createRuntime prepares every step of every flow; a step it did not see is prepared once, here.
+  const prep = ((step as PreparedStep).loadctlPrepared ??= prepareHttp(rt, it.flow, step));
   const params = prep.params;
   let request = prep.request;
   if (request === undefined) {

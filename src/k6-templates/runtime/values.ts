@@ -641,7 +641,7 @@ export function compileRequest(
   let staticHeaders: Record<string, string> | undefined = {};
   for (const list of candidates) {
     const c = list[0];
-    if (c === undefined || c.value.k !== 'lit' || list.some((other) => other.value.k !== 'lit')) {
+    if (c?.value.k !== 'lit' || list.some((other) => other.value.k !== 'lit')) {
       staticHeaders = undefined;
       break;
     }
