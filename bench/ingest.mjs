@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark of k6 JSON ingestion (src/report/ingest). Prints ratios measured in this one run, with the
+// Benchmark of k6 JSON ingestion (src/samples). Prints ratios measured in this one run, with the
 // contenders interleaved over several rounds (medians), so a busy machine slows both sides alike:
 //
 //   1. plain file: readK6JsonFile vs a naive readline + JSON.parse reader feeding the same aggregator
@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { createGzip, gunzipSync } from 'node:zlib';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const DIST = join(REPO, 'dist', 'report', 'ingest', 'index.js');
+const DIST = join(REPO, 'dist', 'samples', 'index.js');
 const FIXTURE = join(REPO, 'test', 'fixtures', 'k6-json', 'basic.ndjson.gz');
 
 const SMALL = 1_000_000;

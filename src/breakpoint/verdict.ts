@@ -1,8 +1,8 @@
 // The result of a breaking-point search: every level's numbers and status, and the verdict — the highest level
 // that held the SLO, the one where it broke and what broke first, or why there is no breaking point to report.
 // What breakpoint.json holds (docs/breakpoint.md). Pure.
-import type { GuardReason, GuardVerdict } from '../report/guard.js';
-import type { Outcome } from '../report/outcome.js';
+import type { GuardReason, GuardVerdict } from '../report/model/guard.js';
+import type { Outcome } from '../report/model/outcome.js';
 import type { Ramp } from './ramp.js';
 import {
   judgeLevel,

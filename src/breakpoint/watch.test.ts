@@ -1,8 +1,8 @@
 // The live window (watch.ts) and the verdict built on it (verdict.ts), from k6 metric values of load levels as
 // k6's REST API and end-of-test data name them.
 import { describe, expect, it } from 'vitest';
-import type { GuardVerdict } from '../report/guard.js';
-import type { Outcome } from '../report/outcome.js';
+import type { GuardVerdict } from '../report/model/guard.js';
+import type { Outcome } from '../report/model/outcome.js';
 import type { Ramp } from './ramp.js';
 import { parseSlo, type Slo } from './slo.js';
 import { judgeBreakpoint } from './verdict.js';

@@ -2,8 +2,8 @@
 // stop. Each level's numbers are k6's own statistics of that level's requests (sub-metrics of the level tag),
 // not differences of cumulative trends: k6's REST API gives percentiles only since the start, and a p95 cannot
 // be subtracted. Pure.
-import type { GuardReason, GuardVerdict } from '../report/guard.js';
-import { BATCH_TAG } from '../report/batches.js';
+import type { GuardReason, GuardVerdict } from '../report/model/guard.js';
+import { BATCH_TAG } from '../report/model/batches.js';
 import { judgeLevel, minRequests, type Breach, type LevelNumbers, type Slo } from './slo.js';
 
 /** Seconds in a row a level must break the SLO before the search stops (`--window`). */

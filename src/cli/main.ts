@@ -1,9 +1,9 @@
 // The CLI entry: parses arguments, dispatches to a command, and is the one place that turns errors into
 // output and an exit code.
 import { Command, CommanderError } from 'commander';
-import { EXIT, LoadctlError, PlanError, usageError, type ExitCode } from './errors.js';
-import { realIo, type Io } from './io.js';
-import { VERSION } from './version.js';
+import { EXIT, LoadctlError, PlanError, usageError, type ExitCode } from '../errors.js';
+import { realIo, type Io } from '../io/io.js';
+import { VERSION } from '../version.js';
 import type { DemoOptions } from './commands/demo.js';
 import type { DoctorOptions } from './commands/doctor.js';
 import type { ReportOptions } from './commands/report.js';

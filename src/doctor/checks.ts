@@ -1,6 +1,6 @@
 // Facts about the host (probe.ts) and what a plan needs (needs.ts) → findings, each with the observed value,
 // what is needed and the exact fix. Pure: every input is data, so every edge is a table row in a test.
-import { openFilesNeeded } from '../cli/run/preflight.js';
+import { openFilesNeeded } from './preflight.js';
 import { STREAM_EXTENSION, STREAM_SETUP_HINT, resolveStreamSupport } from '../k6/stream-extension.js';
 import { FIRST_UNSUPPORTED_K6_MAJOR, MIN_K6, parseSemVer, renderVersion } from '../k6/version.js';
 import { expectedResultsBytes, type PlanNeeds } from './needs.js';

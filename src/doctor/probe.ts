@@ -6,9 +6,9 @@ import { cpus, freemem, loadavg, networkInterfaces, platform, totalmem } from 'n
 import type { FindK6Result } from '../k6/locate.js';
 import { findK6, projectRoot } from '../k6/locate.js';
 import { probeExtensionStamp } from '../k6/stream-extension.js';
-import type { Io } from '../cli/io.js';
-import { probeTcp, type Reachability } from '../cli/run/k6-process.js';
-import { parseOpenFilesLimit, probeWritable } from '../cli/run/preflight.js';
+import type { Io } from '../io/io.js';
+import { probeTcp, type Reachability } from '../k6/process.js';
+import { parseOpenFilesLimit, probeWritable } from './preflight.js';
 import type { TargetToProbe } from './needs.js';
 
 export type DnsFacts = { ok: true; addresses: string[]; ms: number } | { ok: false; detail: string };

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LevelResult, Verdict } from '../../src/breakpoint/verdict.js';
-import type { RunSummary } from '../../src/report/summary.js';
+import type { RunSummary } from '../../src/report/model/summary.js';
 import { runCli, tempDir, writePlan } from './helpers.js';
 
 const CAPACITY = 200;

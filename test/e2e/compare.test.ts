@@ -3,8 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoService, type DemoService } from '../../src/demo/index.js';
-import type { Comparison, MetricRow } from '../../src/report/compare.js';
-import type { RunSummary } from '../../src/report/summary.js';
+import type { Comparison, MetricRow } from '../../src/report/compare/compare.js';
+import type { RunSummary } from '../../src/report/model/summary.js';
 import { runCli, tempDir, writePlan } from './helpers.js';
 
 const significant = (rows: readonly MetricRow[], side = 1) =>

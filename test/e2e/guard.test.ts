@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src/report/summary.js';
+import type { RunSummary } from '../../src/report/model/summary.js';
 import { runCli, tempDir, writePlan } from './helpers.js';
 
 // Every login takes 200 ms, so one VU finishes at most 5 iterations a second.

@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareWithK6Summary } from '../../src/report/ingest/k6-summary-check.js';
-import { readK6JsonFile } from '../../src/report/ingest/read.js';
+import { compareWithK6Summary } from '../../src/samples/k6-summary-check.js';
+import { readK6JsonFile } from '../../src/samples/read.js';
 import { closedPortUrl, k6Path, runK6, SCENARIOS, startServer } from '../fixtures/k6-json/record.mjs';
 
 interface Server {

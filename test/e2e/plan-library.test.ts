@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { RunSummary } from '../../src/report/summary.js';
+import type { RunSummary } from '../../src/report/model/summary.js';
 import { REPO, runCli, tempDir } from './helpers.js';
 
 /** The issue's budget for a smoke run: k6's own test duration. */

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src/report/summary.js';
+import type { RunSummary } from '../../src/report/model/summary.js';
 import { runCli, startCli, tempDir, writePlan } from './helpers.js';
 
 function onlyRunDir(results: string, plan: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoadctlError } from '../errors.js';
+import { LoadctlError } from '../../errors.js';
 import { parseBreakpointOptions } from './breakpoint.js';
 
 describe('parseBreakpointOptions', () => {

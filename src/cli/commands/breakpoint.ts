@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { didYouMean } from '../../plans/diagnostics.js';
 import { planEndpoints } from '../../plans/compile.js';
 import { parseDuration } from '../../plans/duration.js';
-import { BATCH_TAG } from '../../report/batches.js';
+import { BATCH_TAG } from '../../report/model/batches.js';
 import {
   DEFAULT_STEP_MS,
   DEFAULT_STEPS,
@@ -26,10 +26,10 @@ import {
   type WatchDecision,
   type WatchState,
 } from '../../breakpoint/watch.js';
-import { EXIT, usageError, type ExitCode } from '../errors.js';
-import type { Io } from '../io.js';
+import { EXIT, usageError, type ExitCode } from '../../errors.js';
+import type { Io } from '../../io/io.js';
 import { runRun, type FinishedRun } from './run.js';
-import type { RunSummary } from '../../report/summary.js';
+import type { RunSummary } from '../../report/model/summary.js';
 
 export interface BreakpointOptions {
   slo?: string;

@@ -8,19 +8,19 @@ import {
   type CompareRun,
   type MinEffect,
   type RunFacts,
-} from '../../report/compare.js';
-import { judgeGate, parseFailOn, type GateResult } from '../../report/compare-gate.js';
-import { renderCompareMarkdown, renderCompareTable } from '../../report/compare-render.js';
-import { selectComparison, type SelectedSide } from '../../report/compare-select.js';
+} from '../../report/compare/compare.js';
+import { judgeGate, parseFailOn, type GateResult } from '../../report/compare/gate.js';
+import { renderCompareMarkdown, renderCompareTable } from '../../report/render/compare-table.js';
+import { selectComparison, type SelectedSide } from '../../report/compare/select.js';
 import type { ChartRun } from '../../report/render/charts.js';
-import { parseStoredSeries, RUN_REPORT_FILES } from '../../report/render/model.js';
+import { parseStoredSeries, RUN_REPORT_FILES } from '../../report/model/report.js';
 import { renderCompareHtml } from '../../report/render/compare-html.js';
 import { renderCompareJUnit } from '../../report/render/compare-junit.js';
-import type { StoredRun } from '../../report/runs.js';
-import { EXIT, usageError, type ExitCode } from '../errors.js';
-import type { Io } from '../io.js';
-import { readChartAssets } from '../reports.js';
-import { VERSION } from '../version.js';
+import type { StoredRun } from '../../store/runs.js';
+import { EXIT, usageError, type ExitCode } from '../../errors.js';
+import type { Io } from '../../io/io.js';
+import { readChartAssets } from '../../run/reports.js';
+import { VERSION } from '../../version.js';
 import { parseLangOption } from './report.js';
 import { readStoredRuns } from './runs.js';
 

@@ -2,8 +2,8 @@
 import { describeDemo, startDemoService } from '../../demo/index.js';
 import type { DemoKnobs } from '../../plans/schema.js';
 import { DEFAULT_DEMO_PORT } from '../../plans/compile.js';
-import { EXIT, usageError, type ExitCode } from '../errors.js';
-import type { Io } from '../io.js';
+import { EXIT, usageError, type ExitCode } from '../../errors.js';
+import type { Io } from '../../io/io.js';
 
 export interface DemoOptions {
   host?: string;

@@ -5,10 +5,10 @@ import { computeNeeds, selectTargets, type PlanNeeds, type TargetToProbe } from 
 import { probeDoctorFacts } from '../../doctor/probe.js';
 import { renderDoctorJson, renderDoctorTable, toDoctorReport } from '../../doctor/render.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
-import { EXIT, usageError, type ExitCode } from '../errors.js';
-import type { Io } from '../io.js';
-import { readPlan } from '../load-plan.js';
-import { resolveOrThrow } from '../prepare-script.js';
+import { EXIT, usageError, type ExitCode } from '../../errors.js';
+import type { Io } from '../../io/io.js';
+import { readPlan } from '../../plans/load.js';
+import { resolveOrThrow } from '../../run/prepare-script.js';
 
 export interface DoctorOptions {
   plan?: string;

@@ -1,9 +1,9 @@
 import { join, relative, resolve } from 'node:path';
-import { EXIT, type ExitCode } from '../errors.js';
-import type { Io } from '../io.js';
-import { readPlan } from '../load-plan.js';
+import { EXIT, type ExitCode } from '../../errors.js';
+import type { Io } from '../../io/io.js';
+import { readPlan } from '../../plans/load.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
-import { resolveOrThrow, writeScript } from '../prepare-script.js';
+import { resolveOrThrow, writeScript } from '../../run/prepare-script.js';
 import { baseUrlEnvNames } from '../../plans/compile.js';
 
 export interface RenderOptions {

@@ -3,11 +3,11 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseLang, type Lang } from '../../report/render/i18n.js';
 import { parseReportFormat, renderReport, REPORT_FILES, REPORT_FORMATS } from '../../report/render/index.js';
-import { RUN_ID_RE } from '../../report/run-id.js';
-import { EXIT, usageError, type ExitCode } from '../errors.js';
-import type { Io } from '../io.js';
-import { readChartAssets, readRunReport } from '../reports.js';
-import { VERSION } from '../version.js';
+import { RUN_ID_RE } from '../../store/run-id.js';
+import { EXIT, usageError, type ExitCode } from '../../errors.js';
+import type { Io } from '../../io/io.js';
+import { readChartAssets, readRunReport } from '../../run/reports.js';
+import { VERSION } from '../../version.js';
 import { readStoredRuns } from './runs.js';
 
 export interface ReportOptions {

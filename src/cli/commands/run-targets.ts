@@ -3,11 +3,11 @@
 // rotated each round (a-b, b-a, …) so that no target always runs first; the runs share a comparison id, and
 // the comparison is printed at the end.
 import { parseDuration } from '../../plans/duration.js';
-import { makeRunId } from '../../report/run-id.js';
-import { EXIT, usageError, type ExitCode } from '../errors.js';
-import type { Io } from '../io.js';
-import { readPlan } from '../load-plan.js';
-import { resolveOrThrow } from '../prepare-script.js';
+import { makeRunId } from '../../store/run-id.js';
+import { EXIT, usageError, type ExitCode } from '../../errors.js';
+import type { Io } from '../../io/io.js';
+import { readPlan } from '../../plans/load.js';
+import { resolveOrThrow } from '../../run/prepare-script.js';
 import { runCompare } from './compare.js';
 import { runRun, type RunOptions } from './run.js';
 

@@ -17,7 +17,7 @@ import {
   judgeGuard,
   type GuardObservation,
   type GuardVerdict,
-} from '../../report/guard.js';
+} from '../../report/model/guard.js';
 import {
   batchSubmetrics,
   BATCH_TAG,
@@ -25,12 +25,12 @@ import {
   planBatches,
   summarizeBatches,
   type BatchLayout,
-} from '../../report/batches.js';
-import { parseK6Summary, type K6Summary } from '../../report/k6-summary.js';
-import { renderProgressLine, toSeriesPoint, type LiveSnapshot, type SeriesPoint } from '../../report/live.js';
-import { classifyOutcome, parseK6ErrorLine, type Outcome } from '../../report/outcome.js';
-import { makeRedactor } from '../../report/redact.js';
-import { makeRunId } from '../../report/run-id.js';
+} from '../../report/model/batches.js';
+import { parseK6Summary, type K6Summary } from '../../k6/summary.js';
+import { renderProgressLine, toSeriesPoint, type LiveSnapshot, type SeriesPoint } from '../../k6/live.js';
+import { classifyOutcome, parseK6ErrorLine, type Outcome } from '../../report/model/outcome.js';
+import { makeRedactor } from '../../run/redact.js';
+import { makeRunId } from '../../store/run-id.js';
 import {
   endpointSubmetrics,
   summarizeRun,
@@ -39,21 +39,21 @@ import {
   type ComparisonRef,
   type InvariantSummary,
   type RunSummary,
-} from '../../report/summary.js';
-import { renderSummaryTable } from '../../report/table.js';
-import { EXIT, environmentError, usageError, type ExitCode } from '../errors.js';
-import type { Io } from '../io.js';
-import { readPlan } from '../load-plan.js';
-import { resolveOrThrow, writeScript } from '../prepare-script.js';
-import { probeHostFacts } from '../run/host.js';
-import { runInvariants } from '../run/invariants.js';
-import type { SampleFindings } from '../run/samples.js';
-import { K6_STOPPED_FROM_REST, probeFreePort, requestK6Stop, runK6Process } from '../run/k6-process.js';
-import { checkPreflight, probeWritable } from '../run/preflight.js';
-import { VERSION } from '../version.js';
+} from '../../report/model/summary.js';
+import { renderSummaryTable } from '../../report/render/table.js';
+import { EXIT, environmentError, usageError, type ExitCode } from '../../errors.js';
+import type { Io } from '../../io/io.js';
+import { readPlan } from '../../plans/load.js';
+import { resolveOrThrow, writeScript } from '../../run/prepare-script.js';
+import { probeHostFacts } from '../../io/host.js';
+import { runInvariants } from '../../run/invariants.js';
+import type { SampleFindings } from '../../run/samples.js';
+import { K6_STOPPED_FROM_REST, probeFreePort, requestK6Stop, runK6Process } from '../../k6/process.js';
+import { checkPreflight, probeWritable } from '../../doctor/preflight.js';
+import { VERSION } from '../../version.js';
 import { parseReportFormats, type ReportFormat } from '../../report/render/index.js';
 import { parseLang, type Lang } from '../../report/render/i18n.js';
-import type { WrittenReport } from '../reports.js';
+import type { WrittenReport } from '../../run/reports.js';
 
 export interface RunOptions {
   target?: string;
@@ -163,7 +163,7 @@ async function writeReportsAfterRun(
   lang: Lang,
 ): Promise<WrittenReport[]> {
   try {
-    const { writeRunReports } = await import('../reports.js');
+    const { writeRunReports } = await import('../../run/reports.js');
     return await writeRunReports(io, runDir, formats, lang);
   } catch (err) {
     io.stderr.write(`⚠ the reports were not written: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -434,7 +434,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
 
     let samples: SampleFindings | undefined;
     if (opts.samples && (await io.exists(samplesPath))) {
-      const { readSampleFindings } = await import('../run/samples.js');
+      const { readSampleFindings } = await import('../../run/samples.js');
       const read = await readSampleFindings(
         samplesPath,
         endpoints.map((e) => e.name),

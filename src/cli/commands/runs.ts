@@ -1,8 +1,8 @@
 // `loadctl runs`: the stored runs, newest last, from their summary.json files.
 import { join, resolve } from 'node:path';
-import { parseStoredSummary, renderRunsTable, type StoredRun } from '../../report/runs.js';
-import { EXIT, type ExitCode } from '../errors.js';
-import type { Io } from '../io.js';
+import { parseStoredSummary, renderRunsTable, type StoredRun } from '../../store/runs.js';
+import { EXIT, type ExitCode } from '../../errors.js';
+import type { Io } from '../../io/io.js';
 
 export interface RunsOptions {
   plan?: string;

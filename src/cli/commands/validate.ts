@@ -1,7 +1,7 @@
 import { renderDiagnostic, type Diagnostic } from '../../plans/diagnostics.js';
-import { EXIT, PlanError, type ExitCode } from '../errors.js';
-import type { Io } from '../io.js';
-import { displayPath, readPlan } from '../load-plan.js';
+import { EXIT, PlanError, type ExitCode } from '../../errors.js';
+import type { Io } from '../../io/io.js';
+import { displayPath, readPlan } from '../../plans/load.js';
 
 export interface ValidateOptions {
   json?: boolean;

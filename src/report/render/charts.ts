@@ -1,9 +1,9 @@
 // Chart data for the HTML reports: plain JSON specs that the page's small client script hands to uPlot.
 // Every builder takes several runs, so a comparison overlays runs with the same functions a single-run
 // report uses (one run: one line per measure; several: one line per run). Pure.
-import type { SeriesPoint } from '../live.js';
-import type { RunSummary } from '../summary.js';
-import type { StoredSeries } from './model.js';
+import type { SeriesPoint } from '../../k6/live.js';
+import type { RunSummary } from '../model/summary.js';
+import type { StoredSeries } from '../model/report.js';
 
 export type ChartUnit = 'ms' | 'per-second' | 'count' | 'percent';
 

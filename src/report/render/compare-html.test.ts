@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { SeriesPoint } from '../live.js';
-import { compareRuns, type CompareRun, type CompareSideInput } from '../compare.js';
-import { judgeGate, parseFailOn } from '../compare-gate.js';
-import type { RunSummary } from '../summary.js';
+import type { SeriesPoint } from '../../k6/live.js';
+import { compareRuns, type CompareRun, type CompareSideInput } from '../compare/compare.js';
+import { judgeGate, parseFailOn } from '../compare/gate.js';
+import type { RunSummary } from '../model/summary.js';
 import type { ChartRun, ChartSpec } from './charts.js';
 import { renderCompareHtml, sideVerdict } from './compare-html.js';
 import type { ChartAssets } from './html.js';
@@ -16,7 +16,7 @@ const HOSTILE = '<script>alert(1)</script>';
 const STUB_ASSETS: ChartAssets = { uplotJs: 'window.uPlot = function () {};', uplotCss: '.uplot {}' };
 
 function fixture(id: string): CompareRun {
-  const dir = new URL(`../__fixtures__/compare/${id}/`, import.meta.url);
+  const dir = new URL(`../../../test/fixtures/stored-runs/compare/${id}/`, import.meta.url);
   const read = (f: string) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as unknown;
   const meta = read('meta.json') as {
     k6: { version: string };

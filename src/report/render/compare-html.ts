@@ -10,10 +10,10 @@ import {
   type MetricRow,
   type SideSummary,
   type ThresholdRow,
-} from '../compare.js';
-import type { GateResult } from '../compare-gate.js';
-import { formatDelta, formatValue, thresholdIsTime } from '../compare-render.js';
-import { formatCount, formatMs, formatPercent } from '../table.js';
+} from '../compare/compare.js';
+import type { GateResult } from '../compare/gate.js';
+import { formatDelta, formatValue, thresholdIsTime } from './compare-table.js';
+import { formatCount, formatMs, formatPercent } from './table.js';
 import {
   color,
   errorsChart,

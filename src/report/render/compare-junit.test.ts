@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { compareRuns, type CompareRun, type CompareSideInput } from '../compare.js';
-import { judgeGate, parseFailOn } from '../compare-gate.js';
-import type { RunSummary } from '../summary.js';
+import { compareRuns, type CompareRun, type CompareSideInput } from '../compare/compare.js';
+import { judgeGate, parseFailOn } from '../compare/gate.js';
+import type { RunSummary } from '../model/summary.js';
 import { renderCompareJUnit } from './compare-junit.js';
 
 // Recorded runs of plans/graviton-vs-x86.yaml --profile smoke: x86 and a graviton instance 15 ms slower.
@@ -11,7 +11,7 @@ const X86 = '20261122T043604Z-11f905';
 const GRAVITON = '20261122T043613Z-e700a2';
 
 function fixture(id: string): CompareRun {
-  const dir = new URL(`../__fixtures__/compare/${id}/`, import.meta.url);
+  const dir = new URL(`../../../test/fixtures/stored-runs/compare/${id}/`, import.meta.url);
   return { summary: JSON.parse(readFileSync(new URL('summary.json', dir), 'utf8')) as RunSummary };
 }
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;

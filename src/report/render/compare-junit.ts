@@ -3,10 +3,10 @@
 // change against its limit; a rule that could not be judged is <skipped> with the reason (CI shows it as
 // neither green nor red, which is what it is); a threshold a side's runs broke fails. Names stay English
 // (CI history keys on them). Written by renderJUnit, so it reads like a single run's file. Pure.
-import { metricAlias, type Comparison, type MetricRow, type SideSummary } from '../compare.js';
-import type { GateResult } from '../compare-gate.js';
-import { formatDelta, formatValue, thresholdIsTime } from '../compare-render.js';
-import { formatCount, formatMs, formatPercent } from '../table.js';
+import { metricAlias, type Comparison, type MetricRow, type SideSummary } from '../compare/compare.js';
+import type { GateResult } from '../compare/gate.js';
+import { formatDelta, formatValue, thresholdIsTime } from './compare-table.js';
+import { formatCount, formatMs, formatPercent } from './table.js';
 import { renderJUnit, type JUnitCase, type JUnitSuite } from './junit.js';
 
 const sign = (n: number) => (n > 0 ? `+${n}` : String(n));

@@ -1,8 +1,8 @@
 // Formatting shared by the report renderers (the terminal table's number formats are in ../table.ts). Pure.
-import type { EndpointSummary } from '../summary.js';
-import { formatCount } from '../table.js';
+import type { EndpointSummary } from '../model/summary.js';
+import { formatCount } from './table.js';
 import type { Messages } from './i18n.js';
-import type { StoredMeta } from './model.js';
+import type { StoredMeta } from '../model/report.js';
 
 /** "2026-11-22T04:32:29.784Z" → "2026-11-22 04:32:29 UTC"; other text unchanged. */
 export function formatDate(iso: string | null | undefined): string {

@@ -4,8 +4,8 @@
 // response goes through escapeHtml. The building blocks (page shell, tables, chart figures) are exported for
 // the comparison report. Pure.
 import { createHash } from 'node:crypto';
-import type { Outcome } from '../outcome.js';
-import type { RunSummary } from '../summary.js';
+import type { Outcome } from '../model/outcome.js';
+import type { RunSummary } from '../model/summary.js';
 import {
   BUILTIN_METRICS,
   describeMetric,
@@ -14,13 +14,13 @@ import {
   formatObserved,
   formatPercent,
   formatRate,
-} from '../table.js';
+} from './table.js';
 import { runCharts, type ChartRun, type ChartSpec } from './charts.js';
 import { escapeHtml, inlineSafe, jsonForScript } from './escape.js';
 import { describeHost, formatDate, groupLabel, statusText } from './format.js';
 import { CHART_CLIENT_JS } from './html-client.js';
 import { messages, verdictOf, type Lang, type Messages, type Verdict } from './i18n.js';
-import type { RunReport } from './model.js';
+import type { RunReport } from '../model/report.js';
 import { observeRun } from './observations.js';
 import { richToHtml } from './rich.js';
 

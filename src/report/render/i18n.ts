@@ -1,10 +1,10 @@
 // The words of every report, in English and Korean (`--lang ko`). English is the default and the reference:
 // a key missing from a language is a type error, not a fallback. Numbers, units, names and k6's own terms
 // (p95, VUs, req/s, metric and threshold expressions) stay as they are in both. Pure.
-import type { Outcome } from '../outcome.js';
+import type { Outcome } from '../model/outcome.js';
 import type { Observation } from './observations.js';
 import { code, rich, strong, type Rich } from './rich.js';
-import { formatCount, formatMs, formatPercent, formatRate } from '../table.js';
+import { formatCount, formatMs, formatPercent, formatRate } from './table.js';
 import { TABLE_WORDS, type TableWords } from './table-words.js';
 
 export type Lang = 'en' | 'ko';

@@ -3,7 +3,7 @@ import { renderHtmlReport, type ChartAssets } from './html.js';
 import type { Lang } from './i18n.js';
 import { renderJUnitReport } from './junit.js';
 import { renderMarkdownReport } from './markdown.js';
-import type { RunReport } from './model.js';
+import type { RunReport } from '../model/report.js';
 
 export const REPORT_FORMATS = ['html', 'markdown', 'junit', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -1,8 +1,8 @@
 // JUnit XML for CI: one test case per threshold, per check and per invariant, and one for the run itself,
 // failures carrying what was observed against the limit. The suite builder is separate from the writer so
 // `compare` can add a suite of regression rules to the same file. Pure.
-import type { RunSummary } from '../summary.js';
-import { formatCount, formatObserved, formatPercent } from '../table.js';
+import type { RunSummary } from '../model/summary.js';
+import { formatCount, formatObserved, formatPercent } from './table.js';
 import { escapeXml, escapeXmlText } from './escape.js';
 import { groupLabel } from './format.js';
 import { messages, type Lang } from './i18n.js';

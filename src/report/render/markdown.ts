@@ -1,6 +1,6 @@
 // The Markdown report: what a team pastes into a wiki page or a pull request. GitHub-flavoured tables;
 // every name is escaped (markdownCode / escapeMarkdown), so a plan or response can add no markup. Pure.
-import type { RunSummary } from '../summary.js';
+import type { RunSummary } from '../model/summary.js';
 import {
   BUILTIN_METRICS,
   describeMetric,
@@ -9,11 +9,11 @@ import {
   formatObserved,
   formatPercent,
   formatRate,
-} from '../table.js';
+} from './table.js';
 import { escapeMarkdown, markdownCode } from './escape.js';
 import { describeHost, formatDate, groupLabel, statusText } from './format.js';
 import { messages, verdictOf, type Lang } from './i18n.js';
-import type { RunReport } from './model.js';
+import type { RunReport } from '../model/report.js';
 import { observeRun } from './observations.js';
 import { richToMarkdown } from './rich.js';
 

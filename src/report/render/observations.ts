@@ -1,9 +1,9 @@
 // Generated observations: what a person would point out first when reading a run, as data. The i18n
 // tables turn each into a sentence (i18n.ts); Markdown and HTML show them. Pure.
-import type { GuardReason } from '../guard.js';
-import type { SeriesPoint } from '../live.js';
-import type { EndpointSummary, RunSummary, ThresholdSummary } from '../summary.js';
-import type { StoredSeries } from './model.js';
+import type { GuardReason } from '../model/guard.js';
+import type { SeriesPoint } from '../../k6/live.js';
+import type { EndpointSummary, RunSummary, ThresholdSummary } from '../model/summary.js';
+import type { StoredSeries } from '../model/report.js';
 
 export type Observation =
   | {

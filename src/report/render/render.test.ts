@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../summary.js';
-import { renderSummaryTable } from '../table.js';
+import type { RunSummary } from '../model/summary.js';
+import { renderSummaryTable } from './table.js';
 import { alignLines, percentileChart, responsesChart, runCharts, type ChartRun } from './charts.js';
 import { renderHtmlReport, type ChartAssets } from './html.js';
 import { messages, parseLang, verdictOf } from './i18n.js';
 import { parseReportFormats, renderReport } from './index.js';
 import { renderJUnitReport } from './junit.js';
 import { renderMarkdownReport } from './markdown.js';
-import { parseRunReport, RUN_REPORT_FILES, type RunReport } from './model.js';
+import { parseRunReport, RUN_REPORT_FILES, type RunReport } from '../model/report.js';
 import { observeRun, thresholdEndpoint } from './observations.js';
 
 // Recorded run folders, trimmed: see test/fixtures/report/README.md.

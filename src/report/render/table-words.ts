@@ -1,4 +1,4 @@
-// Headings of the terminal summary table (src/report/table.ts) in each report language. Kept apart from
+// Headings of the terminal summary table (src/report/render/table.ts) in each report language. Kept apart from
 // i18n.ts so the table can import them without importing the reports. English is byte-for-byte what the
 // table always printed. Pure.
 export type TableLang = 'en' | 'ko';

@@ -1,0 +1,197 @@
+// Running the real k6: spawn, log, live polling of its REST API, and Ctrl-C handling. Effects only; what
+// the results mean is decided elsewhere.
+import { createServer } from 'node:net';
+import { spawnStreaming, type CommandResult } from '../io/exec.js';
+import { k6ProcessEnv } from './locate.js';
+import { parseRestMetrics, type LiveSnapshot } from './live.js';
+import type { Io } from '../io/io.js';
+import { runCpuSampler } from './cpu.js';
+
+export interface K6RunSpec {
+  k6Path: string;
+  args: string[];
+  /** Added to loadctl's environment (secrets reach k6 this way only, never as arguments). */
+  env: Record<string, string | undefined>;
+  cwd: string;
+  logPath: string;
+  /** Applied to every log line before it is written. */
+  redact: (text: string) => string;
+  /** k6's REST API address, polled once a second for live progress. */
+  restAddress?: string;
+  onSnapshot?: (snap: LiveSnapshot) => void;
+  /** REST metric ids (e.g. sub-metrics) whose values each snapshot carries in `metrics`. */
+  liveMetrics?: (id: string) => boolean;
+  /** Every log line (redacted), for the in-run guard. */
+  onLogLine?: (line: string) => void;
+  /** k6's CPU once a second, in cores kept busy; undefined where it cannot be read (no /proc). */
+  onCpuSample?: (cores: number | undefined) => void;
+  /** Told when the first Ctrl-C is forwarded (graceful stop) and when a second one kills k6. */
+  onInterrupt?: (kind: 'graceful' | 'hard') => void;
+}
+
+export interface K6RunResult {
+  result: CommandResult;
+  interrupted: boolean;
+  /** k6's last error line, for explaining a failure. */
+  errorLines: string[];
+  startedAt: Date;
+  endedAt: Date;
+}
+
+/** A free TCP port on loopback (the tiny race until k6 binds it is acceptable for a local tool). */
+export async function probeFreePort(host = '127.0.0.1'): Promise<number> {
+  return await new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function pollRest(
+  address: string,
+  startedMs: number,
+  now: () => number,
+  keep?: (id: string) => boolean,
+): Promise<LiveSnapshot | undefined> {
+  try {
+    const res = await fetch(`http://${address}/v1/metrics`, { signal: AbortSignal.timeout(900) });
+    if (!res.ok) return undefined;
+    return parseRestMetrics(await res.json(), now() - startedMs, keep);
+  } catch {
+    // k6 has not opened its API yet, or has closed it at the end of the run.
+    return undefined;
+  }
+}
+
+export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult> {
+  const log = await io.openAppend(spec.logPath);
+  const errorLines: string[] = [];
+  const onLine = (line: string) => {
+    const clean = spec.redact(line);
+    log.write(`${clean}\n`);
+    if (/level=(error|fatal)/.test(clean)) errorLines.push(clean);
+    spec.onLogLine?.(clean);
+  };
+  const startedAt = io.now();
+  const clock = () => io.now().getTime();
+  const proc = spawnStreaming(spec.k6Path, spec.args, {
+    env: k6ProcessEnv({ ...spec.env }),
+    cwd: spec.cwd,
+    onStdoutLine: onLine,
+    onStderrLine: onLine,
+    detached: true,
+  });
+
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      // k6 stops gracefully on the first SIGINT (finishing iterations, running teardown and handleSummary).
+      proc.kill('SIGINT');
+      spec.onInterrupt?.('graceful');
+    } else {
+      proc.kill('SIGKILL');
+      spec.onInterrupt?.('hard');
+    }
+  };
+  const offInt = io.onSignal('SIGINT', onSignal);
+  const offTerm = io.onSignal('SIGTERM', onSignal);
+  // A detached child is not killed with us; make sure a crash of loadctl does not leave k6 running.
+  const killOnExit = () => {
+    if (proc.pid !== undefined) {
+      try {
+        process.kill(proc.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once('exit', killOnExit);
+
+  const cpu =
+    spec.onCpuSample && proc.pid !== undefined ? runCpuSampler(proc.pid, spec.onCpuSample) : undefined;
+
+  let polling = true;
+  // The wait between polls ends early when k6 exits, so the poller never adds to a run's wall time.
+  let wake: () => void = () => {};
+  const poller = (async () => {
+    if (!spec.restAddress || !spec.onSnapshot) return;
+    const startedMs = startedAt.getTime();
+    while (polling) {
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, 1000);
+        wake = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
+      if (!polling) break;
+      const snap = await pollRest(spec.restAddress, startedMs, clock, spec.liveMetrics);
+      if (snap && polling) spec.onSnapshot(snap);
+    }
+  })();
+
+  const result = await proc.result;
+  cpu?.stop();
+  polling = false;
+  wake();
+  await poller;
+  offInt();
+  offTerm();
+  process.off('exit', killOnExit);
+  await log.close();
+  return { result, interrupted: interrupts > 0, errorLines, startedAt, endedAt: io.now() };
+}
+
+/** k6 exits with this (generic-engine) when its run is stopped through the REST API. */
+export const K6_STOPPED_FROM_REST = 103;
+
+/**
+ * Ends a running k6 test through its REST API (PATCH /v1/status, stopped: true): k6 stops the iterations, runs
+ * handleSummary and exits with K6_STOPPED_FROM_REST. False when k6 did not take it (already gone).
+ */
+export async function requestK6Stop(restAddress: string): Promise<boolean> {
+  try {
+    const res = await fetch(`http://${restAddress}/v1/status`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { type: 'status', id: 'default', attributes: { stopped: true } } }),
+      signal: AbortSignal.timeout(2000),
+    });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export type Reachability =
+  | { kind: 'ok'; ms: number }
+  | { kind: 'refused' }
+  | { kind: 'timeout' }
+  | { kind: 'dns'; detail: string }
+  | { kind: 'error'; detail: string };
+
+/** Can we open a TCP connection to the target at all? A run against a closed port measures nothing. */
+export async function probeTcp(host: string, port: number, timeoutMs = 3000): Promise<Reachability> {
+  const { connect } = await import('node:net');
+  const started = Date.now();
+  return await new Promise<Reachability>((resolve) => {
+    const socket = connect({ host, port });
+    const done = (r: Reachability) => {
+      socket.destroy();
+      resolve(r);
+    };
+    socket.setTimeout(timeoutMs, () => done({ kind: 'timeout' }));
+    socket.once('connect', () => done({ kind: 'ok', ms: Date.now() - started }));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED') done({ kind: 'refused' });
+      else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') done({ kind: 'dns', detail: err.code });
+      else done({ kind: 'error', detail: err.code ?? err.message });
+    });
+  });
+}

@@ -1,0 +1,104 @@
+// Reading a plan from disk: the effectful half of validation (the file, and the files it names).
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { decodePlanBytes, parsePlanText, type PlanSource } from './parse.js';
+import type { Plan } from './schema.js';
+import { placeFindings, validatePlan, type Finding } from './validate.js';
+import { PlanError } from '../errors.js';
+import type { Io } from '../io/io.js';
+
+export interface LoadedPlan {
+  /** The path as given, for messages. */
+  file: string;
+  /** Absolute path of the plan; data and script paths are relative to its folder. */
+  absPath: string;
+  source: PlanSource;
+  plan: Plan;
+  raw: Record<string, unknown>;
+  diagnostics: Diagnostic[];
+}
+
+function errnoCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+export function planRelative(planAbsPath: string, file: string): string {
+  return isAbsolute(file) ? file : resolve(dirname(planAbsPath), file);
+}
+
+async function readPlanBytes(io: Io, file: string, absPath: string): Promise<Uint8Array> {
+  try {
+    return await io.readBytes(absPath);
+  } catch (err) {
+    const code = errnoCode(err);
+    const message =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'this is a folder, not a plan file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : `cannot read it (${code ?? String(err)})`;
+    const hint = code === 'ENOENT' ? 'plans live in plans/*.yaml; `ls plans` lists them' : undefined;
+    throw new PlanError([{ severity: 'error', file, path: [], message, ...(hint ? { hint } : {}) }]);
+  }
+}
+
+/** Files the plan names must exist; reported like any other plan problem. */
+async function checkReferencedFiles(io: Io, absPath: string, plan: Plan): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const [name, set] of Object.entries(plan.data ?? {})) {
+    if (!(await io.exists(planRelative(absPath, set.file)))) {
+      out.push({
+        severity: 'error',
+        path: ['data', name, 'file'],
+        message: `data file ${JSON.stringify(set.file)} does not exist`,
+        hint: 'paths are relative to the plan file',
+      });
+    }
+  }
+  if (plan.script !== undefined) {
+    const path = typeof plan.script === 'string' ? plan.script : plan.script.path;
+    if (!(await io.exists(planRelative(absPath, path)))) {
+      out.push({
+        severity: 'error',
+        path: typeof plan.script === 'string' ? ['script'] : ['script', 'path'],
+        message: `script ${JSON.stringify(path)} does not exist`,
+        hint: 'paths are relative to the plan file',
+      });
+    }
+  }
+  return out;
+}
+
+/** The plan's path for messages: relative to the working folder when it is inside it. */
+export function displayPath(cwd: string, file: string): string {
+  const absPath = resolve(cwd, file);
+  const rel = relative(cwd, absPath);
+  return rel === '' || rel.startsWith('..') ? absPath : rel;
+}
+
+/** Reads, parses and validates; throws PlanError with every problem, returns warnings with the plan. */
+export async function readPlan(io: Io, file: string): Promise<LoadedPlan> {
+  const absPath = resolve(io.cwd, file);
+  const shown = displayPath(io.cwd, file);
+  const bytes = await readPlanBytes(io, shown, absPath);
+  const decoded = decodePlanBytes(shown, bytes);
+  if (!decoded.ok) throw new PlanError(decoded.diagnostics);
+  const parsed = parsePlanText(shown, decoded.text);
+  if (!parsed.ok) throw new PlanError(parsed.diagnostics);
+  const validated = validatePlan(parsed.source);
+  const diagnostics = [...parsed.diagnostics, ...validated.diagnostics];
+  if (!validated.plan) throw new PlanError(sortDiagnostics(diagnostics));
+  const fileProblems = placeFindings(parsed.source, await checkReferencedFiles(io, absPath, validated.plan));
+  const all = sortDiagnostics([...diagnostics, ...fileProblems]);
+  if (hasErrors(all)) throw new PlanError(all);
+  return {
+    file: shown,
+    absPath,
+    source: parsed.source,
+    plan: validated.plan,
+    raw: parsed.source.value as Record<string, unknown>,
+    diagnostics: all,
+  };
+}

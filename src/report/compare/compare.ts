@@ -1,0 +1,483 @@
+// The comparison of runs of one plan: several sides (a target, or one run), one of them the baseline, every
+// number with its change against the baseline and a verdict that respects noise. Pure: it reads stored
+// summaries (and their meta.json facts), never raw samples.
+//
+// Noise (docs/compare.md): every run is cut into time batches with exact k6 statistics (./batches.ts). The
+// same plan puts the same load in batch k of both runs, so batch k of one side is paired with batch k of the
+// baseline (and round i with round i); a difference is called only when the mean paired difference is outside
+// its 95 % confidence interval (Student's t) and at least the minimum effect. Without batches, rounds are the
+// pairs (three or more needed); without either, the verdict is "unknown", never a guess.
+import type { BatchStats, RunBatches } from '../model/batches.js';
+import { mean, pairedTest } from './stats.js';
+import type { EndpointSummary, RunSummary } from '../model/summary.js';
+
+export const COMPARE_SCHEMA = 'loadctl.compare/v1';
+
+/** What meta.json says about where a run ran. */
+export interface RunFacts {
+  k6Version?: string;
+  host?: { arch: string; cpuModel: string; cores: number; hostname?: string };
+  targetDescription?: string | null;
+}
+
+export interface CompareRun {
+  summary: RunSummary;
+  facts?: RunFacts;
+}
+
+export interface CompareSideInput {
+  label: string;
+  /** The side's runs, oldest first (several when `run --targets --rounds N` made them). */
+  runs: CompareRun[];
+}
+
+export type Verdict = 'better' | 'worse' | 'same' | 'unknown';
+export type Unit = 'count' | 'rps' | 'ms' | 'fraction' | 'number';
+/** How a change is expressed: relative (%), or in percentage points for shares. */
+export type DeltaKind = 'relative' | 'points';
+
+export interface Cell {
+  /** The side's value: the mean over its runs. Null when the side has no such value. */
+  value: number | null;
+  /** Change against the baseline: a fraction (0.12 = +12 %) or, for shares, points as a fraction (0.005 = +0.5 pp). */
+  delta?: number;
+  /** 95 % confidence interval of the change, same unit as delta. */
+  ci?: [number, number];
+  verdict?: Verdict;
+  /** How the noise was estimated: paired batches or paired rounds, and how many pairs. */
+  basis?: { kind: 'batches' | 'rounds'; pairs: number };
+}
+
+export interface MetricRow {
+  key: string;
+  label: string;
+  unit: Unit;
+  delta: DeltaKind;
+  /** Which direction is an improvement; "none" marks no winner (a custom counter, say). */
+  better: 'lower' | 'higher' | 'none';
+  cells: Cell[];
+}
+
+export interface ThresholdRow {
+  metric: string;
+  expression: string;
+  stat: string;
+  cells: Array<{ ok: boolean; observed?: number; runs: number; failedRuns: number } | null>;
+}
+
+export interface SideSummary {
+  label: string;
+  target: string;
+  url: string;
+  runIds: string[];
+  profile: string | null;
+  outcomes: string[];
+  saturated: boolean;
+  durationMs: number;
+  facts: RunFacts;
+  comparisonId: string | null;
+}
+
+export interface Comparison {
+  schema: typeof COMPARE_SCHEMA;
+  plan: string;
+  baseline: number;
+  sides: SideSummary[];
+  overall: MetricRow[];
+  endpoints: Array<{ name: string; rows: MetricRow[] }>;
+  custom: MetricRow[];
+  thresholds: ThresholdRow[];
+  method: {
+    confidence: 0.95;
+    minEffect: MinEffect;
+    /** rounds: three or more rounds were paired; batches: time batches inside the runs; none: not judged. */
+    noise: 'rounds' | 'batches' | 'none';
+    rounds: number;
+    batchesPerRun: number | null;
+  };
+  notes: string[];
+}
+
+export interface MinEffect {
+  /** Smallest relative change called a difference (0.03 = 3 %). */
+  relative: number;
+  /** Smallest change of a share called a difference (0.001 = 0.1 pp). */
+  points: number;
+}
+
+export const DEFAULT_MIN_EFFECT: MinEffect = { relative: 0.05, points: 0.001 };
+/** From this many rounds on, rounds (not batches) are the pairs. */
+export const MIN_ROUNDS = 3;
+
+interface MetricDef {
+  key: string;
+  label: string;
+  unit: Unit;
+  delta: DeltaKind;
+  better: 'lower' | 'higher' | 'none';
+  /** The whole-run value of a run, overall (endpoint undefined) or for one endpoint. */
+  run: (s: RunSummary, endpoint?: EndpointSummary) => number | undefined;
+  /** The value in one batch. */
+  batch: (b: BatchStats, checks: number | null) => number | undefined;
+}
+
+function latencyDef(stat: string, label: string): MetricDef {
+  return {
+    key: stat,
+    label,
+    unit: 'ms',
+    delta: 'relative',
+    better: 'lower',
+    run: (s, e) => (e ? e.duration[stat] : s.latency[stat]),
+    batch: (b) => (b.requests > 0 ? b.duration[stat] : undefined),
+  };
+}
+
+const REQUESTS: MetricDef = {
+  key: 'requests',
+  label: 'requests',
+  unit: 'count',
+  delta: 'relative',
+  better: 'higher',
+  run: (s, e) => (e ? e.requests : s.totals.requests),
+  batch: (b) => b.requests,
+};
+const RPS: MetricDef = {
+  key: 'rps',
+  label: 'req/s',
+  unit: 'rps',
+  delta: 'relative',
+  better: 'higher',
+  run: (s, e) => (e ? e.rps : s.totals.rps),
+  // Batches are equally long, so the ratio of their counts is the ratio of their rates.
+  batch: (b) => b.requests,
+};
+const ERROR_RATE: MetricDef = {
+  key: 'error_rate',
+  label: 'errors',
+  unit: 'fraction',
+  delta: 'points',
+  better: 'lower',
+  run: (s, e) => (e ? e.errorRate : s.totals.errorRate),
+  batch: (b) => (b.requests > 0 ? b.failed / b.requests : undefined),
+};
+const CHECKS: MetricDef = {
+  key: 'checks',
+  label: 'checks passed',
+  unit: 'fraction',
+  delta: 'points',
+  better: 'higher',
+  run: (s) => {
+    const total = s.totals.checksPassed + s.totals.checksFailed;
+    return total > 0 ? s.totals.checksPassed / total : undefined;
+  },
+  batch: (_b, checks) => checks ?? undefined,
+};
+
+const LATENCY_LABELS: Record<string, string> = {
+  avg: 'avg',
+  med: 'p50',
+  'p(90)': 'p90',
+  'p(95)': 'p95',
+  'p(99)': 'p99',
+  max: 'max',
+};
+
+function latencyDefs(sides: readonly CompareSideInput[]): MetricDef[] {
+  const keys = ['avg', 'med', 'p(90)', 'p(95)', 'p(99)'];
+  // Any other percentile every run has (a plan's p(99.9), say), in order.
+  const extra = new Set<string>();
+  for (const side of sides)
+    for (const r of side.runs)
+      for (const k of Object.keys(r.summary.latency)) if (/^p\(/.test(k)) extra.add(k);
+  const everyRun = [...extra]
+    .filter(
+      (k) => !keys.includes(k) && sides.every((s) => s.runs.every((r) => r.summary.latency[k] !== undefined)),
+    )
+    .sort((a, b) => parseFloat(a.slice(2)) - parseFloat(b.slice(2)));
+  return [...keys, ...everyRun, 'max'].map((k) => latencyDef(k, LATENCY_LABELS[k] ?? k.replace(/[()]/g, '')));
+}
+
+/** The label a rule of --fail-on or a reader uses for a latency statistic: p95 for p(95), p50 for med. */
+export function metricAlias(key: string): string {
+  return LATENCY_LABELS[key] ?? key.replace(/[()]/g, '');
+}
+
+function batchesOf(run: CompareRun, endpoint: string | undefined): BatchStats[] | undefined {
+  const b = run.summary.batches;
+  if (!b) return undefined;
+  return endpoint === undefined ? b.overall : b.endpoints[endpoint];
+}
+
+function diff(def: MetricDef, base: number | undefined, side: number | undefined): number | undefined {
+  if (base === undefined || side === undefined || !Number.isFinite(base) || !Number.isFinite(side))
+    return undefined;
+  if (def.delta === 'points') return side - base;
+  return base > 0 && side > 0 ? Math.log(side / base) : undefined;
+}
+
+function sameLayout(a: RunBatches | undefined, b: RunBatches | undefined): boolean {
+  return a !== undefined && b !== undefined && a.ms === b.ms && a.overall.length === b.overall.length;
+}
+
+/**
+ * Paired differences of one metric between a side and the baseline. With three or more rounds the rounds
+ * are the pairs: their spread includes the drift of the machine between runs, which batches inside one run
+ * cannot see. Otherwise batch k of round i is paired with batch k of the baseline's round i.
+ */
+function pairedDiffs(
+  def: MetricDef,
+  base: readonly CompareRun[],
+  side: readonly CompareRun[],
+  endpoint: string | undefined,
+): { kind: 'batches' | 'rounds'; diffs: number[] } {
+  const pairs = Math.min(base.length, side.length);
+  if (pairs >= MIN_ROUNDS) {
+    const byRound: number[] = [];
+    for (let i = 0; i < pairs; i++) {
+      const d = diff(
+        def,
+        valueOf(def, base[i] as CompareRun, endpoint),
+        valueOf(def, side[i] as CompareRun, endpoint),
+      );
+      if (d !== undefined) byRound.push(d);
+    }
+    return { kind: 'rounds', diffs: byRound };
+  }
+  const byBatch: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const a = base[i] as CompareRun;
+    const b = side[i] as CompareRun;
+    const ab = batchesOf(a, endpoint);
+    const bb = batchesOf(b, endpoint);
+    if (!sameLayout(a.summary.batches, b.summary.batches) || !ab || !bb)
+      return { kind: 'batches', diffs: [] };
+    for (let k = 0; k < ab.length; k++) {
+      const x = ab[k];
+      const y = bb[k];
+      if (!x || !y) continue;
+      const d = diff(
+        def,
+        def.batch(x, a.summary.batches?.checks[k] ?? null),
+        def.batch(y, b.summary.batches?.checks[k] ?? null),
+      );
+      if (d !== undefined) byBatch.push(d);
+    }
+  }
+  return { kind: 'batches', diffs: byBatch };
+}
+
+function valueOf(def: MetricDef, run: CompareRun, endpoint: string | undefined): number | undefined {
+  if (endpoint === undefined) return def.run(run.summary);
+  const e = run.summary.endpoints.find((x) => x.name === endpoint);
+  return e ? def.run(run.summary, e) : undefined;
+}
+
+function sideValue(def: MetricDef, runs: readonly CompareRun[], endpoint: string | undefined): number | null {
+  const values = runs.map((r) => valueOf(def, r, endpoint)).filter((v): v is number => v !== undefined);
+  return values.length === runs.length ? (mean(values) ?? null) : null;
+}
+
+function judge(
+  def: MetricDef,
+  delta: number,
+  test: ReturnType<typeof pairedTest>,
+  minEffect: MinEffect,
+): Pick<Cell, 'ci' | 'verdict'> {
+  if (!test) return { verdict: 'unknown' };
+  const ci: [number, number] =
+    def.delta === 'relative'
+      ? [Math.exp(test.mean - test.halfWidth) - 1, Math.exp(test.mean + test.halfWidth) - 1]
+      : [test.mean - test.halfWidth, test.mean + test.halfWidth];
+  const floor = def.delta === 'relative' ? minEffect.relative : minEffect.points;
+  const significant =
+    Math.abs(test.mean) > test.halfWidth &&
+    Math.abs(delta) >= floor &&
+    // The whole-run change and the paired batches must agree on the direction.
+    Math.sign(delta) === Math.sign(test.mean);
+  if (!significant) return { ci, verdict: 'same' };
+  if (def.better === 'none') return { ci, verdict: 'same' };
+  const improved = def.better === 'lower' ? delta < 0 : delta > 0;
+  return { ci, verdict: improved ? 'better' : 'worse' };
+}
+
+function row(
+  def: MetricDef,
+  sides: readonly CompareSideInput[],
+  baseline: number,
+  endpoint: string | undefined,
+  minEffect: MinEffect,
+): MetricRow {
+  const base = sides[baseline] as CompareSideInput;
+  const baseValue = sideValue(def, base.runs, endpoint);
+  const cells = sides.map((side, i): Cell => {
+    const value = sideValue(def, side.runs, endpoint);
+    if (i === baseline || value === null || baseValue === null) return { value };
+    let delta: number | undefined;
+    if (def.delta === 'points') delta = value - baseValue;
+    else if (baseValue > 0) delta = value / baseValue - 1;
+    else if (value === 0) delta = 0;
+    if (delta === undefined) return { value };
+    const { kind, diffs } = pairedDiffs(def, base.runs, side.runs, endpoint);
+    const test = pairedTest(diffs);
+    return {
+      value,
+      delta,
+      ...judge(def, delta, test, minEffect),
+      ...(test ? { basis: { kind, pairs: test.n } } : {}),
+    };
+  });
+  return { key: def.key, label: def.label, unit: def.unit, delta: def.delta, better: def.better, cells };
+}
+
+// k6's own metrics; everything else in a summary is the plan's or the script's.
+const BUILTIN =
+  /^(http_req\w*|http_reqs|iterations|iteration_duration|vus|vus_max|data_sent|data_received|checks|dropped_iterations|group_duration|ws_\w+|grpc_\w+|browser_\w+)$/;
+
+function customDefs(sides: readonly CompareSideInput[]): MetricDef[] {
+  const first = sides[0]?.runs[0]?.summary.metrics ?? {};
+  const defs: MetricDef[] = [];
+  for (const [name, m] of Object.entries(first)) {
+    if (BUILTIN.test(name)) continue;
+    if (!sides.every((s) => s.runs.every((r) => r.summary.metrics[name]?.type === m.type))) continue;
+    const stat =
+      m.type === 'trend'
+        ? m.values['p(95)'] !== undefined
+          ? 'p(95)'
+          : 'avg'
+        : m.type === 'counter'
+          ? 'count'
+          : m.type === 'rate'
+            ? 'rate'
+            : 'value';
+    const isTime = m.type === 'trend' && m.contains === 'time';
+    defs.push({
+      key: `${name}.${stat}`,
+      label: `${name} ${metricAlias(stat)}`,
+      unit: isTime ? 'ms' : m.type === 'rate' ? 'fraction' : m.type === 'counter' ? 'count' : 'number',
+      delta: m.type === 'rate' ? 'points' : 'relative',
+      // A custom metric's good direction is the plan's business: a time is better lower, the rest has no winner.
+      better: isTime ? 'lower' : 'none',
+      run: (s) => s.metrics[name]?.values[stat],
+      batch: () => undefined,
+    });
+  }
+  return defs;
+}
+
+function thresholdRows(sides: readonly CompareSideInput[]): ThresholdRow[] {
+  const keys: Array<{ metric: string; expression: string; stat: string }> = [];
+  for (const side of sides)
+    for (const r of side.runs)
+      for (const t of r.summary.thresholds)
+        if (!keys.some((k) => k.metric === t.metric && k.expression === t.expression))
+          keys.push({ metric: t.metric, expression: t.expression, stat: t.stat });
+  return keys.map((k) => ({
+    ...k,
+    cells: sides.map((side) => {
+      const found = side.runs
+        .map((r) => r.summary.thresholds.find((t) => t.metric === k.metric && t.expression === k.expression))
+        .filter((t) => t !== undefined);
+      if (found.length === 0) return null;
+      const observed = mean(found.map((t) => t.observed).filter((v): v is number => v !== undefined));
+      const failedRuns = found.filter((t) => !t.ok).length;
+      return {
+        ok: failedRuns === 0,
+        ...(observed !== undefined ? { observed } : {}),
+        runs: found.length,
+        failedRuns,
+      };
+    }),
+  }));
+}
+
+function sideSummary(side: CompareSideInput): SideSummary {
+  const runs = side.runs;
+  const first = runs[0]?.summary;
+  return {
+    label: side.label,
+    target: first?.target.name ?? '',
+    url: first?.target.url ?? '',
+    runIds: runs.map((r) => r.summary.runId),
+    profile: first?.profile ?? null,
+    outcomes: runs.map((r) => r.summary.outcome.kind),
+    saturated: runs.some((r) => r.summary.generator.saturated),
+    durationMs: mean(runs.map((r) => r.summary.durationMs)) ?? 0,
+    facts: runs[0]?.facts ?? {},
+    comparisonId: first?.comparison?.id ?? null,
+  };
+}
+
+export interface CompareOptions {
+  /** Index of the baseline side (default 0). */
+  baseline?: number;
+  minEffect?: MinEffect;
+}
+
+export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOptions = {}): Comparison {
+  const baseline = opts.baseline ?? 0;
+  const minEffect = opts.minEffect ?? DEFAULT_MIN_EFFECT;
+  const notes: string[] = [];
+  const all = sides.flatMap((s) => s.runs);
+  const plans = [...new Set(all.map((r) => r.summary.plan))];
+  const profiles = [...new Set(all.map((r) => r.summary.profile ?? '(default)'))];
+  if (profiles.length > 1)
+    notes.push(
+      `the runs used different profiles (${profiles.join(', ')}): their loads may not be comparable`,
+    );
+  for (const s of sides)
+    for (const r of s.runs) {
+      if (r.summary.generator.saturated)
+        notes.push(
+          `${s.label}: run ${r.summary.runId} saturated its load generator; its numbers describe the generator, not the target`,
+        );
+      if (r.summary.outcome.kind === 'interrupted' || r.summary.outcome.kind === 'k6-error')
+        notes.push(`${s.label}: run ${r.summary.runId} did not finish (${r.summary.outcome.kind})`);
+    }
+  const hosts = new Set(all.map((r) => r.facts?.host?.hostname ?? r.facts?.host?.cpuModel).filter(Boolean));
+  if (hosts.size > 1)
+    notes.push(
+      'the runs came from different load generators: a difference may be the generator, not the target',
+    );
+  const versions = new Set(all.map((r) => r.facts?.k6Version).filter(Boolean));
+  if (versions.size > 1) notes.push(`the runs used different k6 versions (${[...versions].join(', ')})`);
+
+  const overallDefs = [REQUESTS, RPS, ...latencyDefs(sides), ERROR_RATE, CHECKS];
+  const overall = overallDefs
+    .map((def) => row(def, sides, baseline, undefined, minEffect))
+    .filter((r) => r.cells.some((c) => c.value !== null));
+  const endpointNames: string[] = [];
+  for (const r of all)
+    for (const e of r.summary.endpoints)
+      if (e.requests > 0 && !endpointNames.includes(e.name)) endpointNames.push(e.name);
+  const endpointDefs = [REQUESTS, RPS, ...latencyDefs(sides), ERROR_RATE];
+  const endpoints = endpointNames.map((name) => ({
+    name,
+    rows: endpointDefs.map((def) => row(def, sides, baseline, name, minEffect)),
+  }));
+  const custom = customDefs(sides).map((def) => row(def, sides, baseline, undefined, minEffect));
+  const layouts = new Set(all.map((r) => (r.summary.batches ? r.summary.batches.overall.length : 0)));
+  const batchesPerRun = layouts.size === 1 && !layouts.has(0) ? ([...layouts][0] ?? null) : null;
+  const rounds = Math.min(...sides.map((s) => s.runs.length));
+  const noise = rounds >= MIN_ROUNDS ? 'rounds' : batchesPerRun !== null ? 'batches' : 'none';
+  if (noise === 'none')
+    notes.push(
+      'the runs have no time batches (an existing script, or runs made before loadctl recorded them) and there are fewer than 3 rounds: differences are not judged (?); `run --targets … --rounds 3` gives them a verdict',
+    );
+  else if (noise === 'batches')
+    notes.push(
+      'one round: the noise is measured inside the runs, so drift of the machine between them counts as a difference; `run --targets … --rounds 3` measures it too',
+    );
+  return {
+    schema: COMPARE_SCHEMA,
+    plan: plans.join(', '),
+    baseline,
+    sides: sides.map(sideSummary),
+    overall,
+    endpoints,
+    custom,
+    thresholds: thresholdRows(sides),
+    method: { confidence: 0.95, minEffect, noise, rounds, batchesPerRun },
+    notes,
+  };
+}

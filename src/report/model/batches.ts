@@ -1,0 +1,113 @@
+// Batches: a run cut into consecutive time slices, each with its own exact statistics. They are what
+// `compare` measures noise with (the method of batch means): k6 computes them as sub-metrics of a VU tag the
+// generated script sets from the clock, so they cost a tag per VU and a few sub-metrics, never raw samples.
+// Pure.
+import { metricValues, type K6Summary } from '../../k6/summary.js';
+import { selectorSafe } from './summary.js';
+
+/** The VU tag that carries the batch index. Short and unlikely to meet a plan's own tag. */
+export const BATCH_TAG = 'lc_batch';
+/** Ten batches of a run; fewer when the run is short (a batch is never under a second). */
+export const BATCH_COUNT = 10;
+const MIN_BATCH_MS = 1000;
+
+export interface BatchLayout {
+  /** Length of one batch; the last one also takes whatever runs past the plan (graceful stops). */
+  ms: number;
+  count: number;
+}
+
+export interface BatchStats {
+  requests: number;
+  failed: number;
+  /** http_req_duration of the batch in ms (k6's trend stats); empty when the batch had no requests. */
+  duration: Record<string, number>;
+}
+
+export interface RunBatches {
+  ms: number;
+  overall: BatchStats[];
+  endpoints: Record<string, BatchStats[]>;
+  /** The share of checks that passed in each batch; NaN-free: a batch without checks is absent (null). */
+  checks: Array<number | null>;
+}
+
+/** The batches of a run planned to last `plannedMs`. */
+export function planBatches(plannedMs: number): BatchLayout | undefined {
+  if (!(plannedMs >= 2 * MIN_BATCH_MS)) return undefined;
+  const count = Math.min(BATCH_COUNT, Math.floor(plannedMs / MIN_BATCH_MS));
+  return { ms: Math.ceil(plannedMs / count), count };
+}
+
+function keys(
+  count: number,
+  endpoints: readonly string[],
+): Array<{ selector: string; endpoint?: string; i: number }> {
+  const out: Array<{ selector: string; endpoint?: string; i: number }> = [];
+  for (let i = 0; i < count; i++) {
+    out.push({ selector: `${BATCH_TAG}:${i}`, i });
+    for (const name of endpoints)
+      if (selectorSafe(name)) out.push({ selector: `name:${name},${BATCH_TAG}:${i}`, endpoint: name, i });
+  }
+  return out;
+}
+
+/**
+ * The empty thresholds that make k6 compute every batch's sub-metrics (overall and per endpoint). Checks
+ * only when the plan has some: a threshold on a metric nothing emits would add an empty `checks` to k6's data.
+ */
+export function batchSubmetrics(
+  layout: BatchLayout,
+  endpoints: readonly string[],
+  opts: { checks: boolean },
+): Record<string, never[]> {
+  const out: Record<string, never[]> = {};
+  for (const { selector, endpoint } of keys(layout.count, endpoints)) {
+    out[`http_req_duration{${selector}}`] = [];
+    out[`http_req_failed{${selector}}`] = [];
+    if (endpoint === undefined && opts.checks) out[`checks{${selector}}`] = [];
+  }
+  return out;
+}
+
+/** Whether any step of the plan's flows (setup and teardown included) declares checks. */
+export function hasChecks(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasChecks);
+  if (typeof value !== 'object' || value === null) return false;
+  const checks = (value as { checks?: unknown }).checks;
+  if (Array.isArray(checks) && checks.length > 0) return true;
+  return Object.values(value).some(hasChecks);
+}
+
+function stats(k6: K6Summary, selector: string): BatchStats {
+  // http_req_failed counts every request: a failure as a "pass" of the rate, a success as a "fail".
+  const f = metricValues(k6, `http_req_failed{${selector}}`);
+  const failed = f?.['passes'] ?? 0;
+  const requests = failed + (f?.['fails'] ?? 0);
+  return {
+    requests,
+    failed,
+    duration: requests > 0 ? (metricValues(k6, `http_req_duration{${selector}}`) ?? {}) : {},
+  };
+}
+
+/** The batches as k6 measured them; undefined when the run has none (no layout, or k6 wrote no data). */
+export function summarizeBatches(
+  k6: K6Summary | undefined,
+  layout: BatchLayout | undefined,
+  endpoints: readonly string[],
+): RunBatches | undefined {
+  if (!k6 || !layout) return undefined;
+  if (k6.metrics[`http_req_failed{${BATCH_TAG}:0}`] === undefined) return undefined;
+  const out: RunBatches = { ms: layout.ms, overall: [], endpoints: {}, checks: [] };
+  for (const { selector, endpoint } of keys(layout.count, endpoints)) {
+    const s = stats(k6, selector);
+    if (endpoint === undefined) {
+      out.overall.push(s);
+      const c = metricValues(k6, `checks{${selector}}`);
+      const total = (c?.['passes'] ?? 0) + (c?.['fails'] ?? 0);
+      out.checks.push(total > 0 ? (c?.['passes'] ?? 0) / total : null);
+    } else (out.endpoints[endpoint] ??= []).push(s);
+  }
+  return out;
+}

@@ -1,0 +1,298 @@
+// A comparison as text: the terminal tables and the Markdown a pull request comment takes. Pure; colour is a
+// parameter, printing is the caller's.
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Cell, Comparison, MetricRow, SideSummary, ThresholdRow } from '../compare/compare.js';
+import type { GateResult } from '../compare/gate.js';
+import { formatCount, formatMs, formatPercent, formatRate, plainTable } from './table.js';
+
+export interface CompareRenderOptions {
+  color: boolean;
+  gate?: readonly GateResult[];
+}
+
+const MARK = { better: '✓', worse: '✗', same: '≈', unknown: '?' } as const;
+
+export function formatValue(unit: MetricRow['unit'], v: number | null): string {
+  if (v === null) return '–';
+  switch (unit) {
+    case 'ms':
+      return formatMs(v);
+    case 'count':
+      return formatCount(v);
+    case 'rps':
+      return formatRate(v);
+    case 'fraction':
+      return formatPercent(v);
+    case 'number':
+      return Number.isInteger(v) ? formatCount(v) : v.toFixed(3);
+  }
+}
+
+export function formatDelta(kind: MetricRow['delta'], delta: number): string {
+  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+  const abs = Math.abs(delta) * 100;
+  if (kind === 'points') return `${sign}${abs.toFixed(2)}pp`;
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  return `${sign}${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}%`;
+}
+
+function deltaText(row: MetricRow, cell: Cell): string {
+  if (cell.delta === undefined) return '';
+  return `${formatDelta(row.delta, cell.delta)} ${MARK[cell.verdict ?? 'unknown']}`;
+}
+
+function paint(c: ChalkInstance, cell: Cell, text: string): string {
+  switch (cell.verdict) {
+    case 'better':
+      return c.green(text);
+    case 'worse':
+      return c.red(text);
+    default:
+      return c.dim(text);
+  }
+}
+
+function hostLine(s: SideSummary): string {
+  const h = s.facts.host;
+  return h ? `${h.arch} · ${h.cpuModel} · ${h.cores} cores` : 'unknown';
+}
+
+function sideHeading(c: Comparison, i: number): string {
+  const s = c.sides[i] as SideSummary;
+  return i === c.baseline ? `${s.label} (baseline)` : s.label;
+}
+
+function runsLine(s: SideSummary): string {
+  const outcomes = [...new Set(s.outcomes)];
+  return `${s.runIds.length} run${s.runIds.length === 1 ? '' : 's'}, ${outcomes.join('/')}`;
+}
+
+/** One line per side but the baseline: what got worse and what got better, significantly. */
+export function headlines(c: Comparison): string[] {
+  const base = c.sides[c.baseline]?.label ?? '';
+  return c.sides.flatMap((s, i) => {
+    if (i === c.baseline) return [];
+    const pick = (v: 'better' | 'worse') =>
+      c.overall
+        .filter((r) => r.cells[i]?.verdict === v)
+        .map((r) => `${r.label} ${formatDelta(r.delta, r.cells[i]?.delta ?? 0)}`);
+    const worse = pick('worse');
+    const better = pick('better');
+    const unknown = c.overall.filter((r) => r.cells[i]?.verdict === 'unknown').length;
+    const endpointsWorse = c.endpoints
+      .filter((e) => e.rows.some((r) => r.cells[i]?.verdict === 'worse'))
+      .map((e) => e.name);
+    const parts: string[] = [];
+    if (worse.length) parts.push(`worse: ${worse.join(', ')}`);
+    if (better.length) parts.push(`better: ${better.join(', ')}`);
+    if (!worse.length && !better.length)
+      parts.push(
+        unknown === c.overall.length ? 'not judged (no noise estimate)' : 'no significant difference',
+      );
+    if (endpointsWorse.length) parts.push(`endpoints worse: ${endpointsWorse.join(', ')}`);
+    return [`${s.label} vs ${base}: ${parts.join('; ')}`];
+  });
+}
+
+function methodLine(c: Comparison): string {
+  const me = c.method.minEffect;
+  const basis =
+    c.method.noise === 'rounds'
+      ? `${c.method.rounds} paired rounds`
+      : c.method.noise === 'batches'
+        ? `${c.method.batchesPerRun ?? 0} paired time batches per run`
+        : 'nothing (not judged)';
+  return `95% confidence from ${basis}; smaller than ${(me.relative * 100).toFixed(0)}% or ${(me.points * 100).toFixed(1)}pp counts as ≈`;
+}
+
+const LEGEND =
+  '✓ better than the baseline · ✗ worse · ≈ no significant difference · ? not judged (no noise estimate)';
+
+function thresholdCell(t: ThresholdRow['cells'][number], unitMs: boolean): string {
+  if (t === null) return '–';
+  const observed =
+    t.observed === undefined
+      ? 'no samples'
+      : unitMs
+        ? formatMs(t.observed)
+        : t.observed <= 1
+          ? formatPercent(t.observed)
+          : formatCount(t.observed);
+  const runs = t.runs > 1 ? ` (${t.runs - t.failedRuns}/${t.runs})` : '';
+  return `${observed} ${t.ok ? '✓' : '✗'}${runs}`;
+}
+
+/** Whether a threshold's observed value is a time (else a share or a count). */
+export function thresholdIsTime(t: ThresholdRow): boolean {
+  return !/^(rate|count)/.test(t.stat) && !/_failed|^checks/.test(t.metric);
+}
+
+function gateLines(gate: readonly GateResult[], code: (text: string) => string = (t) => t): string[] {
+  return gate.map((g) => {
+    const delta =
+      g.delta === undefined ? '' : ` ${formatDelta(g.rule.unit === 'pp' ? 'points' : 'relative', g.delta)}`;
+    const mark = g.status === 'failed' ? '✗' : g.status === 'passed' ? '✓' : '?';
+    const why =
+      g.status === 'unjudged'
+        ? ` — not judged: ${g.reason ?? ''}`
+        : g.status === 'failed'
+          ? ' — significant, over the limit'
+          : g.verdict === 'same'
+            ? ' (≈ within the noise)'
+            : '';
+    return `${mark} ${code(g.rule.text)} · ${g.side}:${delta}${why}`;
+  });
+}
+
+function metricTable(c: Comparison, rows: readonly MetricRow[], ch: ChalkInstance): string {
+  const head = ['metric'];
+  const aligns: Array<'left' | 'right'> = ['left'];
+  c.sides.forEach((_s, i) => {
+    head.push(sideHeading(c, i));
+    aligns.push('right');
+    if (i !== c.baseline) {
+      head.push('Δ');
+      aligns.push('right');
+    }
+  });
+  const table = plainTable(head, aligns);
+  for (const r of rows) {
+    const line = [r.label];
+    r.cells.forEach((cell, i) => {
+      line.push(formatValue(r.unit, cell.value));
+      if (i !== c.baseline) line.push(paint(ch, cell, deltaText(r, cell)));
+    });
+    table.push(line);
+  }
+  return table.toString();
+}
+
+export function renderCompareTable(c: Comparison, opts: CompareRenderOptions): string {
+  const ch = new Chalk({ level: opts.color ? 1 : 0 });
+  const out: string[] = [];
+  out.push(ch.bold(`compare ${c.plan} · baseline ${c.sides[c.baseline]?.label ?? ''}`));
+  for (const h of headlines(c)) out.push(`  ${h}`);
+  out.push('');
+
+  const facts = plainTable(
+    ['', ...c.sides.map((_s, i) => sideHeading(c, i))],
+    ['left', ...c.sides.map(() => 'left' as const)],
+  );
+  facts.push(['target', ...c.sides.map((s) => s.url)]);
+  if (c.sides.some((s) => s.facts.targetDescription))
+    facts.push(['described', ...c.sides.map((s) => s.facts.targetDescription ?? '')]);
+  facts.push(['generator', ...c.sides.map(hostLine)]);
+  facts.push(['k6', ...c.sides.map((s) => s.facts.k6Version ?? 'unknown')]);
+  facts.push(['runs', ...c.sides.map(runsLine)]);
+  out.push(facts.toString(), '');
+
+  out.push(ch.bold('overall'), metricTable(c, c.overall, ch), '');
+  for (const e of c.endpoints) out.push(ch.bold(`endpoint ${e.name}`), metricTable(c, e.rows, ch), '');
+  if (c.custom.length > 0) out.push(ch.bold('custom metrics'), metricTable(c, c.custom, ch), '');
+  if (c.thresholds.length > 0) {
+    const t = plainTable(
+      ['threshold', ...c.sides.map((_s, i) => sideHeading(c, i))],
+      ['left', ...c.sides.map(() => 'right' as const)],
+    );
+    for (const th of c.thresholds)
+      t.push([
+        `${th.metric} ${th.expression}`,
+        ...th.cells.map((cell) => thresholdCell(cell, thresholdIsTime(th))),
+      ]);
+    out.push(ch.bold('thresholds'), t.toString(), '');
+  }
+  out.push(ch.dim(LEGEND), ch.dim(methodLine(c)));
+  for (const n of c.notes) out.push(ch.yellow(`⚠ ${n}`));
+  if (opts.gate && opts.gate.length > 0) {
+    out.push('', ch.bold('regression gate'));
+    for (const line of gateLines(opts.gate))
+      out.push(`  ${line.startsWith('✗') ? ch.red(line) : line.startsWith('?') ? ch.yellow(line) : line}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function mdEscape(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>|#]/g, (ch) => `\\${ch}`);
+}
+
+function mdTable(head: string[], rows: string[][], right: boolean[]): string {
+  const lines = [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map((_h, i) => (right[i] ? '---:' : ':---')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}
+
+function mdMetricTable(c: Comparison, rows: readonly MetricRow[]): string {
+  const head = ['metric'];
+  const right = [false];
+  c.sides.forEach((_s, i) => {
+    head.push(mdEscape(sideHeading(c, i)));
+    right.push(true);
+    if (i !== c.baseline) {
+      head.push('Δ');
+      right.push(true);
+    }
+  });
+  const body = rows.map((r) => {
+    const line = [mdEscape(r.label)];
+    r.cells.forEach((cell, i) => {
+      line.push(formatValue(r.unit, cell.value));
+      if (i !== c.baseline) {
+        const text = deltaText(r, cell);
+        line.push(cell.verdict === 'better' || cell.verdict === 'worse' ? `**${text}**` : text);
+      }
+    });
+    return line;
+  });
+  return mdTable(head, body, right);
+}
+
+export function renderCompareMarkdown(c: Comparison, opts: { gate?: readonly GateResult[] } = {}): string {
+  const out: string[] = [];
+  out.push(`### loadctl compare: ${mdEscape(c.plan)}`, '');
+  for (const h of headlines(c)) out.push(`- ${mdEscape(h)}`);
+  out.push('');
+  out.push(
+    mdTable(
+      ['', ...c.sides.map((_s, i) => mdEscape(sideHeading(c, i)))],
+      [
+        ['target', ...c.sides.map((s) => `\`${s.url}\``)],
+        ['generator', ...c.sides.map((s) => mdEscape(hostLine(s)))],
+        ['k6', ...c.sides.map((s) => mdEscape(s.facts.k6Version ?? 'unknown'))],
+        ['runs', ...c.sides.map((s) => s.runIds.map((id) => `\`${id}\``).join(', '))],
+        ['outcome', ...c.sides.map((s) => [...new Set(s.outcomes)].join(', '))],
+      ],
+      c.sides.map(() => false).concat(false),
+    ),
+    '',
+  );
+  out.push('#### Overall', '', mdMetricTable(c, c.overall), '');
+  for (const e of c.endpoints)
+    out.push(`#### Endpoint \`${e.name.replace(/`/g, "'")}\``, '', mdMetricTable(c, e.rows), '');
+  if (c.custom.length > 0) out.push('#### Custom metrics', '', mdMetricTable(c, c.custom), '');
+  if (c.thresholds.length > 0) {
+    out.push(
+      '#### Thresholds',
+      '',
+      mdTable(
+        ['threshold', ...c.sides.map((_s, i) => mdEscape(sideHeading(c, i)))],
+        c.thresholds.map((th) => [
+          `\`${th.metric} ${th.expression}\``,
+          ...th.cells.map((cell) => thresholdCell(cell, thresholdIsTime(th))),
+        ]),
+        [false, ...c.sides.map(() => true)],
+      ),
+      '',
+    );
+  }
+  if (opts.gate && opts.gate.length > 0) {
+    out.push('#### Regression gate', '');
+    for (const line of gateLines(opts.gate, (t) => `\`${t.replace(/`/g, "'")}\``)) out.push(`- ${line}`);
+    out.push('');
+  }
+  out.push(`<sub>${mdEscape(LEGEND)}. ${mdEscape(methodLine(c))}.</sub>`);
+  for (const n of c.notes) out.push('', `> ⚠ ${n.replace(/[<>|]/g, (ch) => `\\${ch}`)}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,82 @@
+// The effects around reports: reading a run folder back, reading the charting library from node_modules,
+// writing report files. `loadctl report` and `loadctl run --report` share them; rendering is in
+// src/report/render (pure).
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { renderReport, REPORT_FILES, type ReportFormat } from '../report/render/index.js';
+import type { ChartAssets } from '../report/render/html.js';
+import type { Lang } from '../report/render/i18n.js';
+import { parseRunReport, RUN_REPORT_FILES, type RunReport } from '../report/model/report.js';
+import { environmentError, usageError } from '../errors.js';
+import type { Io } from '../io/io.js';
+import { VERSION } from '../version.js';
+
+async function readOptional(io: Io, path: string): Promise<string | undefined> {
+  try {
+    return await io.readText(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A run folder's files as a report; a usage error when it has no readable summary.json. */
+export async function readRunReport(io: Io, dir: string): Promise<RunReport> {
+  const [summary, series, meta, plan] = await Promise.all([
+    readOptional(io, join(dir, RUN_REPORT_FILES.summary)),
+    readOptional(io, join(dir, RUN_REPORT_FILES.series)),
+    readOptional(io, join(dir, RUN_REPORT_FILES.meta)),
+    readOptional(io, join(dir, RUN_REPORT_FILES.plan)),
+  ]);
+  const report = parseRunReport({ summary, series, meta, plan });
+  if (!report)
+    throw usageError(
+      `${dir} has no summary.json of schema loadctl.summary/v1`,
+      'a run that stopped before its end has no summary; `loadctl runs` lists the complete ones',
+    );
+  return report;
+}
+
+/**
+ * uPlot's browser build and stylesheet, inlined into every HTML report so it opens with no network. Read
+ * from the installed package (a dependency of loadctl), never fetched.
+ */
+export async function readChartAssets(io: Io): Promise<ChartAssets> {
+  const require = createRequire(import.meta.url);
+  try {
+    const js = require.resolve('uplot/dist/uPlot.iife.min.js');
+    const css = require.resolve('uplot/dist/uPlot.min.css');
+    const [uplotJs, uplotCss] = await Promise.all([io.readText(js), io.readText(css)]);
+    return { uplotJs, uplotCss };
+  } catch (err) {
+    throw environmentError(
+      `the charting library (uplot) is not installed: ${err instanceof Error ? err.message : String(err)}`,
+      'run `npm install` in the loadctl folder',
+    );
+  }
+}
+
+export interface WrittenReport {
+  format: ReportFormat;
+  path: string;
+}
+
+/** Renders the formats and writes each as its REPORT_FILES name in the run folder. */
+export async function writeRunReports(
+  io: Io,
+  dir: string,
+  formats: readonly ReportFormat[],
+  lang: Lang,
+): Promise<WrittenReport[]> {
+  const report = await readRunReport(io, dir);
+  const assets = formats.includes('html') ? await readChartAssets(io) : undefined;
+  const written: WrittenReport[] = [];
+  for (const format of formats) {
+    const path = join(dir, REPORT_FILES[format]);
+    await io.writeFileAtomic(
+      path,
+      renderReport(format, report, { lang, version: VERSION, ...(assets ? { assets } : {}) }),
+    );
+    written.push({ format, path });
+  }
+  return written;
+}
