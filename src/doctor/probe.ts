@@ -7,7 +7,7 @@ import type { FindK6Result } from '../k6/locate.js';
 import { findK6, projectRoot } from '../k6/locate.js';
 import { probeExtensionStamp } from '../k6/stream-extension.js';
 import type { Io } from '../io/io.js';
-import { probeTcp, type Reachability } from '../k6/process.js';
+import { probeTcp, type Reachability } from '../io/net.js';
 import { parseOpenFilesLimit, probeWritable } from './preflight.js';
 import type { TargetToProbe } from './needs.js';
 

@@ -15,6 +15,16 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import {
+  runCommand,
+  spawnStreaming,
+  type CommandResult,
+  type RunOptions,
+  type StreamOptions,
+  type StreamingProcess,
+} from './exec.js';
+import { probeHostFacts, type HostFacts } from './host.js';
+import { probeFreePort, probeTcp, type Reachability } from './net.js';
 
 export interface Output {
   write(text: string): void;
@@ -47,6 +57,18 @@ export interface Io {
   randomHex(bytes: number): string;
   /** Waits; resolves early (true) when Ctrl-C arrives meanwhile. */
   sleep(ms: number): Promise<boolean>;
+  /** A program run to completion; its result is a value, never a throw (src/io/exec.ts). */
+  runCommand(file: string, args: string[], opts?: RunOptions): Promise<CommandResult>;
+  /** A long-running program whose output arrives line by line (k6). */
+  spawn(file: string, args: string[], opts?: StreamOptions): StreamingProcess;
+  /** HTTP: k6's REST API, targets' health and invariants. */
+  fetch(url: string, init?: RequestInit): Promise<Response>;
+  /** A free TCP port on the given loopback address. */
+  freePort(host?: string): Promise<number>;
+  /** Whether a TCP connection to host:port opens. */
+  probeTcp(host: string, port: number, timeoutMs?: number): Promise<Reachability>;
+  /** The load generator's facts (cores, memory, kernel…), stored with every run. */
+  hostFacts(): HostFacts;
 }
 
 export interface AppendFile {
@@ -136,6 +158,12 @@ export function realIo(): Io {
         }, ms);
         process.once('SIGINT', onInt);
       }),
+    runCommand,
+    spawn: spawnStreaming,
+    fetch: (url, init) => fetch(url, init),
+    freePort: probeFreePort,
+    probeTcp,
+    hostFacts: probeHostFacts,
     freeBytes: async (path) => {
       try {
         const s = await statfs(path);
