@@ -5,9 +5,8 @@ import { findK6, projectRoot } from '../../k6/locate.js';
 import { renderVersion } from '../../k6/version.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
 import { baseUrlEnvNames, planEndpoints, trendStats } from '../../plans/compile.js';
-import { peakVUs, plannedDuration, type ResolvedPlan } from '../../plans/resolve.js';
+import { plannedDuration, type ResolvedPlan } from '../../plans/resolve.js';
 import type { Plan } from '../../plans/schema.js';
-import { streamStepNames } from '../../plans/rules.js';
 import {
   foldGuard,
   guardEndObservation,
@@ -50,7 +49,7 @@ import { runInvariants } from '../../run/invariants.js';
 import type { SampleFindings } from '../../run/samples.js';
 import { K6_STOPPED_FROM_REST, requestK6Stop, runK6Process } from '../../k6/process.js';
 import { probeFreePort } from '../../io/net.js';
-import { checkPreflight, probeWritable } from '../../doctor/preflight.js';
+import { probeRunReadiness } from '../../doctor/readiness.js';
 import { VERSION } from '../../version.js';
 import { parseReportFormats, type ReportFormat } from '../../report/render/index.js';
 import { parseLang, type Lang } from '../../report/render/i18n.js';
@@ -198,40 +197,16 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
   // run cannot do without (k6, the secrets, a writable results folder) is always checked; the plan-sized
   // host and target checks are `loadctl doctor`'s, skipped with --skip-preflight.
   const k6 = await k6Found;
-  const resultsWriteError = await probeWritable(io, resultsRoot);
-  const problems = checkPreflight(
-    {
-      k6,
-      resultsDir: resultsRoot,
-      ...(resultsWriteError !== undefined ? { resultsWriteError } : {}),
-      missingSecrets: (plan.secrets ?? []).filter((name) => !io.env[name]),
-    },
-    { peakVUs: peakVUs(plan), expectedBytes: 0, streamSteps: streamStepNames(plan) },
-  ).map((p) => `  ✗ ${p.check}: ${p.message}\n      fix: ${p.fix}`);
-  if (opts.skipPreflight) {
-    io.stderr.write(
-      'preflight skipped (--skip-preflight): host limits and target reachability were not checked\n',
-    );
-  } else if (problems.length === 0) {
-    const { probeDoctorFacts } = await import('../../doctor/probe.js');
-    const { computeNeeds, selectTargets } = await import('../../doctor/needs.js');
-    const { checkDoctor } = await import('../../doctor/checks.js');
-    const facts = await probeDoctorFacts(io, {
-      resultsDir: resultsRoot,
-      targets: selectTargets(plan, resolved.targetName),
-      k6,
-    });
-    const findings = checkDoctor(
-      facts,
-      computeNeeds(plan, { samples: opts.samples === true, target: resolved.targetName }),
-    );
-    for (const f of findings) {
-      const line = `${f.title}: ${f.observed}${f.needed && f.needed !== '–' ? ` (needs ${f.needed})` : ''}`;
-      const fix = f.fix ? `\n      fix: ${f.fix.split('\n').join('\n           ')}` : '';
-      if (f.status === 'failure') problems.push(`  ✗ ${line}${fix}`);
-      else if (f.status === 'warning') io.stderr.write(`⚠ ${line}${f.detail ? ` — ${f.detail}` : ''}\n`);
-    }
-  }
+  const readiness = await probeRunReadiness(io, {
+    plan,
+    targetName: resolved.targetName,
+    resultsRoot,
+    k6,
+    samples: opts.samples === true,
+    skipHostChecks: opts.skipPreflight === true,
+  });
+  for (const w of readiness.warnings) io.stderr.write(`${w}\n`);
+  const problems = readiness.failures;
   if (problems.length > 0 || k6.kind !== 'found') {
     throw environmentError(
       `preflight failed:\n${problems.join('\n')}`,
