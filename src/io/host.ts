@@ -1,5 +1,16 @@
 // Facts about the load generator, stored with every run so comparisons can say what ran where.
-import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
+import { lookup } from 'node:dns/promises';
+import {
+  arch,
+  cpus,
+  freemem,
+  hostname,
+  loadavg,
+  networkInterfaces,
+  platform,
+  release,
+  totalmem,
+} from 'node:os';
 
 export interface HostFacts {
   arch: string;
@@ -24,4 +35,29 @@ export function probeHostFacts(): HostFacts {
     hostname: hostname(),
     node: process.version,
   };
+}
+
+/** What the host has free right now: doctor's sizing checks read these. */
+export interface HostLoad {
+  /** 1-minute load average; undefined where the OS has none (Windows reports 0). */
+  loadAverage: number | undefined;
+  freeMemoryBytes: number;
+  totalMemoryBytes: number;
+  /** Every address of this machine's interfaces. */
+  localAddresses: string[];
+}
+
+export function probeHostLoad(): HostLoad {
+  return {
+    loadAverage: platform() === 'win32' ? undefined : (loadavg()[0] ?? 0),
+    freeMemoryBytes: freemem(),
+    totalMemoryBytes: totalmem(),
+    localAddresses: Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)),
+  };
+}
+
+/** Every address a host name resolves to (DNS or /etc/hosts). Rejects when it resolves to none. */
+export async function probeDns(host: string): Promise<string[]> {
+  const found = await lookup(host, { all: true });
+  return found.map((a) => a.address);
 }

@@ -23,7 +23,7 @@ import {
   type StreamOptions,
   type StreamingProcess,
 } from './exec.js';
-import { probeHostFacts, type HostFacts } from './host.js';
+import { probeDns, probeHostFacts, probeHostLoad, type HostFacts, type HostLoad } from './host.js';
 import { probeFreePort, probeTcp, type Reachability } from './net.js';
 
 export interface Output {
@@ -69,6 +69,10 @@ export interface Io {
   probeTcp(host: string, port: number, timeoutMs?: number): Promise<Reachability>;
   /** The load generator's facts (cores, memory, kernel…), stored with every run. */
   hostFacts(): HostFacts;
+  /** Load, free memory and interface addresses right now. */
+  hostLoad(): HostLoad;
+  /** The addresses a host name resolves to; rejects when it resolves to none. */
+  lookup(host: string): Promise<string[]>;
 }
 
 export interface AppendFile {
@@ -164,6 +168,8 @@ export function realIo(): Io {
     freePort: probeFreePort,
     probeTcp,
     hostFacts: probeHostFacts,
+    hostLoad: probeHostLoad,
+    lookup: probeDns,
     freeBytes: async (path) => {
       try {
         const s = await statfs(path);
