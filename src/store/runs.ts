@@ -1,56 +1,36 @@
-// Stored runs: reading summary.json back, and the `loadctl runs` listing. Pure.
-import { relative } from 'node:path';
-import { Chalk } from 'chalk';
-import { SUMMARY_SCHEMA, type RunSummary } from '../report/model/summary.js';
-import { formatCount, formatMs, formatPercent, formatRate, plainTable } from '../report/render/table.js';
+// Stored runs as the commands see them: a run folder with its checked summary.json, or a damaged one with
+// what is wrong. Types only; src/store/read.ts reads them, src/report/render/runs-table.ts lists them.
+import type { RunSummary } from '../report/model/summary.js';
+import type { StoredMeta, StoredPlanResolved, StoredSeries } from './schemas/files.js';
 
 export interface StoredRun {
   dir: string;
   summary: RunSummary;
 }
 
-/** A summary.json of this schema version, or undefined (another version, or not a summary). */
-export function parseStoredSummary(text: string): RunSummary | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<RunSummary>;
-    return value.schema === SUMMARY_SCHEMA && typeof value.runId === 'string'
-      ? (value as RunSummary)
-      : undefined;
-  } catch {
-    return undefined;
-  }
+/** A run folder whose summary.json cannot be used. */
+export interface DamagedRun {
+  dir: string;
+  /** The plan folder's name. */
+  plan: string;
+  /** The folder's name (a run id, unless someone renamed it). */
+  id: string;
+  /** The file that is damaged, as named in the folder. */
+  file: string;
+  /** One line: the file's path and what is wrong, e.g. `…/summary.json: totals.requests: expected number, got string`. */
+  message: string;
+  hint?: string;
 }
 
-export function renderRunsTable(runs: readonly StoredRun[], opts: { color: boolean; cwd: string }): string {
-  if (runs.length === 0) return 'no runs yet: `loadctl run plans/seat-race.yaml` makes one\n';
-  const c = new Chalk({ level: opts.color ? 1 : 0 });
-  const table = plainTable(
-    ['run', 'plan', 'profile', 'target', 'outcome', 'requests', 'req/s', 'p95', 'errors'],
-    ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right'],
-  );
-  for (const { summary: s } of runs) {
-    const outcome =
-      s.outcome.kind === 'passed'
-        ? c.green('passed')
-        : s.outcome.kind === 'interrupted'
-          ? c.yellow('interrupted')
-          : c.red(s.outcome.kind);
-    table.push([
-      s.runId,
-      s.plan,
-      s.profile ?? '',
-      s.target.name,
-      outcome,
-      formatCount(s.totals.requests),
-      formatRate(s.totals.rps),
-      formatMs(s.latency['p(95)']),
-      formatPercent(s.totals.errorRate),
-    ]);
-  }
-  const where =
-    relative(opts.cwd, runs[0]?.dir ?? '')
-      .split('/')
-      .slice(0, -2)
-      .join('/') || '.';
-  return `${table.toString()}\n${runs.length} run${runs.length === 1 ? '' : 's'} in ${where}\n`;
+export interface StoredRuns {
+  runs: StoredRun[];
+  damaged: DamagedRun[];
+}
+
+/** The files of a run folder a report is made of; only summary.json is required. */
+export interface StoredRunFiles {
+  summary: RunSummary;
+  series?: StoredSeries;
+  meta?: StoredMeta;
+  plan?: StoredPlanResolved;
 }

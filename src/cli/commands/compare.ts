@@ -1,7 +1,8 @@
 // `loadctl compare`: stored runs of one plan side by side — targets, or runs before and after a change —
-// with noise-aware verdicts and an optional regression gate. Reads summary.json and meta.json (and, for the
-// HTML report's charts, series.json), writes the comparison as a table, Markdown, JSON, HTML or JUnit.
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+// with noise-aware verdicts and an optional regression gate. Reads each run's summary and meta (and, for the
+// HTML report's charts, its series) through src/store, writes the comparison as a table, Markdown, JSON,
+// HTML or JUnit.
+import { dirname, join } from 'node:path';
 import {
   compareRuns,
   DEFAULT_MIN_EFFECT,
@@ -13,16 +14,15 @@ import { judgeGate, parseFailOn, type GateResult } from '../../report/compare/ga
 import { renderCompareMarkdown, renderCompareTable } from '../../report/render/compare-table.js';
 import { selectComparison, type SelectedSide } from '../../report/compare/select.js';
 import type { ChartRun } from '../../report/render/charts.js';
-import { parseStoredSeries, RUN_REPORT_FILES } from '../../report/model/report.js';
 import { renderCompareHtml } from '../../report/render/compare-html.js';
 import { renderCompareJUnit } from '../../report/render/compare-junit.js';
-import type { StoredRun } from '../../store/runs.js';
+import { damagedRunError, readOptionalStoredFile, readStoredRuns } from '../../store/read.js';
+import type { DamagedRun, StoredRun } from '../../store/runs.js';
 import { EXIT, usageError, type ExitCode } from '../../errors.js';
 import type { Io } from '../../io/io.js';
 import { readChartAssets } from '../../run/reports.js';
 import { VERSION } from '../../version.js';
-import { parseLangOption } from './report.js';
-import { readStoredRuns } from './runs.js';
+import { parseLangOption, resolveOutPath, writeOutput } from './report.js';
 
 export const COMPARE_FORMATS = ['table', 'markdown', 'json', 'html', 'junit'] as const;
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];
@@ -74,35 +74,39 @@ export function defaultHtmlPath(sides: readonly SelectedSide[]): string {
 async function readChartRuns(io: Io, sides: readonly SelectedSide[]): Promise<ChartRun[]> {
   const firsts = sides.flatMap((s) => (s.runs[0] ? [{ label: s.label, run: s.runs[0] }] : []));
   return Promise.all(
-    firsts.map(async ({ label, run }): Promise<ChartRun> => {
+    firsts.map(async ({ label, run }): Promise<ChartRun> => ({
+      label,
+      summary: run.summary,
       // series.json is optional: without it the page draws the charts made from the summaries.
-      const text = await io.readText(join(run.dir, RUN_REPORT_FILES.series)).catch(() => undefined);
-      return {
-        label,
-        summary: run.summary,
-        series: text === undefined ? undefined : parseStoredSeries(text),
-      };
-    }),
+      series: await readOptionalStoredFile(io, run.dir, 'series'),
+    })),
   );
 }
 
 async function readFacts(io: Io, run: StoredRun): Promise<RunFacts> {
-  const file = join(run.dir, 'meta.json');
-  if (!(await io.exists(file))) return {};
-  try {
-    const meta = JSON.parse(await io.readText(file)) as {
-      k6?: { version?: string };
-      host?: RunFacts['host'];
-      target?: { description?: string | null };
-    };
-    return {
-      ...(meta.k6?.version ? { k6Version: meta.k6.version } : {}),
-      ...(meta.host ? { host: meta.host } : {}),
-      ...(meta.target?.description !== undefined ? { targetDescription: meta.target.description } : {}),
-    };
-  } catch {
-    return {};
-  }
+  const meta = await readOptionalStoredFile(io, run.dir, 'meta');
+  const host = meta?.host;
+  return {
+    ...(meta?.k6?.version ? { k6Version: meta.k6.version } : {}),
+    ...(host?.arch !== undefined && host.cpuModel !== undefined && host.cores !== undefined
+      ? {
+          host: {
+            arch: host.arch,
+            cpuModel: host.cpuModel,
+            cores: host.cores,
+            ...(host.hostname !== undefined ? { hostname: host.hostname } : {}),
+          },
+        }
+      : {}),
+    ...(meta?.target?.description !== undefined ? { targetDescription: meta.target.description } : {}),
+  };
+}
+
+/** A damaged run a ref names (its id, or a long enough prefix of it): comparing without it would mislead. */
+function findDamaged(damaged: readonly DamagedRun[], refs: readonly string[]): DamagedRun | undefined {
+  return damaged.find((d) =>
+    refs.some((ref) => d.id === ref || (/^\d{8}T/.test(ref) && ref.length >= 8 && d.id.startsWith(ref))),
+  );
 }
 
 export function gateExitCode(gate: readonly GateResult[]): ExitCode {
@@ -128,12 +132,17 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
       'e.g. --min-effect 5%,0.2pp',
     );
 
-  const stored = await readStoredRuns(io, opts.results ?? 'results');
+  const out = opts.out === undefined ? undefined : await resolveOutPath(io, opts.out);
+  const { runs: stored, damaged } = await readStoredRuns(io, opts.results ?? 'results');
+  const named = findDamaged(damaged, refs);
+  if (named) throw damagedRunError(named);
   const selection = selectComparison(stored, refs, {
     ...(opts.plan !== undefined ? { plan: opts.plan } : {}),
     ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
   });
   if (!selection.ok) throw usageError(selection.message, selection.hint);
+  for (const d of damaged.filter((d) => d.plan === selection.plan))
+    io.stderr.write(`⚠ left out a damaged run: ${d.message}\n`);
   const sides = await Promise.all(
     selection.sides.map(async (s) => ({
       label: s.label,
@@ -161,20 +170,9 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
 
   // HTML goes to a file (next to the runs unless -o), the others to stdout unless -o; a written file's path
   // is printed.
-  const target =
-    opts.out !== undefined
-      ? isAbsolute(opts.out)
-        ? opts.out
-        : resolve(io.cwd, opts.out)
-      : format === 'html'
-        ? defaultHtmlPath(selection.sides)
-        : undefined;
+  const target = out ?? (format === 'html' ? defaultHtmlPath(selection.sides) : undefined);
   if (target === undefined) io.stdout.write(text);
-  else {
-    await io.writeFileAtomic(target, text);
-    const shown = relative(io.cwd, target).startsWith('..') ? target : relative(io.cwd, target);
-    io.stdout.write(`${shown}\n`);
-  }
+  else await writeOutput(io, target, text);
   for (const g of gate ?? [])
     if (g.status === 'unjudged')
       io.stderr.write(

@@ -1,6 +1,7 @@
-// `loadctl runs`: the stored runs, newest last, from their summary.json files.
-import { join, resolve } from 'node:path';
-import { parseStoredSummary, renderRunsTable, type StoredRun } from '../../store/runs.js';
+// `loadctl runs`: the stored runs, newest last, from their summary.json files; a damaged one is marked, not
+// a reason to hide the others.
+import { renderRunsTable } from '../../report/render/runs-table.js';
+import { readStoredRuns } from '../../store/read.js';
 import { EXIT, type ExitCode } from '../../errors.js';
 import type { Io } from '../../io/io.js';
 
@@ -10,29 +11,10 @@ export interface RunsOptions {
   json?: boolean;
 }
 
-export async function readStoredRuns(io: Io, resultsDir: string, plan?: string): Promise<StoredRun[]> {
-  const root = resolve(io.cwd, resultsDir);
-  if (!(await io.exists(root))) return [];
-  const plans = plan ? [plan] : (await io.listDir(root)).filter((n) => !n.startsWith('.'));
-  const runs: StoredRun[] = [];
-  for (const p of plans) {
-    const dir = join(root, p);
-    if (!(await io.exists(dir))) continue;
-    // A results folder may hold other files (a plan, a report): only folders hold runs.
-    const ids = await io.listDir(dir).catch(() => [] as string[]);
-    for (const id of ids) {
-      const file = join(dir, id, 'summary.json');
-      if (!(await io.exists(file))) continue;
-      const parsed = parseStoredSummary(await io.readText(file));
-      if (parsed) runs.push({ dir: join(dir, id), summary: parsed });
-    }
-  }
-  return runs.sort((a, b) => a.summary.runId.localeCompare(b.summary.runId));
-}
-
 export async function runRuns(io: Io, opts: RunsOptions): Promise<ExitCode> {
-  const runs = await readStoredRuns(io, opts.results ?? 'results', opts.plan);
-  if (opts.json)
+  const { runs, damaged } = await readStoredRuns(io, opts.results ?? 'results', opts.plan);
+  if (opts.json) {
+    // stdout stays an array of summaries; the damaged runs are said on stderr.
     io.stdout.write(
       `${JSON.stringify(
         runs.map((r) => ({ dir: r.dir, ...r.summary })),
@@ -40,6 +22,10 @@ export async function runRuns(io: Io, opts: RunsOptions): Promise<ExitCode> {
         2,
       )}\n`,
     );
-  else io.stdout.write(renderRunsTable(runs, { color: io.stdout.isTTY && !io.env.NO_COLOR, cwd: io.cwd }));
+    for (const d of damaged) io.stderr.write(`⚠ damaged run: ${d.message}\n`);
+  } else
+    io.stdout.write(
+      renderRunsTable(runs, { color: io.stdout.isTTY && !io.env.NO_COLOR, cwd: io.cwd, damaged }),
+    );
   return EXIT.ok;
 }

@@ -66,6 +66,7 @@ describe('selectComparison', () => {
       selectComparison(stored, ['20261122T010000Z-000001', '20261122T030000Z-000006']),
       selectComparison(stored, ['20261122T02', 'graviton']),
       selectComparison(stored, ['x86', 'graviton'], { baseline: 'arm' }),
+      selectComparison(stored, ['20990101T000000Z-abcdef', 'graviton']),
     ].map((s) => (s.ok ? 'ok' : s.message));
     expect(messages).toEqual([
       'compare needs two or more targets or run ids',
@@ -74,6 +75,7 @@ describe('selectComparison', () => {
       'the runs belong to different plans (g, seat)',
       'run id prefix 20261122T02 matches 4 runs',
       '--baseline arm is none of the compared sides (x86, graviton)',
+      'no stored run 20990101T000000Z-abcdef',
     ]);
   });
 

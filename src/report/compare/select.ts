@@ -1,6 +1,7 @@
 // Which stored runs `loadctl compare a b …` means. Each argument is a run id (or a unique prefix of one) or a
 // target name; a target stands for its latest comparison group's runs (all rounds of `run --targets`) when
 // that group holds the target's latest run, else for the target's latest run. Pure.
+import { RUN_ID_RE } from '../../store/run-id.js';
 import type { StoredRun } from '../../store/runs.js';
 
 export interface SelectedSide {
@@ -47,6 +48,8 @@ export function selectComparison(
         hint: `give more of it: ${found.map((r) => r.summary.runId).join(', ')}`,
       };
     if (found) pinned.set(ref, found);
+    else if (RUN_ID_RE.test(ref))
+      return { ok: false, message: `no stored run ${ref}`, hint: '`loadctl runs` lists the stored runs' };
   }
   const targetRefs = refs.filter((r) => !pinned.has(r));
   const dupTarget = targetRefs.find((t, i) => targetRefs.indexOf(t) !== i);

@@ -1,0 +1,128 @@
+// Reading the results folder back. Every stored file is checked against its schema; a damaged or foreign
+// one is an environment error (exit 3) that names the file, the first bad field and what to do, never an
+// internal error.
+import { join, relative, resolve } from 'node:path';
+import { environmentError, type LoadctlError } from '../errors.js';
+import type { Io } from '../io/io.js';
+import { RUN_FILES, runFile } from './layout.js';
+import { parseStoredFile, renderStoreHint, renderStoreProblem, type StoreProblem } from './parse.js';
+import type { DamagedRun, StoredRun, StoredRunFiles, StoredRuns } from './runs.js';
+import type { StoredFile, StoredValue } from './schemas/index.js';
+
+/** A path as printed: relative to the working folder when inside it. */
+export function shownPath(io: Io, path: string): string {
+  const rel = relative(io.cwd, path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
+}
+
+export function storeError(io: Io, path: string, file: StoredFile, problem: StoreProblem): LoadctlError {
+  return environmentError(renderStoreProblem(shownPath(io, path), file, problem), renderStoreHint(problem));
+}
+
+async function readTextOf(io: Io, path: string): Promise<string> {
+  try {
+    return await io.readText(path);
+  } catch (err) {
+    throw environmentError(
+      `${shownPath(io, path)} cannot be read: ${(err as Error).message}`,
+      'check its permissions, or remove the run folder',
+    );
+  }
+}
+
+/** A stored file that may be absent (undefined then); a damaged or foreign one throws (exit 3). */
+export async function readOptionalStoredFile<F extends StoredFile>(
+  io: Io,
+  runDir: string,
+  file: F,
+): Promise<StoredValue<F> | undefined> {
+  const path = runFile(runDir, file);
+  if (!(await io.exists(path))) return undefined;
+  const parsed = parseStoredFile(file, await readTextOf(io, path));
+  if (!parsed.ok) throw storeError(io, path, file, parsed.problem);
+  return parsed.value;
+}
+
+/** A stored file that must be there; absent, damaged or foreign throws (exit 3). */
+export async function readStoredFile<F extends StoredFile>(
+  io: Io,
+  runDir: string,
+  file: F,
+): Promise<StoredValue<F>> {
+  const value = await readOptionalStoredFile(io, runDir, file);
+  if (value !== undefined) return value;
+  throw environmentError(
+    `${shownPath(io, runFile(runDir, file))} is missing`,
+    file === 'summary'
+      ? 'a run that stopped before its end has no summary: re-run, or remove the run folder'
+      : 're-run, or remove the run folder',
+  );
+}
+
+/** What a report reads from a run folder: summary.json, and series.json, meta.json, plan.resolved.json when there. */
+export async function readStoredRunFiles(io: Io, runDir: string): Promise<StoredRunFiles> {
+  const [summary, series, meta, plan] = await Promise.all([
+    readStoredFile(io, runDir, 'summary'),
+    readOptionalStoredFile(io, runDir, 'series'),
+    readOptionalStoredFile(io, runDir, 'meta'),
+    readOptionalStoredFile(io, runDir, 'plan'),
+  ]);
+  return { summary, ...(series ? { series } : {}), ...(meta ? { meta } : {}), ...(plan ? { plan } : {}) };
+}
+
+/**
+ * The stored runs under a results folder, newest last, from their summary.json files. A folder without one
+ * (a run still going, or one loadctl could not finish) is not a run; one whose summary.json is damaged or
+ * foreign is listed in `damaged`, so one bad file never hides the good runs.
+ */
+export async function readStoredRuns(io: Io, resultsDir: string, plan?: string): Promise<StoredRuns> {
+  const root = resolve(io.cwd, resultsDir);
+  if (!(await io.exists(root))) return { runs: [], damaged: [] };
+  const plans = plan ? [plan] : (await io.listDir(root)).filter((n) => !n.startsWith('.'));
+  const runs: StoredRun[] = [];
+  const damaged: DamagedRun[] = [];
+  for (const p of plans) {
+    const dir = join(root, p);
+    if (!(await io.exists(dir))) continue;
+    // A results folder may hold other files (a plan, a report): only folders hold runs.
+    const ids = await io.listDir(dir).catch(() => [] as string[]);
+    for (const id of ids) {
+      const runDir = join(dir, id);
+      const path = runFile(runDir, 'summary');
+      if (!(await io.exists(path))) continue;
+      let text: string;
+      try {
+        text = await io.readText(path);
+      } catch (err) {
+        damaged.push({
+          dir: runDir,
+          plan: p,
+          id,
+          file: RUN_FILES.summary,
+          hint: 'check its permissions, or remove the run folder',
+          message: `${shownPath(io, path)} cannot be read: ${(err as Error).message}`,
+        });
+        continue;
+      }
+      const parsed = parseStoredFile('summary', text);
+      if (parsed.ok) runs.push({ dir: runDir, summary: parsed.value });
+      else
+        damaged.push({
+          dir: runDir,
+          plan: p,
+          id,
+          file: RUN_FILES.summary,
+          message: renderStoreProblem(shownPath(io, path), 'summary', parsed.problem),
+          hint: renderStoreHint(parsed.problem),
+        });
+    }
+  }
+  runs.sort((a, b) => a.summary.runId.localeCompare(b.summary.runId));
+  damaged.sort((a, b) => a.id.localeCompare(b.id));
+  return { runs, damaged };
+}
+
+/** The exit-3 error of a damaged run, for the commands that were asked for it by id. */
+export function damagedRunError(run: DamagedRun): LoadctlError {
+  return environmentError(run.message, run.hint ?? 're-run, or remove the run folder');
+}

@@ -1,0 +1,179 @@
+// The zod schemas of a run folder's other JSON files (summary.json's is in summary.ts). Each carries its
+// version: a `schema` field (plan.resolved.json and demo-stats.json got theirs later, so a file without one
+// reads as v1), or samples-aggregates.json's own `format` and `version`. k6-summary.json is k6's: only the
+// fields loadctl reads are checked.
+import { z } from 'zod';
+import { comparisonRefSchema, guardReasonSchema } from './summary.js';
+
+export const META_SCHEMA = 'loadctl.meta/v1';
+export const SERIES_SCHEMA = 'loadctl.series/v1';
+export const PLAN_RESOLVED_SCHEMA = 'loadctl.plan-resolved/v1';
+export const DEMO_STATS_SCHEMA = 'loadctl.demo-stats/v1';
+export const BREAKPOINT_SCHEMA = 'loadctl.breakpoint/v1';
+
+const stats = z.record(z.string(), z.number());
+
+// meta.json is written before k6 starts (its end fields null) and again at the end. Every field but
+// `schema` is optional on reading: runs recorded by earlier versions, and trimmed fixtures, lack some.
+export const metaSchema = z.object({
+  schema: z.literal(META_SCHEMA),
+  runId: z.string().optional(),
+  loadctl: z.string().optional(),
+  k6: z.object({ version: z.string().optional(), path: z.string().optional() }).optional(),
+  host: z
+    .object({
+      arch: z.string(),
+      platform: z.string(),
+      cpuModel: z.string(),
+      cores: z.number(),
+      kernel: z.string(),
+      memoryBytes: z.number(),
+      hostname: z.string(),
+      node: z.string(),
+    })
+    .partial()
+    .optional(),
+  plan: z.object({ name: z.string(), file: z.string(), profile: z.string().nullable() }).partial().optional(),
+  target: z
+    .object({ name: z.string(), url: z.string(), description: z.string().nullable(), demo: z.boolean() })
+    .partial()
+    .optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  comparison: comparisonRefSchema.nullable().optional(),
+  startedAt: z.string().optional(),
+  endedAt: z.string().nullable().optional(),
+  k6ExitCode: z.number().nullable().optional(),
+  exitCode: z.number().nullable().optional(),
+  /** The outcome's kind (summary.json has the whole outcome). */
+  outcome: z.string().nullable().optional(),
+});
+export type StoredMeta = z.output<typeof metaSchema>;
+
+export const seriesPointSchema = z.object({
+  t: z.number(),
+  vus: z.number(),
+  rps: z.number(),
+  errorsPerSecond: z.number(),
+  errorRate: z.number(),
+  iterationsPerSecond: z.number(),
+  droppedIterations: z.number(),
+  p50: z.number().optional(),
+  p95: z.number().optional(),
+  p99: z.number().optional(),
+});
+
+export const seriesSchema = z.object({
+  schema: z.literal(SERIES_SCHEMA),
+  /** k6's REST API polled each second, or the raw samples (--samples). */
+  source: z.enum(['k6-rest-api', 'samples']),
+  intervalMs: z.number(),
+  points: z.array(seriesPointSchema),
+  /** Per-endpoint points, written with --samples. */
+  endpoints: z.record(z.string(), z.array(seriesPointSchema)).optional(),
+});
+export type StoredSeries = z.output<typeof seriesSchema>;
+
+/** One scenario of plan.resolved.json, as far as reports describe it. */
+const scenarioSchema = z.looseObject({ executor: z.string() });
+
+// The plan itself is the validated plan (src/plans/schema.ts) with secret values redacted; reports read
+// only its scenarios, metrics and description, so only those are checked here.
+export const planResolvedSchema = z.object({
+  schema: z.literal(PLAN_RESOLVED_SCHEMA).optional(),
+  profile: z.string().nullable(),
+  target: z.string(),
+  plan: z.looseObject({
+    name: z.string(),
+    description: z.string().optional(),
+    scenarios: z.record(z.string(), scenarioSchema).optional(),
+    metrics: z
+      .record(z.string(), z.looseObject({ type: z.string().optional(), description: z.string().optional() }))
+      .optional(),
+  }),
+});
+export type StoredPlanResolved = z.output<typeof planResolvedSchema>;
+
+// `GET /admin/stats` of the demo service at the end of the load (src/demo/server.ts DemoStats).
+export const demoStatsSchema = z.looseObject({
+  schema: z.literal(DEMO_STATS_SCHEMA).optional(),
+  requests: stats,
+  statuses: z.record(z.string(), stats),
+  seatsBooked: z.number(),
+  doubleBookings: z.number(),
+  reservations: z.number(),
+  payments: z.number(),
+  users: z.number(),
+  startedAt: z.string(),
+  resetAt: z.string().nullable(),
+  knobs: z.looseObject({}),
+});
+export type StoredDemoStats = z.output<typeof demoStatsSchema>;
+
+const levelRefSchema = z.object({ level: z.number(), target: z.number(), rps: z.number().nullable() });
+const breachSchema = z.object({
+  criterion: z.string(),
+  kind: z.enum(['latency', 'errors']),
+  observed: z.number(),
+  limit: z.number(),
+  endpoints: z.array(z.object({ name: z.string(), observed: z.number() })),
+  worst: z.object({ name: z.string(), observed: z.number() }).optional(),
+});
+
+// breakpoint.json (docs/breakpoint.md): the search's levels and verdict (src/breakpoint/verdict.ts).
+export const breakpointSchema = z.object({
+  schema: z.literal(BREAKPOINT_SCHEMA),
+  runId: z.string(),
+  plan: z.string(),
+  target: z.object({ name: z.string(), url: z.string() }),
+  scenario: z.string(),
+  flow: z.string(),
+  model: z.enum(['open', 'closed']),
+  unit: z.enum(['iterations/s', 'VUs']),
+  slo: z.object({
+    text: z.string(),
+    criteria: z.array(z.looseObject({ kind: z.string(), text: z.string() })),
+  }),
+  ramp: z.object({
+    stepMs: z.number(),
+    window: z.number(),
+    levels: z.array(z.object({ level: z.number(), target: z.number() })),
+    preAllocatedVUs: z.number().optional(),
+    maxVUs: z.number().optional(),
+  }),
+  verdict: z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('found'),
+      held: levelRefSchema.nullable(),
+      broke: levelRefSchema,
+      first: z.array(breachSchema),
+      by: z.enum(['window', 'level-end', 'pool', 'final']),
+      generator: z.array(guardReasonSchema).optional(),
+    }),
+    z.object({ kind: z.literal('not-found'), held: levelRefSchema.nullable() }),
+    z.object({
+      kind: z.literal('generator-saturated'),
+      held: levelRefSchema.nullable(),
+      at: levelRefSchema,
+      reasons: z.array(guardReasonSchema),
+    }),
+    z.object({ kind: z.literal('incomplete'), held: levelRefSchema.nullable(), reason: z.string() }),
+  ]),
+  levels: z.array(
+    z.object({
+      level: z.number(),
+      target: z.number(),
+      status: z.enum(['held', 'broken', 'too-few-requests', 'generator']),
+      requests: z.number(),
+      rps: z.number().nullable(),
+      errorRate: z.number().nullable(),
+      latency: stats,
+      endpoints: z.record(z.string(), z.object({ errorRate: z.number().nullable(), latency: stats })),
+      breaches: z.array(breachSchema),
+      firstS: z.number().nullable(),
+      lastS: z.number().nullable(),
+    }),
+  ),
+  stoppedBecause: z.string().nullable(),
+  runOutcome: z.string(),
+});
+export type StoredBreakpoint = z.output<typeof breakpointSchema>;
