@@ -27,6 +27,49 @@ function byId(a: StoredRun, b: StoredRun): number {
   return a.summary.runId.localeCompare(b.summary.runId);
 }
 
+type Failure = Extract<Selection, { ok: false }>;
+
+/** The plan the pinned runs belong to, else --plan, else the one plan that has runs of every target. */
+function choosePlan(
+  stored: readonly StoredRun[],
+  pinned: readonly StoredRun[],
+  targetRefs: readonly string[],
+  given: string | undefined,
+): { ok: true; plan: string } | Failure {
+  const pinnedPlans = [...new Set(pinned.map((r) => r.summary.plan))];
+  const plan = given ?? pinnedPlans[0];
+  if (pinnedPlans.length > 1 || (plan !== undefined && pinnedPlans.some((p) => p !== plan)))
+    return {
+      ok: false,
+      message: `the runs belong to different plans (${[...new Set([plan, ...pinnedPlans])].join(', ')})`,
+      hint: 'compare runs of one plan: the same load against different targets, or before and after a change',
+    };
+  if (plan !== undefined) return { ok: true, plan };
+  const candidates = [...new Set(stored.map((r) => r.summary.plan))].filter((p) =>
+    targetRefs.every((t) => stored.some((r) => r.summary.plan === p && r.summary.target.name === t)),
+  );
+  if (candidates.length === 0)
+    return {
+      ok: false,
+      message: `no plan has stored runs of ${targetRefs.join(' and ')}`,
+      hint: 'run them first, e.g. `loadctl run plans/graviton-vs-x86.yaml --targets x86,graviton` (`loadctl runs` lists what is stored)',
+    };
+  if (candidates.length > 1)
+    return {
+      ok: false,
+      message: `several plans have runs of ${targetRefs.join(' and ')}: ${candidates.join(', ')}`,
+      hint: `choose one with --plan, e.g. --plan ${candidates[0] ?? ''}`,
+    };
+  return { ok: true, plan: candidates[0] as string };
+}
+
+/** The side --baseline names (by label, run id or target), or -1. */
+function findBaseline(sides: readonly SelectedSide[], b: string): number {
+  return sides.findIndex(
+    (s) => s.label === b || s.runs.some((r) => r.summary.runId === b || r.summary.target.name === b),
+  );
+}
+
 export function selectComparison(
   stored: readonly StoredRun[],
   refs: readonly string[],
@@ -60,33 +103,9 @@ export function selectComparison(
       hint: 'to compare two runs of one target (an A/A test, before/after), give their run ids: `loadctl runs` lists them',
     };
 
-  const pinnedPlans = [...new Set([...pinned.values()].map((r) => r.summary.plan))];
-  let plan = opts.plan;
-  if (plan === undefined && pinnedPlans.length > 0) plan = pinnedPlans[0];
-  if (pinnedPlans.length > 1 || (plan !== undefined && pinnedPlans.some((p) => p !== plan)))
-    return {
-      ok: false,
-      message: `the runs belong to different plans (${[...new Set([plan, ...pinnedPlans])].join(', ')})`,
-      hint: 'compare runs of one plan: the same load against different targets, or before and after a change',
-    };
-  if (plan === undefined) {
-    const candidates = [...new Set(stored.map((r) => r.summary.plan))].filter((p) =>
-      targetRefs.every((t) => stored.some((r) => r.summary.plan === p && r.summary.target.name === t)),
-    );
-    if (candidates.length === 0)
-      return {
-        ok: false,
-        message: `no plan has stored runs of ${targetRefs.join(' and ')}`,
-        hint: 'run them first, e.g. `loadctl run plans/graviton-vs-x86.yaml --targets x86,graviton` (`loadctl runs` lists what is stored)',
-      };
-    if (candidates.length > 1)
-      return {
-        ok: false,
-        message: `several plans have runs of ${targetRefs.join(' and ')}: ${candidates.join(', ')}`,
-        hint: `choose one with --plan, e.g. --plan ${candidates[0] ?? ''}`,
-      };
-    plan = candidates[0] as string;
-  }
+  const chosen = choosePlan(stored, [...pinned.values()], targetRefs, opts.plan);
+  if (!chosen.ok) return chosen;
+  const plan = chosen.plan;
   const ofPlan = stored.filter((r) => r.summary.plan === plan).sort(byId);
 
   const latest = new Map<string, StoredRun>();
@@ -121,17 +140,11 @@ export function selectComparison(
     return { label: ref, runs };
   });
 
-  let baseline = 0;
-  if (opts.baseline !== undefined) {
-    const b = opts.baseline;
-    baseline = sides.findIndex(
-      (s) => s.label === b || s.runs.some((r) => r.summary.runId === b || r.summary.target.name === b),
-    );
-    if (baseline < 0)
-      return {
-        ok: false,
-        message: `--baseline ${b} is none of the compared sides (${sides.map((s) => s.label).join(', ')})`,
-      };
-  }
+  const baseline = opts.baseline === undefined ? 0 : findBaseline(sides, opts.baseline);
+  if (baseline < 0)
+    return {
+      ok: false,
+      message: `--baseline ${opts.baseline ?? ''} is none of the compared sides (${sides.map((s) => s.label).join(', ')})`,
+    };
   return { ok: true, plan, sides, baseline, ...(group !== undefined ? { group } : {}) };
 }
