@@ -3,7 +3,7 @@
 // report opened in headless Chromium, the JUnit parsed back. Without a Chromium the browser test FAILS with
 // how to get one.
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -167,6 +167,29 @@ describe('compare --format html and junit (two real runs, headless Chromium)', (
     expect(readFileSync(file, 'utf8')).toContain(
       '<testsuites name="loadctl compare graviton-vs-x86 x86 vs graviton" tests="6"',
     );
+  });
+
+  it('-o that is a folder is a usage error (exit 2); a damaged run named by id exits 3', async () => {
+    const folder = await runCli(
+      ['compare', 'x86', 'graviton', '--format', 'html', '-o', '.', '--results', results],
+      {
+        cwd: dir,
+      },
+    );
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('-o . is a folder');
+    expect(folder.stderr).not.toContain('internal error');
+
+    const copy = join(dir, 'damaged-results');
+    await cp(results, copy, { recursive: true });
+    const summary = join(copy, 'graviton-vs-x86', ids[1] ?? '', 'summary.json');
+    const value = JSON.parse(await readFile(summary, 'utf8')) as { outcome: { kind: unknown } };
+    value.outcome.kind = 7;
+    await writeFile(summary, JSON.stringify(value));
+    const r = await runCli(['compare', ids[0] ?? '', ids[1] ?? '', '--results', copy], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`${ids[1] ?? ''}/summary.json: outcome.kind:`);
+    expect(r.stderr).not.toContain('internal error');
   });
 
   it('rejects an unknown format or language (exit 2)', async () => {

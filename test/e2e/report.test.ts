@@ -279,6 +279,34 @@ describe('loadctl report (real run, headless Chromium)', () => {
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')));
   });
 
+  it('a damaged run folder exits 3 naming the file and the field; a bad -o exits 2, writing nothing', async () => {
+    const damaged = join(dir, 'damaged-run');
+    await cp(runDir, damaged, { recursive: true });
+    const seriesPath = join(damaged, 'series.json');
+    const series = JSON.parse(await readFile(seriesPath, 'utf8')) as {
+      points: Array<Record<string, unknown>>;
+    };
+    series.points[0]!['t'] = 'soon';
+    await writeFile(seriesPath, JSON.stringify(series));
+    const r = await runCli(['report', 'damaged-run', '--format', 'markdown'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('damaged-run/series.json: points[0].t: expected number, got string "soon"');
+    expect(r.stderr).toContain('re-run, or remove the run folder');
+    expect(r.stderr).not.toContain('internal error');
+
+    await mkdir(join(dir, 'a-folder'), { recursive: true });
+    await writeFile(join(dir, 'a-file.md'), 'mine');
+    const folder = await runCli(['report', 'latest', '--results', results, '-o', 'a-folder'], { cwd: dir });
+    expect([folder.code, folder.stderr]).toEqual([2, expect.stringContaining('-o a-folder is a folder')]);
+    const under = await runCli(['report', 'latest', '--results', results, '-o', 'a-file.md/x.html'], {
+      cwd: dir,
+    });
+    expect(under.code).toBe(2);
+    expect(under.stderr).toContain('-o a-file.md/x.html lies under a-file.md, which is a file');
+    expect(readFileSync(join(dir, 'a-file.md'), 'utf8')).toBe('mine');
+  });
+
   it('an unknown run, format or language is a usage error (exit 2)', async () => {
     const none = await runCli(['report', '20990101T000000Z-abcdef', '--results', results], { cwd: dir });
     expect(none.code).toBe(2);
