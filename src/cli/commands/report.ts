@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseLang, type Lang } from '../../report/render/i18n.js';
 import { parseReportFormat, renderReport, REPORT_FILES, REPORT_FORMATS } from '../../report/render/index.js';
 import { toRunReport } from '../../report/model/report.js';
-import { runFile } from '../../store/layout.js';
+import { RUN_FILES, runFile } from '../../store/layout.js';
 import { damagedRunError, readStoredRunFiles, readStoredRuns, shownPath } from '../../store/read.js';
 import { RUN_ID_RE } from '../../store/run-id.js';
 import { EXIT, environmentError, usageError, type ExitCode } from '../../errors.js';
@@ -66,7 +66,7 @@ async function findRunDir(io: Io, which: string, opts: ReportOptions): Promise<s
   if (looksLikePath || !(which === 'latest' || RUN_ID_RE.test(which))) {
     const dir = resolve(io.cwd, which);
     if (await io.exists(runFile(dir, 'summary'))) return dir;
-    if (looksLikePath) throw usageError(`${which} is not a run folder (it has no summary.json)`);
+    if (looksLikePath) throw usageError(`${which} is not a run folder (it has no ${RUN_FILES.summary})`);
     throw usageError(
       `${JSON.stringify(which)} is neither a run id, latest, nor a run folder`,
       'run ids look like 20261122T015538Z-3c2cfd; `loadctl runs` lists them',
