@@ -5,6 +5,10 @@ import { metricValues, type K6Group, type K6Summary } from '../../k6/summary.js'
 import type { LiveSnapshot } from '../../k6/live.js';
 import type { Outcome } from './outcome.js';
 import type { RunBatches } from './batches.js';
+import { selectorSafe } from './k6-submetrics.js';
+
+// The k6 script's settings for per-endpoint rows; re-exported for the engine, which imports them from here.
+export { endpointSubmetrics, selectorSafe, thresholdEndpoints } from './k6-submetrics.js';
 
 export const SUMMARY_SCHEMA = 'loadctl.summary/v1';
 
@@ -122,29 +126,6 @@ export interface ThresholdSpec {
 
 const STAT_RE = /^\s*(avg|min|max|med|count|rate|value|p\([\d.]+\))/;
 
-/** k6 cannot parse a tag selector value holding these; such endpoints get no sub-metrics. */
-export function selectorSafe(name: string): boolean {
-  return !/[,{}"]/.test(name) && name.trim() === name && name.length > 0;
-}
-
-/**
- * Empty thresholds that make k6 compute per-endpoint sub-metrics in its end-of-test data: the cheapest
- * exact per-endpoint source (see docs/benchmarks.md).
- */
-export function endpointSubmetrics(
-  endpoints: ReadonlyArray<{ name: string; statuses: readonly number[] }>,
-): Record<string, never[]> {
-  const out: Record<string, never[]> = {};
-  for (const { name, statuses } of endpoints) {
-    if (!selectorSafe(name)) continue;
-    out[`http_reqs{name:${name}}`] = [];
-    out[`http_req_duration{name:${name}}`] = [];
-    out[`http_req_failed{name:${name}}`] = [];
-    for (const status of statuses) out[`http_reqs{name:${name},status:${status}}`] = [];
-  }
-  return out;
-}
-
 /**
  * The plan's thresholds with what k6 observed, then any other threshold k6 evaluated (an existing script's
  * own), so every threshold that can fail the run is listed.
@@ -188,16 +169,6 @@ export function summarizeThresholds(
     }
   }
   return out;
-}
-
-/** Endpoint names that thresholds select with {name:…}: per-endpoint rows for plans that run a script. */
-export function thresholdEndpoints(keys: Iterable<string>): string[] {
-  const names = new Set<string>();
-  for (const key of keys) {
-    const m = key.match(/^http_req[a-z_]*\{(?:[^}]*,)?\s*name\s*:\s*([^,}]+?)\s*(?:,[^}]*)?\}$/);
-    if (m?.[1]) names.add(m[1]);
-  }
-  return [...names];
 }
 
 function flattenChecks(group: K6Group | undefined): CheckSummary[] {
