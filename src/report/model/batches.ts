@@ -12,7 +12,6 @@ export { BATCH_TAG, batchSubmetrics, type BatchLayout } from './k6-submetrics.js
 export const BATCH_COUNT = 10;
 const MIN_BATCH_MS = 1000;
 
-
 export interface BatchStats {
   requests: number;
   failed: number;

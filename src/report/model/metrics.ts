@@ -42,3 +42,18 @@ export function isBuiltinMetric(name: string): boolean {
 export function customMetricEntries<M>(metrics: Readonly<Record<string, M>>): Array<[string, M]> {
   return Object.entries(metrics).filter(([name]) => !isBuiltinMetric(name));
 }
+
+/** What a value of a metric is: "time" (ms), "data" (bytes) or plain, and the metric's k6 type. */
+export interface MetricUnit {
+  contains?: string;
+  type?: string;
+}
+
+/** The unit of a metric or of a sub-metric key ("http_req_duration{name:x}") from a summary's metrics. */
+export function metricUnitOf(
+  metrics: Readonly<Record<string, { contains: string; type: string }>>,
+  key: string,
+): MetricUnit {
+  const metric = metrics[key.split('{')[0] ?? ''];
+  return metric ? { contains: metric.contains, type: metric.type } : {};
+}

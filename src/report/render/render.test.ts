@@ -11,7 +11,7 @@ import { parseReportFormats, renderReport } from './index.js';
 import { renderJUnitReport } from './junit.js';
 import { renderMarkdownReport } from './markdown.js';
 import { parseRunReport, RUN_REPORT_FILES, type RunReport } from '../model/report.js';
-import { observeRun, thresholdEndpoint } from './observations.js';
+import { observeRun, thresholdEndpoint } from '../model/observations.js';
 
 // Recorded run folders, trimmed: see test/fixtures/report/README.md.
 function fixture(name: 'ticket-rush' | 'seat-race-smoke'): RunReport {
@@ -323,8 +323,6 @@ describe('charts', () => {
 });
 
 describe('observations', () => {
-  const fmt = (t: RunSummary['thresholds'][number]) => String(t.observed);
-
   it('pick the endpoint of a {name:…} threshold', () => {
     expect(thresholdEndpoint('http_req_duration{name:reserve}')).toBe('reserve');
     expect(thresholdEndpoint('http_req_duration{name:reserve,status:201}')).toBeUndefined();
@@ -337,11 +335,11 @@ describe('observations', () => {
       kind: 'generator-saturated',
       reasons: [{ kind: 'cpu', detail: 'k6 used 1.9 cores', fix: 'more cores' }],
     };
-    expect(observeRun(s, undefined, fmt)[0]?.kind).toBe('saturated');
+    expect(observeRun(s)[0]?.kind).toBe('saturated');
   });
 
   it('say everything passed when it did', () => {
-    const o = observeRun(fixture('seat-race-smoke').summary, fixture('seat-race-smoke').series, fmt);
+    const o = observeRun(fixture('seat-race-smoke').summary, fixture('seat-race-smoke').series?.points);
     expect(o[0]).toEqual({ kind: 'all-passed', thresholds: 3, checks: 3, invariants: 1 });
     expect(o.some((x) => x.kind === 'no-series')).toBe(true);
   });
