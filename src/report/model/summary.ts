@@ -234,24 +234,13 @@ export function k6SummaryFromSnapshot(live: LiveSnapshot): K6Summary {
   };
 }
 
-export function summarizeRun(input: SummaryInput): RunSummary {
-  const fromLive = input.k6 === undefined && input.live !== undefined;
-  const k6 = input.k6 ?? (input.live ? k6SummaryFromSnapshot(input.live) : undefined);
-  const durationMs = k6?.state?.testRunDurationMs ?? input.endedAt.getTime() - input.startedAt.getTime();
-  const seconds = durationMs > 0 ? durationMs / 1000 : 1;
-  const reqs = metricValues(k6, 'http_reqs');
-  const failed = metricValues(k6, 'http_req_failed');
-  const checks = metricValues(k6, 'checks');
-  const requests = num(reqs, 'count');
-  // For http_req_failed, k6 counts a failed request as a "pass" of the rate (the value true).
-  const failedCount = num(failed, 'passes');
-  const notes = [...(input.notes ?? [])];
-  if (!k6) notes.push('k6 wrote no end-of-test data: the numbers below are empty');
-  if (fromLive)
-    notes.push(
-      'k6 stopped before its end-of-test summary: totals are from its last live snapshot (up to 1 s old), per-endpoint rows are missing',
-    );
-
+/** The per-endpoint rows from k6's sub-metrics; an endpoint k6 cannot select on gets a note instead. */
+function summarizeEndpoints(
+  k6: K6Summary | undefined,
+  input: Pick<SummaryInput, 'endpoints' | 'statusClasses'>,
+  seconds: number,
+  notes: string[],
+): EndpointSummary[] {
   const endpoints: EndpointSummary[] = [];
   for (const { name, statuses } of input.endpoints) {
     if (!selectorSafe(name)) {
@@ -279,12 +268,39 @@ export function summarizeRun(input: SummaryInput): RunSummary {
       ...(input.statusClasses?.has(name) ? { statusClasses: input.statusClasses.get(name) } : {}),
     });
   }
+  return endpoints;
+}
 
+/** Every top-level metric k6 reported (no sub-metrics). */
+function summarizeMetrics(k6: K6Summary | undefined): Record<string, MetricSummary> {
   const metrics: Record<string, MetricSummary> = {};
   for (const [key, m] of Object.entries(k6?.metrics ?? {})) {
     if (key.includes('{')) continue;
     metrics[key] = { type: m.type, contains: m.contains ?? 'default', values: metricValues(k6, key) ?? {} };
   }
+  return metrics;
+}
+
+export function summarizeRun(input: SummaryInput): RunSummary {
+  const fromLive = input.k6 === undefined && input.live !== undefined;
+  const k6 = input.k6 ?? (input.live ? k6SummaryFromSnapshot(input.live) : undefined);
+  const durationMs = k6?.state?.testRunDurationMs ?? input.endedAt.getTime() - input.startedAt.getTime();
+  const seconds = durationMs > 0 ? durationMs / 1000 : 1;
+  const reqs = metricValues(k6, 'http_reqs');
+  const failed = metricValues(k6, 'http_req_failed');
+  const checks = metricValues(k6, 'checks');
+  const requests = num(reqs, 'count');
+  // For http_req_failed, k6 counts a failed request as a "pass" of the rate (the value true).
+  const failedCount = num(failed, 'passes');
+  const notes = [...(input.notes ?? [])];
+  if (!k6) notes.push('k6 wrote no end-of-test data: the numbers below are empty');
+  if (fromLive)
+    notes.push(
+      'k6 stopped before its end-of-test summary: totals are from its last live snapshot (up to 1 s old), per-endpoint rows are missing',
+    );
+
+  const endpoints = summarizeEndpoints(k6, input, seconds, notes);
+  const metrics = summarizeMetrics(k6);
 
   return {
     schema: SUMMARY_SCHEMA,

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../model/summary.js';
 import { renderSummaryTable } from './table.js';
 import { alignLines, percentileChart, responsesChart, runCharts, type ChartRun } from './charts.js';
 import { renderHtmlReport, type ChartAssets } from './html.js';
