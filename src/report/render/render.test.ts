@@ -83,25 +83,25 @@ describe('Markdown report', () => {
   });
 });
 
-describe('JUnit report', () => {
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
-  });
-  type Case = {
-    name: string;
-    classname: string;
-    failure?: { message: string; type: string; '#text': string };
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
+});
+type Case = {
+  name: string;
+  classname: string;
+  failure?: { message: string; type: string; '#text': string };
+};
+type Suite = { name: string; tests: string; failures: string; errors: string; testcase: Case[] };
+const parse = (xml: string) => {
+  expect(XMLValidator.validate(xml)).toBe(true);
+  return parser.parse(xml) as {
+    testsuites: { tests: string; failures: string; errors: string; testsuite: Suite[] };
   };
-  type Suite = { name: string; tests: string; failures: string; errors: string; testcase: Case[] };
-  const parse = (xml: string) => {
-    expect(XMLValidator.validate(xml)).toBe(true);
-    return parser.parse(xml) as {
-      testsuites: { tests: string; failures: string; errors: string; testsuite: Suite[] };
-    };
-  };
+};
 
+describe('JUnit report', () => {
   it('has one test case per threshold, check and invariant, plus the run', () => {
     const s = fixture('ticket-rush').summary;
     const doc = parse(renderJUnitReport(s));
