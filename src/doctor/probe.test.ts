@@ -1,73 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../io/io.js';
-import type { CommandResult } from '../io/exec.js';
 import type { FindK6Result } from '../k6/locate.js';
-import { K6_VERSION } from './facts.fixture.js';
+import { K6_VERSION, fakeIo } from './facts.fixture.js';
 import { probeDoctorFacts } from './probe.js';
-
-/** An Io that answers the probes from literals and records what was asked; anything else throws. */
-function fakeIo(over: Partial<Io> = {}): { io: Io; asked: string[] } {
-  const asked: string[] = [];
-  const files: Record<string, string> = {
-    '/proc/sys/net/ipv4/ip_local_port_range': '32768\t60999\n',
-    '/proc/sys/net/ipv4/tcp_tw_reuse': '2\n',
-    '/proc/sys/net/core/somaxconn': '4096\n',
-    '/proc/sys/fs/file-max': '1048576\n',
-  };
-  const base: Partial<Io> = {
-    cwd: '/work',
-    env: { API_TOKEN: 'sk-1', EMPTY: '' },
-    now: () => new Date('2025-01-01T00:00:00.000Z'),
-    readText: async (path) => {
-      asked.push(`read ${path}`);
-      const text = files[path];
-      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-      return text;
-    },
-    readBytes: async () => new Uint8Array(),
-    listDir: async (path) => {
-      throw new Error(`ENOENT: ${path}`);
-    },
-    runCommand: async (file, args): Promise<CommandResult> => {
-      asked.push(`run ${file} ${args.join(' ')}`);
-      return { kind: 'exited', file, exitCode: 0, stdout: '256\nunlimited\n', stderr: '', durationMs: 1 };
-    },
-    hostFacts: () => ({
-      arch: 'arm64',
-      platform: 'darwin',
-      cpuModel: 'M1',
-      cores: 8,
-      kernel: '23.0',
-      memoryBytes: 16e9,
-      hostname: 'mac',
-      node: 'v22.1.0',
-    }),
-    hostLoad: () => ({
-      loadAverage: 1.5,
-      freeMemoryBytes: 4e9,
-      totalMemoryBytes: 16e9,
-      localAddresses: ['127.0.0.1', '192.168.1.9'],
-    }),
-    mkdirp: async (path) => void asked.push(`mkdir ${path}`),
-    writeFileAtomic: async (path) => void asked.push(`write ${path}`),
-    remove: async (path) => void asked.push(`remove ${path}`),
-    freeBytes: async () => 5e9,
-    lookup: async (host) => {
-      asked.push(`lookup ${host}`);
-      if (host === 'nowhere.invalid') throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
-      return ['10.1.2.3'];
-    },
-    probeTcp: async (host, port) => {
-      asked.push(`tcp ${host}:${port}`);
-      return { kind: 'ok', ms: 3 };
-    },
-    fetch: async (url, init) => {
-      asked.push(`fetch ${url} ${init?.signal ? 'with' : 'without'} a timeout`);
-      return new Response('ok', { status: 200 });
-    },
-  };
-  return { io: { ...base, ...over } as Io, asked };
-}
 
 const k6: FindK6Result = { kind: 'found', path: '/x/k6', source: 'path', version: K6_VERSION, skipped: [] };
 
