@@ -72,8 +72,10 @@ describe('readStoredRuns', () => {
     expect(damaged[0]?.hint).toBe('re-run, or remove the run folder');
   });
 
-  it('is empty for a results folder that does not exist', async () => {
+  it('is empty for a results folder that does not exist, and an error for a file', async () => {
     expect(await readStoredRuns(io, 'nowhere')).toEqual({ runs: [], damaged: [] });
+    const err = await caught(readStoredRuns(io, 'results/notes.txt'));
+    expect([err.exitCode, err.message]).toEqual([3, 'results/notes.txt is not a results folder']);
   });
 });
 

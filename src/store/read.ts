@@ -78,7 +78,10 @@ export async function readStoredRunFiles(io: Io, runDir: string): Promise<Stored
 export async function readStoredRuns(io: Io, resultsDir: string, plan?: string): Promise<StoredRuns> {
   const root = resolve(io.cwd, resultsDir);
   if (!(await io.exists(root))) return { runs: [], damaged: [] };
-  const plans = plan ? [plan] : (await io.listDir(root)).filter((n) => !n.startsWith('.'));
+  const names = await io.listDir(root).catch(() => {
+    throw environmentError(`${shownPath(io, root)} is not a results folder`, 'give a folder with --results');
+  });
+  const plans = plan ? [plan] : names.filter((n) => !n.startsWith('.'));
   const runs: StoredRun[] = [];
   const damaged: DamagedRun[] = [];
   for (const p of plans) {
