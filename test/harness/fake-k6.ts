@@ -52,12 +52,12 @@ export const SHOP = {
   thresholdsFailed: (): K6Scenario => ({
     exitCode: 99,
     summary: readFixture('test/fixtures/k6-summary/shop/thresholds-failed.k6-summary.json'),
-    logLines: logLines('test/fixtures/k6-summary/shop/thresholds-failed.k6.log'),
+    logLines: logLines('test/fixtures/k6-summary/shop/thresholds-failed.k6-log.txt'),
   }),
   /** k6 v1.8.1 with an exception thrown in setup(): exit 107 with its error line, and no summary. */
   crashed: (): K6Scenario => ({
     exitCode: 107,
-    logLines: logLines('test/fixtures/k6-summary/shop/crash.k6.log'),
+    logLines: logLines('test/fixtures/k6-summary/shop/crash.k6-log.txt'),
   }),
   /** A run that lasts until interrupted (the `long` profile). */
   endless: (): K6Scenario => ({
@@ -73,7 +73,7 @@ function interrupted(): NonNullable<K6Scenario['onInterrupt']> {
   return {
     exitCode: K6_EXIT.interrupted,
     summary: readFixture('test/fixtures/k6-summary/shop/interrupted.k6-summary.json'),
-    logLines: logLines('test/fixtures/k6-summary/shop/interrupted.k6.log'),
+    logLines: logLines('test/fixtures/k6-summary/shop/interrupted.k6-log.txt'),
   };
 }
 
