@@ -1,6 +1,7 @@
-// `loadctl doctor` against made-up host facts: /proc through io.readText, the results folder through the fake
-// file system. (Its k6, CPU, memory and target probes do not go through Io yet on every branch, so these
-// tests assert only what the fake decides; see test/harness/README.md.)
+// `loadctl doctor` against made-up host facts: /proc and `ulimit` through io.readText and io.runCommand, the
+// results folder and free disk through the fake file system, targets through io.lookup and io.probeTcp.
+// Doctor still looks k6 up without the Io (src/doctor/probe.ts), so no test here asserts the k6 check or a
+// clean exit 0; see test/harness/README.md.
 import { describe, expect, it } from 'vitest';
 import { copyIntoFake, fakeIo, runCli, SHOP, type FakeIoOptions } from '../harness/index.js';
 
@@ -54,5 +55,14 @@ describe('loadctl doctor (fake host)', () => {
     expect(r.stdout).toContain('loadctl doctor · plan plans/shop.yaml');
     expect(r.stdout).toMatch(/✗ open files \(ulimit -n\)/);
     expect(r.stdout).toMatch(/not ready/);
+  });
+
+  it('asks a shell for the open-files limits on a host without /proc', async () => {
+    const io = doctorIo({ proc: false });
+    const r = await runCli(['doctor', '--json'], io);
+    expect(check(JSON.parse(r.stdout) as DoctorJson, 'open-files').observed).toBe(
+      'soft 65,536, hard 1,048,576',
+    );
+    expect(io.commandsRun).toContain('sh -c ulimit -Sn; ulimit -Hn');
   });
 });

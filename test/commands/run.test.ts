@@ -1,7 +1,6 @@
 // `loadctl run` against the fake Io: k6's recorded answers instead of k6, no network, no real files.
 // Asserts what a user sees: the exit code, the files in the run folder, the key text.
-import { createServer, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyIntoFake, fakeIo, runCli, runDirs, SHOP, type FakeIoOptions } from '../harness/index.js';
 
 interface K6SummaryFile {
@@ -150,30 +149,11 @@ describe('loadctl run (fake k6): Ctrl-C, live progress, no k6', () => {
 });
 
 describe('loadctl run with preflight (fake host)', () => {
-  let server: Server | undefined;
-  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
-
-  // The target answers TCP both through the fake (io.probeTcp) and for real on loopback, so the test holds
-  // whether or not doctor's target probes go through Io yet.
-  async function reachableTarget(): Promise<{ port: number; tcp: FakeIoOptions['tcp'] }> {
-    server = createServer((socket) => socket.end());
-    const port = await new Promise<number>((resolve) =>
-      server!.listen(0, '127.0.0.1', () => resolve((server!.address() as { port: number }).port)),
-    );
-    return { port, tcp: { [`127.0.0.1:${port}`]: { kind: 'ok', ms: 1 } } };
-  }
-
-  function planFor(io: ReturnType<typeof shopIo>, port: number): void {
-    const text = io.fs
-      .readTextSync('plans/shop.yaml')
-      .replace('http://127.0.0.1:9', `http://127.0.0.1:${port}`);
-    io.fs.writeSync('plans/shop.yaml', text);
-  }
+  // The plan's target answers TCP through the fake (io.probeTcp); nothing is contacted.
+  const tcp = { '127.0.0.1:9': { kind: 'ok', ms: 1 } } as const;
 
   it('runs when the host and the target pass the checks', async () => {
-    const { port, tcp } = await reachableTarget();
     const io = shopIo([SHOP.passed()], { tcp });
-    planFor(io, port);
     const r = await runCli(['run', 'plans/shop.yaml', '--no-progress'], io);
     expect(r.stderr).not.toContain('preflight failed');
     expect(r.code).toBe(0);
@@ -181,14 +161,21 @@ describe('loadctl run with preflight (fake host)', () => {
   });
 
   it('does not start k6 when the host cannot hold the plan: exit 3 with the fix', async () => {
-    const { port, tcp } = await reachableTarget();
     const io = shopIo([SHOP.passed()], { tcp, proc: { openFiles: { soft: 64, hard: 64 } } });
-    planFor(io, port);
     const r = await runCli(['run', 'plans/shop.yaml', '--no-progress'], io);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('preflight failed');
     expect(r.stderr).toMatch(/open files/);
     expect(r.stderr).toContain('fix:');
+    expect(io.k6.runs).toHaveLength(0);
+  });
+
+  it('does not start k6 when the target does not answer: exit 3', async () => {
+    const io = shopIo([SHOP.passed()]);
+    const r = await runCli(['run', 'plans/shop.yaml', '--no-progress'], io);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('preflight failed');
+    expect(r.stderr).toContain('127.0.0.1:9');
     expect(io.k6.runs).toHaveLength(0);
   });
 });

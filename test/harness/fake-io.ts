@@ -162,9 +162,13 @@ function processMethods(fs: FakeFs, k6: FakeK6, options: FakeIoOptions): Process
       return args[0] === 'version' ? k6.version(file) : exited(file, 255, '', `unknown command "${args[0]}"`);
     }
     if (file === 'getconf' && args[0] === 'CLK_TCK') return exited(file, 0, '100');
-    const script = args.join(' ');
-    if (/ulimit -Hn/.test(script)) return exited(file, 0, String(openFiles.hard));
-    if (/ulimit -n|ulimit -Sn/.test(script)) return exited(file, 0, String(openFiles.soft));
+    // A shell asked for limits (`sh -c 'ulimit -Sn; ulimit -Hn'`) answers each, one line apiece.
+    const asked =
+      (file === 'sh' || file === 'bash') && args[0] === '-c' ? (args[1]?.match(/ulimit -[SH]?n/g) ?? []) : [];
+    if (asked.length > 0) {
+      const lines = asked.map((u) => (u === 'ulimit -Hn' ? openFiles.hard : openFiles.soft));
+      return exited(file, 0, lines.join('\n'));
+    }
     return { kind: 'not-found', file };
   };
   const spawn = (file: string, args: string[], opts: StreamOptions = {}): StreamingProcess => {
