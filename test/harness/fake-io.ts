@@ -181,7 +181,10 @@ function processMethods(fs: FakeFs, k6: FakeK6, options: FakeIoOptions): Process
   return { runCommand, spawn, commandsRun };
 }
 
-type NetMethods = Pick<Io, 'fetch' | 'freePort' | 'probeTcp' | 'hostFacts' | 'hostLoad' | 'lookup'>;
+type NetMethods = Pick<
+  Io,
+  'fetch' | 'freePort' | 'probeTcp' | 'hostFacts' | 'hostLoad' | 'lookup' | 'probeTls'
+>;
 
 function netMethods(k6: FakeK6, options: FakeIoOptions): NetMethods {
   let port = 46000;
@@ -203,6 +206,7 @@ function netMethods(k6: FakeK6, options: FakeIoOptions): NetMethods {
       if (/^[\d.]+$/.test(host) || host.includes(':')) return [host];
       throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
     },
+    probeTls: async () => ({ ok: false, detail: 'no TLS server in the fake' }),
   };
 }
 
