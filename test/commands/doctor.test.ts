@@ -1,7 +1,6 @@
 // `loadctl doctor` against made-up host facts: /proc and `ulimit` through io.readText and io.runCommand, the
 // results folder and free disk through the fake file system, targets through io.lookup and io.probeTcp.
-// Doctor still looks k6 up without the Io (src/doctor/probe.ts), so no test here asserts the k6 check or a
-// clean exit 0; see test/harness/README.md.
+// k6 is looked up through Io as well, so the fake k6 is the one doctor finds.
 import { describe, expect, it } from 'vitest';
 import { copyIntoFake, fakeIo, runCli, SHOP, type FakeIoOptions } from '../harness/index.js';
 
@@ -24,6 +23,16 @@ function check(report: DoctorJson, id: string) {
 }
 
 describe('loadctl doctor (fake host)', () => {
+  it('finds the fake k6 through Io and passes a host that has what the plan needs: exit 0', async () => {
+    const io = doctorIo({ tcp: { '127.0.0.1:9': { kind: 'ok', ms: 1 } } });
+    const r = await runCli(['doctor', '--plan', 'plans/shop.yaml', '--json'], io);
+    const report = JSON.parse(r.stdout) as DoctorJson;
+    expect(check(report, 'k6').status, JSON.stringify(check(report, 'k6'))).toBe('ok');
+    expect(check(report, 'k6').observed).toContain('1.8.1');
+    expect(report.checks.filter((c) => c.status === 'failure')).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
   it('fails on an open-files limit too low for the plan, with the fix: exit 3', async () => {
     const io = doctorIo({ proc: { openFiles: { soft: 64, hard: 64 } } });
     const r = await runCli(['doctor', '--plan', 'plans/shop.yaml', '--json'], io);
