@@ -64,10 +64,10 @@ export interface WrittenReport {
 export async function writeRunReports(
   io: Io,
   dir: string,
+  report: RunReport,
   formats: readonly ReportFormat[],
   lang: Lang,
 ): Promise<WrittenReport[]> {
-  const report = await readRunReport(io, dir);
   const assets = formats.includes('html') ? await readChartAssets(io) : undefined;
   const written: WrittenReport[] = [];
   for (const format of formats) {
