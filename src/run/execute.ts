@@ -82,7 +82,7 @@ async function runK6(io: Io, spec: RunSpec, baseUrl: string, opts: ExecuteOption
   const live = startLiveView(io, spec, {
     progress: opts.progress,
     observer: opts.observer,
-    stop: () => void requestK6Stop(spec.k6.restAddress),
+    stop: () => void requestK6Stop(io, spec.k6.restAddress),
   });
   io.stderr.write(
     `running ${spec.plan.name} against ${spec.target.name} (${baseUrl}) with k6 ${spec.k6.version}; results in ${spec.shownDir}\n`,

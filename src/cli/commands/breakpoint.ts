@@ -109,7 +109,7 @@ export function parseBreakpointOptions(opts: BreakpointOptions): {
 export async function runBreakpoint(io: Io, file: string, opts: BreakpointOptions): Promise<ExitCode> {
   const { slo, choices, window } = parseBreakpointOptions(opts);
   const { reportFormats, lang } = parseReportOptions(opts);
-  const k6Found = findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
+  const k6Found = findK6(io, { projectRoot: projectRoot() });
   const loaded = await readPlan(io, file);
   for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
   const asPlanned = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });

@@ -76,7 +76,7 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
     planName = resolved.plan.name;
   }
   const { reportFormats, lang } = parseReportOptions(opts);
-  const k6Found = findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
+  const k6Found = findK6(io, { projectRoot: projectRoot() });
 
   const id = makeRunId(io.now(), io.randomHex(3));
   const codes: ExitCode[] = [];

@@ -34,7 +34,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
   // Checked before anything else: a typo in --report must not cost a whole run.
   const { reportFormats, lang } = parseReportOptions(opts);
   // Looking for k6 (running `k6 version`) overlaps with reading the plan.
-  const k6Found = findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
+  const k6Found = findK6(io, { projectRoot: projectRoot() });
   const loaded = await readPlan(io, file);
   return runPlan(io, loaded, k6Found, { ...opts, reportFormats, lang });
 }
