@@ -125,9 +125,63 @@ export function spaceLevels(start: number, max: number, steps: number): number[]
   return out;
 }
 
+type Problems = Array<{ message: string; hint?: string }>;
+
+/** The top level: given, or the scenario's own load with headroom. */
+function topLevel(
+  name: string,
+  scenario: Scenario,
+  choices: RampChoices,
+  errors: Problems,
+): number | undefined {
+  if (choices.max !== undefined) return choices.max;
+  const peak = scenarioPeak(scenario);
+  const open = choices.model === 'open';
+  if (open && peak.rate !== undefined) return Math.ceil(peak.rate * DEFAULT_HEADROOM);
+  if (!open) return Math.ceil(peak.vus * DEFAULT_HEADROOM);
+  errors.push({
+    message: `--max-rate is needed: scenario ${name} runs ${scenario.executor}, which has no arrival rate to start from`,
+    hint: 'give the highest rate to try (iterations per second), e.g. --max-rate 500, or ramp VUs with --closed',
+  });
+  return undefined;
+}
+
+function countErrors(choices: RampChoices, max: number | undefined, open: boolean): Problems {
+  const errors: Problems = [];
+  if (max !== undefined && (!Number.isInteger(max) || max < 2 || max > MAX_COUNT))
+    errors.push({
+      message: `${open ? '--max-rate' : '--max-vus'} ${max} is not a whole number from 2 to ${MAX_COUNT}`,
+    });
+  if (
+    choices.start !== undefined &&
+    (!Number.isInteger(choices.start) || choices.start < 1 || (max !== undefined && choices.start >= max))
+  )
+    errors.push({
+      message: `--start ${choices.start} must be a whole number from 1 to below the top level (${max ?? '?'})`,
+    });
+  if (
+    choices.vus !== undefined &&
+    (!Number.isInteger(choices.vus) || choices.vus < 1 || choices.vus > MAX_COUNT)
+  )
+    errors.push({ message: `--max-vus ${choices.vus} is not a whole number from 1 to ${MAX_COUNT}` });
+  return errors;
+}
+
+/**
+ * Little's law: VUs busy = rate × iteration time. The pool covers the top rate at twice the latency limit,
+ * so it runs out only once the target is already too slow, not while it still meets the SLO.
+ */
+function poolSize(flow: Pick<Flow, 'steps' | 'think'>, slo: Slo, choices: RampChoices, max: number): number {
+  const shape = iterationShape(flow);
+  const latencyLimits = slo.criteria.flatMap((c) => (c.kind === 'latency' ? [c.limitMs / 1000] : []));
+  const perRequestS = latencyLimits.length > 0 ? 2 * Math.max(...latencyLimits) : DEFAULT_REQUEST_BUDGET_S;
+  const iterationS = Math.max(1, shape.requests) * perRequestS + shape.pauseS;
+  return choices.vus ?? Math.min(MAX_COUNT, Math.max(MIN_POOL, Math.ceil(max * iterationS)));
+}
+
 /** The breaking-point ramp for a plan, or every reason it cannot be built. */
 export function planRamp(plan: Plan, choices: RampChoices, slo: Slo): RampPlanning {
-  const errors: Array<{ message: string; hint?: string }> = [];
+  const errors: Problems = [];
   const names = Object.keys(plan.scenarios);
   if (plan.script !== undefined)
     errors.push({
@@ -155,34 +209,9 @@ export function planRamp(plan: Plan, choices: RampChoices, slo: Slo): RampPlanni
   if (plan.script === undefined && (flowName === undefined || flow === undefined))
     errors.push({ message: `scenario ${scenarioName} has no flow to ramp` });
 
-  const peak = scenarioPeak(scenario);
   const open = choices.model === 'open';
-  let max = choices.max;
-  if (max === undefined) {
-    if (open && peak.rate !== undefined) max = Math.ceil(peak.rate * DEFAULT_HEADROOM);
-    else if (!open) max = Math.ceil(peak.vus * DEFAULT_HEADROOM);
-    else
-      errors.push({
-        message: `--max-rate is needed: scenario ${scenarioName} runs ${scenario.executor}, which has no arrival rate to start from`,
-        hint: 'give the highest rate to try (iterations per second), e.g. --max-rate 500, or ramp VUs with --closed',
-      });
-  }
-  if (max !== undefined && (!Number.isInteger(max) || max < 2 || max > MAX_COUNT))
-    errors.push({
-      message: `${open ? '--max-rate' : '--max-vus'} ${max} is not a whole number from 2 to ${MAX_COUNT}`,
-    });
-  if (
-    choices.start !== undefined &&
-    (!Number.isInteger(choices.start) || choices.start < 1 || (max !== undefined && choices.start >= max))
-  )
-    errors.push({
-      message: `--start ${choices.start} must be a whole number from 1 to below the top level (${max ?? '?'})`,
-    });
-  if (
-    choices.vus !== undefined &&
-    (!Number.isInteger(choices.vus) || choices.vus < 1 || choices.vus > MAX_COUNT)
-  )
-    errors.push({ message: `--max-vus ${choices.vus} is not a whole number from 1 to ${MAX_COUNT}` });
+  const max = topLevel(scenarioName, scenario, choices, errors);
+  errors.push(...countErrors(choices, max, open));
   if (errors.length > 0 || max === undefined || flowName === undefined || flow === undefined)
     return { ok: false, errors };
 
@@ -203,13 +232,7 @@ export function planRamp(plan: Plan, choices: RampChoices, slo: Slo): RampPlanni
     levels,
   };
   if (open) {
-    // Little's law: VUs busy = rate × iteration time. The pool covers the top rate at twice the latency limit,
-    // so it runs out only once the target is already too slow, not while it still meets the SLO.
-    const shape = iterationShape(flow);
-    const latencyLimits = slo.criteria.flatMap((c) => (c.kind === 'latency' ? [c.limitMs / 1000] : []));
-    const perRequestS = latencyLimits.length > 0 ? 2 * Math.max(...latencyLimits) : DEFAULT_REQUEST_BUDGET_S;
-    const iterationS = Math.max(1, shape.requests) * perRequestS + shape.pauseS;
-    const pool = choices.vus ?? Math.min(MAX_COUNT, Math.max(MIN_POOL, Math.ceil(max * iterationS)));
+    const pool = poolSize(flow, slo, choices, max);
     // All allocated up front: k6 drops an iteration for every VU it starts mid-run, which the generator
     // check would count against the run.
     ramp.preAllocatedVUs = pool;

@@ -116,53 +116,63 @@ function ref(l: LevelResult): LevelRef {
   return { level: l.level, target: l.target, rps: l.rps };
 }
 
-export function judgeBreakpoint(input: VerdictInput): BreakpointResult {
-  const { slo, ramp, watch } = input;
-  const min = minRequests(slo);
-  const decision = watch.decision;
-  const numbersOf = (i: number): LevelNumbers | undefined => {
-    const final = input.final ? levelNumbers(input.final, i, input.endpoints) : undefined;
-    return final !== undefined && final.requests > 0 ? final : watch.live[i];
-  };
-  let reached = -1;
-  for (const l of ramp.levels) if ((numbersOf(l.index)?.requests ?? 0) > 0) reached = l.index;
-  // Requests tagged with the next level while k6 stopped are not a level that ran.
-  if (decision !== undefined) reached = Math.min(reached, decision.level);
+type NumbersOf = (i: number) => LevelNumbers | undefined;
+type Seen = WatchState['seen'][number] | undefined;
 
+/**
+ * The last level may have been cut short: its rate is the mean of the per-second series while it ran (the
+ * first sample that saw it straddles the start, so it is left out).
+ */
+function levelRps(
+  input: VerdictInput,
+  i: number,
+  reached: number,
+  n: LevelNumbers,
+  seen: Seen,
+): number | null {
+  const stepS = input.ramp.stepMs / 1000;
+  const during = (input.series ?? []).filter((p) => seen && p.t > seen.firstS && p.t <= seen.lastS);
+  if (n.requests === 0) return null;
+  if (i < reached || during.length === 0)
+    return n.requests / (i < reached ? stepS : Math.min(stepS, seen ? seen.lastS - seen.firstS + 1 : stepS));
+  return during.reduce((sum, p) => sum + p.rps, 0) / during.length;
+}
+
+function levelStatus(
+  input: VerdictInput,
+  i: number,
+  n: LevelNumbers,
+): { status: LevelStatus; breaches: BreachOut[] } {
+  const { slo } = input;
+  const decision = input.watch.decision;
+  const min = minRequests(slo);
+  if (decision?.kind === 'saturated' && i >= decision.level) return { status: 'generator', breaches: [] };
+  if (decision?.kind === 'broke' && i === decision.level) {
+    const exact = n.requests >= min ? judgeLevel(slo, n) : [];
+    return {
+      status: 'broken',
+      breaches: (exact.length > 0 ? exact : decision.first).map((b) => breachOut(b, n)),
+    };
+  }
+  if (n.requests < min) return { status: 'too-few-requests', breaches: [] };
+  const breaches = judgeLevel(slo, n).map((b) => breachOut(b, n));
+  return { status: breaches.length > 0 ? 'broken' : 'held', breaches };
+}
+
+function judgeLevels(input: VerdictInput, numbersOf: NumbersOf, reached: number): LevelResult[] {
   const levels: LevelResult[] = [];
   for (let i = 0; i <= reached; i++) {
-    const l = ramp.levels[i];
+    const l = input.ramp.levels[i];
     const n = numbersOf(i);
     if (l === undefined || n === undefined) continue;
-    const seen = watch.seen[i];
-    const stepS = ramp.stepMs / 1000;
-    // The last level may have been cut short: its rate is the mean of the per-second series while it ran (the
-    // first sample that saw it straddles the start, so it is left out).
-    const during = (input.series ?? []).filter((p) => seen && p.t > seen.firstS && p.t <= seen.lastS);
-    const rps =
-      n.requests === 0
-        ? null
-        : i < reached || during.length === 0
-          ? n.requests / (i < reached ? stepS : Math.min(stepS, seen ? seen.lastS - seen.firstS + 1 : stepS))
-          : during.reduce((sum, p) => sum + p.rps, 0) / during.length;
-    let status: LevelStatus;
-    let breaches: BreachOut[] = [];
-    if (decision?.kind === 'saturated' && i >= decision.level) status = 'generator';
-    else if (decision?.kind === 'broke' && i === decision.level) {
-      status = 'broken';
-      const exact = n.requests >= min ? judgeLevel(slo, n) : [];
-      breaches = (exact.length > 0 ? exact : decision.first).map((b) => breachOut(b, n));
-    } else if (n.requests < min) status = 'too-few-requests';
-    else {
-      breaches = judgeLevel(slo, n).map((b) => breachOut(b, n));
-      status = breaches.length > 0 ? 'broken' : 'held';
-    }
+    const seen = input.watch.seen[i];
+    const { status, breaches } = levelStatus(input, i, n);
     levels.push({
       level: i + 1,
       target: l.target,
       status,
       requests: n.requests,
-      rps,
+      rps: levelRps(input, i, reached, n, seen),
       errorRate: n.errorRate ?? null,
       latency: n.latency,
       endpoints: Object.fromEntries(
@@ -176,7 +186,47 @@ export function judgeBreakpoint(input: VerdictInput): BreakpointResult {
       lastS: seen?.lastS ?? null,
     });
   }
+  return levels;
+}
 
+function foundVerdict(
+  input: VerdictInput,
+  broken: LevelResult,
+  numbersOf: NumbersOf,
+  held: LevelRef | null,
+): Verdict {
+  const decision = input.watch.decision;
+  const index = broken.level - 1;
+  const live = decision?.kind === 'broke' && decision.level === index ? decision : undefined;
+  const n = numbersOf(index);
+  let first = broken.breaches;
+  if (live !== undefined && n !== undefined) {
+    // What broke first is what the first breached sample showed; the endpoints come from the fuller data.
+    const firstKeys = new Set(live.first.map((b) => b.criterion.text));
+    const kept = broken.breaches.filter((b) => firstKeys.has(b.criterion));
+    first = kept.length > 0 ? kept : live.first.map((b) => breachOut(b, n));
+  }
+  const generatorReasons =
+    live?.generator ?? (input.generator.saturated ? input.generator.reasons : undefined);
+  return {
+    kind: 'found',
+    held,
+    broke: ref(broken),
+    first,
+    by: live?.by ?? 'final',
+    ...(generatorReasons ? { generator: generatorReasons } : {}),
+  };
+}
+
+/** The verdict over the judged levels; a saturation marks its level and those past it 'generator'. */
+function decideVerdict(
+  input: VerdictInput,
+  levels: LevelResult[],
+  numbersOf: NumbersOf,
+  reached: number,
+): Verdict {
+  const { ramp } = input;
+  const decision = input.watch.decision;
   const heldBelow = (index: number): LevelRef | null => {
     const held = levels.filter((l) => l.level - 1 < index && l.status === 'held').at(-1);
     return held ? ref(held) : null;
@@ -193,58 +243,40 @@ export function judgeBreakpoint(input: VerdictInput): BreakpointResult {
   // A k6 that failed (not the stop loadctl asked for) leaves no verdict to trust.
   if (input.outcome.kind === 'k6-error')
     return {
-      levels,
-      verdict: {
-        kind: 'incomplete',
-        held: heldBelow(ramp.levels.length),
-        reason: `k6 failed: ${input.outcome.reason}`,
-      },
+      kind: 'incomplete',
+      held: heldBelow(ramp.levels.length),
+      reason: `k6 failed: ${input.outcome.reason}`,
     };
   // Levels at and past a saturation decided live are already marked 'generator': a broken level is below it.
-  if (broken !== undefined && (saturatedAt === undefined || broken.level - 1 <= saturatedAt)) {
-    const index = broken.level - 1;
-    const live = decision?.kind === 'broke' && decision.level === index ? decision : undefined;
-    const n = numbersOf(index);
-    let first = broken.breaches;
-    if (live !== undefined && n !== undefined) {
-      // What broke first is what the first breached sample showed; the endpoints come from the fuller data.
-      const firstKeys = new Set(live.first.map((b) => b.criterion.text));
-      const kept = broken.breaches.filter((b) => firstKeys.has(b.criterion));
-      first = kept.length > 0 ? kept : live.first.map((b) => breachOut(b, n));
-    }
-    const generatorReasons =
-      live?.generator ?? (input.generator.saturated ? input.generator.reasons : undefined);
-    return {
-      levels,
-      verdict: {
-        kind: 'found',
-        held: heldBelow(index),
-        broke: ref(broken),
-        first,
-        by: live?.by ?? 'final',
-        ...(generatorReasons ? { generator: generatorReasons } : {}),
-      },
-    };
-  }
+  if (broken !== undefined && (saturatedAt === undefined || broken.level - 1 <= saturatedAt))
+    return foundVerdict(input, broken, numbersOf, heldBelow(broken.level - 1));
   if (saturatedAt !== undefined) {
     for (const l of levels) if (l.level - 1 >= saturatedAt) l.status = 'generator';
     const at = levels[saturatedAt];
     const target = ramp.levels[saturatedAt]?.target ?? 0;
     return {
-      levels,
-      verdict: {
-        kind: 'generator-saturated',
-        held: heldBelow(saturatedAt),
-        at: at ? ref(at) : { level: saturatedAt + 1, target, rps: null },
-        reasons,
-      },
+      kind: 'generator-saturated',
+      held: heldBelow(saturatedAt),
+      at: at ? ref(at) : { level: saturatedAt + 1, target, rps: null },
+      reasons,
     };
   }
   const held = heldBelow(ramp.levels.length);
   if (input.outcome.kind === 'interrupted')
-    return {
-      levels,
-      verdict: { kind: 'incomplete', held, reason: 'the run was interrupted before a level broke' },
-    };
-  return { levels, verdict: { kind: 'not-found', held } };
+    return { kind: 'incomplete', held, reason: 'the run was interrupted before a level broke' };
+  return { kind: 'not-found', held };
+}
+
+export function judgeBreakpoint(input: VerdictInput): BreakpointResult {
+  const { ramp, watch } = input;
+  const numbersOf: NumbersOf = (i) => {
+    const final = input.final ? levelNumbers(input.final, i, input.endpoints) : undefined;
+    return final !== undefined && final.requests > 0 ? final : watch.live[i];
+  };
+  let reached = -1;
+  for (const l of ramp.levels) if ((numbersOf(l.index)?.requests ?? 0) > 0) reached = l.index;
+  // Requests tagged with the next level while k6 stopped are not a level that ran.
+  if (watch.decision !== undefined) reached = Math.min(reached, watch.decision.level);
+  const levels = judgeLevels(input, numbersOf, reached);
+  return { levels, verdict: decideVerdict(input, levels, numbersOf, reached) };
 }

@@ -15,6 +15,7 @@ import { compileMatcher, describeCheck } from '../plans/compile.js';
 import type { Invariant } from '../plans/schema.js';
 import { compileValue } from '../plans/templates.js';
 import type { InvariantSummary } from '../report/model/summary.js';
+import type { Io } from '../io/io.js';
 
 /**
  * Invariants run outside k6, after the load: ${env.NAME} and ${secrets.NAME} mean something there (rules.ts
@@ -23,6 +24,7 @@ import type { InvariantSummary } from '../report/model/summary.js';
 function invariantContext(
   env: (name: string) => string | undefined,
   secret: (name: string) => string | undefined,
+  now: () => number,
 ): EvalContext {
   const unavailable = (what: string) => () => {
     throw new Error(`${what} is not available in invariants`);
@@ -40,7 +42,7 @@ function invariantContext(
     iter: () => 0,
     iterInTest: () => 0,
     scenario: () => 'invariants',
-    now: () => Date.now(),
+    now,
     random: Math.random,
   };
 }
@@ -56,11 +58,13 @@ export interface InvariantTarget {
 }
 
 export async function runInvariants(
+  io: Io,
   target: InvariantTarget,
   invariants: readonly Invariant[],
 ): Promise<InvariantSummary[]> {
   const out: InvariantSummary[] = [];
-  const ctx = invariantContext(target.env, target.secret ?? (() => undefined));
+  const now = () => io.now().getTime();
+  const ctx = invariantContext(target.env, target.secret ?? (() => undefined), now);
   const base = resolveBaseUrl(undefined, target.baseUrl);
   for (const inv of invariants) {
     try {
@@ -77,8 +81,8 @@ export async function runInvariants(
       for (const [k, v] of Object.entries(inv.headers ?? {}))
         headers[k] = toText(evaluate(compileValue(v), ctx));
       const url = joinUrl(base, toText(evaluate(compileValue(inv.path), ctx)));
-      const started = Date.now();
-      const res = await fetch(url, {
+      const started = now();
+      const res = await io.fetch(url, {
         method: inv.method ?? 'GET',
         headers,
         signal: AbortSignal.timeout(10_000),
@@ -89,7 +93,7 @@ export async function runInvariants(
         headers: Object.fromEntries(res.headers.entries()),
         body,
         cookies: {},
-        timings: { duration: Date.now() - started, waiting: 0 },
+        timings: { duration: now() - started, waiting: 0 },
       });
       const failures: string[] = [];
       const passed: string[] = [];

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { renderReport, REPORT_FILES, type ReportFormat } from '../report/render/index.js';
 import type { ChartAssets } from '../report/render/html.js';
 import type { Lang } from '../report/render/i18n.js';
-import { parseRunReport, RUN_REPORT_FILES, type RunReport } from '../report/model/report.js';
+import { parseRunReport, type RunReport } from '../report/model/report.js';
+import { runFile } from '../store/layout.js';
 import { environmentError, usageError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { VERSION } from '../version.js';
@@ -22,10 +23,10 @@ async function readOptional(io: Io, path: string): Promise<string | undefined> {
 /** A run folder's files as a report; a usage error when it has no readable summary.json. */
 export async function readRunReport(io: Io, dir: string): Promise<RunReport> {
   const [summary, series, meta, plan] = await Promise.all([
-    readOptional(io, join(dir, RUN_REPORT_FILES.summary)),
-    readOptional(io, join(dir, RUN_REPORT_FILES.series)),
-    readOptional(io, join(dir, RUN_REPORT_FILES.meta)),
-    readOptional(io, join(dir, RUN_REPORT_FILES.plan)),
+    readOptional(io, runFile(dir, 'summary')),
+    readOptional(io, runFile(dir, 'series')),
+    readOptional(io, runFile(dir, 'meta')),
+    readOptional(io, runFile(dir, 'plan')),
   ]);
   const report = parseRunReport({ summary, series, meta, plan });
   if (!report)
@@ -64,10 +65,10 @@ export interface WrittenReport {
 export async function writeRunReports(
   io: Io,
   dir: string,
+  report: RunReport,
   formats: readonly ReportFormat[],
   lang: Lang,
 ): Promise<WrittenReport[]> {
-  const report = await readRunReport(io, dir);
   const assets = formats.includes('html') ? await readChartAssets(io) : undefined;
   const written: WrittenReport[] = [];
   for (const format of formats) {

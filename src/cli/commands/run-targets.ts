@@ -6,10 +6,12 @@ import { parseDuration } from '../../plans/duration.js';
 import { makeRunId } from '../../store/run-id.js';
 import { EXIT, usageError, type ExitCode } from '../../errors.js';
 import type { Io } from '../../io/io.js';
+import { findK6, projectRoot } from '../../k6/locate.js';
 import { readPlan } from '../../plans/load.js';
+import { parseReportOptions } from '../../run/options.js';
 import { resolveOrThrow } from '../../run/prepare-script.js';
 import { runCompare } from './compare.js';
-import { runRun, type RunOptions } from './run.js';
+import { runPlan, type RunOptions } from './run.js';
 
 export interface TargetsOptions extends RunOptions {
   targets: string;
@@ -73,6 +75,8 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
     const resolved = resolveOrThrow(loaded, { target, profile: opts.profile });
     planName = resolved.plan.name;
   }
+  const { reportFormats, lang } = parseReportOptions(opts);
+  const k6Found = findK6(io, { projectRoot: projectRoot() });
 
   const id = makeRunId(io.now(), io.randomHex(3));
   const codes: ExitCode[] = [];
@@ -90,8 +94,10 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
       first = false;
       io.stderr.write(`\n[round ${round}/${rounds}] ${target}\n`);
       const { targets: _t, rounds: _r, cooldown: _c, failOn: _f, json: _j, ...runOpts } = opts;
-      const code = await runRun(io, file, {
+      const code = await runPlan(io, loaded, k6Found, {
         ...runOpts,
+        reportFormats,
+        lang,
         target,
         table: false,
         comparison: { id, round, rounds, targets },

@@ -1,0 +1,166 @@
+// A breaking-point search as the run engine sees it: the ramped plan to run, the watch over its live data
+// (which may stop k6), and breakpoint.json from the finished run. Pure.
+import { EXIT, usageError, type ExitCode } from '../errors.js';
+import type { LiveSnapshot, SeriesPoint } from '../k6/live.js';
+import { planEndpoints } from '../plans/compile.js';
+import { didYouMean } from '../plans/diagnostics.js';
+import type { Plan } from '../plans/schema.js';
+import type { GuardVerdict } from '../report/model/guard.js';
+import type { RunSummary } from '../report/model/summary.js';
+import type { K6Summary } from '../k6/summary.js';
+import { planRamp, rampPlan, type Ramp, type RampChoices } from './ramp.js';
+import { renderBreach, renderLevelNote } from './render.js';
+import type { Slo } from './slo.js';
+import { BREAKPOINT_SCHEMA, judgeBreakpoint, type BreakpointResult } from './verdict.js';
+import { foldWatch, initialWatch, type WatchDecision, type WatchState } from './watch.js';
+
+/** Breakpoint runs are kept apart from the plan's own runs, so `compare <target>` never takes one for them. */
+export const BREAKPOINT_SUFFIX = '.breakpoint';
+
+export interface BreakpointSearch {
+  slo: Slo;
+  window: number;
+  ramp: Ramp;
+  /** The plan's own name. */
+  planName: string;
+  /** The ramped plan, named with BREAKPOINT_SUFFIX. */
+  plan: Plan;
+  endpoints: string[];
+}
+
+/** The ramp over the plan's scenario; a usage error listing every problem. */
+export function planBreakpointSearch(
+  plan: Plan,
+  choices: RampChoices,
+  slo: Slo,
+  window: number,
+): BreakpointSearch {
+  const planned = planRamp(plan, choices, slo);
+  if (!planned.ok)
+    throw usageError(
+      planned.errors.length === 1
+        ? (planned.errors[0]?.message ?? '')
+        : `the breakpoint search has ${planned.errors.length} problems:\n  ${planned.errors.map((e) => e.message).join('\n  ')}`,
+      planned.errors.flatMap((e) => (e.hint ? [e.hint] : [])).join('; ') || undefined,
+    );
+  const ramp = planned.ramp;
+  const ramped = { ...rampPlan(plan, ramp), name: `${plan.name}${BREAKPOINT_SUFFIX}` };
+  const endpoints = planEndpoints(ramped).map((e) => e.name);
+  const unknown = slo.criteria.flatMap((c) =>
+    c.endpoint !== undefined && !endpoints.includes(c.endpoint) ? [c.endpoint] : [],
+  );
+  if (unknown.length > 0) {
+    const guess = didYouMean(unknown[0] ?? '', endpoints);
+    throw usageError(
+      `--slo names ${unknown.map((u) => JSON.stringify(u)).join(', ')}, not an endpoint of flow ${ramp.flow}`,
+      guess ? `did you mean ${guess}?` : `endpoints: ${endpoints.join(', ')}`,
+    );
+  }
+  return { slo, window, ramp, planName: plan.name, plan: ramped, endpoints };
+}
+
+export function startWatch(search: BreakpointSearch): WatchState {
+  const { slo, ramp, endpoints, window } = search;
+  return initialWatch({ slo, levels: ramp.levels.length, endpoints, window });
+}
+
+/** One live snapshot folded into the watch: the progress note, and why to stop k6 once the SLO broke. */
+export function foldLive(
+  search: BreakpointSearch,
+  watch: WatchState,
+  live: { snap: LiveSnapshot; point: SeriesPoint; generator: GuardVerdict },
+): { watch: WatchState; note: string; stop?: string } {
+  const next = foldWatch(watch, {
+    t: live.point.t,
+    values: (key) => live.snap.metrics?.[key],
+    generator: live.generator,
+  });
+  const note =
+    next.current >= 0 ? renderLevelNote(search.ramp, next.current, next.live[next.current], search.slo) : '';
+  return next.decision
+    ? { watch: next, note, stop: describeDecision(next.decision, search.ramp, next) }
+    : { watch: next, note };
+}
+
+export function describeDecision(d: WatchDecision, ramp: Ramp, watch: WatchState): string {
+  const target = ramp.levels[d.level]?.target ?? 0;
+  const load = `level ${d.level + 1} (${target}${ramp.unit === 'VUs' ? ' VUs' : ' iterations/s'})`;
+  if (d.kind === 'saturated')
+    return `the generator saturated at ${load}: ${d.reasons.map((r) => r.detail).join('; ')}`;
+  const n = watch.live[d.level];
+  const what = d.first
+    .map((b) =>
+      renderBreach({
+        criterion: b.criterion.text,
+        kind: b.criterion.kind,
+        observed: b.observed,
+        limit: b.criterion.kind === 'errors' ? b.criterion.limit : b.criterion.limitMs,
+        endpoints: b.endpoints,
+      }),
+    )
+    .join('; ');
+  const how =
+    d.by === 'window'
+      ? `for ${watch.config.window} s in a row`
+      : d.by === 'pool'
+        ? 'and the VU pool ran out'
+        : 'over the whole level';
+  return `the SLO broke at ${load} ${how}: ${what}${n ? ` (${n.requests} requests)` : ''}`;
+}
+
+export function breakpointExitCode(result: BreakpointResult, summary: RunSummary): ExitCode {
+  const { verdict } = result;
+  if (summary.outcome.kind === 'interrupted') return EXIT.interrupted;
+  // k6 failing (not the stop loadctl asked for) leaves no level's numbers to trust.
+  if (summary.outcome.kind === 'k6-error') return EXIT.k6Failed;
+  if (verdict.kind === 'generator-saturated') return EXIT.saturated;
+  if (verdict.kind === 'incomplete') return EXIT.internal;
+  // Finding the breaking point (or that there is none up to the top level) is what the command is for.
+  if (summary.outcome.kind === 'invariants-failed') return EXIT.invariantFailed;
+  return EXIT.ok;
+}
+
+export interface FinishedSearch {
+  summary: RunSummary;
+  k6Summary: K6Summary | undefined;
+  series: SeriesPoint[];
+  stoppedBecause: string | undefined;
+}
+
+/** The verdict and breakpoint.json's document. */
+export function summarizeBreakpoint(search: BreakpointSearch, watch: WatchState, run: FinishedSearch) {
+  const { slo, ramp, window } = search;
+  const k6 = run.k6Summary;
+  const result = judgeBreakpoint({
+    slo,
+    ramp,
+    endpoints: search.endpoints,
+    watch,
+    final: k6 ? (key) => k6.metrics[key]?.values : undefined,
+    outcome: run.summary.outcome,
+    generator: run.summary.generator,
+    series: run.series,
+  });
+  const doc = {
+    schema: BREAKPOINT_SCHEMA,
+    runId: run.summary.runId,
+    plan: search.planName,
+    target: run.summary.target,
+    scenario: ramp.scenario,
+    flow: ramp.flow,
+    model: ramp.model,
+    unit: ramp.unit,
+    slo: { text: slo.text, criteria: slo.criteria },
+    ramp: {
+      stepMs: ramp.stepMs,
+      window,
+      levels: ramp.levels.map((l) => ({ level: l.index + 1, target: l.target })),
+      ...(ramp.maxVUs !== undefined ? { preAllocatedVUs: ramp.preAllocatedVUs, maxVUs: ramp.maxVUs } : {}),
+    },
+    verdict: result.verdict,
+    levels: result.levels,
+    stoppedBecause: run.stoppedBecause ?? null,
+    runOutcome: run.summary.outcome.kind,
+  };
+  return { result, doc, exitCode: breakpointExitCode(result, run.summary) };
+}

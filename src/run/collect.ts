@@ -1,0 +1,82 @@
+// After k6: its end-of-test summary, the demo service's counters, the raw samples (--samples) and the
+// invariants. Each problem becomes a note for the summary, never a crash.
+import type { DemoService } from '../demo/server.js';
+import type { Io } from '../io/io.js';
+import type { K6RunResult } from '../k6/process.js';
+import { parseK6Summary, type K6Summary } from '../k6/summary.js';
+import type { InvariantSummary } from '../report/model/summary.js';
+import { endCodeOf } from './exit.js';
+import { runInvariants } from './invariants.js';
+import type { RunSpec } from './prepare.js';
+import type { SampleFindings } from './samples.js';
+
+export interface AfterK6 {
+  k6Summary: K6Summary | undefined;
+  /** Why k6's summary file could not be read, when it was there. */
+  k6SummaryProblem: string | undefined;
+  demoStats: unknown;
+  /** The raw samples' findings, or why they could not be read to the end. */
+  samples: SampleFindings | { unreadable: string } | undefined;
+  /** undefined when the plan has invariants but the run did not finish. */
+  invariants: InvariantSummary[] | undefined;
+}
+
+async function readK6Summary(io: Io, path: string) {
+  if (!(await io.exists(path))) return { summary: undefined, problem: undefined };
+  const parsed = parseK6Summary(await io.readText(path));
+  return parsed.ok
+    ? { summary: parsed.summary, problem: undefined }
+    : { summary: undefined, problem: parsed.message };
+}
+
+async function readSamples(spec: RunSpec, io: Io, k6: K6Summary | undefined) {
+  const path = spec.k6.samplesPath;
+  if (path === undefined || !(await io.exists(path))) return undefined;
+  const { readSampleFindings } = await import('./samples.js');
+  return readSampleFindings(
+    path,
+    spec.endpoints.map((e) => e.name),
+    k6,
+  );
+}
+
+async function checkInvariants(io: Io, spec: RunSpec, baseUrl: string, finished: boolean) {
+  const { list, headers } = spec.invariants;
+  if (list.length === 0) return [];
+  if (!finished) return undefined;
+  const { plan } = spec;
+  return runInvariants(
+    io,
+    {
+      baseUrl,
+      headers,
+      env: (name) => io.env[name] ?? (plan.env?.[name] === undefined ? undefined : String(plan.env[name])),
+      secret: (name) => ((plan.secrets ?? []).includes(name) ? io.env[name] : undefined),
+    },
+    list,
+  );
+}
+
+export async function readAfterK6(
+  io: Io,
+  spec: RunSpec,
+  run: {
+    baseUrl: string;
+    k6: K6RunResult;
+    stoppedBecause: string | undefined;
+    demo: DemoService | undefined;
+  },
+): Promise<AfterK6> {
+  const k6Summary = await readK6Summary(io, spec.k6.summaryPath);
+  const demoStats: unknown = run.demo?.stats();
+  const samples = await readSamples(spec, io, k6Summary.summary);
+  const endCode = endCodeOf(run.k6, run.stoppedBecause);
+  const ranToEnd = (endCode === 0 || endCode === 99) && !run.k6.interrupted;
+  return {
+    k6Summary: k6Summary.summary,
+    k6SummaryProblem: k6Summary.problem,
+    demoStats,
+    samples,
+    invariants: await checkInvariants(io, spec, run.baseUrl, ranToEnd),
+  };
+}

@@ -1,0 +1,122 @@
+// execute: the run's effects, in order: the demo target (if any), the script, plan and meta files, k6 with
+// live progress and Ctrl-C handling, then what k6 left behind (its summary, raw samples) and the invariants.
+import type { DemoService } from '../demo/server.js';
+import { environmentError } from '../errors.js';
+import type { Io } from '../io/io.js';
+import { requestK6Stop, runK6Process, type K6RunResult } from '../k6/process.js';
+import type { LiveSnapshot, SeriesPoint } from '../k6/live.js';
+import type { GuardState } from '../report/model/guard.js';
+import { readAfterK6, type AfterK6 } from './collect.js';
+import { startLiveView, type LiveObserver } from './live.js';
+import { json, k6EnvFor, startMeta, type RunMeta, type RunSpec } from './prepare.js';
+import { writeScript } from './prepare-script.js';
+import { writeRunFiles } from './write.js';
+
+export interface ExecuteOptions {
+  progress: boolean;
+  observer?: LiveObserver | undefined;
+}
+
+export interface ExecutedRun extends AfterK6 {
+  baseUrl: string;
+  /** meta.json as written before k6 started. */
+  meta: RunMeta;
+  k6: K6RunResult;
+  series: SeriesPoint[];
+  last: LiveSnapshot | undefined;
+  /** The in-run generator check, before k6's end-of-test numbers are folded in. */
+  guard: GuardState;
+  /** Why the observer stopped k6, if it did. */
+  stoppedBecause: string | undefined;
+  /** Stops ignoring Ctrl-C: call once the run's files are written. */
+  release(): void;
+}
+
+async function startDemo(spec: RunSpec): Promise<DemoService | undefined> {
+  const knobs = spec.target.demo;
+  if (knobs === undefined) return undefined;
+  // The run's own demo instance listens on a free port unless the plan pins one.
+  const { startDemoService } = await import('../demo/server.js');
+  return startDemoService({ ...knobs, port: knobs.port ?? 0 });
+}
+
+export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): Promise<ExecutedRun> {
+  let demo: DemoService | undefined;
+  let release: () => void = () => {};
+  try {
+    demo = await startDemo(spec);
+    const baseUrl = demo?.url ?? spec.target.url ?? '';
+    await writeScript(io, spec.loaded, spec.resolved, spec.runDir, { baseUrl, ...spec.compile });
+    const meta = startMeta(spec, baseUrl, io.now());
+    await writeRunFiles(io, spec.runDir, { plan: spec.planDocument, meta: json(meta) });
+    // From here to the end a Ctrl-C must not kill loadctl half-way through writing results: while k6 runs
+    // it is forwarded (src/k6/process.ts), afterwards it is ignored; the run is summarized either way.
+    release = io.onSignal('SIGINT', () => {});
+    const k6 = await runK6(io, spec, baseUrl, opts);
+    const after = await readAfterK6(io, spec, {
+      baseUrl,
+      k6: k6.run,
+      stoppedBecause: k6.live.stoppedBecause(),
+      demo,
+    });
+    return {
+      ...after,
+      baseUrl,
+      meta,
+      k6: k6.run,
+      series: k6.live.series,
+      last: k6.live.last(),
+      guard: k6.live.guard(),
+      stoppedBecause: k6.live.stoppedBecause(),
+      release,
+    };
+  } catch (err) {
+    release();
+    throw err;
+  } finally {
+    await demo?.close();
+  }
+}
+
+async function runK6(io: Io, spec: RunSpec, baseUrl: string, opts: ExecuteOptions) {
+  const live = startLiveView(io, spec, {
+    progress: opts.progress,
+    observer: opts.observer,
+    stop: () => void requestK6Stop(io, spec.k6.restAddress),
+  });
+  io.stderr.write(
+    `running ${spec.plan.name} against ${spec.target.name} (${baseUrl}) with k6 ${spec.k6.version}; results in ${spec.shownDir}\n`,
+  );
+  const liveMetrics = opts.observer?.liveMetrics;
+  const run = await runK6Process(io, {
+    k6Path: spec.k6.path,
+    args: spec.k6.args,
+    env: k6EnvFor(spec, baseUrl),
+    cwd: spec.runDir,
+    logPath: spec.k6.logPath,
+    redact: spec.redact,
+    restAddress: spec.k6.restAddress,
+    ...(liveMetrics ? { liveMetrics } : {}),
+    onSnapshot: live.onSnapshot,
+    onLogLine: (line) => live.observe({ kind: 'log', line }),
+    onCpuSample: (cores) => live.observe({ kind: 'cpu', cores }),
+    onInterrupt: (kind) =>
+      io.stderr.write(
+        kind === 'graceful'
+          ? '\nstopping k6 gracefully (Ctrl-C again to stop at once)…\n'
+          : '\nstopping k6 now\n',
+      ),
+  });
+  if (opts.progress && io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
+  if (
+    run.result.kind === 'not-found' ||
+    run.result.kind === 'not-executable' ||
+    run.result.kind === 'error'
+  ) {
+    throw environmentError(
+      `could not run k6 at ${spec.k6.path}: ${run.result.kind === 'error' ? run.result.message : run.result.kind}`,
+      'check that it runs: `k6 version`',
+    );
+  }
+  return { run, live };
+}

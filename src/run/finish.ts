@@ -1,0 +1,133 @@
+// finish: what an executed run came to (outcome, summary, series, exit code) and the texts of the files that
+// keep it. Pure.
+import type { ExitCode } from '../errors.js';
+import type { SeriesPoint } from '../k6/live.js';
+import { summarizeBatches } from '../report/model/batches.js';
+import { foldGuard, guardEndObservation, judgeGuard } from '../report/model/guard.js';
+import { classifyOutcome, parseK6ErrorLine, type Outcome } from '../report/model/outcome.js';
+import { summarizeRun, summarizeThresholds, type RunSummary } from '../report/model/summary.js';
+import type { ExecutedRun } from './execute.js';
+import { endCodeOf, exitCodeFor, k6ExitCodeOf } from './exit.js';
+import { json, type RunSpec } from './prepare.js';
+import type { RunFileTexts } from './write.js';
+
+/** The same as src/report/model/report.ts's, which a run does not load (it reads stored runs). */
+export const SERIES_SCHEMA = 'loadctl.series/v1';
+
+/** series.json, `loadctl.series/v1`. */
+export type SeriesDocument =
+  | { schema: typeof SERIES_SCHEMA; source: 'k6-rest-api'; intervalMs: number; points: SeriesPoint[] }
+  | {
+      schema: typeof SERIES_SCHEMA;
+      source: 'samples';
+      intervalMs: number;
+      points: SeriesPoint[];
+      endpoints: Record<string, SeriesPoint[]>;
+    };
+
+export interface FinishedRun {
+  outcome: Outcome;
+  summary: RunSummary;
+  series: SeriesDocument;
+  exitCode: ExitCode;
+}
+
+/** Things a reader of the summary should know, in the order they happened. */
+export function summarizeNotes(run: ExecutedRun): string[] {
+  const notes: string[] = [];
+  if (run.stoppedBecause !== undefined) notes.push(`loadctl stopped k6 early: ${run.stoppedBecause}`);
+  if (run.k6SummaryProblem !== undefined) notes.push(run.k6SummaryProblem);
+  if (run.samples !== undefined && 'unreadable' in run.samples)
+    notes.push(
+      `the raw samples could not be read to the end (${run.samples.unreadable}): series.json comes from the live data`,
+    );
+  else if (run.samples !== undefined) notes.push(...run.samples.notes);
+  if (run.invariants === undefined) notes.push('invariants were not checked: the run did not finish');
+  return notes;
+}
+
+function summarizeSeries(run: ExecutedRun): SeriesDocument {
+  const samples = run.samples !== undefined && !('unreadable' in run.samples) ? run.samples : undefined;
+  return samples
+    ? {
+        schema: SERIES_SCHEMA,
+        source: 'samples',
+        intervalMs: 1000,
+        points: samples.series,
+        endpoints: samples.endpointSeries,
+      }
+    : { schema: SERIES_SCHEMA, source: 'k6-rest-api', intervalMs: 1000, points: run.series };
+}
+
+export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
+  const { plan, resolved } = spec;
+  const k6Summary = run.k6Summary;
+  const guard = k6Summary ? foldGuard(run.guard, guardEndObservation(spec.guard, k6Summary)) : run.guard;
+  const generator = judgeGuard(guard);
+  const thresholds = summarizeThresholds(k6Summary, plan.thresholds ?? {});
+  const failedThresholds = thresholds.filter((t) => !t.ok);
+  const invariants = run.invariants ?? [];
+  const samples = run.samples !== undefined && !('unreadable' in run.samples) ? run.samples : undefined;
+  const outcome = classifyOutcome({
+    k6ExitCode: endCodeOf(run.k6, run.stoppedBecause),
+    interrupted: run.k6.interrupted,
+    failedThresholds: failedThresholds.map((t) => `${t.metric} ${t.expression}`),
+    abortedByThreshold: failedThresholds.some((t) => t.abortOnFail),
+    failedInvariants: invariants.filter((i) => !i.ok).map((i) => i.name),
+    ...(run.k6.errorLines.length
+      ? { k6ErrorLine: parseK6ErrorLine(run.k6.errorLines.join('\n')) ?? '' }
+      : {}),
+    generator,
+  });
+  const summary = summarizeRun({
+    k6: k6Summary,
+    runId: spec.runId,
+    plan: plan.name,
+    profile: resolved.profile,
+    target: { name: resolved.targetName, url: run.baseUrl },
+    startedAt: run.k6.startedAt,
+    endedAt: run.k6.endedAt,
+    outcome,
+    k6ExitCode: k6ExitCodeOf(run.k6),
+    endpoints: spec.endpoints,
+    thresholds,
+    invariants,
+    notes: summarizeNotes(run),
+    live: run.last,
+    generator,
+    batches: summarizeBatches(
+      k6Summary,
+      spec.batches,
+      spec.endpoints.map((e) => e.name),
+    ),
+    comparison: spec.comparison,
+    ...(samples ? { statusClasses: samples.statusClasses } : {}),
+  });
+  return { outcome, summary, series: summarizeSeries(run), exitCode: exitCodeFor(outcome) };
+}
+
+/**
+ * The files written after the run, in the order they were always written. `exitCode` is the command's when
+ * it is not the run's (breakpoint's); `breakpoint` is breakpoint.json's document.
+ */
+export function renderRunFiles(
+  run: ExecutedRun,
+  finished: FinishedRun,
+  extra: { exitCode?: number; breakpoint?: unknown } = {},
+): RunFileTexts {
+  const samples = run.samples !== undefined && !('unreadable' in run.samples) ? run.samples : undefined;
+  return {
+    ...(run.demoStats !== undefined ? { demoStats: json(run.demoStats) } : {}),
+    ...(samples ? { samplesAggregates: `${JSON.stringify(samples.aggregates)}\n` } : {}),
+    summary: json(finished.summary),
+    series: json(finished.series),
+    ...(extra.breakpoint !== undefined ? { breakpoint: json(extra.breakpoint) } : {}),
+    meta: json({
+      ...run.meta,
+      endedAt: run.k6.endedAt.toISOString(),
+      k6ExitCode: k6ExitCodeOf(run.k6) ?? null,
+      exitCode: extra.exitCode ?? finished.exitCode,
+      outcome: finished.outcome.kind,
+    }),
+  };
+}

@@ -1,0 +1,91 @@
+// While k6 runs: every live snapshot becomes a series point, feeds the in-run generator check and the
+// progress line, and is shown to the caller's observer (breakpoint's watch), which may ask to stop k6.
+import type { Io } from '../io/io.js';
+import { renderProgressLine, toSeriesPoint, type LiveSnapshot, type SeriesPoint } from '../k6/live.js';
+import {
+  foldGuard,
+  initialGuardState,
+  judgeGuard,
+  type GuardObservation,
+  type GuardState,
+  type GuardVerdict,
+} from '../report/model/guard.js';
+import type { RunSpec } from './prepare.js';
+
+/** How a command built on the engine (e.g. `breakpoint`) watches a run. */
+export interface LiveObserver {
+  /** REST metric ids (e.g. sub-metrics) each live snapshot carries in `metrics`. */
+  liveMetrics?: (id: string) => boolean;
+  /**
+   * Every live snapshot, with its series point and the generator check so far. `note` is added to the
+   * progress line; `stop` ends k6 through its REST API, and the run is then summarized as finished.
+   */
+  onLive?: (live: {
+    snap: LiveSnapshot;
+    point: SeriesPoint;
+    generator: GuardVerdict;
+  }) => { note?: string; stop?: string } | undefined;
+}
+
+export interface LiveView {
+  onSnapshot(snap: LiveSnapshot): void;
+  observe(obs: GuardObservation): void;
+  readonly series: SeriesPoint[];
+  last(): LiveSnapshot | undefined;
+  guard(): GuardState;
+  /** Why the observer stopped k6, if it did. */
+  stoppedBecause(): string | undefined;
+}
+
+export interface LiveViewOptions {
+  progress: boolean;
+  observer?: LiveObserver | undefined;
+  /** Asks k6 to stop (its REST API). */
+  stop: () => void;
+}
+
+export function startLiveView(io: Io, spec: RunSpec, opts: LiveViewOptions): LiveView {
+  const series: SeriesPoint[] = [];
+  const tty = io.stderr.isTTY;
+  let last: LiveSnapshot | undefined;
+  let lastPrinted = 0;
+  // The in-run guard: every observation is folded as it arrives, so the progress line can warn at once.
+  let guard = initialGuardState(spec.guard);
+  let stoppedBecause: string | undefined;
+  const observe = (obs: GuardObservation) => {
+    guard = foldGuard(guard, obs);
+  };
+  const onSnapshot = (snap: LiveSnapshot) => {
+    const point = toSeriesPoint(last, snap);
+    series.push(point);
+    last = snap;
+    observe({ kind: 'snapshot', snap });
+    const seen = opts.observer?.onLive?.({ snap, point, generator: judgeGuard(guard) });
+    if (seen?.stop !== undefined && stoppedBecause === undefined) {
+      stoppedBecause = seen.stop;
+      opts.stop();
+    }
+    if (!opts.progress) return;
+    const warning = (judgeGuard(guard).saturated ? ' · ⚠ saturated' : '') + (seen?.note ?? '');
+    const line =
+      renderProgressLine(point, snap, {
+        plannedMs: spec.planned.ms,
+        exact: spec.planned.exact,
+        tty,
+        width: io.stderr.columns - warning.length,
+      }) + warning;
+    if (tty) io.stderr.write(`\r\x1b[2K${line}`);
+    else if (snap.elapsedMs - lastPrinted >= 5000) {
+      lastPrinted = snap.elapsedMs;
+      io.stderr.write(`${line}\n`);
+    }
+  };
+  return {
+    onSnapshot,
+    observe,
+    series,
+    last: () => last,
+    guard: () => guard,
+    stoppedBecause: () => stoppedBecause,
+  };
+}

@@ -1,0 +1,47 @@
+// `run`'s command-line options and the pure parsing of the ones that can be wrong, checked before any effect.
+import { usageError } from '../errors.js';
+import { parseReportFormats, type ReportFormat } from '../report/render/index.js';
+import { parseLang, type Lang } from '../report/render/i18n.js';
+
+export interface RunOptions {
+  target?: string;
+  profile?: string;
+  results?: string;
+  tag?: string[];
+  json?: boolean;
+  progress?: boolean;
+  /** Also keep k6's raw samples and aggregate them (exact per-second percentiles, status classes). */
+  samples?: boolean;
+  /** Skip the plan-sized host and target checks (`loadctl doctor`); k6, secrets and the results folder are still checked. */
+  skipPreflight?: boolean;
+  /** `--report html,junit`: reports written into the run folder after the run (docs/reports.md). */
+  report?: string;
+  /** Language of those reports and of the summary table headings: en (default) or ko. */
+  lang?: string;
+}
+
+export function parseTags(tags: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags) {
+    const eq = t.indexOf('=');
+    if (eq < 1) throw usageError(`--tag ${JSON.stringify(t)} is not key=value`, 'e.g. --tag build=1234');
+    out[t.slice(0, eq)] = t.slice(eq + 1);
+  }
+  return out;
+}
+
+export function parseReportOptions(opts: Pick<RunOptions, 'report' | 'lang'>): {
+  reportFormats: ReportFormat[];
+  lang: Lang;
+} {
+  const lang = parseLang(opts.lang);
+  if (!lang) throw usageError(`--lang ${JSON.stringify(opts.lang)} is not a report language`, 'use en or ko');
+  if (opts.report === undefined) return { reportFormats: [], lang };
+  const parsed = parseReportFormats(opts.report);
+  if (!parsed.ok)
+    throw usageError(
+      `--report: ${parsed.unknown.map((u) => JSON.stringify(u)).join(', ')} is not a report format`,
+      'use html, markdown, junit or json, comma-separated: --report html,junit',
+    );
+  return { reportFormats: parsed.formats, lang };
+}

@@ -1,0 +1,260 @@
+// prepare: a resolved plan, the run's choices and the facts probed for it → everything about the run that can
+// be known before anything starts (its id and folder, k6's arguments and environment, endpoints, time
+// batches, the thresholds that make k6 compute per-endpoint numbers, the documents written first). Pure.
+import { relative, resolve } from 'node:path';
+import type { HostFacts } from '../io/host.js';
+import { baseUrlEnvNames, planEndpoints, trendStats } from '../plans/compile.js';
+import type { LoadedPlan } from '../plans/load.js';
+import { plannedDuration, type ResolvedPlan } from '../plans/resolve.js';
+import type { DemoKnobs, Invariant, Plan } from '../plans/schema.js';
+import {
+  batchSubmetrics,
+  BATCH_TAG,
+  hasChecks,
+  planBatches,
+  type BatchLayout,
+} from '../report/model/batches.js';
+import { guardPlan, guardSubmetrics, type GuardPlan } from '../report/model/guard.js';
+import { endpointSubmetrics, thresholdEndpoints, type ComparisonRef } from '../report/model/summary.js';
+import { usageError } from '../errors.js';
+import { runDirFor, runFile } from '../store/layout.js';
+import { makeRunId } from '../store/run-id.js';
+import { VERSION } from '../version.js';
+import { makeRedactor } from './redact.js';
+
+export const META_SCHEMA = 'loadctl.meta/v1';
+export const SUMMARY_ENV = 'LOADCTL_SUMMARY_PATH';
+
+/** What the run is asked to be. */
+export interface RunChoices {
+  loaded: LoadedPlan;
+  /** The plan to run (breakpoint's is its ramp). */
+  resolved: ResolvedPlan;
+  resultsRoot: string;
+  tags: Record<string, string>;
+  samples: boolean;
+  /** Set by `run --targets`: the comparison group this run belongs to. */
+  comparison?: ComparisonRef | undefined;
+  /** The time batches, when the caller shapes them (breakpoint: one per level); else planned from the duration. */
+  batches?: BatchLayout | undefined;
+}
+
+/** What was probed for the run (src/run/facts.ts). */
+export interface RunFacts {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  now: Date;
+  /** Random hex for the run id. */
+  hex: string;
+  host: HostFacts;
+  k6: { path: string; version: string };
+  restPort: number;
+}
+
+export interface Endpoint {
+  name: string;
+  statuses: number[];
+}
+
+export interface RunSpec {
+  runId: string;
+  runDir: string;
+  /** runDir as printed (relative to the working directory when inside it). */
+  shownDir: string;
+  loaded: LoadedPlan;
+  resolved: ResolvedPlan;
+  plan: Plan;
+  target: {
+    name: string;
+    /** undefined for a demo target: its URL is known once it listens. */
+    url: string | undefined;
+    demo: DemoKnobs | undefined;
+  };
+  endpoints: Endpoint[];
+  guard: GuardPlan;
+  batches: BatchLayout | undefined;
+  /** What writeScript adds to the compiled plan, besides the base URL. */
+  compile: {
+    summaryExport: { envVar: string };
+    extraThresholds: Record<string, never[]>;
+    batches?: BatchLayout & { tag: string };
+  };
+  k6: {
+    path: string;
+    version: string;
+    args: string[];
+    /** The environment without the base URL (src/run/prepare.ts k6EnvFor adds it). */
+    env: Record<string, string>;
+    restAddress: string;
+    summaryPath: string;
+    samplesPath: string | undefined;
+    logPath: string;
+  };
+  planned: { ms: number; exact: boolean };
+  redact: (text: string) => string;
+  /** plan.resolved.json, secrets redacted. */
+  planDocument: string;
+  invariants: { list: Invariant[]; headers: Record<string, string> };
+  host: HostFacts;
+  tags: Record<string, string>;
+  comparison: ComparisonRef | undefined;
+}
+
+export function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+export function resolveResultsRoot(cwd: string, results: string | undefined): string {
+  return resolve(cwd, results ?? 'results');
+}
+
+/** The plan's endpoints, plus those only its thresholds name. */
+function runEndpoints(plan: Plan): Endpoint[] {
+  const known = planEndpoints(plan);
+  return [
+    ...known,
+    ...thresholdEndpoints(Object.keys(plan.thresholds ?? {}))
+      .filter((name) => !known.some((e) => e.name === name))
+      .map((name) => ({ name, statuses: [] })),
+  ];
+}
+
+function k6Args(c: RunChoices, f: RunFacts, runDir: string, samplesPath: string | undefined): string[] {
+  const plan = c.resolved.plan;
+  return [
+    'run',
+    '--quiet',
+    '--address',
+    `127.0.0.1:${f.restPort}`,
+    // For an existing script the statistics travel in its merged options: the flag would replace the
+    // script's own.
+    ...(plan.script === undefined ? ['--summary-trend-stats', trendStats(plan).join(',')] : []),
+    ...Object.entries(c.tags).flatMap(([k, v]) => ['--tag', `${k}=${v}`]),
+    // Raw samples cost k6 about a fifth of its throughput (docs/benchmarks.md): only when asked.
+    ...(samplesPath !== undefined ? ['--out', `json=${samplesPath}`] : []),
+    runFile(runDir, 'script'),
+  ];
+}
+
+/** An existing script reads the plan's env as defaults; the environment loadctl was started with wins. */
+function planEnvDefaults(plan: Plan, env: RunFacts['env']): Record<string, string> {
+  if (plan.script === undefined) return {};
+  return Object.fromEntries(
+    Object.entries(plan.env ?? {})
+      .filter(([k]) => env[k] === undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
+}
+
+function compileExtras(
+  plan: Plan,
+  endpoints: Endpoint[],
+  guard: GuardPlan,
+  batches: BatchLayout | undefined,
+) {
+  return {
+    summaryExport: { envVar: SUMMARY_ENV },
+    extraThresholds: {
+      ...endpointSubmetrics(endpoints),
+      ...guardSubmetrics(guard),
+      ...(batches
+        ? batchSubmetrics(
+            batches,
+            endpoints.map((e) => e.name),
+            { checks: hasChecks([plan.flows, plan.setup, plan.teardown]) },
+          )
+        : {}),
+    },
+    ...(batches ? { batches: { tag: BATCH_TAG, ...batches } } : {}),
+  };
+}
+
+export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
+  const { plan, target, targetName } = c.resolved;
+  const demo = target.demo === undefined ? undefined : target.demo === true ? {} : target.demo;
+  if (demo === undefined && target.url === undefined) throw usageError(`target ${targetName} has no URL`);
+  const runId = makeRunId(f.now, f.hex);
+  const runDir = runDirFor(c.resultsRoot, plan.name, runId);
+  const shown = relative(f.cwd, runDir);
+  const endpoints = runEndpoints(plan);
+  const guard = guardPlan(plan, f.host.cores);
+  // Batches are a generated script's: an existing script's iterations are its own.
+  const batches =
+    plan.script === undefined ? (c.batches ?? planBatches(plannedDuration(plan).ms)) : undefined;
+  const samplesPath = c.samples ? runFile(runDir, 'samples') : undefined;
+  const redact = makeRedactor((plan.secrets ?? []).map((name) => f.env[name]));
+  return {
+    runId,
+    runDir,
+    shownDir: shown.startsWith('..') ? runDir : shown,
+    loaded: c.loaded,
+    resolved: c.resolved,
+    plan,
+    target: { name: targetName, url: demo === undefined ? target.url : undefined, demo },
+    endpoints,
+    guard,
+    batches,
+    compile: compileExtras(plan, endpoints, guard, batches),
+    k6: {
+      path: f.k6.path,
+      version: f.k6.version,
+      args: k6Args(c, f, runDir, samplesPath),
+      env: planEnvDefaults(plan, f.env),
+      restAddress: `127.0.0.1:${f.restPort}`,
+      summaryPath: runFile(runDir, 'k6Summary'),
+      samplesPath,
+      logPath: runFile(runDir, 'log'),
+    },
+    planned: plannedDuration(plan),
+    redact,
+    planDocument: redact(json({ profile: c.resolved.profile ?? null, target: targetName, plan })),
+    invariants: {
+      list: plan.invariants ?? [],
+      headers: { ...(plan.http?.headers ?? {}), ...(target.headers ?? {}) },
+    },
+    host: f.host,
+    tags: c.tags,
+    comparison: c.comparison,
+  };
+}
+
+/** k6's environment once the base URL is known (a demo target's when it listens). */
+export function k6EnvFor(spec: RunSpec, baseUrl: string): Record<string, string> {
+  return {
+    ...spec.k6.env,
+    // An existing script reads its target from BASE_URL (or the names the plan gives).
+    ...(spec.plan.script !== undefined
+      ? Object.fromEntries(baseUrlEnvNames(spec.plan).map((n) => [n, baseUrl]))
+      : {}),
+    LOADCTL_BASE_URL: baseUrl,
+    [SUMMARY_ENV]: spec.k6.summaryPath,
+  };
+}
+
+/** meta.json as written before k6 starts; finish fills in the end. */
+export function startMeta(spec: RunSpec, baseUrl: string, startedAt: Date) {
+  const { resolved } = spec;
+  return {
+    schema: META_SCHEMA,
+    runId: spec.runId,
+    loadctl: VERSION,
+    k6: { version: spec.k6.version, path: spec.k6.path },
+    host: spec.host,
+    plan: { name: spec.plan.name, file: spec.loaded.file, profile: resolved.profile ?? null },
+    target: {
+      name: resolved.targetName,
+      url: baseUrl,
+      description: resolved.target.description ?? null,
+      demo: resolved.target.demo !== undefined,
+    },
+    tags: spec.tags,
+    comparison: spec.comparison ?? null,
+    startedAt: startedAt.toISOString(),
+    endedAt: null as string | null,
+    k6ExitCode: null as number | null,
+    exitCode: null as number | null,
+    outcome: null as string | null,
+  };
+}
+
+export type RunMeta = ReturnType<typeof startMeta>;

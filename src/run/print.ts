@@ -1,0 +1,46 @@
+// Printing a finished run: the summary (table, JSON, or one line for `run --targets`), then where k6's log
+// and the reports are.
+import { basename, join } from 'node:path';
+import type { Io } from '../io/io.js';
+import { runFile } from '../store/layout.js';
+import { renderSummaryTable } from '../report/render/table.js';
+import type { Lang } from '../report/render/i18n.js';
+import type { FinishedRun } from './finish.js';
+import { json, type RunSpec } from './prepare.js';
+import type { WrittenReport } from './reports.js';
+
+export interface PrintChoices {
+  json: boolean;
+  /** false: one line per run (`run --targets` prints one comparison at the end instead). */
+  table: boolean;
+  lang: Lang;
+}
+
+export function printRunSummary(io: Io, spec: RunSpec, finished: FinishedRun, choices: PrintChoices): void {
+  const { summary } = finished;
+  if (choices.json) io.stdout.write(json(summary));
+  else if (!choices.table)
+    io.stderr.write(`${summary.target.name}: ${summary.outcome.kind}, results in ${spec.shownDir}\n`);
+  else
+    io.stdout.write(
+      renderSummaryTable(summary, {
+        color: io.stdout.isTTY && !io.env.NO_COLOR,
+        width: io.stdout.columns,
+        runDir: spec.shownDir,
+        k6Version: spec.k6.version,
+        lang: choices.lang,
+      }),
+    );
+}
+
+/** Where to look next: k6's log when k6 failed, and each report written. */
+export function printRunFiles(
+  io: Io,
+  spec: RunSpec,
+  finished: FinishedRun,
+  reports: readonly WrittenReport[],
+): void {
+  if (finished.outcome.kind === 'k6-error') io.stderr.write(`k6's log: ${runFile(spec.shownDir, 'log')}\n`);
+  for (const r of reports)
+    io.stderr.write(`report (${r.format}): ${join(spec.shownDir, basename(r.path))}\n`);
+}
