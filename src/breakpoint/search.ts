@@ -142,7 +142,7 @@ export function summarizeBreakpoint(search: BreakpointSearch, watch: WatchState,
     series: run.series,
   });
   const doc = {
-    schema: BREAKPOINT_SCHEMA,
+    schema: BREAKPOINT_SCHEMA as typeof BREAKPOINT_SCHEMA,
     runId: run.summary.runId,
     plan: search.planName,
     target: run.summary.target,

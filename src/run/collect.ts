@@ -1,6 +1,6 @@
 // After k6: its end-of-test summary, the demo service's counters, the raw samples (--samples) and the
 // invariants. Each problem becomes a note for the summary, never a crash.
-import type { DemoService } from '../demo/server.js';
+import type { DemoService, DemoStats } from '../demo/server.js';
 import type { Io } from '../io/io.js';
 import type { K6RunResult } from '../k6/process.js';
 import { parseK6Summary, type K6Summary } from '../k6/summary.js';
@@ -14,7 +14,7 @@ export interface AfterK6 {
   k6Summary: K6Summary | undefined;
   /** Why k6's summary file could not be read, when it was there. */
   k6SummaryProblem: string | undefined;
-  demoStats: unknown;
+  demoStats: DemoStats | undefined;
   /** The raw samples' findings, or why they could not be read to the end. */
   samples: SampleFindings | { unreadable: string } | undefined;
   /** undefined when the plan has invariants but the run did not finish. */
@@ -68,7 +68,7 @@ export async function readAfterK6(
   },
 ): Promise<AfterK6> {
   const k6Summary = await readK6Summary(io, spec.k6.summaryPath);
-  const demoStats: unknown = run.demo?.stats();
+  const demoStats = run.demo?.stats();
   const samples = await readSamples(spec, io, k6Summary.summary);
   const endCode = endCodeOf(run.k6, run.stoppedBecause);
   const ranToEnd = (endCode === 0 || endCode === 99) && !run.k6.interrupted;

@@ -10,7 +10,7 @@ import { readAfterK6, type AfterK6 } from './collect.js';
 import { startLiveView, type LiveObserver } from './live.js';
 import { json, k6EnvFor, startMeta, type RunMeta, type RunSpec } from './prepare.js';
 import { writeScript } from './prepare-script.js';
-import { writeRunFiles } from './write.js';
+import { renderMetaFile, writeRunFiles } from '../store/write.js';
 
 export interface ExecuteOptions {
   progress: boolean;
@@ -48,7 +48,7 @@ export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): P
     const baseUrl = demo?.url ?? spec.target.url ?? '';
     await writeScript(io, spec.loaded, spec.resolved, spec.runDir, { baseUrl, ...spec.compile });
     const meta = startMeta(spec, baseUrl, io.now());
-    await writeRunFiles(io, spec.runDir, { plan: spec.planDocument, meta: json(meta) });
+    await writeRunFiles(io, spec.runDir, { plan: spec.planDocument, meta: renderMetaFile(meta) });
     // From here to the end a Ctrl-C must not kill loadctl half-way through writing results: while k6 runs
     // it is forwarded (src/k6/process.ts), afterwards it is ignored; the run is summarized either way.
     release = io.onSignal('SIGINT', () => {});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DemoStats } from '../demo/server.js';
 import type { SeriesPoint } from '../k6/live.js';
 import { initialGuardState } from '../report/model/guard.js';
 import type { ExecutedRun } from './execute.js';
@@ -107,10 +108,13 @@ describe('summarizeNotes', () => {
 
 describe('renderRunFiles', () => {
   it('writes demo-stats, summary, series, then meta with its end filled in', () => {
-    const run = executed({ demoStats: { requests: 3 } });
+    const run = executed({ demoStats: { requests: { 'GET /health': 3 } } as unknown as DemoStats });
     const files = renderRunFiles(run, finishRun(spec, run));
     expect(Object.keys(files)).toEqual(['demoStats', 'summary', 'series', 'meta']);
-    expect(files.demoStats).toBe('{\n  "requests": 3\n}\n');
+    expect(JSON.parse(files.demoStats ?? '')).toEqual({
+      schema: 'loadctl.demo-stats/v1',
+      requests: { 'GET /health': 3 },
+    });
     expect(JSON.parse(files.meta ?? '')).toMatchObject({
       startedAt: '2026-12-02T10:00:01.000Z',
       endedAt: '2026-12-02T10:00:03.000Z',
@@ -122,7 +126,10 @@ describe('renderRunFiles', () => {
 
   it("breakpoint's document comes before meta, and its exit code is meta's", () => {
     const run = executed();
-    const files = renderRunFiles(run, finishRun(spec, run), { exitCode: 5, breakpoint: { schema: 'b' } });
+    const breakpoint = { schema: 'loadctl.breakpoint/v1' } as NonNullable<
+      Parameters<typeof renderRunFiles>[2]
+    >['breakpoint'];
+    const files = renderRunFiles(run, finishRun(spec, run), { exitCode: 5, breakpoint });
     expect(Object.keys(files)).toEqual(['summary', 'series', 'breakpoint', 'meta']);
     expect(JSON.parse(files.meta ?? '')).toMatchObject({ exitCode: 5, outcome: 'passed' });
   });

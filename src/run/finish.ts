@@ -9,10 +9,19 @@ import { summarizeRun, summarizeThresholds, type RunSummary } from '../report/mo
 import type { ExecutedRun } from './execute.js';
 import { endCodeOf, exitCodeFor, k6ExitCodeOf } from './exit.js';
 import { json, type RunSpec } from './prepare.js';
-import type { RunFileTexts } from './write.js';
+import { SERIES_SCHEMA, type breakpointSchema } from '../store/schemas/files.js';
+import type { z } from 'zod';
 
-/** The same as src/report/model/report.ts's, which a run does not load (it reads stored runs). */
-export const SERIES_SCHEMA = 'loadctl.series/v1';
+type StoredBreakpointInput = z.input<typeof breakpointSchema>;
+import {
+  renderBreakpointFile,
+  renderDemoStatsFile,
+  renderMetaFile,
+  renderSamplesAggregatesFile,
+  renderSeriesFile,
+  renderSummaryFile,
+  type RunFileTexts,
+} from '../store/write.js';
 
 /** series.json, `loadctl.series/v1`. */
 export type SeriesDocument =
@@ -113,16 +122,16 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
 export function renderRunFiles(
   run: ExecutedRun,
   finished: FinishedRun,
-  extra: { exitCode?: number; breakpoint?: unknown } = {},
+  extra: { exitCode?: number; breakpoint?: StoredBreakpointInput } = {},
 ): RunFileTexts {
   const samples = run.samples !== undefined && !('unreadable' in run.samples) ? run.samples : undefined;
   return {
-    ...(run.demoStats !== undefined ? { demoStats: json(run.demoStats) } : {}),
-    ...(samples ? { samplesAggregates: `${JSON.stringify(samples.aggregates)}\n` } : {}),
-    summary: json(finished.summary),
-    series: json(finished.series),
-    ...(extra.breakpoint !== undefined ? { breakpoint: json(extra.breakpoint) } : {}),
-    meta: json({
+    ...(run.demoStats !== undefined ? { demoStats: renderDemoStatsFile(run.demoStats) } : {}),
+    ...(samples ? { samplesAggregates: renderSamplesAggregatesFile(samples.aggregates) } : {}),
+    summary: renderSummaryFile(finished.summary),
+    series: renderSeriesFile(finished.series),
+    ...(extra.breakpoint !== undefined ? { breakpoint: renderBreakpointFile(extra.breakpoint) } : {}),
+    meta: renderMetaFile({
       ...run.meta,
       endedAt: run.k6.endedAt.toISOString(),
       k6ExitCode: k6ExitCodeOf(run.k6) ?? null,

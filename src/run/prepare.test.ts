@@ -61,7 +61,11 @@ describe('prepareRun', () => {
     const plan = { ...SHOP, secrets: ['TOKEN'], description: 'uses hunter22' };
     const spec = prepareRun(choices(plan), { ...FACTS, env: { TOKEN: 'hunter22' } });
     expect(spec.planDocument).toContain('"description": "uses [redacted]"');
-    expect(spec.planDocument.startsWith('{\n  "profile": null,\n  "target": "api",\n  "plan": {')).toBe(true);
+    expect(
+      spec.planDocument.startsWith(
+        '{\n  "schema": "loadctl.plan-resolved/v1",\n  "profile": null,\n  "target": "api",\n  "plan": {',
+      ),
+    ).toBe(true);
     expect(spec.redact('Bearer hunter22')).toBe('Bearer [redacted]');
   });
 });

@@ -19,10 +19,11 @@ import { endpointSubmetrics, thresholdEndpoints, type ComparisonRef } from '../r
 import { usageError } from '../errors.js';
 import { runDirFor, runFile } from '../store/layout.js';
 import { makeRunId } from '../store/run-id.js';
+import { META_SCHEMA } from '../store/schemas/files.js';
+import { renderPlanResolvedFile } from '../store/write.js';
 import { VERSION } from '../version.js';
 import { makeRedactor } from './redact.js';
 
-export const META_SCHEMA = 'loadctl.meta/v1';
 export const SUMMARY_ENV = 'LOADCTL_SUMMARY_PATH';
 
 /** What the run is asked to be. */
@@ -207,7 +208,10 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     },
     planned: plannedDuration(plan),
     redact,
-    planDocument: redact(json({ profile: c.resolved.profile ?? null, target: targetName, plan })),
+    planDocument: renderPlanResolvedFile(
+      { profile: c.resolved.profile ?? null, target: targetName, plan },
+      redact,
+    ),
     invariants: {
       list: plan.invariants ?? [],
       headers: { ...(plan.http?.headers ?? {}), ...(target.headers ?? {}) },
@@ -235,7 +239,7 @@ export function k6EnvFor(spec: RunSpec, baseUrl: string): Record<string, string>
 export function startMeta(spec: RunSpec, baseUrl: string, startedAt: Date) {
   const { resolved } = spec;
   return {
-    schema: META_SCHEMA,
+    schema: META_SCHEMA as typeof META_SCHEMA,
     runId: spec.runId,
     loadctl: VERSION,
     k6: { version: spec.k6.version, path: spec.k6.path },

@@ -1,41 +1,15 @@
-// The effects around reports: reading a run folder back, reading the charting library from node_modules,
-// writing report files. `loadctl report` and `loadctl run --report` share them; rendering is in
+// The effects around reports: reading the charting library from node_modules and writing report files
+// (a stored run is read by src/store). `loadctl report` and `loadctl run --report` share them; rendering is in
 // src/report/render (pure).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { renderReport, REPORT_FILES, type ReportFormat } from '../report/render/index.js';
 import type { ChartAssets } from '../report/render/html.js';
 import type { Lang } from '../report/render/i18n.js';
-import { parseRunReport, type RunReport } from '../report/model/report.js';
-import { runFile } from '../store/layout.js';
-import { environmentError, usageError } from '../errors.js';
+import type { RunReport } from '../report/model/report.js';
+import { environmentError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { VERSION } from '../version.js';
-
-async function readOptional(io: Io, path: string): Promise<string | undefined> {
-  try {
-    return await io.readText(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A run folder's files as a report; a usage error when it has no readable summary.json. */
-export async function readRunReport(io: Io, dir: string): Promise<RunReport> {
-  const [summary, series, meta, plan] = await Promise.all([
-    readOptional(io, runFile(dir, 'summary')),
-    readOptional(io, runFile(dir, 'series')),
-    readOptional(io, runFile(dir, 'meta')),
-    readOptional(io, runFile(dir, 'plan')),
-  ]);
-  const report = parseRunReport({ summary, series, meta, plan });
-  if (!report)
-    throw usageError(
-      `${dir} has no summary.json of schema loadctl.summary/v1`,
-      'a run that stopped before its end has no summary; `loadctl runs` lists the complete ones',
-    );
-  return report;
-}
 
 /**
  * uPlot's browser build and stylesheet, inlined into every HTML report so it opens with no network. Read

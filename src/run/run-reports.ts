@@ -5,7 +5,7 @@ import type { ReportFormat } from '../report/render/index.js';
 import type { Lang } from '../report/render/i18n.js';
 import type { RunSpec } from './prepare.js';
 import type { WrittenReport } from './reports.js';
-import type { RunFileTexts } from './write.js';
+import type { RunFileTexts } from '../store/write.js';
 
 /** The run's exit code stands whatever happens here: a report that cannot be written is a warning. */
 export async function writeReportsOfRun(

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realIo, type Io } from '../io/io.js';
 import { LoadctlError } from '../errors.js';
 import { readOptionalStoredFile, readStoredFile, readStoredRunFiles, readStoredRuns } from './read.js';
-import { writeMeta, writePlanResolved, writeSeries, writeSummary } from './write.js';
+import {
+  renderMetaFile,
+  renderPlanResolvedFile,
+  renderSeriesFile,
+  renderSummaryFile,
+  writeRunFiles,
+} from './write.js';
 import type { RunSummary } from '../report/model/summary.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
@@ -117,18 +123,20 @@ describe('writers', () => {
     const summary = JSON.parse(
       await readFile(join(FIXTURES, 'report', 'ticket-rush', 'summary.json'), 'utf8'),
     ) as RunSummary;
-    await writeSummary(io, runDir, summary);
-    await writeSeries(io, runDir, {
-      schema: 'loadctl.series/v1',
-      source: 'k6-rest-api',
-      intervalMs: 1000,
-      points: [],
-    });
-    await writeMeta(io, runDir, { schema: 'loadctl.meta/v1', runId: 'r1', endedAt: null, exitCode: null });
     const planFile = JSON.parse(
       await readFile(join(FIXTURES, 'report', 'seat-race-smoke', 'plan.resolved.json'), 'utf8'),
-    ) as Parameters<typeof writePlanResolved>[2];
-    await writePlanResolved(io, runDir, planFile, (text) => text.replace('racer-pass', '[redacted]'));
+    ) as Parameters<typeof renderPlanResolvedFile>[0];
+    await writeRunFiles(io, runDir, {
+      summary: renderSummaryFile(summary),
+      series: renderSeriesFile({
+        schema: 'loadctl.series/v1',
+        source: 'k6-rest-api',
+        intervalMs: 1000,
+        points: [],
+      }),
+      meta: renderMetaFile({ schema: 'loadctl.meta/v1', runId: 'r1', endedAt: null, exitCode: null }),
+      plan: renderPlanResolvedFile(planFile, (text) => text.replace('racer-pass', '[redacted]')),
+    });
     const files = await readStoredRunFiles(io, runDir);
     expect(files.summary).toEqual(summary);
     expect(files.series?.points).toEqual([]);

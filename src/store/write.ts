@@ -1,6 +1,7 @@
-// Writing a run folder's JSON files: each writer takes its file's typed value and writes it, with its
-// version, atomically (a reader never sees half a file). The engine (src/run) calls these; nothing else
-// joins a stored file's name to a folder.
+// Writing a run folder: each stored file's text is rendered from its typed value (with its version), and
+// writeRunFiles writes the texts atomically (a reader never sees half a file). The engine (src/run) renders
+// and writes through here; nothing else joins a stored file's name to a folder. The types come from the zod
+// schemas the readers check (schemas/), and test/e2e/store.test.ts checks real runs' files against them.
 import type { z } from 'zod';
 import type { DemoStats } from '../demo/server.js';
 import type { Io } from '../io/io.js';
@@ -18,61 +19,46 @@ import {
 
 const pretty = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-async function writeJson(io: Io, runDir: string, file: RunFile, text: string): Promise<string> {
-  const path = runFile(runDir, file);
-  await io.writeFileAtomic(path, text);
-  return path;
-}
-
-/** summary.json (`loadctl.summary/v1`). Returns the path written. */
-export function writeSummary(io: Io, runDir: string, value: RunSummary): Promise<string> {
-  return writeJson(io, runDir, 'summary', pretty(value));
-}
-
-/** meta.json (`loadctl.meta/v1`): written before k6 starts, with null end fields, and again at the end. */
-export function writeMeta(io: Io, runDir: string, value: z.input<typeof metaSchema>): Promise<string> {
-  return writeJson(io, runDir, 'meta', pretty(value));
-}
-
-/** series.json (`loadctl.series/v1`). */
-export function writeSeries(io: Io, runDir: string, value: z.input<typeof seriesSchema>): Promise<string> {
-  return writeJson(io, runDir, 'series', pretty(value));
-}
-
 export interface PlanResolved {
   profile: string | null;
   target: string;
   plan: Plan;
 }
 
+/** The texts of a run folder's files. */
+export type RunFileTexts = Partial<Record<RunFile, string>>;
+
+/** summary.json (`loadctl.summary/v1`). */
+export const renderSummaryFile = (value: RunSummary): string => pretty(value);
+
+/** meta.json (`loadctl.meta/v1`): written before k6 starts, with null end fields, and again at the end. */
+export const renderMetaFile = (value: z.input<typeof metaSchema>): string => pretty(value);
+
+/** series.json (`loadctl.series/v1`). */
+export const renderSeriesFile = (value: z.input<typeof seriesSchema>): string => pretty(value);
+
 /**
  * plan.resolved.json (`loadctl.plan-resolved/v1`). `redact` replaces secret values in the text (the plan
  * holds secret names only, but an env value may be a secret's).
  */
-export function writePlanResolved(
-  io: Io,
-  runDir: string,
+export const renderPlanResolvedFile = (
   value: PlanResolved,
   redact: (text: string) => string = (text) => text,
-): Promise<string> {
-  return writeJson(io, runDir, 'plan', redact(pretty({ schema: PLAN_RESOLVED_SCHEMA, ...value })));
-}
+): string => redact(pretty({ schema: PLAN_RESOLVED_SCHEMA, ...value }));
 
 /** demo-stats.json (`loadctl.demo-stats/v1`): the demo service's counters at the end of the load. */
-export function writeDemoStats(io: Io, runDir: string, value: DemoStats): Promise<string> {
-  return writeJson(io, runDir, 'demoStats', pretty({ schema: DEMO_STATS_SCHEMA, ...value }));
-}
+export const renderDemoStatsFile = (value: DemoStats): string =>
+  pretty({ schema: DEMO_STATS_SCHEMA, ...value });
 
 /** samples-aggregates.json (its own `format` and `version`). One line: it can be megabytes of histograms. */
-export function writeSamplesAggregates(io: Io, runDir: string, value: AggregatesJson): Promise<string> {
-  return writeJson(io, runDir, 'samplesAggregates', `${JSON.stringify(value)}\n`);
-}
+export const renderSamplesAggregatesFile = (value: AggregatesJson): string => `${JSON.stringify(value)}\n`;
 
 /** breakpoint.json (`loadctl.breakpoint/v1`). */
-export function writeBreakpoint(
-  io: Io,
-  runDir: string,
-  value: z.input<typeof breakpointSchema>,
-): Promise<string> {
-  return writeJson(io, runDir, 'breakpoint', pretty(value));
+export const renderBreakpointFile = (value: z.input<typeof breakpointSchema>): string => pretty(value);
+
+/** Writes the texts into the run folder, in the order given. */
+export async function writeRunFiles(io: Io, runDir: string, files: RunFileTexts): Promise<void> {
+  for (const [file, text] of Object.entries(files) as Array<[RunFile, string | undefined]>) {
+    if (text !== undefined) await io.writeFileAtomic(runFile(runDir, file), text);
+  }
 }

@@ -23,7 +23,7 @@ import { resolveOrThrow } from '../../run/prepare-script.js';
 import { runPreflight } from '../../run/preflight.js';
 import { printRunFiles } from '../../run/print.js';
 import { writeReportsOfRun } from '../../run/run-reports.js';
-import { writeRunFiles } from '../../run/write.js';
+import { writeRunFiles } from '../../store/write.js';
 
 export { BREAKPOINT_SUFFIX } from '../../breakpoint/search.js';
 

@@ -16,7 +16,7 @@ import { resolveOrThrow } from '../../run/prepare-script.js';
 import { runPreflight } from '../../run/preflight.js';
 import { printRunFiles, printRunSummary } from '../../run/print.js';
 import { writeReportsOfRun } from '../../run/run-reports.js';
-import { writeRunFiles } from '../../run/write.js';
+import { writeRunFiles } from '../../store/write.js';
 
 export type { RunOptions };
 
