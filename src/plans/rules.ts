@@ -1,9 +1,8 @@
 // Rules a schema cannot express: references between parts of the plan, and legal-but-suspicious plans.
 import type { Ref } from '../k6-templates/runtime/model.js';
-import { didYouMean, type PlanPath } from './diagnostics.js';
+import { didYouMean, type Finding, type PlanPath } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import { parseJsonPath } from './json-path.js';
-import type { Finding } from './validate.js';
 import { collectRefs, findTemplateErrors, parseCondition } from './templates.js';
 import {
   THRESHOLD_EXPRESSION,

@@ -1,25 +1,29 @@
 // Schema check + plan rules → every problem at once, each with file:line:col, plan path, message and hint.
 import type { z } from 'zod';
-import { didYouMean, sortDiagnostics, type Diagnostic, type PlanPath } from './diagnostics.js';
+import { didYouMean, sortDiagnostics, type Diagnostic, type Finding, type PlanPath } from './diagnostics.js';
 import type { PlanSource } from './parse.js';
 import { applyProfile, profileSets } from './profiles.js';
 import { checkPlanRules } from './rules.js';
 import { planSchema, type Plan } from './schema.js';
 
+export type { Finding } from './diagnostics.js';
+
+/** A plan that validated, typed, with its profiles applied: what resolvePlan works on. */
+export interface ValidPlan {
+  plan: Plan;
+  /**
+   * The plan with each profile applied, for every profile whose result passes the schema (checked once,
+   * here; resolvePlan picks one and does not validate again).
+   */
+  withProfile: Readonly<Record<string, Plan>>;
+}
+
 export interface ValidationResult {
   /** Present when the plan has no errors (warnings allowed). */
   plan?: Plan;
+  /** Present with `plan`. */
+  withProfile?: Readonly<Record<string, Plan>>;
   diagnostics: Diagnostic[];
-}
-
-/** A problem before it has a place in the file. */
-export interface Finding {
-  severity: 'error' | 'warning';
-  path: PlanPath;
-  message: string;
-  hint?: string;
-  /** Point at the key rather than its value (unknown keys). */
-  atKey?: boolean;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -235,20 +239,27 @@ export function placeFindings(source: PlanSource, findings: readonly Finding[]):
   });
 }
 
-function profileFindings(raw: Record<string, unknown>, baseFindings: readonly Finding[]): Finding[] {
+interface ProfileResults {
+  findings: Finding[];
+  withProfile: Record<string, Plan>;
+}
+
+/** Each profile applied and checked; a problem the profile causes is reported at the profile. */
+function checkProfiles(raw: Record<string, unknown>, baseFindings: readonly Finding[]): ProfileResults {
+  const out: ProfileResults = { findings: [], withProfile: {} };
   const profiles = raw.profiles;
-  if (profiles === null || typeof profiles !== 'object') return [];
+  if (profiles === null || typeof profiles !== 'object') return out;
   const seen = new Set(baseFindings.map((f) => `${f.path.join('\0')}|${f.message}`));
-  const out: Finding[] = [];
   for (const [name, profile] of Object.entries(profiles)) {
     if (profile === null || typeof profile !== 'object' || Array.isArray(profile)) continue;
     const merged = applyProfile(raw, profile as Record<string, unknown>);
     const { plan, findings } = schemaFindings(merged);
+    if (plan) out.withProfile[name] = plan;
     const all = plan ? checkPlanRules(plan) : findings;
     for (const f of all) {
       if (seen.has(`${f.path.join('\0')}|${f.message}`)) continue;
       if (!profileSets(profile, f.path)) continue;
-      out.push({
+      out.findings.push({
         ...f,
         path: ['profiles', name, ...f.path],
         message: `${f.message} (with profile \`${name}\`)`,
@@ -263,8 +274,9 @@ export function validatePlan(source: PlanSource): ValidationResult {
   const { plan, findings } = schemaFindings(raw);
   const ruleFindings = plan ? checkPlanRules(plan) : [];
   const base = [...findings, ...ruleFindings];
-  const all = [...base, ...profileFindings(raw, base)];
+  const profiles = checkProfiles(raw, base);
+  const all = [...base, ...profiles.findings];
   const diagnostics = sortDiagnostics(placeFindings(source, all));
   const ok = plan !== undefined && !all.some((f) => f.severity === 'error');
-  return ok ? { plan, diagnostics } : { diagnostics };
+  return ok ? { plan, withProfile: profiles.withProfile, diagnostics } : { diagnostics };
 }
