@@ -4,8 +4,7 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
 
-// A CLI parses a plan once or a few times: zod's JIT (a `new Function` per object schema, compiled on the
-// first parse) costs more than it saves there; halves validate's parse time (bench/startup.mjs).
+// A CLI parses a plan a few times: zod's JIT (a compiled parser per object schema) costs more than it saves.
 z.config({ jitless: true });
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -120,6 +120,44 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'true or false',
 };
 
+/** A value that fits none of a union's forms: the discriminator's options, or the closest form's problems. */
+function unionFindings(
+  issue: Extract<Issue, { code: 'invalid_union' }>,
+  path: PlanPath,
+  data: unknown,
+  root: unknown,
+): Finding[] {
+  if (issue.discriminator) {
+    const actual = valueAt(data, path);
+    const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
+    if (actual === undefined) {
+      return [
+        {
+          severity: 'error',
+          path,
+          message: `\`${issue.discriminator}\` is required`,
+          hint: `one of: ${options.join(', ')}`,
+        },
+      ];
+    }
+    const guess = typeof actual === 'string' ? didYouMean(actual, options) : undefined;
+    return [
+      {
+        severity: 'error',
+        path,
+        message: `unknown ${issue.discriminator} ${describe(actual)}`,
+        hint: guess ? `did you mean \`${guess}\`?` : `one of: ${options.join(', ')}`,
+      },
+    ];
+  }
+  // The branch with the fewest problems is what the user was writing.
+  const branches = issue.errors.filter((b) => b.length > 0);
+  if (branches.length === 0)
+    return [{ severity: 'error', path, message: 'value does not match any allowed form' }];
+  const best = branches.reduce((a, b) => (b.length < a.length ? b : a));
+  return best.flatMap((inner) => issueFindings(inner, path, data, root));
+}
+
 function issueFindings(issue: Issue, base: PlanPath, data: unknown, root: unknown): Finding[] {
   const path = [...base, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
   switch (issue.code) {
@@ -150,37 +188,8 @@ function issueFindings(issue: Issue, base: PlanPath, data: unknown, root: unknow
       }
       return [{ severity: 'error', path, message: `expected ${expected}, got ${describe(actual)}` }];
     }
-    case 'invalid_union': {
-      if (issue.discriminator) {
-        const actual = valueAt(data, path);
-        const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
-        if (actual === undefined) {
-          return [
-            {
-              severity: 'error',
-              path,
-              message: `\`${issue.discriminator}\` is required`,
-              hint: `one of: ${options.join(', ')}`,
-            },
-          ];
-        }
-        const guess = typeof actual === 'string' ? didYouMean(actual, options) : undefined;
-        return [
-          {
-            severity: 'error',
-            path,
-            message: `unknown ${issue.discriminator} ${describe(actual)}`,
-            hint: guess ? `did you mean \`${guess}\`?` : `one of: ${options.join(', ')}`,
-          },
-        ];
-      }
-      // The branch with the fewest problems is what the user was writing.
-      const branches = issue.errors.filter((b) => b.length > 0);
-      if (branches.length === 0)
-        return [{ severity: 'error', path, message: 'value does not match any allowed form' }];
-      const best = branches.reduce((a, b) => (b.length < a.length ? b : a));
-      return best.flatMap((inner) => issueFindings(inner, path, data, root));
-    }
+    case 'invalid_union':
+      return unionFindings(issue, path, data, root);
     case 'invalid_value': {
       const actual = valueAt(data, path);
       const options = issue.values.map((v) => String(v));
