@@ -1,7 +1,8 @@
 // What `loadctl breakpoint` prints: the levels, the verdict and the live progress note. Pure: colour is a
 // parameter, printing is the caller's.
 import { Chalk, type ChalkInstance } from 'chalk';
-import { formatCount, formatMs, formatPercent, formatRate, plainTable } from '../report/render/table.js';
+import { plainTable } from '../report/render/plain-table.js';
+import { formatCount, formatMs, formatPercent, formatRate } from '../report/render/units.js';
 import type { Ramp } from './ramp.js';
 import { K6_STAT, type LevelNumbers, type Slo } from './slo.js';
 import type { BreachOut, BreakpointResult, LevelRef, LevelResult, Verdict } from './verdict.js';

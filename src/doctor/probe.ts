@@ -1,21 +1,27 @@
-// Everything `loadctl doctor` reads from the world, in one place: the host, k6, the results folder and the
-// targets. Effects only; every field that cannot be read (no /proc on macOS, a timeout) is undefined, and
-// the pure checks (checks.ts) decide what that means.
-import { lookup } from 'node:dns/promises';
-import { cpus, freemem, loadavg, networkInterfaces, platform, totalmem } from 'node:os';
+// Everything `loadctl doctor` and run's preflight read from the world, in one place: the host, k6, the
+// results folder, the secrets and the targets. Effects only, and only through the injected Io; every field
+// that cannot be read (no /proc on macOS, a timeout) is undefined, and the pure checks decide what that
+// means.
+import type { Io } from '../io/io.js';
+import type { Reachability } from '../io/net.js';
+import type { TlsCertificate } from '../io/net-tls.js';
 import type { FindK6Result } from '../k6/locate.js';
 import { findK6, projectRoot } from '../k6/locate.js';
 import { probeExtensionStamp } from '../k6/stream-extension.js';
-import type { Io } from '../io/io.js';
-import { probeTcp, type Reachability } from '../io/net.js';
-import { parseOpenFilesLimit, probeWritable } from './preflight.js';
 import type { TargetToProbe } from './needs.js';
+import {
+  parseOpenFilesLimit,
+  parseProcInt,
+  parseProcRange,
+  parseUlimitOutput,
+  type OpenFilesLimit,
+} from './proc.js';
 
 export type DnsFacts = { ok: true; addresses: string[]; ms: number } | { ok: false; detail: string };
 export type HttpFacts =
   { ok: true; url: string; status: number; ms: number } | { ok: false; url: string; detail: string };
-export type TlsFacts =
-  { ok: true; validTo: string; authorizationError?: string } | { ok: false; detail: string };
+export type TlsFacts = TlsCertificate;
+export type TlsProbe = (host: string, port: number, timeoutMs: number) => Promise<TlsFacts>;
 
 export type TargetFacts =
   | { name: string; kind: 'demo' }
@@ -35,6 +41,12 @@ export type TargetFacts =
       tls?: TlsFacts;
     };
 
+/** Whether a secret the plan declares has a value in the environment (the value itself is never kept). */
+export interface SecretFacts {
+  name: string;
+  set: boolean;
+}
+
 export interface DoctorFacts {
   /** When the facts were read: certificate expiry is measured from here. */
   probedAt: string;
@@ -46,7 +58,7 @@ export interface DoctorFacts {
   loadAverage?: number;
   freeMemoryBytes?: number;
   totalMemoryBytes?: number;
-  openFiles?: { soft: number; hard: number };
+  openFiles?: OpenFilesLimit;
   portRange?: { low: number; high: number };
   tcpTwReuse?: number;
   somaxconn?: number;
@@ -55,28 +67,27 @@ export interface DoctorFacts {
   /** Every address of this machine's interfaces. */
   localAddresses: string[];
   targets: TargetFacts[];
+  /** The plan's declared secrets; empty without a plan. */
+  secrets: SecretFacts[];
   /** The stamp of the streaming extension's sources in this project (k6ext/); undefined without them. */
   streamExtensionStamp?: string;
 }
 
 const TARGET_TIMEOUT_MS = 5000;
 
-async function readProc(io: Io, path: string): Promise<string | undefined> {
+/**
+ * The one effect not on Io yet: a TLS handshake (src/io/net-tls.ts). ProbeRequest.probeTls replaces it in
+ * tests; loaded on first use, as only https targets need node:tls.
+ */
+const probeTlsForReal: TlsProbe = async (host, port, timeoutMs) =>
+  (await import('../io/net-tls.js')).probeTlsCertificate(host, port, timeoutMs);
+
+async function readOptional(io: Io, path: string): Promise<string | undefined> {
   try {
-    return (await io.readText(path)).trim();
+    return await io.readText(path);
   } catch {
     return undefined;
   }
-}
-
-function int(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\d+$/.test(text)) return undefined;
-  return Number(text);
-}
-
-function range(text: string | undefined): { low: number; high: number } | undefined {
-  const m = text?.match(/^(\d+)\s+(\d+)$/);
-  return m ? { low: Number(m[1]), high: Number(m[2]) } : undefined;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -86,60 +97,31 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
-async function probeDns(host: string): Promise<DnsFacts> {
-  const started = performance.now();
+const since = (io: Io, started: number) => io.now().getTime() - started;
+
+async function probeDns(io: Io, host: string): Promise<DnsFacts> {
+  const started = io.now().getTime();
   try {
-    const found = await withTimeout(lookup(host, { all: true }), TARGET_TIMEOUT_MS, 'DNS lookup');
-    return { ok: true, addresses: found.map((a) => a.address), ms: performance.now() - started };
+    const addresses = await withTimeout(io.lookup(host), TARGET_TIMEOUT_MS, 'DNS lookup');
+    return { ok: true, addresses, ms: since(io, started) };
   } catch (err) {
     return { ok: false, detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
   }
 }
 
-async function probeHttp(url: string): Promise<HttpFacts> {
-  const started = performance.now();
+async function probeHttp(io: Io, url: string): Promise<HttpFacts> {
+  const started = io.now().getTime();
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(TARGET_TIMEOUT_MS), redirect: 'manual' });
+    const res = await io.fetch(url, { signal: AbortSignal.timeout(TARGET_TIMEOUT_MS), redirect: 'manual' });
     await res.arrayBuffer();
-    return { ok: true, url, status: res.status, ms: performance.now() - started };
+    return { ok: true, url, status: res.status, ms: since(io, started) };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
     return { ok: false, url, detail: e.cause?.code ?? e.cause?.message ?? e.message };
   }
 }
 
-async function probeTls(host: string, port: number): Promise<TlsFacts> {
-  const { connect } = await import('node:tls');
-  const isIp = /^[\d.]+$/.test(host) || host.includes(':');
-  return await new Promise<TlsFacts>((resolve) => {
-    // Not verifying here on purpose: an untrusted or expired certificate is a finding, not an error.
-    const socket = connect({ host, port, rejectUnauthorized: false, ...(isIp ? {} : { servername: host }) });
-    const done = (r: TlsFacts) => {
-      socket.destroy();
-      resolve(r);
-    };
-    socket.setTimeout(TARGET_TIMEOUT_MS, () => done({ ok: false, detail: 'TLS handshake timed out' }));
-    socket.once('secureConnect', () => {
-      const cert = socket.getPeerCertificate();
-      const validTo = cert.valid_to ? new Date(cert.valid_to) : undefined;
-      if (!validTo || Number.isNaN(validTo.getTime())) {
-        done({ ok: false, detail: 'the server sent no certificate' });
-        return;
-      }
-      const authError = socket.authorizationError;
-      done({
-        ok: true,
-        validTo: validTo.toISOString(),
-        ...(authError ? { authorizationError: String(authError) } : {}),
-      });
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) =>
-      done({ ok: false, detail: err.code ?? err.message }),
-    );
-  });
-}
-
-async function probeTarget(t: TargetToProbe): Promise<TargetFacts> {
+async function probeTarget(io: Io, t: TargetToProbe, probeTls: TlsProbe): Promise<TargetFacts> {
   if (t.url === undefined) return { name: t.name, kind: 'demo' };
   let u: URL;
   try {
@@ -151,68 +133,118 @@ async function probeTarget(t: TargetToProbe): Promise<TargetFacts> {
   const port = Number(u.port || (https ? 443 : 80));
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const base = { name: t.name, kind: 'url' as const, url: t.url, host, port };
-  const dns = await probeDns(host);
+  const dns = await probeDns(io, host);
   if (!dns.ok) return { ...base, dns };
   // Connect to the address k6 would use first, so the time is the TCP handshake alone.
-  const tcp = await probeTcp(dns.addresses[0] ?? host, port, TARGET_TIMEOUT_MS);
+  const tcp = await io.probeTcp(dns.addresses[0] ?? host, port, TARGET_TIMEOUT_MS);
   if (tcp.kind !== 'ok') return { ...base, dns, tcp };
   const [http, tls] = await Promise.all([
-    t.healthPath === undefined ? undefined : probeHttp(`${t.url.replace(/\/+$/, '')}${t.healthPath}`),
-    https ? probeTls(host, port) : undefined,
+    t.healthPath === undefined ? undefined : probeHttp(io, `${t.url.replace(/\/+$/, '')}${t.healthPath}`),
+    https ? probeTls(host, port, TARGET_TIMEOUT_MS) : undefined,
   ]);
   return { ...base, dns, tcp, ...(http ? { http } : {}), ...(tls ? { tls } : {}) };
 }
 
-export interface ProbeRequest {
-  resultsDir: string;
-  targets: TargetToProbe[];
-  /** k6 as the caller already found it (`run` looks it up while reading the plan): not looked up again. */
-  k6?: FindK6Result;
+/** The open-files limits k6 inherits: /proc on Linux, else what a shell's `ulimit` says (macOS). */
+async function probeOpenFiles(io: Io): Promise<OpenFilesLimit | undefined> {
+  const limits = await readOptional(io, '/proc/self/limits');
+  const fromProc = limits === undefined ? undefined : parseOpenFilesLimit(limits);
+  if (fromProc) return fromProc;
+  const r = await io.runCommand('sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { timeoutMs: TARGET_TIMEOUT_MS });
+  return r.kind === 'exited' && r.exitCode === 0 ? parseUlimitOutput(r.stdout) : undefined;
 }
 
-/** Reads every fact doctor checks. Nothing here judges them. */
-export async function probeDoctorFacts(io: Io, req: ProbeRequest): Promise<DoctorFacts> {
-  const probedAt = io.now().toISOString();
-  const k6 = req.k6 ?? findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
-  const targets = Promise.all(req.targets.map(probeTarget));
-  const [limits, ports, twReuse, somaxconn, fileMax] = await Promise.all([
-    readProc(io, '/proc/self/limits'),
-    readProc(io, '/proc/sys/net/ipv4/ip_local_port_range'),
-    readProc(io, '/proc/sys/net/ipv4/tcp_tw_reuse'),
-    readProc(io, '/proc/sys/net/core/somaxconn'),
-    readProc(io, '/proc/sys/fs/file-max'),
+/** undefined when a file can be written under `dir` (created if missing), else why not. */
+export async function probeWritable(io: Io, dir: string): Promise<string | undefined> {
+  try {
+    await io.mkdirp(dir);
+    const probe = `${dir}/.loadctl-write-test`;
+    await io.writeFileAtomic(probe, 'ok');
+    await io.remove(probe);
+    return undefined;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return e.code === 'EACCES' || e.code === 'EPERM'
+      ? 'permission denied'
+      : e.code === 'ENOSPC'
+        ? 'the disk is full'
+        : e.code === 'EROFS'
+          ? 'read-only file system'
+          : (e.message ?? String(err));
+  }
+}
+
+type HostPart = Omit<DoctorFacts, 'probedAt' | 'k6' | 'results' | 'targets' | 'secrets'>;
+
+async function probeHost(io: Io): Promise<HostPart> {
+  const [openFiles, ports, twReuse, somaxconn, fileMax, stamp] = await Promise.all([
+    probeOpenFiles(io),
+    readOptional(io, '/proc/sys/net/ipv4/ip_local_port_range'),
+    readOptional(io, '/proc/sys/net/ipv4/tcp_tw_reuse'),
+    readOptional(io, '/proc/sys/net/core/somaxconn'),
+    readOptional(io, '/proc/sys/fs/file-max'),
+    probeExtensionStamp(io, projectRoot()),
   ]);
-  const stamp = probeExtensionStamp(io, projectRoot());
-  const writeError = await probeWritable(io, req.resultsDir);
-  const freeBytes = await io.freeBytes(req.resultsDir);
-  const os = platform();
-  const cores = cpus().length;
-  const openFiles = limits === undefined ? undefined : parseOpenFilesLimit(limits);
-  const portRange = range(ports);
-  const tcpTwReuse = int(twReuse);
-  const somax = int(somaxconn);
-  const fileMaxN = int(fileMax);
+  const host = io.hostFacts();
+  const load = io.hostLoad();
+  const portRange = parseProcRange(ports);
+  const tcpTwReuse = parseProcInt(twReuse);
+  const somax = parseProcInt(somaxconn);
+  const fileMaxN = parseProcInt(fileMax);
   return {
-    probedAt,
-    platform: os,
-    k6: await k6,
-    node: process.version,
-    ...(cores > 0 ? { cores } : {}),
-    ...(os !== 'win32' ? { loadAverage: loadavg()[0] ?? 0 } : {}),
-    freeMemoryBytes: freemem(),
-    totalMemoryBytes: totalmem(),
+    platform: host.platform,
+    node: host.node,
+    ...(host.cores > 0 ? { cores: host.cores } : {}),
+    ...(load.loadAverage !== undefined ? { loadAverage: load.loadAverage } : {}),
+    freeMemoryBytes: load.freeMemoryBytes,
+    totalMemoryBytes: load.totalMemoryBytes,
+    localAddresses: load.localAddresses,
     ...(openFiles ? { openFiles } : {}),
     ...(portRange ? { portRange } : {}),
     ...(tcpTwReuse !== undefined ? { tcpTwReuse } : {}),
     ...(somax !== undefined ? { somaxconn: somax } : {}),
     ...(fileMaxN !== undefined ? { fileMax: fileMaxN } : {}),
-    results: {
-      dir: req.resultsDir,
-      ...(writeError !== undefined ? { writeError } : {}),
-      ...(freeBytes !== undefined ? { freeBytes } : {}),
-    },
-    localAddresses: Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)),
-    targets: await targets,
-    ...(await stamp.then((s) => (s === undefined ? {} : { streamExtensionStamp: s }))),
+    ...(stamp !== undefined ? { streamExtensionStamp: stamp } : {}),
+  };
+}
+
+async function probeResults(io: Io, dir: string): Promise<DoctorFacts['results']> {
+  const writeError = await probeWritable(io, dir);
+  const freeBytes = await io.freeBytes(dir);
+  return {
+    dir,
+    ...(writeError !== undefined ? { writeError } : {}),
+    ...(freeBytes !== undefined ? { freeBytes } : {}),
+  };
+}
+
+export interface ProbeRequest {
+  resultsDir: string;
+  targets: TargetToProbe[];
+  /** Names of the plan's declared secrets: whether each is set is read from io.env. */
+  secrets?: string[];
+  /** k6 as the caller already found it (`run` looks it up while reading the plan): not looked up again. */
+  k6?: FindK6Result;
+  /** The TLS handshake; src/io/net-tls.ts unless a test passes its own (Io has no TLS method yet). */
+  probeTls?: TlsProbe;
+}
+
+/** Reads every fact doctor checks, each once. Nothing here judges them. */
+export async function probeDoctorFacts(io: Io, req: ProbeRequest): Promise<DoctorFacts> {
+  const probedAt = io.now().toISOString();
+  const probeTls = req.probeTls ?? probeTlsForReal;
+  const k6 = req.k6 ?? findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
+  const [host, results, targets] = await Promise.all([
+    probeHost(io),
+    probeResults(io, req.resultsDir),
+    Promise.all(req.targets.map((t) => probeTarget(io, t, probeTls))),
+  ]);
+  return {
+    probedAt,
+    k6: await k6,
+    ...host,
+    results,
+    targets,
+    secrets: (req.secrets ?? []).map((name) => ({ name, set: !!io.env[name] })),
   };
 }

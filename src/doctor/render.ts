@@ -5,7 +5,7 @@
 //     checks: [{ id, title, status: 'ok' | 'warning' | 'failure', observed, needed, fix?, detail? }] }
 // `fix` holds one command (or step) per line; `ok` is false exactly when the command exits 3.
 import { Chalk, type ChalkInstance } from 'chalk';
-import { plainTable } from '../report/render/table.js';
+import { plainTable } from '../report/render/plain-table.js';
 import type { Finding, Status } from './checks.js';
 
 export const DOCTOR_SCHEMA = 'loadctl.doctor/v1';

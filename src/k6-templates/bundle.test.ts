@@ -1,13 +1,18 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BundleMessage } from '../io/bundle.js';
 import {
   bundleTemplate,
   bundleUserScript,
+  bundleUserScriptWrapper,
+  classifyBundleErrors,
   readPlanFromScript,
   renderScriptSource,
+  renderUserScriptSource,
+  resolveRuntimeDir,
   scriptCodePart,
 } from './bundle.js';
 import type { ScriptPlan } from './runtime/model.js';
@@ -124,7 +129,9 @@ describe('bundleUserScript', () => {
   });
 
   it('inlines local modules, keeps k6 and https imports, and lists the exports', async () => {
-    const { code, exports } = await bundleUserScript(join(dir, 'script.ts'));
+    const result = await bundleUserScript(join(dir, 'script.ts'));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const { code, exports } = result;
     expect(exports).toEqual(['browse', 'default', 'options', 'setup']);
     expect(code).toMatch(/from "k6\/http"/);
     expect(code).toMatch(/from "https:\/\/jslib\.k6\.io\/k6-utils\/1\.4\.0\/index\.js"/);
@@ -133,8 +140,142 @@ describe('bundleUserScript', () => {
   });
 
   it('explains a syntax error with its place', async () => {
-    await expect(bundleUserScript(join(dir, 'broken.ts'))).rejects.toThrow(
-      /broken\.ts failed to bundle:\n {2}.*broken\.ts:2:1: /,
+    const result = await bundleUserScript(join(dir, 'broken.ts'));
+    expect(result).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ file: join(dir, 'broken.ts'), line: 2, col: 1 })],
+    });
+  });
+});
+
+describe('resolveRuntimeDir', () => {
+  it('finds runtime/ next to the TypeScript source, and back in src/ from dist/', () => {
+    expect(resolveRuntimeDir('file:///pkg/src/k6-templates/bundle.ts')).toBe(
+      '/pkg/src/k6-templates/runtime/',
     );
+    expect(resolveRuntimeDir('file:///pkg/dist/k6-templates/bundle.js')).toBe(
+      '/pkg/src/k6-templates/runtime/',
+    );
+  });
+});
+
+describe('classifyBundleErrors', () => {
+  const ctx = { runtimeDir: '/pkg/src/k6-templates/runtime/', scriptPath: '/home/u/plans/legacy.js' };
+  const at = (file: string, line: number, col: number, text: string, lineText = ''): BundleMessage => ({
+    text,
+    file,
+    line,
+    col,
+    lineText,
+    notes: [],
+  });
+
+  it.each([
+    [
+      'a syntax error in the script',
+      at('/home/u/plans/legacy.js', 3, 7, 'Expected ";" but found "x"', '  let a x = 1;'),
+      {
+        file: '/home/u/plans/legacy.js',
+        line: 3,
+        col: 7,
+        message: 'Expected ";" but found "x"',
+        hint: expect.stringContaining('fix the script') as unknown,
+      },
+    ],
+    [
+      'a syntax error in a file the script imports',
+      at('/home/u/plans/lib/util.ts', 1, 10, 'Unexpected "}"'),
+      expect.objectContaining({ file: '/home/u/plans/lib/util.ts', line: 1, col: 10 }),
+    ],
+    [
+      'a missing local import',
+      at('/home/u/plans/legacy.js', 1, 18, 'Could not resolve "./nope.js"'),
+      expect.objectContaining({
+        message: 'Could not resolve "./nope.js"',
+        hint: 'no such file: an import path is relative to the file that imports it',
+      }),
+    ],
+    [
+      'an npm package import',
+      at('/home/u/plans/legacy.js', 2, 14, 'Could not resolve "lodash"'),
+      expect.objectContaining({ hint: expect.stringContaining('k6 modules (k6, k6/…), https:// URLs') }),
+    ],
+    [
+      'the script as a whole (the wrapper’s import of it)',
+      at(
+        '/pkg/src/k6-templates/runtime/user-entry.ts',
+        4,
+        22,
+        'No loader is configured for ".yaml" files: ../../../home/u/plans/legacy.js',
+        "import * as user from 'loadctl:user-script';",
+      ),
+      {
+        file: '/home/u/plans/legacy.js',
+        message: 'No loader is configured for ".yaml" files: legacy.js',
+        hint: expect.stringContaining('.js, .mjs, .cjs or .ts') as unknown,
+      },
+    ],
+  ])('puts %s on the user, with its place', (_what, message, problem) => {
+    expect(classifyBundleErrors([message], ctx)).toEqual({ user: [problem], internal: [] });
+  });
+
+  it.each([
+    [
+      'an error elsewhere in the template',
+      at('/pkg/src/k6-templates/runtime/overlay.ts', 9, 1, 'Unexpected "}"'),
+    ],
+    ['an error without a place', { text: 'esbuild produced no output', notes: [] }],
+  ])('keeps %s as loadctl’s own', (_what, message) => {
+    expect(classifyBundleErrors([message], ctx)).toEqual({ user: [], internal: [message] });
+  });
+});
+
+describe('bundleUserScriptWrapper', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'loadctl-wrapper-'));
+    await writeFile(
+      join(dir, 'ok.js'),
+      'const x = await Promise.resolve(1);\nexport default function () {}\n',
+    );
+    await writeFile(join(dir, 'bad.js'), 'export default function () {\n  let a x = 1;\n}\n');
+    await writeFile(join(dir, 'imports.js'), 'import { f } from "./nope.js";\nexport default f;\n');
+    await writeFile(join(dir, 'legacy.yaml'), 'a: 1\n');
+    await mkdir(join(dir, 'folder.js'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('bundles a script with top-level await (k6 runs it), the overlay going on line 1', async () => {
+    const result = await bundleUserScriptWrapper(join(dir, 'ok.js'));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.code).toContain('await Promise.resolve(1)');
+    const overlay = {
+      version: 1,
+      kind: 'user-script',
+      planName: 'p',
+      targetName: 't',
+      baseUrl: 'http://127.0.0.1:1',
+      options: {},
+    } as const;
+    const source = renderUserScriptSource(result.code, overlay);
+    expect(readPlanFromScript(source)).toEqual(overlay);
+    expect(scriptCodePart(source)).toBe(result.code);
+  });
+
+  it.each([
+    ['bad.js', { line: 2, col: 9, message: 'Expected ";" but found "x"' }],
+    ['imports.js', { line: 1, col: 19, message: 'Could not resolve "./nope.js"' }],
+    ['legacy.yaml', { message: 'No loader is configured for ".yaml" files: legacy.yaml' }],
+    ['folder.js', { message: 'Cannot read file "folder.js": is a directory' }],
+  ])('reports a mistake in %s as the user’s, at its place', async (name, want) => {
+    const result = await bundleUserScriptWrapper(join(dir, name));
+    expect(result).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ file: join(dir, name), ...want })],
+    });
   });
 });

@@ -1,68 +1,133 @@
-// Turns k6 TypeScript into the one JavaScript file k6 runs. The only module that imports esbuild.
+// Turns k6 TypeScript into the one JavaScript file k6 runs. esbuild itself sits behind src/io/bundle.ts;
+// this module holds the k6 policy (what k6's JavaScript is) and tells a user's mistakes from loadctl's.
 //
 // A generated script is the plan as data plus the template code:
 //   line 1:  var __LOADCTL_PLAN__ = "<the plan as JSON, as a JS string literal>";
 //   line 2+: the esbuild bundle of runtime/entry.ts, the same text for every plan.
 // The template parses that string; no plan text is ever spliced into code.
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import type { BuildFailure, BuildOptions, Message } from 'esbuild';
+import { runBundle, type BundleMessage, type BundleOutput } from '../io/bundle.js';
 import type { ScriptOverlay, ScriptPlan } from './runtime/model.js';
 
 const PLAN_VARIABLE = '__LOADCTL_PLAN__';
 const PLAN_LINE = /^var __LOADCTL_PLAN__ = ("(?:[^"\\]|\\.)*");\r?$/;
+/** The import in runtime/user-entry.ts that stands for the user's script. */
+const USER_SCRIPT_IMPORT = 'loadctl:user-script';
 
-const K6_BUILD = {
-  bundle: true,
-  // k6 runs CommonJS as well as ESM, and in CommonJS the plan's `var` on line 1 shares the module scope
-  // with the bundle below it.
-  format: 'cjs',
+// k6 runs CommonJS as well as ESM, and in CommonJS the plan's `var` on line 1 shares the module scope with
+// the bundle below it.
+const TEMPLATE_OUTPUT: BundleOutput = { format: 'cjs', target: 'es2017', platform: 'neutral' };
+// A user's script is ESM: k6 runs ESM natively, user scripts may use top-level await (k6's experimental
+// fs/csv modules need it, and k6 supports it) which esbuild cannot emit as CommonJS, and esbuild reports an
+// ESM entry's export names (for CommonJS it reports none).
+const USER_OUTPUT: BundleOutput = {
+  format: 'esm',
   target: 'es2017',
   platform: 'neutral',
-  // k6's built-in modules exist only inside k6.
-  external: ['k6', 'k6/*'],
-  minify: false,
-  sourcemap: false,
-  legalComments: 'none',
-  charset: 'utf8',
-  write: false,
-  logLevel: 'silent',
-} satisfies BuildOptions;
+  supported: { 'top-level-await': true },
+};
+// k6's built-in modules exist only inside k6; remote `https://` modules k6 fetches itself.
+const TEMPLATE_EXTERNAL = ['k6', 'k6/*'];
+const USER_EXTERNAL = [...TEMPLATE_EXTERNAL, 'https://*'];
 
 /**
- * runtime/entry.ts next to this module when running from src/ (vitest), or back in src/ when running from
- * dist/k6-templates/bundle.js (the build leaves the runtime out; the package ships it as source).
+ * runtime/ next to this module when it runs as TypeScript from src/ (vitest), or back in src/ when it runs
+ * from dist/k6-templates/bundle.js: the build leaves the runtime out and the package ships it as source.
  */
-function locateRuntimeDir(): string {
-  const candidates = [
-    new URL('./runtime/', import.meta.url),
-    new URL('../../src/k6-templates/runtime/', import.meta.url),
-  ];
-  for (const url of candidates) {
-    const dir = fileURLToPath(url);
-    if (existsSync(`${dir}entry.ts`)) return dir;
+export function resolveRuntimeDir(moduleUrl: string): string {
+  const fromSource = fileURLToPath(moduleUrl).endsWith('.ts');
+  return fileURLToPath(new URL(fromSource ? './runtime/' : '../../src/k6-templates/runtime/', moduleUrl));
+}
+
+const RUNTIME_DIR = resolveRuntimeDir(import.meta.url);
+// esbuild's path comments ("// runtime/values.ts") are relative to this, whatever the cwd or src/ vs dist/.
+const TEMPLATES_DIR = dirname(RUNTIME_DIR);
+
+/** A problem in the user's own script (or a file it imports), where it is and what to do. */
+export interface ScriptProblem {
+  /** Absolute path. */
+  file: string;
+  line?: number;
+  col?: number;
+  message: string;
+  hint?: string;
+}
+
+/** A bundled user script, or the user's problems that stopped it. */
+export type ScriptBundle<Extra = object> =
+  ({ ok: true; code: string } & Extra) | { ok: false; problems: ScriptProblem[] };
+
+export interface BundleErrors {
+  /** The user's mistakes. */
+  user: ScriptProblem[];
+  /** loadctl's own (the template): a bug. */
+  internal: BundleMessage[];
+}
+
+function isInside(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+const RESOLVE_FAILED = /^Could not resolve "(.*)"$/;
+
+function resolveHint(spec: string): string {
+  if (spec.startsWith('.') || spec.startsWith('/'))
+    return 'no such file: an import path is relative to the file that imports it';
+  return 'a k6 script imports k6 modules (k6, k6/…), https:// URLs and local files; copy what it needs from an npm package into a local file';
+}
+
+function userProblem(m: BundleMessage & { file: string }): ScriptProblem {
+  const spec = RESOLVE_FAILED.exec(m.text)?.[1];
+  return {
+    file: m.file,
+    ...(m.line !== undefined ? { line: m.line, col: m.col ?? 1 } : {}),
+    message: m.text,
+    hint:
+      spec !== undefined
+        ? resolveHint(spec)
+        : 'fix the script; `loadctl validate` checks it again without running anything',
+  };
+}
+
+/**
+ * Sorts a failed build's errors into the user's and loadctl's. An error in a file outside the templates is
+ * in the user's script or a file it imports; an error at the template's import of the user's script is
+ * about that script as a whole (unreadable, no loader for its extension); any other is the template's.
+ */
+export function classifyBundleErrors(
+  errors: readonly BundleMessage[],
+  ctx: { runtimeDir: string; scriptPath: string },
+): BundleErrors {
+  const out: BundleErrors = { user: [], internal: [] };
+  for (const m of errors) {
+    if (m.file !== undefined && !isInside(ctx.runtimeDir, m.file)) {
+      out.user.push(userProblem({ ...m, file: m.file }));
+    } else if (m.file !== undefined && m.lineText?.includes(USER_SCRIPT_IMPORT) === true) {
+      // esbuild names the script relative to its working folder (the templates'): the diagnostic names it.
+      const esbuildPath = relative(dirname(ctx.runtimeDir), ctx.scriptPath);
+      out.user.push({
+        file: ctx.scriptPath,
+        message: m.text.split(esbuildPath).join(basename(ctx.scriptPath)),
+        hint: 'a plan’s `script:` names a k6 script file: .js, .mjs, .cjs or .ts',
+      });
+    } else {
+      out.internal.push(m);
+    }
   }
-  throw new Error(
-    `loadctl: cannot find the k6 templates (runtime/entry.ts) next to ${fileURLToPath(import.meta.url)}`,
-  );
+  return out;
 }
 
-function formatMessage(m: Message): string {
-  const where = m.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ` : '';
-  return `${where}${m.text}`;
-}
-
-function isBuildFailure(err: unknown): err is BuildFailure {
-  return err instanceof Error && Array.isArray((err as Partial<BuildFailure>).errors);
-}
-
-/** esbuild's failure, with every error as `file:line:col: text`. */
-function explainBuildFailure(what: string, err: unknown): Error {
-  if (!isBuildFailure(err)) return err instanceof Error ? err : new Error(String(err));
-  const lines = err.errors.map(formatMessage);
-  return new Error(`${what} failed to bundle:\n  ${lines.join('\n  ')}`, { cause: err });
+/** `file:line:col: text`, one per message, for an internal error's text. */
+export function renderBundleMessages(messages: readonly BundleMessage[]): string {
+  return messages
+    .map((m) => {
+      const where =
+        m.file === undefined ? '' : `${m.file}${m.line === undefined ? '' : `:${m.line}:${m.col ?? 1}`}: `;
+      return `${where}${m.text}`;
+    })
+    .join('\n  ');
 }
 
 let templateCache: Promise<string> | undefined;
@@ -77,23 +142,19 @@ export function bundleTemplate(): Promise<string> {
 }
 
 async function buildTemplate(): Promise<string> {
-  const runtimeDir = locateRuntimeDir();
-  try {
-    const result = await build({
-      ...K6_BUILD,
-      entryPoints: [`${runtimeDir}entry.ts`],
-      tsconfig: `${runtimeDir}tsconfig.json`,
-      // Fixes the "// runtime/values.ts" comments esbuild writes, whatever the cwd or src/ vs dist/.
-      absWorkingDir: dirname(runtimeDir),
-      outfile: 'loadctl-template.js',
-    });
-    const out = result.outputFiles[0];
-    if (out === undefined) throw new Error('esbuild produced no output for the k6 template');
-    // Below the plan line this would be a plain string statement, not a directive: leave it out.
-    return out.text.replace(/^"use strict";\n/, '');
-  } catch (err) {
-    throw explainBuildFailure('the k6 template (src/k6-templates/runtime/entry.ts)', err);
-  }
+  const result = await runBundle({
+    ...TEMPLATE_OUTPUT,
+    entry: `${RUNTIME_DIR}entry.ts`,
+    external: TEMPLATE_EXTERNAL,
+    tsconfig: `${RUNTIME_DIR}tsconfig.json`,
+    workingDir: TEMPLATES_DIR,
+  });
+  if (!result.ok)
+    throw new Error(
+      `the k6 template (src/k6-templates/runtime/entry.ts) failed to bundle:\n  ${renderBundleMessages(result.errors)}`,
+    );
+  // Below the plan line this would be a plain string statement, not a directive: leave it out.
+  return result.code.replace(/^"use strict";\n/, '');
 }
 
 /** A JS string literal for `text`; JSON.stringify escapes all but U+2028/U+2029, which older JS engines reject. */
@@ -126,61 +187,52 @@ export function scriptCodePart(source: string): string {
   return splitFirstLine(source)[1];
 }
 
+/** A failed user build: the user's problems, or a thrown Error when the fault is loadctl's. */
+function userFailure(errors: readonly BundleMessage[], scriptPath: string): ScriptBundle<never> {
+  const { user, internal } = classifyBundleErrors(errors, { runtimeDir: RUNTIME_DIR, scriptPath });
+  if (internal.length > 0)
+    throw new Error(
+      `the k6 script wrapper failed to bundle ${scriptPath}:\n  ${renderBundleMessages(internal)}`,
+    );
+  return { ok: false, problems: user };
+}
+
 /**
- * Bundles a user's own k6 script (JS or TS) with its local imports into one file.
- *
- * Unlike the template this is ESM: k6 runs ESM natively, user scripts may use top-level await (k6's
- * experimental fs/csv modules need it) which esbuild cannot emit as CommonJS, and esbuild reports an ESM
- * entry's export names (for CommonJS it reports none). Remote `https://` modules stay imports: k6 fetches
- * them itself.
+ * Bundles a user's own k6 script (JS or TS) with its local imports into one ESM file and lists its exports.
+ * Remote `https://` modules stay imports.
  */
-export async function bundleUserScript(path: string): Promise<{ code: string; exports: string[] }> {
-  try {
-    const result = await build({
-      ...K6_BUILD,
-      format: 'esm',
-      external: [...K6_BUILD.external, 'https://*'],
-      entryPoints: [path],
-      outfile: 'loadctl-user-script.js',
-      metafile: true,
-    });
-    const out = result.outputFiles[0];
-    const meta = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
-    if (out === undefined || meta === undefined) throw new Error(`esbuild produced no output for ${path}`);
-    return { code: out.text, exports: [...meta.exports].sort() };
-  } catch (err) {
-    throw explainBuildFailure(path, err);
-  }
+export async function bundleUserScript(path: string): Promise<ScriptBundle<{ exports: string[] }>> {
+  const result = await runBundle({ ...USER_OUTPUT, entry: path, external: USER_EXTERNAL, exports: true });
+  return result.ok ? result : userFailure(result.errors, path);
 }
 
 /**
  * An existing k6 script wrapped by runtime/user-entry.ts: the script and its local imports bundled as ESM
- * (see bundleUserScript), the plan's overlay as data on line 1.
+ * (see bundleUserScript). This is the code below the plan line, the same for every overlay; a mistake in
+ * the script is a value.
  */
-export async function bundleWrappedUserScript(scriptPath: string, overlay: ScriptOverlay): Promise<string> {
-  const runtimeDir = locateRuntimeDir();
-  try {
-    const result = await build({
-      ...K6_BUILD,
-      format: 'esm',
-      external: [...K6_BUILD.external, 'https://*'],
-      entryPoints: [`${runtimeDir}user-entry.ts`],
-      tsconfig: `${runtimeDir}tsconfig.json`,
-      absWorkingDir: dirname(runtimeDir),
-      outfile: 'loadctl-user-script.js',
-      plugins: [
-        {
-          name: 'loadctl-user-script',
-          setup(b) {
-            b.onResolve({ filter: /^loadctl:user-script$/ }, () => ({ path: scriptPath }));
-          },
-        },
-      ],
-    });
-    const out = result.outputFiles[0];
-    if (out === undefined) throw new Error(`esbuild produced no output for ${scriptPath}`);
-    return `var ${PLAN_VARIABLE} = ${renderStringLiteral(JSON.stringify(overlay))};\n${out.text}`;
-  } catch (err) {
-    throw explainBuildFailure(scriptPath, err);
-  }
+export async function bundleUserScriptWrapper(scriptPath: string): Promise<ScriptBundle> {
+  const result = await runBundle({
+    ...USER_OUTPUT,
+    entry: `${RUNTIME_DIR}user-entry.ts`,
+    external: USER_EXTERNAL,
+    tsconfig: `${RUNTIME_DIR}tsconfig.json`,
+    workingDir: TEMPLATES_DIR,
+    redirects: { [USER_SCRIPT_IMPORT]: scriptPath },
+  });
+  return result.ok ? { ok: true, code: result.code } : userFailure(result.errors, scriptPath);
+}
+
+/** The wrapped script with the plan's overlay as data on line 1. */
+export function renderUserScriptSource(wrapperCode: string, overlay: ScriptOverlay): string {
+  return `var ${PLAN_VARIABLE} = ${renderStringLiteral(JSON.stringify(overlay))};\n${wrapperCode}`;
+}
+
+/** bundleUserScriptWrapper and renderUserScriptSource in one step. */
+export async function bundleWrappedUserScript(
+  scriptPath: string,
+  overlay: ScriptOverlay,
+): Promise<ScriptBundle> {
+  const wrapper = await bundleUserScriptWrapper(scriptPath);
+  return wrapper.ok ? { ok: true, code: renderUserScriptSource(wrapper.code, overlay) } : wrapper;
 }

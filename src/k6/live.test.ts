@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRestMetrics, renderProgressLine, seriesFromSamples, toSeriesPoint } from './live.js';
+import { renderProgressLine } from '../report/render/progress.js';
+import { parseRestMetrics, seriesFromSamples, toSeriesPoint } from './live.js';
 
 // Trimmed from k6 v1.8.1's GET /v1/metrics during a run (see docs/benchmarks.md).
 const rest = (requests: number, failRate: number, vus: number) => ({

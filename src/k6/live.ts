@@ -1,7 +1,5 @@
 // Live data while k6 runs: snapshots of k6's cumulative metrics (its REST API), turned into a per-second
-// series and a progress line. Pure.
-import { formatDuration } from '../plans/duration.js';
-import { formatMs, formatPercent, formatRate } from '../report/render/table.js';
+// series. Pure.
 
 /** k6's cumulative state at one moment. */
 export interface LiveSnapshot {
@@ -116,40 +114,8 @@ export function toSeriesPoint(prev: LiveSnapshot | undefined, cur: LiveSnapshot)
   };
 }
 
-export interface ProgressOptions {
-  plannedMs: number;
-  /** False when an iteration-based scenario may end sooner than plannedMs. */
-  exact: boolean;
-  /** On a terminal the line is redrawn in place; elsewhere plain lines are printed. */
-  tty: boolean;
-  width?: number;
-}
-
-export function renderProgressLine(
-  point: SeriesPoint | undefined,
-  snap: LiveSnapshot,
-  opts: ProgressOptions,
-): string {
-  const elapsed = formatDuration(snap.elapsedMs);
-  const planned = `${opts.exact ? '' : '≤'}${formatDuration(opts.plannedMs)}`;
-  const pct = opts.plannedMs > 0 ? Math.min(100, Math.floor((snap.elapsedMs / opts.plannedMs) * 100)) : 0;
-  const parts = [
-    `${elapsed}/${planned}`,
-    `${String(pct).padStart(3)}%`,
-    `${snap.vus} VUs`,
-    `${formatRate(point?.rps ?? 0)} req/s`,
-    `errors ${formatPercent(point?.errorRate ?? 0)}`,
-    `p95 ${formatMs(snap.latency.p95)}`,
-    `${snap.requests.toLocaleString('en-US')} requests`,
-  ];
-  if (snap.droppedIterations > 0) parts.push(`${snap.droppedIterations} dropped`);
-  const line = parts.join(' · ');
-  if (!opts.tty) return line;
-  const bar = 20;
-  const filled = Math.round((pct / 100) * bar);
-  const text = `[${'█'.repeat(filled)}${'░'.repeat(bar - filled)}] ${line}`;
-  return opts.width && text.length > opts.width ? text.slice(0, opts.width - 1) : text;
-}
+// The progress line moved to the report renderers; re-exported until src/cli/commands/run.ts imports it from there.
+export { renderProgressLine, type ProgressOptions } from '../report/render/progress.js';
 
 /** One second of raw-sample aggregates (see ingest/aggregate.ts SecondStats), as a series point. */
 export interface SampleSecond {

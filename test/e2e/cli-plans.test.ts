@@ -115,6 +115,25 @@ describe('loadctl validate', () => {
   });
 });
 
+describe('loadctl validate of a script plan', () => {
+  it('bundles a script plan’s own k6 script and reports its syntax error at file:line:col', async () => {
+    const dir = await tempDir('script');
+    await writePlan(
+      dir,
+      'legacy.yaml',
+      ['name: legacy', 'targets:', '  local: { demo: true }', 'script: legacy.js', 'scenarios: {}', ''].join(
+        '\n',
+      ),
+    );
+    await writeFile(join(dir, 'legacy.js'), 'export default function () {\n  let a x = 1;\n}\n');
+    const r = await runCli(['validate', 'legacy.yaml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('legacy.js:2:9: error: Expected ";" but found "x"');
+    expect(r.stdout).toContain('✗ legacy.yaml: invalid (1 error)');
+    expect(r.stderr).not.toContain('internal error');
+  });
+});
+
 describe('loadctl render + k6 inspect (real k6)', () => {
   for (const plan of SHIPPED) {
     const raw = parse(readFileSync(join(REPO, plan), 'utf8')) as {
@@ -188,7 +207,9 @@ describe('loadctl render + k6 inspect (real k6)', () => {
       });
     }
   }
+});
 
+describe('loadctl render', () => {
   it('keeps secret values out of the rendered files', async () => {
     const dir = await tempDir('secret');
     const file = await writePlan(

@@ -23,7 +23,7 @@ export interface DoctorOptions {
 async function planInputs(
   io: Io,
   opts: DoctorOptions,
-): Promise<{ needs?: PlanNeeds; targets: TargetToProbe[]; planName?: string }> {
+): Promise<{ needs?: PlanNeeds; targets: TargetToProbe[]; secrets?: string[]; planName?: string }> {
   if (opts.plan === undefined) {
     if (opts.profile !== undefined) throw usageError('--profile needs --plan');
     if (opts.target === undefined) return { targets: [] };
@@ -40,15 +40,17 @@ async function planInputs(
   return {
     needs: computeNeeds(plan, { samples: opts.samples === true, target: opts.target }),
     targets: selectTargets(plan, opts.target),
+    secrets: plan.secrets ?? [],
     planName: loaded.file,
   };
 }
 
 export async function runDoctor(io: Io, opts: DoctorOptions): Promise<ExitCode> {
-  const { needs, targets, planName } = await planInputs(io, opts);
+  const { needs, targets, secrets, planName } = await planInputs(io, opts);
   const facts = await probeDoctorFacts(io, {
     resultsDir: resolve(io.cwd, opts.results ?? 'results'),
     targets,
+    ...(secrets ? { secrets } : {}),
   });
   const findings = checkDoctor(facts, needs);
   const failed = doctorFailed(findings, opts.strict === true);

@@ -1,15 +1,36 @@
 import { join, relative, resolve } from 'node:path';
-import { EXIT, type ExitCode } from '../../errors.js';
+import { EXIT, usageError, type ExitCode } from '../../errors.js';
 import type { Io } from '../../io/io.js';
 import { readPlan } from '../../plans/load.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
-import { resolveOrThrow, writeScript } from '../../run/prepare-script.js';
+import {
+  describeFileInTheWay,
+  probeFileInTheWay,
+  resolveOrThrow,
+  writeScript,
+} from '../../run/prepare-script.js';
 import { baseUrlEnvNames } from '../../plans/compile.js';
 
 export interface RenderOptions {
   target?: string;
   profile?: string;
   out?: string;
+}
+
+/** Before any work: an output folder that is a file, or lies under one, is the user's to change. */
+async function checkOutDir(io: Io, outDir: string, out: string | undefined): Promise<void> {
+  const file = await probeFileInTheWay(io, outDir);
+  if (file === undefined) return;
+  const reason = describeFileInTheWay(io.cwd, outDir, file);
+  throw out !== undefined
+    ? usageError(
+        `-o ${out}: ${reason}`,
+        '-o names the folder to write script.js and options.json into: a new folder or an existing one',
+      )
+    : usageError(
+        `cannot render into ${relative(io.cwd, outDir)}: ${reason}`,
+        'move that file away, or write elsewhere with -o <folder>',
+      );
 }
 
 export async function runRender(io: Io, file: string, opts: RenderOptions): Promise<ExitCode> {
@@ -19,6 +40,7 @@ export async function runRender(io: Io, file: string, opts: RenderOptions): Prom
   const outDir = opts.out
     ? resolve(io.cwd, opts.out)
     : join(io.cwd, 'results', resolved.plan.name, 'rendered');
+  await checkOutDir(io, outDir, opts.out);
   const prepared = await writeScript(io, loaded, resolved, outDir);
   const rel = relative(io.cwd, outDir);
   const shown = rel === '' ? '.' : rel.startsWith('..') ? outDir : rel;

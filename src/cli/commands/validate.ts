@@ -2,6 +2,7 @@ import { renderDiagnostic, type Diagnostic } from '../../plans/diagnostics.js';
 import { EXIT, PlanError, type ExitCode } from '../../errors.js';
 import type { Io } from '../../io/io.js';
 import { displayPath, readPlan } from '../../plans/load.js';
+import { readUserScript } from '../../run/prepare-script.js';
 
 export interface ValidateOptions {
   json?: boolean;
@@ -16,6 +17,14 @@ interface FileResult {
 async function validateOne(io: Io, file: string): Promise<FileResult> {
   try {
     const loaded = await readPlan(io, file);
+    // A plan's own k6 script is bundled as render and run would, so its syntax errors show here too.
+    const script = await readUserScript(io, loaded);
+    if (script?.ok === false)
+      return {
+        file: loaded.file,
+        valid: false,
+        diagnostics: [...loaded.diagnostics, ...script.diagnostics],
+      };
     return { file: loaded.file, valid: true, diagnostics: loaded.diagnostics };
   } catch (err) {
     if (err instanceof PlanError)

@@ -8,6 +8,7 @@
 // its 95 % confidence interval (Student's t) and at least the minimum effect. Without batches, rounds are the
 // pairs (three or more needed); without either, the verdict is "unknown", never a guess.
 import type { BatchStats, RunBatches } from '../model/batches.js';
+import { customMetricEntries } from '../model/metrics.js';
 import { mean, pairedTest } from './stats.js';
 import type { EndpointSummary, RunSummary } from '../model/summary.js';
 
@@ -330,15 +331,11 @@ function row(
   return { key: def.key, label: def.label, unit: def.unit, delta: def.delta, better: def.better, cells };
 }
 
-// k6's own metrics; everything else in a summary is the plan's or the script's.
-const BUILTIN =
-  /^(http_req\w*|http_reqs|iterations|iteration_duration|vus|vus_max|data_sent|data_received|checks|dropped_iterations|group_duration|ws_\w+|grpc_\w+|browser_\w+)$/;
-
 function customDefs(sides: readonly CompareSideInput[]): MetricDef[] {
   const first = sides[0]?.runs[0]?.summary.metrics ?? {};
   const defs: MetricDef[] = [];
-  for (const [name, m] of Object.entries(first)) {
-    if (BUILTIN.test(name)) continue;
+  // Built-in metrics have rows of their own (requests, latency, errors, checks) or none.
+  for (const [name, m] of customMetricEntries(first)) {
     if (!sides.every((s) => s.runs.every((r) => r.summary.metrics[name]?.type === m.type))) continue;
     const stat =
       m.type === 'trend'

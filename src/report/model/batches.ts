@@ -3,19 +3,14 @@
 // generated script sets from the clock, so they cost a tag per VU and a few sub-metrics, never raw samples.
 // Pure.
 import { metricValues, type K6Summary } from '../../k6/summary.js';
-import { selectorSafe } from './summary.js';
+import { BATCH_TAG, batchSelectors, type BatchLayout } from './k6-submetrics.js';
 
-/** The VU tag that carries the batch index. Short and unlikely to meet a plan's own tag. */
-export const BATCH_TAG = 'lc_batch';
+// The k6 script's settings for batches; re-exported for the engine and breakpoint, which import them from here.
+export { BATCH_TAG, batchSubmetrics, type BatchLayout } from './k6-submetrics.js';
+
 /** Ten batches of a run; fewer when the run is short (a batch is never under a second). */
 export const BATCH_COUNT = 10;
 const MIN_BATCH_MS = 1000;
-
-export interface BatchLayout {
-  /** Length of one batch; the last one also takes whatever runs past the plan (graceful stops). */
-  ms: number;
-  count: number;
-}
 
 export interface BatchStats {
   requests: number;
@@ -37,37 +32,6 @@ export function planBatches(plannedMs: number): BatchLayout | undefined {
   if (!(plannedMs >= 2 * MIN_BATCH_MS)) return undefined;
   const count = Math.min(BATCH_COUNT, Math.floor(plannedMs / MIN_BATCH_MS));
   return { ms: Math.ceil(plannedMs / count), count };
-}
-
-function keys(
-  count: number,
-  endpoints: readonly string[],
-): Array<{ selector: string; endpoint?: string; i: number }> {
-  const out: Array<{ selector: string; endpoint?: string; i: number }> = [];
-  for (let i = 0; i < count; i++) {
-    out.push({ selector: `${BATCH_TAG}:${i}`, i });
-    for (const name of endpoints)
-      if (selectorSafe(name)) out.push({ selector: `name:${name},${BATCH_TAG}:${i}`, endpoint: name, i });
-  }
-  return out;
-}
-
-/**
- * The empty thresholds that make k6 compute every batch's sub-metrics (overall and per endpoint). Checks
- * only when the plan has some: a threshold on a metric nothing emits would add an empty `checks` to k6's data.
- */
-export function batchSubmetrics(
-  layout: BatchLayout,
-  endpoints: readonly string[],
-  opts: { checks: boolean },
-): Record<string, never[]> {
-  const out: Record<string, never[]> = {};
-  for (const { selector, endpoint } of keys(layout.count, endpoints)) {
-    out[`http_req_duration{${selector}}`] = [];
-    out[`http_req_failed{${selector}}`] = [];
-    if (endpoint === undefined && opts.checks) out[`checks{${selector}}`] = [];
-  }
-  return out;
 }
 
 /** Whether any step of the plan's flows (setup and teardown included) declares checks. */
@@ -100,7 +64,7 @@ export function summarizeBatches(
   if (!k6 || !layout) return undefined;
   if (k6.metrics[`http_req_failed{${BATCH_TAG}:0}`] === undefined) return undefined;
   const out: RunBatches = { ms: layout.ms, overall: [], endpoints: {}, checks: [] };
-  for (const { selector, endpoint } of keys(layout.count, endpoints)) {
+  for (const { selector, endpoint } of batchSelectors(layout.count, endpoints)) {
     const s = stats(k6, selector);
     if (endpoint === undefined) {
       out.overall.push(s);

@@ -34,7 +34,7 @@ const repeat = <T>(n: number, x: T): T[] => Array.from({ length: n }, () => x);
 const kinds = (plan: GuardPlan, obs: GuardObservation[]) =>
   evaluateGuard(plan, obs).reasons.map((r) => r.kind);
 
-describe('evaluateGuard', () => {
+describe('evaluateGuard rules', () => {
   it.each<[string, GuardPlan, GuardObservation[], string[]]>([
     ['nothing observed', ONE, [], []],
     ['a healthy arrival-rate run', ONE, [snap(1, 5), snap(2, 10), snap(1, 15)], []],
@@ -91,7 +91,9 @@ describe('evaluateGuard', () => {
     expect(kinds(plan, obs)).toEqual(expected);
     expect(evaluateGuard(plan, obs).saturated).toBe(expected.length > 0);
   });
+});
 
+describe('evaluateGuard reasons', () => {
   it('says what was observed and what to change', () => {
     const verdict = evaluateGuard(ONE, [
       ...repeat(VUS_AT_MAX_SECONDS, snap(4, 40, 160)),

@@ -4,6 +4,10 @@
 import type { K6Summary } from '../../k6/summary.js';
 import type { LiveSnapshot } from '../../k6/live.js';
 import type { Plan } from '../../plans/schema.js';
+import { droppedIterationsKey, selectorSafe } from './k6-submetrics.js';
+
+// The k6 script's settings for the guard; re-exported for the engine, which imports them from here.
+export { guardSubmetrics } from './k6-submetrics.js';
 
 /**
  * k6 drops an iteration each time an arrival-rate scenario has no free VU, including once per VU it starts
@@ -104,20 +108,6 @@ export function guardPlan(plan: Plan, cores: number | undefined): GuardPlan {
   };
 }
 
-/** k6 cannot parse a tag selector value holding these (see selectorSafe in summary.ts). */
-function selectable(name: string): boolean {
-  return !/[,{}"]/.test(name) && name.trim() === name && name.length > 0;
-}
-
-const droppedKey = (scenario: string) => `dropped_iterations{scenario:${scenario}}`;
-
-/** Empty thresholds that make k6 count dropped iterations per arrival-rate scenario in its end-of-test data. */
-export function guardSubmetrics(plan: GuardPlan): Record<string, never[]> {
-  const out: Record<string, never[]> = {};
-  for (const { name } of plan.arrival) if (selectable(name)) out[droppedKey(name)] = [];
-  return out;
-}
-
 /** k6's end-of-test data as the guard's last observation. */
 export function guardEndObservation(
   plan: GuardPlan,
@@ -127,7 +117,7 @@ export function guardEndObservation(
   const droppedByScenario: Record<string, number> = {};
   for (const { name } of plan.arrival) {
     // A scenario that dropped nothing has no sub-metric samples; k6 may leave it out.
-    if (selectable(name)) droppedByScenario[name] = count(droppedKey(name));
+    if (selectorSafe(name)) droppedByScenario[name] = count(droppedIterationsKey(name));
   }
   return {
     kind: 'end',

@@ -5,6 +5,10 @@ import { metricValues, type K6Group, type K6Summary } from '../../k6/summary.js'
 import type { LiveSnapshot } from '../../k6/live.js';
 import type { Outcome } from './outcome.js';
 import type { RunBatches } from './batches.js';
+import { selectorSafe } from './k6-submetrics.js';
+
+// The k6 script's settings for per-endpoint rows; re-exported for the engine, which imports them from here.
+export { endpointSubmetrics, selectorSafe, thresholdEndpoints } from './k6-submetrics.js';
 
 export const SUMMARY_SCHEMA = 'loadctl.summary/v1';
 
@@ -122,29 +126,6 @@ export interface ThresholdSpec {
 
 const STAT_RE = /^\s*(avg|min|max|med|count|rate|value|p\([\d.]+\))/;
 
-/** k6 cannot parse a tag selector value holding these; such endpoints get no sub-metrics. */
-export function selectorSafe(name: string): boolean {
-  return !/[,{}"]/.test(name) && name.trim() === name && name.length > 0;
-}
-
-/**
- * Empty thresholds that make k6 compute per-endpoint sub-metrics in its end-of-test data: the cheapest
- * exact per-endpoint source (see docs/benchmarks.md).
- */
-export function endpointSubmetrics(
-  endpoints: ReadonlyArray<{ name: string; statuses: readonly number[] }>,
-): Record<string, never[]> {
-  const out: Record<string, never[]> = {};
-  for (const { name, statuses } of endpoints) {
-    if (!selectorSafe(name)) continue;
-    out[`http_reqs{name:${name}}`] = [];
-    out[`http_req_duration{name:${name}}`] = [];
-    out[`http_req_failed{name:${name}}`] = [];
-    for (const status of statuses) out[`http_reqs{name:${name},status:${status}}`] = [];
-  }
-  return out;
-}
-
 /**
  * The plan's thresholds with what k6 observed, then any other threshold k6 evaluated (an existing script's
  * own), so every threshold that can fail the run is listed.
@@ -188,16 +169,6 @@ export function summarizeThresholds(
     }
   }
   return out;
-}
-
-/** Endpoint names that thresholds select with {name:…}: per-endpoint rows for plans that run a script. */
-export function thresholdEndpoints(keys: Iterable<string>): string[] {
-  const names = new Set<string>();
-  for (const key of keys) {
-    const m = key.match(/^http_req[a-z_]*\{(?:[^}]*,)?\s*name\s*:\s*([^,}]+?)\s*(?:,[^}]*)?\}$/);
-    if (m?.[1]) names.add(m[1]);
-  }
-  return [...names];
 }
 
 function flattenChecks(group: K6Group | undefined): CheckSummary[] {
@@ -263,24 +234,13 @@ export function k6SummaryFromSnapshot(live: LiveSnapshot): K6Summary {
   };
 }
 
-export function summarizeRun(input: SummaryInput): RunSummary {
-  const fromLive = input.k6 === undefined && input.live !== undefined;
-  const k6 = input.k6 ?? (input.live ? k6SummaryFromSnapshot(input.live) : undefined);
-  const durationMs = k6?.state?.testRunDurationMs ?? input.endedAt.getTime() - input.startedAt.getTime();
-  const seconds = durationMs > 0 ? durationMs / 1000 : 1;
-  const reqs = metricValues(k6, 'http_reqs');
-  const failed = metricValues(k6, 'http_req_failed');
-  const checks = metricValues(k6, 'checks');
-  const requests = num(reqs, 'count');
-  // For http_req_failed, k6 counts a failed request as a "pass" of the rate (the value true).
-  const failedCount = num(failed, 'passes');
-  const notes = [...(input.notes ?? [])];
-  if (!k6) notes.push('k6 wrote no end-of-test data: the numbers below are empty');
-  if (fromLive)
-    notes.push(
-      'k6 stopped before its end-of-test summary: totals are from its last live snapshot (up to 1 s old), per-endpoint rows are missing',
-    );
-
+/** The per-endpoint rows from k6's sub-metrics; an endpoint k6 cannot select on gets a note instead. */
+function summarizeEndpoints(
+  k6: K6Summary | undefined,
+  input: Pick<SummaryInput, 'endpoints' | 'statusClasses'>,
+  seconds: number,
+  notes: string[],
+): EndpointSummary[] {
   const endpoints: EndpointSummary[] = [];
   for (const { name, statuses } of input.endpoints) {
     if (!selectorSafe(name)) {
@@ -308,12 +268,39 @@ export function summarizeRun(input: SummaryInput): RunSummary {
       ...(input.statusClasses?.has(name) ? { statusClasses: input.statusClasses.get(name) } : {}),
     });
   }
+  return endpoints;
+}
 
+/** Every top-level metric k6 reported (no sub-metrics). */
+function summarizeMetrics(k6: K6Summary | undefined): Record<string, MetricSummary> {
   const metrics: Record<string, MetricSummary> = {};
   for (const [key, m] of Object.entries(k6?.metrics ?? {})) {
     if (key.includes('{')) continue;
     metrics[key] = { type: m.type, contains: m.contains ?? 'default', values: metricValues(k6, key) ?? {} };
   }
+  return metrics;
+}
+
+export function summarizeRun(input: SummaryInput): RunSummary {
+  const fromLive = input.k6 === undefined && input.live !== undefined;
+  const k6 = input.k6 ?? (input.live ? k6SummaryFromSnapshot(input.live) : undefined);
+  const durationMs = k6?.state?.testRunDurationMs ?? input.endedAt.getTime() - input.startedAt.getTime();
+  const seconds = durationMs > 0 ? durationMs / 1000 : 1;
+  const reqs = metricValues(k6, 'http_reqs');
+  const failed = metricValues(k6, 'http_req_failed');
+  const checks = metricValues(k6, 'checks');
+  const requests = num(reqs, 'count');
+  // For http_req_failed, k6 counts a failed request as a "pass" of the rate (the value true).
+  const failedCount = num(failed, 'passes');
+  const notes = [...(input.notes ?? [])];
+  if (!k6) notes.push('k6 wrote no end-of-test data: the numbers below are empty');
+  if (fromLive)
+    notes.push(
+      'k6 stopped before its end-of-test summary: totals are from its last live snapshot (up to 1 s old), per-endpoint rows are missing',
+    );
+
+  const endpoints = summarizeEndpoints(k6, input, seconds, notes);
+  const metrics = summarizeMetrics(k6);
 
   return {
     schema: SUMMARY_SCHEMA,

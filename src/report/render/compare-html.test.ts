@@ -52,18 +52,18 @@ function chartsOf(html: string): ChartSpec[] {
   return (JSON.parse(m?.[1] ?? '{}') as { charts: ChartSpec[] }).charts;
 }
 
-describe('comparison HTML report', () => {
-  const x86 = fixture(X86);
-  const graviton = fixture(GRAVITON);
-  const c = compareRuns([side('x86', x86), side('graviton', graviton)]);
-  const rules = parseFailOn('p95>+10%,error_rate>+0.5pp,p95{name:nope}>+5%');
-  const gate = rules.ok ? judgeGate(c, rules.rules) : [];
-  const chartRuns: ChartRun[] = [
-    { label: 'x86', summary: x86.summary, series: series(1) },
-    { label: 'graviton', summary: graviton.summary, series: series(17) },
-  ];
-  const html = renderCompareHtml(c, { assets: STUB_ASSETS, version: '0.0.0-test', gate, chartRuns });
+const x86 = fixture(X86);
+const graviton = fixture(GRAVITON);
+const c = compareRuns([side('x86', x86), side('graviton', graviton)]);
+const rules = parseFailOn('p95>+10%,error_rate>+0.5pp,p95{name:nope}>+5%');
+const gate = rules.ok ? judgeGate(c, rules.rules) : [];
+const chartRuns: ChartRun[] = [
+  { label: 'x86', summary: x86.summary, series: series(1) },
+  { label: 'graviton', summary: graviton.summary, series: series(17) },
+];
+const html = renderCompareHtml(c, { assets: STUB_ASSETS, version: '0.0.0-test', gate, chartRuns });
 
+describe('comparison HTML report', () => {
   it('is one page with the CSP of a single-run report and only its two scripts', () => {
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
     expect(html).toContain(`content="default-src 'none'; script-src 'sha256-`);
@@ -100,7 +100,9 @@ describe('comparison HTML report', () => {
     expect(gateSection).toContain('<span class="ok">✓ passed</span>');
     expect(gateSection).toContain('no p95 of endpoint nope on both sides');
   });
+});
 
+describe('comparison HTML report: charts', () => {
   it('overlays the two sides in every chart, labelled with the sides', () => {
     const charts = chartsOf(html);
     expect(charts.map((s) => s.id)).toEqual([
@@ -151,7 +153,9 @@ describe('comparison HTML report', () => {
     const page = renderCompareHtml(c, { assets: STUB_ASSETS, version: '0' });
     expect(chartsOf(page).map((s) => s.id)).toEqual(['percentiles', 'endpoint-p95']);
   });
+});
 
+describe('comparison HTML report: names and languages', () => {
   it('never lets a name from a plan, target or response become markup', () => {
     const a = clone(x86);
     const b = clone(graviton);

@@ -6,7 +6,7 @@
 import { metricAlias, type Comparison, type MetricRow, type SideSummary } from '../compare/compare.js';
 import type { GateResult } from '../compare/gate.js';
 import { formatDelta, formatValue, thresholdIsTime } from './compare-table.js';
-import { formatCount, formatMs, formatPercent } from './table.js';
+import { formatCount, formatMs, formatPercent } from './units.js';
 import { renderJUnit, type JUnitCase, type JUnitSuite } from './junit.js';
 
 const sign = (n: number) => (n > 0 ? `+${n}` : String(n));

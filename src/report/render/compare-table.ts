@@ -3,7 +3,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Cell, Comparison, MetricRow, SideSummary, ThresholdRow } from '../compare/compare.js';
 import type { GateResult } from '../compare/gate.js';
-import { formatCount, formatMs, formatPercent, formatRate, plainTable } from './table.js';
+import { plainTable } from './plain-table.js';
+import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
 
 export interface CompareRenderOptions {
   color: boolean;

@@ -1,11 +1,14 @@
 // JUnit XML for CI: one test case per threshold, per check and per invariant, and one for the run itself,
 // failures carrying what was observed against the limit. The suite builder is separate from the writer so
 // `compare` can add a suite of regression rules to the same file. Pure.
+import { buildRunSections, type RunSections } from '../model/sections.js';
 import type { RunSummary } from '../model/summary.js';
-import { formatCount, formatObserved, formatPercent } from './table.js';
 import { escapeXml, escapeXmlText } from './escape.js';
 import { groupLabel } from './format.js';
 import { messages, type Lang } from './i18n.js';
+import type { Messages } from './messages.js';
+import { formatCount, formatPercent } from './units.js';
+import { formatObserved } from './values.js';
 
 export interface JUnitCase {
   name: string;
@@ -77,47 +80,42 @@ export function renderJUnit(name: string, suites: readonly JUnitSuite[]): string
   return lines.join('\n');
 }
 
-/**
- * The suites of one run (suite names stay English in every language: CI dashboards key on them): its thresholds, checks and invariants, and a `run` suite whose one case fails with
- * an error when the run could not be judged by those (k6 failed, interrupted, generator saturated). So a
- * run with thresholds or checks never reports tests="0", and a broken run is never green.
- */
-export function runJUnitSuites(s: RunSummary, opts: { lang?: Lang } = {}): JUnitSuite[] {
-  const m = messages(opts.lang);
-  const base = `loadctl.${s.plan}`;
-  const common = { time: s.durationMs / 1000, timestamp: s.startedAt };
-  const observed = (t: RunSummary['thresholds'][number]) => {
-    const metric = s.metrics[t.metric.split('{')[0] ?? ''];
-    return formatObserved(t, metric?.contains, metric?.type);
-  };
+type Common = Pick<JUnitSuite, 'time' | 'timestamp'>;
 
-  const thresholds: JUnitSuite = {
-    name: `${s.plan} thresholds`,
+function thresholdSuite(sec: RunSections, m: Messages, common: Common): JUnitSuite {
+  const base = `loadctl.${sec.run.plan}`;
+  return {
+    name: `${sec.run.plan} thresholds`,
     ...common,
-    cases: s.thresholds.map((t) => ({
-      name: `${t.metric} ${t.expression}`,
-      classname: `${base}.thresholds`,
-      ...(t.ok
-        ? {}
-        : {
-            failure: {
-              type: 'threshold',
-              message: `${m.col.observed} ${t.observed === undefined ? m.noSamples : observed(t)}, ${m.col.threshold} ${t.expression}`,
-              detail: [
-                `${m.col.metric}: ${t.metric}`,
-                `${m.col.threshold}: ${t.expression}${t.abortOnFail ? ' (abortOnFail)' : ''}`,
-                `${m.col.observed}: ${t.observed === undefined ? m.noSamples : `${observed(t)} (${t.stat} = ${t.observed})`}`,
-              ].join('\n'),
-            },
-          }),
-    })),
+    cases: sec.thresholds.map((t) => {
+      const observed = t.observed === undefined ? m.noSamples : formatObserved(t, t.unit);
+      return {
+        name: `${t.metric} ${t.expression}`,
+        classname: `${base}.thresholds`,
+        ...(t.ok
+          ? {}
+          : {
+              failure: {
+                type: 'threshold',
+                message: `${m.col.observed} ${observed}, ${m.col.threshold} ${t.expression}`,
+                detail: [
+                  `${m.col.metric}: ${t.metric}`,
+                  `${m.col.threshold}: ${t.expression}${t.abortOnFail ? ' (abortOnFail)' : ''}`,
+                  `${m.col.observed}: ${t.observed === undefined ? m.noSamples : `${observed} (${t.stat} = ${t.observed})`}`,
+                ].join('\n'),
+              },
+            }),
+      };
+    }),
   };
+}
 
-  const checks: JUnitSuite = {
-    name: `${s.plan} checks`,
+function checkSuite(sec: RunSections, m: Messages, common: Common): JUnitSuite {
+  const base = `loadctl.${sec.run.plan}`;
+  return {
+    name: `${sec.run.plan} checks`,
     ...common,
-    cases: s.checks.map((c) => {
-      const total = c.passes + c.fails;
+    cases: sec.checks.map((c) => {
       const group = c.group.replace(/^::/, '').split('::').filter(Boolean).join('.');
       return {
         name: c.name,
@@ -127,63 +125,89 @@ export function runJUnitSuites(s: RunSummary, opts: { lang?: Lang } = {}): JUnit
           : {
               failure: {
                 type: 'check',
-                message: `${formatCount(c.fails)}/${formatCount(total)} ${m.col.failed} (${formatPercent(c.fails / total)})`,
+                message: `${formatCount(c.fails)}/${formatCount(c.total)} ${m.col.failed} (${formatPercent(c.fails / c.total)})`,
                 detail: [
                   `${m.col.group}: ${groupLabel(c.group, m)}`,
                   `${m.col.passed}: ${formatCount(c.passes)}`,
                   `${m.col.failed}: ${formatCount(c.fails)}`,
-                  `${m.col.passRate}: ${formatPercent(total ? c.passes / total : 1)}`,
+                  `${m.col.passRate}: ${formatPercent(c.total ? c.passes / c.total : 1)}`,
                 ].join('\n'),
               },
             }),
       };
     }),
   };
+}
 
-  const invariants: JUnitSuite = {
-    name: `${s.plan} invariants`,
+function invariantSuite(sec: RunSections, common: Common): JUnitSuite {
+  return {
+    name: `${sec.run.plan} invariants`,
     ...common,
-    cases: s.invariants.map((i) => ({
+    cases: sec.invariants.map((i) => ({
       name: i.name,
-      classname: `${base}.invariants`,
+      classname: `loadctl.${sec.run.plan}.invariants`,
       ...(i.ok ? {} : { failure: { type: 'invariant', message: i.detail, detail: i.detail } }),
     })),
   };
+}
 
-  const o = s.outcome;
-  const unjudged =
-    o.kind === 'k6-error'
-      ? `${o.reason}${o.detail ? ` — ${o.detail}` : ''}`
-      : o.kind === 'interrupted'
-        ? 'interrupted: the partial run was kept and summarized'
-        : o.kind === 'generator-saturated'
-          ? o.reasons.map((r) => `${r.kind}: ${r.detail} (fix: ${r.fix})`).join('\n')
-          : undefined;
-  const run: JUnitSuite = {
-    name: `${s.plan} run`,
+/** Why a run could not be judged by its thresholds, checks and invariants; undefined when it could. */
+function unjudged(o: RunSections['outcome']): string | undefined {
+  switch (o.kind) {
+    case 'k6-error':
+      return `${o.reason}${o.detail ? ` — ${o.detail}` : ''}`;
+    case 'interrupted':
+      return 'interrupted: the partial run was kept and summarized';
+    case 'generator-saturated':
+      return o.reasons.map((r) => `${r.kind}: ${r.detail} (fix: ${r.fix})`).join('\n');
+    default:
+      return undefined;
+  }
+}
+
+function runSuite(sec: RunSections, common: Common): JUnitSuite {
+  const r = sec.run;
+  const o = sec.outcome;
+  const why = unjudged(o);
+  return {
+    name: `${r.plan} run`,
     ...common,
     properties: {
-      runId: s.runId,
-      plan: s.plan,
-      ...(s.profile ? { profile: s.profile } : {}),
-      target: s.target.name,
-      url: s.target.url,
+      runId: r.runId,
+      plan: r.plan,
+      ...(r.profile ? { profile: r.profile } : {}),
+      target: r.target.name,
+      url: r.target.url,
       outcome: o.kind,
-      ...(s.k6ExitCode !== undefined ? { k6ExitCode: String(s.k6ExitCode) } : {}),
+      ...(r.k6ExitCode !== undefined ? { k6ExitCode: String(r.k6ExitCode) } : {}),
     },
     cases: [
       {
         name: 'run',
-        classname: `${base}.run`,
-        ...(unjudged
-          ? { error: { type: o.kind, message: unjudged.split('\n')[0] ?? o.kind, detail: unjudged } }
-          : {}),
+        classname: `loadctl.${r.plan}.run`,
+        ...(why ? { error: { type: o.kind, message: why.split('\n')[0] ?? o.kind, detail: why } } : {}),
       },
     ],
   };
-  return [thresholds, checks, invariants, run].filter((x) => x.cases.length > 0);
+}
+
+/**
+ * The suites of one run (suite names stay English in every language: CI dashboards key on them): its
+ * thresholds, checks and invariants, and a `run` suite whose one case fails with an error when the run could
+ * not be judged by those (k6 failed, interrupted, generator saturated). So a run with thresholds or checks
+ * never reports tests="0", and a broken run is never green.
+ */
+export function runJUnitSuites(sec: RunSections, opts: { lang?: Lang } = {}): JUnitSuite[] {
+  const m = messages(opts.lang);
+  const common = { time: sec.run.durationMs / 1000, timestamp: sec.run.startedAt };
+  return [
+    thresholdSuite(sec, m, common),
+    checkSuite(sec, m, common),
+    invariantSuite(sec, common),
+    runSuite(sec, common),
+  ].filter((x) => x.cases.length > 0);
 }
 
 export function renderJUnitReport(s: RunSummary, opts: { lang?: Lang } = {}): string {
-  return renderJUnit(`loadctl ${s.plan} ${s.runId}`, runJUnitSuites(s, opts));
+  return renderJUnit(`loadctl ${s.plan} ${s.runId}`, runJUnitSuites(buildRunSections({ summary: s }), opts));
 }

@@ -1,21 +1,14 @@
 // The Markdown report: what a team pastes into a wiki page or a pull request. GitHub-flavoured tables;
 // every name is escaped (markdownCode / escapeMarkdown), so a plan or response can add no markup. Pure.
-import type { RunSummary } from '../model/summary.js';
-import {
-  BUILTIN_METRICS,
-  describeMetric,
-  formatCount,
-  formatMs,
-  formatObserved,
-  formatPercent,
-  formatRate,
-} from './table.js';
-import { escapeMarkdown, markdownCode } from './escape.js';
-import { describeHost, formatDate, groupLabel, statusText } from './format.js';
-import { messages, verdictOf, type Lang } from './i18n.js';
 import type { RunReport } from '../model/report.js';
-import { observeRun } from './observations.js';
+import { buildRunSections, type RunSections } from '../model/sections.js';
+import { escapeMarkdown, markdownCode } from './escape.js';
+import { describeHost, groupLabel } from './format.js';
+import { messages, type Lang } from './i18n.js';
+import type { Messages } from './messages.js';
 import { richToMarkdown } from './rich.js';
+import { formatCount, formatDate, formatMs, formatPercent, formatRate } from './units.js';
+import { describeMetric, formatObserved, statusText } from './values.js';
 
 const VERDICT_MARK = {
   passed: '✅',
@@ -28,6 +21,9 @@ const VERDICT_MARK = {
 
 const cell = (text: string) => escapeMarkdown(text);
 const codeCell = (text: string) => markdownCode(text, true);
+const ok = (pass: boolean) => (pass ? '✅' : '❌');
+const item = (label: string, value: string) => `- **${escapeMarkdown(label)}**: ${value}`;
+const heading = (level: '##' | '###', title: string) => `${level} ${escapeMarkdown(title)}`;
 
 /** A GitHub table; cells are Markdown already escaped for a table. */
 export function markdownTable(
@@ -39,239 +35,214 @@ export function markdownTable(
   return [head, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
-function observedOf(s: RunSummary) {
-  return (t: RunSummary['thresholds'][number]) => {
-    const metric = s.metrics[t.metric.split('{')[0] ?? ''];
-    return formatObserved(t, metric?.contains, metric?.type);
-  };
+/** A titled table, or nothing when it has no rows. */
+function tableSection(
+  title: string,
+  head: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  align?: ReadonlyArray<'l' | 'r'>,
+  show = rows.length > 0,
+): string[] {
+  if (!show) return [];
+  return [heading('##', title), '', markdownTable(head.map(cell), rows, align), ''];
 }
 
-const ok = (pass: boolean) => (pass ? '✅' : '❌');
+function titleLines(sec: RunSections, m: Messages): string[] {
+  const r = sec.run;
+  let verdict = `**${VERDICT_MARK[sec.verdict]} ${escapeMarkdown(m.verdict[sec.verdict])}**`;
+  if (sec.outcome.kind === 'thresholds-failed')
+    verdict += ` — ${sec.outcome.failed.map((f) => markdownCode(f)).join(', ')}`;
+  const target = `${markdownCode(r.target.name)} ${escapeMarkdown(r.target.url)}${
+    r.target.description ? ` — ${escapeMarkdown(r.target.description)}` : ''
+  }`;
+  return [
+    `# ${escapeMarkdown(m.title(r.plan))}`,
+    '',
+    verdict,
+    '',
+    ...(r.description ? [`> ${escapeMarkdown(r.description)}`, ''] : []),
+    item(m.field.date, escapeMarkdown(formatDate(r.startedAt))),
+    item(m.field.plan, `${markdownCode(r.plan)}${r.planFile ? ` (${escapeMarkdown(r.planFile)})` : ''}`),
+    ...(r.profile ? [item(m.field.profile, markdownCode(r.profile))] : []),
+    item(m.field.target, target),
+    item(m.field.run, markdownCode(r.runId)),
+    item(m.field.duration, escapeMarkdown(formatMs(r.durationMs))),
+    '',
+  ];
+}
+
+function environmentLines(sec: RunSections, m: Messages): string[] {
+  const e = sec.environment;
+  const env: string[] = [];
+  if (e.k6Version) env.push(item(m.field.k6, escapeMarkdown(e.k6Version)));
+  if (e.loadctl) env.push(item(m.field.loadctl, escapeMarkdown(e.loadctl)));
+  if (e.host) env.push(item(m.field.generator, escapeMarkdown(describeHost(e.host, m))));
+  if (e.tags.length)
+    env.push(item(m.field.tags, e.tags.map(([k, v]) => markdownCode(`${k}=${v}`)).join(' ')));
+  if (env.length === 0) env.push(item(m.field.k6, '–'));
+  return [heading('##', m.section.environment), '', ...env, ''];
+}
+
+function configurationLines(sec: RunSections, m: Messages): string[] {
+  return tableSection(
+    m.section.configuration,
+    [m.col.scenario, m.col.executor, m.col.load, m.col.flow],
+    sec.scenarios.map((sc) => [
+      codeCell(sc.name),
+      codeCell(sc.executor),
+      cell(m.load(sc.settings)),
+      sc.flow !== undefined ? codeCell(sc.flow) : '',
+    ]),
+  );
+}
+
+function resultLines(sec: RunSections, m: Messages): string[] {
+  const t = sec.headline;
+  const checks = t.checks.total > 0;
+  const head = [
+    m.total.requests,
+    m.total.rps,
+    m.total.failed,
+    'p50',
+    'p95',
+    'p99',
+    'max',
+    ...(t.vusMax > 0 ? [m.total.vusMax] : []),
+    m.total.iterations,
+    ...(checks ? [m.total.checks] : []),
+  ];
+  const values = [
+    formatCount(t.requests),
+    formatRate(t.rps),
+    formatPercent(t.errorRate),
+    formatMs(t.latency['med'] ?? t.latency['p(50)']),
+    formatMs(t.latency['p(95)']),
+    formatMs(t.latency['p(99)']),
+    formatMs(t.latency['max']),
+    ...(t.vusMax > 0 ? [formatCount(t.vusMax)] : []),
+    formatCount(t.iterations),
+    ...(checks ? [formatPercent(t.checks.passed / t.checks.total)] : []),
+  ];
+  return [
+    heading('##', m.section.results),
+    '',
+    markdownTable(head.map(cell), [values.map(cell)], Array<'r'>(10).fill('r')),
+    '',
+  ];
+}
+
+function endpointLines(sec: RunSections, m: Messages): string[] {
+  if (sec.endpoints.length === 0) return [];
+  const head = [
+    m.col.endpoint,
+    m.col.requests,
+    m.col.rps,
+    'p50',
+    'p90',
+    'p95',
+    'p99',
+    'max',
+    m.col.errors,
+    m.col.statuses,
+  ];
+  const rows = sec.endpoints.map((e) => [
+    codeCell(e.name),
+    ...[
+      formatCount(e.requests),
+      formatRate(e.rps),
+      formatMs(e.duration['med'] ?? e.duration['p(50)']),
+      formatMs(e.duration['p(90)']),
+      formatMs(e.duration['p(95)']),
+      formatMs(e.duration['p(99)']),
+      formatMs(e.duration['max']),
+      formatPercent(e.errorRate),
+      statusText(e),
+    ].map(cell),
+  ]);
+  return [
+    heading('###', m.section.endpoints),
+    '',
+    markdownTable(head.map(cell), rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']),
+    '',
+  ];
+}
+
+function outcomeTableLines(sec: RunSections, m: Messages): string[] {
+  return [
+    ...tableSection(
+      m.section.thresholds,
+      ['', m.col.metric, m.col.threshold, m.col.observed],
+      sec.thresholds.map((x) => [
+        ok(x.ok),
+        codeCell(x.metric),
+        `${codeCell(x.expression)}${x.abortOnFail ? ` (${cell(m.abortOnFail)})` : ''}`,
+        cell(x.observed === undefined ? m.noSamples : formatObserved(x, x.unit)),
+      ]),
+      ['l', 'l', 'l', 'r'],
+    ),
+    ...tableSection(
+      m.section.checks,
+      ['', m.col.group, m.col.check, m.col.passed, m.col.failed],
+      sec.checks.map((c) => [
+        ok(c.fails === 0),
+        cell(groupLabel(c.group, m)),
+        codeCell(c.name),
+        cell(formatCount(c.passes)),
+        cell(formatCount(c.fails)),
+      ]),
+      ['l', 'l', 'l', 'r', 'r'],
+    ),
+    ...tableSection(
+      m.section.invariants,
+      ['', m.col.invariant, m.col.detail],
+      sec.invariants.map((i) => [ok(i.ok), codeCell(i.name), cell(i.detail)]),
+    ),
+    ...tableSection(
+      m.section.customMetrics,
+      [m.col.metric, m.col.type, m.col.value],
+      sec.customMetrics.map((x) => [
+        codeCell(x.name),
+        cell(x.type),
+        cell(describeMetric(x.type, x.contains, x.values)),
+      ]),
+    ),
+    ...tableSection(
+      m.section.generator,
+      [m.col.reason, m.col.detail, m.col.fix],
+      sec.generator.reasons.map((r) => [codeCell(r.kind), cell(r.detail), cell(r.fix)]),
+      undefined,
+      sec.generator.saturated,
+    ),
+  ];
+}
+
+function listLines(title: string, items: readonly string[]): string[] {
+  if (items.length === 0) return [];
+  return [heading('##', title), '', ...items.map((x) => `- ${x}`), ''];
+}
 
 export function renderMarkdownReport(
   report: RunReport,
   opts: { lang?: Lang; version?: string } = {},
 ): string {
   const m = messages(opts.lang);
-  const s = report.summary;
-  const t = s.totals;
-  const meta = report.meta;
-  const out: string[] = [];
-  const verdict = verdictOf(s.outcome);
-
-  out.push(`# ${escapeMarkdown(m.title(s.plan))}`, '');
-  out.push(`**${VERDICT_MARK[verdict]} ${escapeMarkdown(m.verdict[verdict])}**`);
-  if (s.outcome.kind === 'thresholds-failed')
-    out[out.length - 1] += ` — ${s.outcome.failed.map((f) => markdownCode(f)).join(', ')}`;
-  out.push('');
-  if (report.plan?.description) out.push(`> ${escapeMarkdown(report.plan.description)}`, '');
-
-  const item = (label: string, value: string) => `- **${escapeMarkdown(label)}**: ${value}`;
-  const target = `${markdownCode(s.target.name)} ${escapeMarkdown(s.target.url)}${
-    meta?.target?.description ? ` — ${escapeMarkdown(meta.target.description)}` : ''
-  }`;
-  out.push(
-    item(m.field.date, escapeMarkdown(formatDate(s.startedAt))),
-    item(
-      m.field.plan,
-      `${markdownCode(s.plan)}${meta?.plan?.file ? ` (${escapeMarkdown(meta.plan.file)})` : ''}`,
+  const sec = buildRunSections(report);
+  return [
+    ...titleLines(sec, m),
+    ...environmentLines(sec, m),
+    ...configurationLines(sec, m),
+    ...resultLines(sec, m),
+    ...endpointLines(sec, m),
+    ...outcomeTableLines(sec, m),
+    ...listLines(
+      m.section.observations,
+      sec.observations.map((o) => richToMarkdown(m.observation(o))),
     ),
-    ...(s.profile ? [item(m.field.profile, markdownCode(s.profile))] : []),
-    item(m.field.target, target),
-    item(m.field.run, markdownCode(s.runId)),
-    item(m.field.duration, escapeMarkdown(formatMs(s.durationMs))),
-    '',
-  );
-
-  out.push(`## ${escapeMarkdown(m.section.environment)}`, '');
-  const env: string[] = [];
-  if (meta?.k6?.version) env.push(item(m.field.k6, escapeMarkdown(meta.k6.version)));
-  if (meta?.loadctl) env.push(item(m.field.loadctl, escapeMarkdown(meta.loadctl)));
-  if (meta?.host) env.push(item(m.field.generator, escapeMarkdown(describeHost(meta.host, m))));
-  const tags = Object.entries(meta?.tags ?? {});
-  if (tags.length) env.push(item(m.field.tags, tags.map(([k, v]) => markdownCode(`${k}=${v}`)).join(' ')));
-  if (env.length === 0) env.push(item(m.field.k6, '–'));
-  out.push(...env, '');
-
-  const scenarios = Object.entries(report.plan?.scenarios ?? {});
-  if (scenarios.length > 0) {
-    out.push(`## ${escapeMarkdown(m.section.configuration)}`, '');
-    out.push(
-      markdownTable(
-        [m.col.scenario, m.col.executor, m.col.load, m.col.flow].map(cell),
-        scenarios.map(([name, sc]) => [
-          codeCell(name),
-          codeCell(sc.executor),
-          cell(m.load(sc)),
-          typeof sc['flow'] === 'string'
-            ? codeCell(sc['flow'])
-            : typeof sc['exec'] === 'string'
-              ? codeCell(sc['exec'])
-              : '',
-        ]),
-      ),
-      '',
-    );
-  }
-
-  out.push(`## ${escapeMarkdown(m.section.results)}`, '');
-  const checksTotal = t.checksPassed + t.checksFailed;
-  out.push(
-    markdownTable(
-      [
-        m.total.requests,
-        m.total.rps,
-        m.total.failed,
-        'p50',
-        'p95',
-        'p99',
-        'max',
-        ...(t.vusMax > 0 ? [m.total.vusMax] : []),
-        m.total.iterations,
-        ...(checksTotal > 0 ? [m.total.checks] : []),
-      ].map(cell),
-      [
-        [
-          formatCount(t.requests),
-          formatRate(t.rps),
-          formatPercent(t.errorRate),
-          formatMs(s.latency['med'] ?? s.latency['p(50)']),
-          formatMs(s.latency['p(95)']),
-          formatMs(s.latency['p(99)']),
-          formatMs(s.latency['max']),
-          ...(t.vusMax > 0 ? [formatCount(t.vusMax)] : []),
-          formatCount(t.iterations),
-          ...(checksTotal > 0 ? [formatPercent(t.checksPassed / checksTotal)] : []),
-        ].map(cell),
-      ],
-      Array<'r'>(10).fill('r'),
+    ...listLines(
+      m.section.notes,
+      sec.notes.map((n) => escapeMarkdown(n)),
     ),
+    `<sub>${escapeMarkdown(m.generatedBy(sec.environment.loadctl ?? opts.version ?? '?'))}</sub>`,
     '',
-  );
-
-  if (s.endpoints.length > 0) {
-    out.push(`### ${escapeMarkdown(m.section.endpoints)}`, '');
-    out.push(
-      markdownTable(
-        [
-          m.col.endpoint,
-          m.col.requests,
-          m.col.rps,
-          'p50',
-          'p90',
-          'p95',
-          'p99',
-          'max',
-          m.col.errors,
-          m.col.statuses,
-        ].map(cell),
-        s.endpoints.map((e) => [
-          codeCell(e.name),
-          ...[
-            formatCount(e.requests),
-            formatRate(e.rps),
-            formatMs(e.duration['med'] ?? e.duration['p(50)']),
-            formatMs(e.duration['p(90)']),
-            formatMs(e.duration['p(95)']),
-            formatMs(e.duration['p(99)']),
-            formatMs(e.duration['max']),
-            formatPercent(e.errorRate),
-            statusText(e),
-          ].map(cell),
-        ]),
-        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
-      ),
-      '',
-    );
-  }
-
-  if (s.thresholds.length > 0) {
-    const observed = observedOf(s);
-    out.push(`## ${escapeMarkdown(m.section.thresholds)}`, '');
-    out.push(
-      markdownTable(
-        ['', m.col.metric, m.col.threshold, m.col.observed].map(cell),
-        s.thresholds.map((x) => [
-          ok(x.ok),
-          codeCell(x.metric),
-          `${codeCell(x.expression)}${x.abortOnFail ? ` (${cell(m.abortOnFail)})` : ''}`,
-          cell(x.observed === undefined ? m.noSamples : observed(x)),
-        ]),
-        ['l', 'l', 'l', 'r'],
-      ),
-      '',
-    );
-  }
-
-  if (s.checks.length > 0) {
-    out.push(`## ${escapeMarkdown(m.section.checks)}`, '');
-    out.push(
-      markdownTable(
-        ['', m.col.group, m.col.check, m.col.passed, m.col.failed].map(cell),
-        s.checks.map((c) => [
-          ok(c.fails === 0),
-          cell(groupLabel(c.group, m)),
-          codeCell(c.name),
-          cell(formatCount(c.passes)),
-          cell(formatCount(c.fails)),
-        ]),
-        ['l', 'l', 'l', 'r', 'r'],
-      ),
-      '',
-    );
-  }
-
-  if (s.invariants.length > 0) {
-    out.push(`## ${escapeMarkdown(m.section.invariants)}`, '');
-    out.push(
-      markdownTable(
-        ['', m.col.invariant, m.col.detail].map(cell),
-        s.invariants.map((i) => [ok(i.ok), codeCell(i.name), cell(i.detail)]),
-      ),
-      '',
-    );
-  }
-
-  const custom = Object.entries(s.metrics).filter(([name]) => !BUILTIN_METRICS.has(name));
-  if (custom.length > 0) {
-    out.push(`## ${escapeMarkdown(m.section.customMetrics)}`, '');
-    out.push(
-      markdownTable(
-        [m.col.metric, m.col.type, m.col.value].map(cell),
-        custom.map(([name, x]) => [
-          codeCell(name),
-          cell(x.type),
-          cell(describeMetric(x.type, x.contains, x.values)),
-        ]),
-      ),
-      '',
-    );
-  }
-
-  if (s.generator.saturated) {
-    out.push(`## ${escapeMarkdown(m.section.generator)}`, '');
-    out.push(
-      markdownTable(
-        [m.col.reason, m.col.detail, m.col.fix].map(cell),
-        s.generator.reasons.map((r) => [codeCell(r.kind), cell(r.detail), cell(r.fix)]),
-      ),
-      '',
-    );
-  }
-
-  const observations = observeRun(s, report.series, observedOf(s));
-  if (observations.length > 0) {
-    out.push(`## ${escapeMarkdown(m.section.observations)}`, '');
-    for (const o of observations) out.push(`- ${richToMarkdown(m.observation(o))}`);
-    out.push('');
-  }
-
-  if (s.notes.length > 0) {
-    out.push(`## ${escapeMarkdown(m.section.notes)}`, '');
-    for (const n of s.notes) out.push(`- ${escapeMarkdown(n)}`);
-    out.push('');
-  }
-
-  out.push(`<sub>${escapeMarkdown(m.generatedBy(meta?.loadctl ?? opts.version ?? '?'))}</sub>`, '');
-  return out.join('\n');
+  ].join('\n');
 }

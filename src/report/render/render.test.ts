@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../model/summary.js';
 import { renderSummaryTable } from './table.js';
 import { alignLines, percentileChart, responsesChart, runCharts, type ChartRun } from './charts.js';
 import { renderHtmlReport, type ChartAssets } from './html.js';
@@ -11,7 +10,7 @@ import { parseReportFormats, renderReport } from './index.js';
 import { renderJUnitReport } from './junit.js';
 import { renderMarkdownReport } from './markdown.js';
 import { parseRunReport, RUN_REPORT_FILES, type RunReport } from '../model/report.js';
-import { observeRun, thresholdEndpoint } from './observations.js';
+import { observeRun, thresholdEndpoint } from '../model/observations.js';
 
 // Recorded run folders, trimmed: see test/fixtures/report/README.md.
 function fixture(name: 'ticket-rush' | 'seat-race-smoke'): RunReport {
@@ -84,25 +83,25 @@ describe('Markdown report', () => {
   });
 });
 
-describe('JUnit report', () => {
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
-  });
-  type Case = {
-    name: string;
-    classname: string;
-    failure?: { message: string; type: string; '#text': string };
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
+});
+type Case = {
+  name: string;
+  classname: string;
+  failure?: { message: string; type: string; '#text': string };
+};
+type Suite = { name: string; tests: string; failures: string; errors: string; testcase: Case[] };
+const parse = (xml: string) => {
+  expect(XMLValidator.validate(xml)).toBe(true);
+  return parser.parse(xml) as {
+    testsuites: { tests: string; failures: string; errors: string; testsuite: Suite[] };
   };
-  type Suite = { name: string; tests: string; failures: string; errors: string; testcase: Case[] };
-  const parse = (xml: string) => {
-    expect(XMLValidator.validate(xml)).toBe(true);
-    return parser.parse(xml) as {
-      testsuites: { tests: string; failures: string; errors: string; testsuite: Suite[] };
-    };
-  };
+};
 
+describe('JUnit report', () => {
   it('has one test case per threshold, check and invariant, plus the run', () => {
     const s = fixture('ticket-rush').summary;
     const doc = parse(renderJUnitReport(s));
@@ -323,8 +322,6 @@ describe('charts', () => {
 });
 
 describe('observations', () => {
-  const fmt = (t: RunSummary['thresholds'][number]) => String(t.observed);
-
   it('pick the endpoint of a {name:…} threshold', () => {
     expect(thresholdEndpoint('http_req_duration{name:reserve}')).toBe('reserve');
     expect(thresholdEndpoint('http_req_duration{name:reserve,status:201}')).toBeUndefined();
@@ -337,11 +334,11 @@ describe('observations', () => {
       kind: 'generator-saturated',
       reasons: [{ kind: 'cpu', detail: 'k6 used 1.9 cores', fix: 'more cores' }],
     };
-    expect(observeRun(s, undefined, fmt)[0]?.kind).toBe('saturated');
+    expect(observeRun(s)[0]?.kind).toBe('saturated');
   });
 
   it('say everything passed when it did', () => {
-    const o = observeRun(fixture('seat-race-smoke').summary, fixture('seat-race-smoke').series, fmt);
+    const o = observeRun(fixture('seat-race-smoke').summary, fixture('seat-race-smoke').series?.points);
     expect(o[0]).toEqual({ kind: 'all-passed', thresholds: 3, checks: 3, invariants: 1 });
     expect(o.some((x) => x.kind === 'no-series')).toBe(true);
   });

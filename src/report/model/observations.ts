@@ -1,9 +1,9 @@
 // Generated observations: what a person would point out first when reading a run, as data. The i18n
-// tables turn each into a sentence (i18n.ts); Markdown and HTML show them. Pure.
-import type { GuardReason } from '../model/guard.js';
+// tables turn each into a sentence (src/report/render/i18n.ts); Markdown and HTML show them. Pure.
+import type { GuardReason } from './guard.js';
 import type { SeriesPoint } from '../../k6/live.js';
-import type { EndpointSummary, RunSummary, ThresholdSummary } from '../model/summary.js';
-import type { StoredSeries } from '../model/report.js';
+import { metricUnitOf, type MetricUnit } from './metrics.js';
+import type { EndpointSummary, RunSummary, ThresholdSummary } from './summary.js';
 
 export type Observation =
   | {
@@ -11,8 +11,8 @@ export type Observation =
       threshold: ThresholdSummary;
       /** The endpoint a `{name:…}` selector picks, when it has a row. */
       endpoint?: string;
-      /** The threshold's stat in the metric's unit, formatted. */
-      observed?: string;
+      /** The unit of the threshold's metric, to show the observed value in. */
+      unit: MetricUnit;
       /** A declared (expected) status that most of that endpoint's responses had, e.g. 409 in a race. */
       expected?: { status: string; share: number };
     }
@@ -57,41 +57,32 @@ export function dominantExpectedStatus(e: EndpointSummary): { status: string; sh
 
 const MAX_PER_KIND = 3;
 
-/**
- * Observations in the order a reader needs them: what decided the verdict, then errors and failed checks,
- * then what is worth knowing about speed and load. `formatObserved` formats a threshold's observed value in
- * its metric's unit (the table's formatter).
- */
-export function observeRun(
-  s: RunSummary,
-  series: StoredSeries | undefined,
-  formatObserved: (t: ThresholdSummary) => string,
-): Observation[] {
-  const out: Observation[] = [];
-  const endpoints = new Map(s.endpoints.map((e) => [e.name, e]));
-  const explained = new Set<string>();
-
+/** What decided the verdict when it was not the thresholds or invariants themselves. */
+function outcomeObservations(s: RunSummary): Observation[] {
   switch (s.outcome.kind) {
     case 'generator-saturated':
-      out.push({ kind: 'saturated', reasons: s.outcome.reasons });
-      break;
+      return [{ kind: 'saturated', reasons: s.outcome.reasons }];
     case 'k6-error':
-      out.push({
-        kind: 'k6-error',
-        reason: s.outcome.reason,
-        ...(s.outcome.detail ? { detail: s.outcome.detail } : {}),
-      });
-      break;
+      return [
+        {
+          kind: 'k6-error',
+          reason: s.outcome.reason,
+          ...(s.outcome.detail ? { detail: s.outcome.detail } : {}),
+        },
+      ];
     case 'interrupted':
-      out.push({ kind: 'interrupted' });
-      break;
+      return [{ kind: 'interrupted' }];
     case 'thresholds-failed':
-      if (s.outcome.aborted) out.push({ kind: 'aborted-by-threshold' });
-      break;
+      return s.outcome.aborted ? [{ kind: 'aborted-by-threshold' }] : [];
     default:
-      break;
+      return [];
   }
+}
 
+/** Failed thresholds; `explained` collects the endpoints whose failure an expected status explains. */
+function thresholdObservations(s: RunSummary, explained: Set<string>): Observation[] {
+  const endpoints = new Map(s.endpoints.map((e) => [e.name, e]));
+  const out: Observation[] = [];
   for (const t of s.thresholds) {
     if (t.ok) continue;
     const name = thresholdEndpoint(t.metric);
@@ -102,48 +93,44 @@ export function observeRun(
       kind: 'threshold-failed',
       threshold: t,
       ...(e ? { endpoint: e.name } : {}),
-      ...(t.observed !== undefined ? { observed: formatObserved(t) } : {}),
+      unit: metricUnitOf(s.metrics, t.metric),
       ...(expected ? { expected } : {}),
     });
   }
+  return out;
+}
 
-  for (const inv of s.invariants)
-    if (!inv.ok) out.push({ kind: 'invariant-failed', name: inv.name, detail: inv.detail });
-
-  for (const e of [...s.endpoints]
+/** The endpoints with the most failed requests, and the checks that failed most often. */
+function failureObservations(s: RunSummary): Observation[] {
+  const errors = [...s.endpoints]
     .filter((x) => x.failed > 0)
     .sort((a, b) => b.failed - a.failed)
-    .slice(0, MAX_PER_KIND)) {
-    out.push({
+    .slice(0, MAX_PER_KIND)
+    .map((e): Observation => ({
       kind: 'errors',
       endpoint: e.name,
       failed: e.failed,
       requests: e.requests,
       ...(e.statusClasses ? { classes: e.statusClasses } : {}),
-    });
-  }
-
-  for (const c of [...s.checks]
+    }));
+  const checks = [...s.checks]
     .filter((x) => x.fails > 0)
     .sort((a, b) => b.fails - a.fails)
-    .slice(0, MAX_PER_KIND)) {
-    out.push({
+    .slice(0, MAX_PER_KIND)
+    .map((c): Observation => ({
       kind: 'checks-failed',
       name: c.name,
       group: c.group,
       fails: c.fails,
       total: c.passes + c.fails,
-    });
-  }
+    }));
+  return [...errors, ...checks];
+}
 
-  for (const e of s.endpoints) {
-    if (explained.has(e.name)) continue;
-    const expected = dominantExpectedStatus(e);
-    if (expected) out.push({ kind: 'expected-status', endpoint: e.name, ...expected });
-  }
-
+/** What is worth knowing about speed and load. */
+function loadObservations(s: RunSummary, points: readonly SeriesPoint[]): Observation[] {
+  const out: Observation[] = [];
   if (s.totals.droppedIterations > 0) out.push({ kind: 'dropped', count: s.totals.droppedIterations });
-
   const timed = s.endpoints.filter((e) => e.requests > 0 && e.duration['p(95)'] !== undefined);
   if (timed.length >= 2) {
     const slowest = timed.reduce((a, b) => ((b.duration['p(95)'] ?? 0) > (a.duration['p(95)'] ?? 0) ? b : a));
@@ -154,15 +141,31 @@ export function observeRun(
       others: timed.length - 1,
     });
   }
-
-  const points: SeriesPoint[] = series?.points ?? [];
   if (points.length > 0) {
     const peak = points.reduce((a, b) => (b.rps > a.rps ? b : a));
     out.push({ kind: 'peak', rps: peak.rps, t: peak.t, vus: peak.vus });
   } else if (s.totals.requests > 0) {
     out.push({ kind: 'no-series', durationMs: s.durationMs });
   }
+  return out;
+}
 
+/**
+ * Observations in the order a reader needs them: what decided the verdict, then errors and failed checks,
+ * then what is worth knowing about speed and load. `points` is the run's per-second series (series.json).
+ */
+export function observeRun(s: RunSummary, points: readonly SeriesPoint[] = []): Observation[] {
+  const explained = new Set<string>();
+  const out: Observation[] = [...outcomeObservations(s), ...thresholdObservations(s, explained)];
+  for (const inv of s.invariants)
+    if (!inv.ok) out.push({ kind: 'invariant-failed', name: inv.name, detail: inv.detail });
+  out.push(...failureObservations(s));
+  for (const e of s.endpoints) {
+    if (explained.has(e.name)) continue;
+    const expected = dominantExpectedStatus(e);
+    if (expected) out.push({ kind: 'expected-status', endpoint: e.name, ...expected });
+  }
+  out.push(...loadObservations(s, points));
   if (s.outcome.kind === 'passed' && out.every((o) => o.kind !== 'errors' && o.kind !== 'checks-failed'))
     out.unshift({
       kind: 'all-passed',

@@ -1,0 +1,59 @@
+// The one list of built-in metrics: k6's own and loadctl's. Everything else in a summary is a plan's or a
+// script's custom metric, and every output (the terminal table, HTML, Markdown, JUnit, compare) splits
+// metrics with isBuiltinMetric, so a metric is never custom in one and hidden in another. Pure, a leaf.
+
+export type MetricType = 'counter' | 'rate' | 'trend' | 'gauge';
+
+/** k6's built-in metrics of every test, and the ones loadctl's runtime template emits, with their types. */
+export const BUILTIN_METRICS: Readonly<Record<string, MetricType>> = {
+  http_reqs: 'counter',
+  http_req_failed: 'rate',
+  http_req_duration: 'trend',
+  http_req_blocked: 'trend',
+  http_req_connecting: 'trend',
+  http_req_tls_handshaking: 'trend',
+  http_req_sending: 'trend',
+  http_req_waiting: 'trend',
+  http_req_receiving: 'trend',
+  iteration_duration: 'trend',
+  group_duration: 'trend',
+  iterations: 'counter',
+  dropped_iterations: 'counter',
+  data_sent: 'counter',
+  data_received: 'counter',
+  checks: 'rate',
+  vus: 'gauge',
+  vus_max: 'gauge',
+  // src/k6-templates/runtime/interpreter.ts: a flow stopped by a missing variable.
+  loadctl_flow_aborted: 'counter',
+};
+
+/**
+ * k6's protocol modules (WebSockets, gRPC, browser) add their own built-in families; an existing script may
+ * use them. http_req_* covers any timing k6 adds to HTTP.
+ */
+const BUILTIN_FAMILIES = /^(http_req_\w+|ws_\w+|grpc_\w+|browser_\w+)$/;
+
+export function isBuiltinMetric(name: string): boolean {
+  return Object.hasOwn(BUILTIN_METRICS, name) || BUILTIN_FAMILIES.test(name);
+}
+
+/** The entries of a summary's metrics that are a plan's or a script's own, in their order. */
+export function customMetricEntries<M>(metrics: Readonly<Record<string, M>>): Array<[string, M]> {
+  return Object.entries(metrics).filter(([name]) => !isBuiltinMetric(name));
+}
+
+/** What a value of a metric is: "time" (ms), "data" (bytes) or plain, and the metric's k6 type. */
+export interface MetricUnit {
+  contains?: string;
+  type?: string;
+}
+
+/** The unit of a metric or of a sub-metric key ("http_req_duration{name:x}") from a summary's metrics. */
+export function metricUnitOf(
+  metrics: Readonly<Record<string, { contains: string; type: string }>>,
+  key: string,
+): MetricUnit {
+  const metric = metrics[key.split('{')[0] ?? ''];
+  return metric ? { contains: metric.contains, type: metric.type } : {};
+}

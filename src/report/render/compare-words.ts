@@ -1,0 +1,227 @@
+// The words of the comparison report (`loadctl compare --format html`) in English and Korean. English is
+// the reference: a key missing from a language is a type error. Pure.
+import type { Comparison } from '../compare/compare.js';
+import type { Lang } from './messages.js';
+
+/** What a side amounts to against the baseline, from its significant changes. */
+export type SideVerdict = 'baseline' | 'better' | 'worse' | 'mixed' | 'same' | 'unknown';
+
+export interface CompareWords {
+  title: (plan: string) => string;
+  baseline: string;
+  vs: string;
+  /** "graviton vs x86", from HTML already escaped: the word order differs by language. */
+  versus: (sideHtml: string, baseHtml: string) => string;
+  sideVerdict: Record<SideVerdict, string>;
+  worse: string;
+  better: string;
+  endpointsWorse: string;
+  section: {
+    verdict: string;
+    sides: string;
+    gate: string;
+    overall: string;
+    endpoints: string;
+    custom: string;
+    thresholds: string;
+    charts: string;
+    notes: string;
+  };
+  fact: {
+    target: string;
+    description: string;
+    generator: string;
+    k6: string;
+    profile: string;
+    duration: string;
+    runs: string;
+    unknown: string;
+  };
+  col: { metric: string; threshold: string; rule: string; side: string; change: string; result: string };
+  /** Row labels that are words (the rest are k6's terms or metric names and stay as they are). */
+  rowLabel: Partial<Record<string, string>>;
+  gate: {
+    failed: string;
+    passed: string;
+    unjudged: string;
+    overLimit: string;
+    withinNoise: string;
+    withinLimit: string;
+    noNoise: string;
+    noMetric: (metric: string, endpoint?: string) => string;
+  };
+  legend: string;
+  method: (c: Comparison) => string;
+  ci: (lo: string, hi: string, pairs: number, kind: 'batches' | 'rounds') => string;
+  /** Caption of every chart when a side has several rounds: only the first is drawn. */
+  firstRound: (rounds: number) => string;
+  latencyP95: string;
+  percentilesAll: string;
+  endpointP95: string;
+  /** Caption of the charts drawn from the tables' numbers. */
+  wholeRun: (rounds: number) => string;
+  generatedBy: (version: string) => string;
+}
+
+function basisText(c: Comparison, en: boolean): string {
+  const m = c.method;
+  if (m.noise === 'rounds') return en ? `${m.rounds} paired rounds` : `짝지은 라운드 ${m.rounds}개`;
+  if (m.noise === 'batches')
+    return en
+      ? `${m.batchesPerRun ?? 0} paired time batches per run`
+      : `실행마다 짝지은 시간 구간 ${m.batchesPerRun ?? 0}개`;
+  return en ? 'nothing (not judged)' : '없음 (판정하지 않음)';
+}
+
+const relativeFloor = (c: Comparison) => `${(c.method.minEffect.relative * 100).toFixed(0)}%`;
+const pointsFloor = (c: Comparison) => `${(c.method.minEffect.points * 100).toFixed(1)}pp`;
+
+const EN: CompareWords = {
+  title: (plan) => `Comparison: ${plan}`,
+  baseline: 'baseline',
+  vs: 'vs',
+  versus: (side, base) => `${side} vs ${base}`,
+  sideVerdict: {
+    baseline: 'baseline',
+    better: 'better',
+    worse: 'worse',
+    mixed: 'mixed',
+    same: 'no significant difference',
+    unknown: 'not judged',
+  },
+  worse: 'worse',
+  better: 'better',
+  endpointsWorse: 'endpoints worse',
+  section: {
+    verdict: 'Verdict',
+    sides: 'Runs compared',
+    gate: 'Regression gate',
+    overall: 'Overall',
+    endpoints: 'Endpoints',
+    custom: 'Custom metrics',
+    thresholds: 'Thresholds',
+    charts: 'Charts',
+    notes: 'Notes',
+  },
+  fact: {
+    target: 'target',
+    description: 'described',
+    generator: 'load generator',
+    k6: 'k6',
+    profile: 'profile',
+    duration: 'duration',
+    runs: 'runs',
+    unknown: 'unknown',
+  },
+  col: {
+    metric: 'metric',
+    threshold: 'threshold',
+    rule: 'rule',
+    side: 'side',
+    change: 'change',
+    result: 'result',
+  },
+  rowLabel: {},
+  gate: {
+    failed: 'failed',
+    passed: 'passed',
+    unjudged: 'not judged',
+    overLimit: 'significant, over the limit',
+    withinNoise: 'within the noise',
+    withinLimit: 'within the limit',
+    noNoise: 'no noise estimate (no time batches and fewer than 3 rounds)',
+    noMetric: (metric, endpoint) =>
+      endpoint ? `no ${metric} of endpoint ${endpoint} on both sides` : `no ${metric} on both sides`,
+  },
+  legend:
+    '✓ better than the baseline · ✗ worse · ≈ no significant difference · ? not judged (no noise estimate)',
+  method: (c) =>
+    `95% confidence from ${basisText(c, true)}; smaller than ${relativeFloor(c)} or ${pointsFloor(c)} counts as ≈`,
+  ci: (lo, hi, pairs, kind) =>
+    `95% CI ${lo} … ${hi} (${pairs} paired ${kind === 'rounds' ? 'rounds' : 'time batches'})`,
+  firstRound: (rounds) => `round 1 of each side drawn (the tables average all ${rounds} rounds)`,
+  latencyP95: 'Latency p95',
+  percentilesAll: 'Latency percentiles, all requests',
+  endpointP95: 'p95 latency per endpoint, whole run',
+  wholeRun: (rounds) =>
+    rounds > 1
+      ? `the tables' numbers: mean over ${rounds} rounds`
+      : "the tables' numbers, from k6's end-of-test data",
+  generatedBy: (v) => `Generated by loadctl ${v} from the stored runs.`,
+};
+
+const KO: CompareWords = {
+  title: (plan) => `비교 보고서: ${plan}`,
+  baseline: '기준',
+  vs: '대비',
+  versus: (side, base) => `${side} (${base} 대비)`,
+  sideVerdict: {
+    baseline: '기준',
+    better: '개선',
+    worse: '악화',
+    mixed: '혼재',
+    same: '유의한 차이 없음',
+    unknown: '판정 불가',
+  },
+  worse: '악화',
+  better: '개선',
+  endpointsWorse: '악화된 엔드포인트',
+  section: {
+    verdict: '판정',
+    sides: '비교한 실행',
+    gate: '회귀 게이트',
+    overall: '전체',
+    endpoints: '엔드포인트별 비교',
+    custom: '사용자 정의 메트릭',
+    thresholds: '임계값',
+    charts: '차트',
+    notes: '참고',
+  },
+  fact: {
+    target: '대상',
+    description: '설명',
+    generator: '부하 발생기',
+    k6: 'k6',
+    profile: '프로필',
+    duration: '실행 시간',
+    runs: '실행',
+    unknown: '알 수 없음',
+  },
+  col: {
+    metric: '메트릭',
+    threshold: '임계값',
+    rule: '규칙',
+    side: '비교 대상',
+    change: '변화',
+    result: '결과',
+  },
+  rowLabel: { requests: '요청 수', error_rate: '오류율', checks: '체크 통과율' },
+  gate: {
+    failed: '실패',
+    passed: '통과',
+    unjudged: '판정 불가',
+    overLimit: '유의하며 한도를 넘음',
+    withinNoise: '잡음 범위 안',
+    withinLimit: '한도 안',
+    noNoise: '잡음 추정치 없음 (시간 구간이 없고 라운드가 3개 미만)',
+    noMetric: (metric, endpoint) =>
+      endpoint ? `엔드포인트 ${endpoint}의 ${metric}가 양쪽에 없음` : `${metric}가 양쪽에 없음`,
+  },
+  legend: '✓ 기준보다 개선 · ✗ 악화 · ≈ 유의한 차이 없음 · ? 판정 불가 (잡음 추정치 없음)',
+  method: (c) =>
+    `95% 신뢰수준, ${basisText(c, false)} 기준; ${relativeFloor(c)} 또는 ${pointsFloor(c)}보다 작은 변화는 ≈`,
+  ci: (lo, hi, pairs, kind) =>
+    `95% 신뢰구간 ${lo} … ${hi} (짝지은 ${kind === 'rounds' ? '라운드' : '시간 구간'} ${pairs}개)`,
+  firstRound: (rounds) => `각 대상의 1라운드만 표시 (표는 ${rounds}라운드 전체의 평균)`,
+  latencyP95: '지연 시간 p95',
+  percentilesAll: '전체 요청의 지연 시간 백분위수',
+  endpointP95: '엔드포인트별 p95 지연 시간 (전체 실행)',
+  wholeRun: (rounds) => (rounds > 1 ? `표의 수치: ${rounds}라운드 평균` : '표의 수치, k6 종료 시점 데이터'),
+  generatedBy: (v) => `저장된 실행 결과로 생성한 비교 보고서입니다 (loadctl ${v}).`,
+};
+
+const WORDS: Readonly<Record<Lang, CompareWords>> = { en: EN, ko: KO };
+
+export function compareWords(lang: Lang = 'en'): CompareWords {
+  return WORDS[lang];
+}

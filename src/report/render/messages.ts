@@ -1,0 +1,153 @@
+// The shape of every report's words (Messages) and what the languages share to fill it. English
+// (i18n-en.ts) is the reference; a key missing from a language is a type error, not a fallback. Pure.
+import type { Observation } from '../model/observations.js';
+import type { Verdict } from '../model/sections.js';
+import type { Rich } from './rich.js';
+import type { TableWords } from './table-words.js';
+import { formatCount } from './units.js';
+import { formatObserved } from './values.js';
+
+export type Lang = 'en' | 'ko';
+
+export interface Messages {
+  lang: Lang;
+  /** The HTML `lang` attribute. */
+  htmlLang: string;
+  title: (plan: string) => string;
+  verdict: Record<Verdict, string>;
+  section: {
+    summary: string;
+    observations: string;
+    environment: string;
+    configuration: string;
+    results: string;
+    endpoints: string;
+    thresholds: string;
+    checks: string;
+    invariants: string;
+    customMetrics: string;
+    generator: string;
+    notes: string;
+    charts: string;
+    metadata: string;
+  };
+  field: {
+    date: string;
+    plan: string;
+    profile: string;
+    target: string;
+    run: string;
+    duration: string;
+    description: string;
+    k6: string;
+    loadctl: string;
+    generator: string;
+    tags: string;
+    planFile: string;
+    started: string;
+    ended: string;
+    exitCode: string;
+    k6Path: string;
+    demo: string;
+    none: string;
+    cores: (n: number) => string;
+  };
+  col: {
+    endpoint: string;
+    requests: string;
+    rps: string;
+    errors: string;
+    statuses: string;
+    metric: string;
+    threshold: string;
+    observed: string;
+    result: string;
+    check: string;
+    group: string;
+    passed: string;
+    failed: string;
+    passRate: string;
+    invariant: string;
+    detail: string;
+    type: string;
+    value: string;
+    description: string;
+    scenario: string;
+    executor: string;
+    load: string;
+    flow: string;
+    reason: string;
+    fix: string;
+  };
+  total: {
+    requests: string;
+    rps: string;
+    failed: string;
+    iterations: string;
+    vusMax: string;
+    checks: string;
+    p95: string;
+    data: string;
+  };
+  ok: string;
+  notOk: string;
+  noSamples: string;
+  abortOnFail: string;
+  topLevel: string;
+  chart: {
+    vus: string;
+    rps: string;
+    requests: string;
+    errors: string;
+    latency: string;
+    latencyCumulative: string;
+    latencyWindowed: string;
+    endpointLatency: string;
+    percentiles: string;
+    percentilesCaption: string;
+    responses: string;
+    responsesCaption: string;
+    failed: string;
+    seconds: string;
+    percentile: string;
+    endpoint: string;
+    other: string;
+    noSeries: (durationMs: number) => string;
+  };
+  /** How one scenario loads the target, e.g. "200 VUs × 5 iterations each". */
+  load: (s: Record<string, unknown>) => string;
+  observation: (o: Observation) => Rich;
+  table: TableWords;
+  generatedBy: (version: string) => string;
+}
+
+export const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+
+export function stages(s: Record<string, unknown>, unit: string): string {
+  const list = Array.isArray(s['stages']) ? (s['stages'] as Array<Record<string, unknown>>) : [];
+  return list.map((st) => `${str(st['target'])}${unit} / ${str(st['duration'])}`).join(' → ');
+}
+
+export function statusClasses(classes: Record<string, number>): string {
+  return Object.entries(classes)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${formatCount(n)}`)
+    .join(' · ');
+}
+
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function share(fraction: number): string {
+  const pct = fraction * 100;
+  return `${pct >= 10 || Number.isInteger(pct) ? Math.round(pct) : pct.toFixed(1)}%`;
+}
+
+export function checkLabel(name: string, group: string): string {
+  const path = group.replace(/^::/, '').split('::').filter(Boolean);
+  return [...path, name].join(' › ');
+}
+
+/** A failed threshold's observed value in its metric's unit; undefined without samples. */
+export function observedText(o: Extract<Observation, { kind: 'threshold-failed' }>): string | undefined {
+  return o.threshold.observed === undefined ? undefined : formatObserved(o.threshold, o.unit);
+}

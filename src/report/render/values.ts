@@ -1,0 +1,56 @@
+// Values of the report model in words, the same in every format: a threshold's observed value in its
+// metric's unit, a custom metric's figures, an endpoint's statuses. Pure.
+import type { MetricUnit } from '../model/metrics.js';
+import type { EndpointSummary, ThresholdSummary } from '../model/summary.js';
+import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
+
+/** An observed value in the unit of its threshold's metric. */
+export function formatObserved(t: Pick<ThresholdSummary, 'observed' | 'stat'>, unit: MetricUnit): string {
+  if (t.observed === undefined) return 'no samples';
+  // A counter's rate is per second; a Rate metric's rate is a share.
+  if (t.stat === 'rate')
+    return unit.type === 'counter' ? `${formatRate(t.observed)}/s` : formatPercent(t.observed);
+  if (t.stat === 'count') return formatCount(t.observed);
+  if (unit.contains === 'time') return formatMs(t.observed);
+  return Number.isInteger(t.observed) ? String(t.observed) : t.observed.toFixed(3);
+}
+
+/** A metric's figures by its type: "12 (0.4/s)", "95.00% (19 of 20)", "avg 3.1ms · p50 …". */
+export function describeMetric(type: string, contains: string, v: Record<string, number>): string {
+  const fmt = (x: number | undefined) =>
+    contains === 'time'
+      ? formatMs(x)
+      : x === undefined
+        ? '–'
+        : Number.isInteger(x)
+          ? formatCount(x)
+          : x.toFixed(2);
+  switch (type) {
+    case 'counter':
+      return `${fmt(v['count'])} (${formatRate(v['rate'] ?? 0)}/s)`;
+    case 'rate':
+      return `${formatPercent(v['rate'] ?? 0)} (${formatCount(v['passes'] ?? 0)} of ${formatCount((v['passes'] ?? 0) + (v['fails'] ?? 0))})`;
+    case 'gauge':
+      return `${fmt(v['value'])} (min ${fmt(v['min'])}, max ${fmt(v['max'])})`;
+    default:
+      return `avg ${fmt(v['avg'])} · p50 ${fmt(v['med'])} · p95 ${fmt(v['p(95)'])} · max ${fmt(v['max'])}`;
+  }
+}
+
+/** The statuses the plan declared, with their counts: "201: 89 · 409: 925". */
+export function declaredStatusText(e: Pick<EndpointSummary, 'statuses'>): string {
+  return Object.entries(e.statuses)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k}: ${formatCount(n)}`)
+    .join(' · ');
+}
+
+/** Declared statuses, then status classes (raw samples) in parentheses: "201: 89 · 409: 925 (2xx 89 · 4xx 925)". */
+export function statusText(e: Pick<EndpointSummary, 'statuses' | 'statusClasses'>): string {
+  const declared = declaredStatusText(e);
+  const classes = Object.entries(e.statusClasses ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${formatCount(n)}`)
+    .join(' · ');
+  return declared && classes ? `${declared} (${classes})` : declared || classes;
+}
