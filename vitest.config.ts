@@ -6,7 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts'],
+          // test/commands runs whole commands against the fake Io of test/harness: no k6, no network.
+          include: ['src/**/*.test.ts', 'test/harness/**/*.test.ts', 'test/commands/**/*.test.ts'],
         },
       },
       {

@@ -75,13 +75,6 @@ export interface DoctorFacts {
 
 const TARGET_TIMEOUT_MS = 5000;
 
-/**
- * The one effect not on Io yet: a TLS handshake (src/io/net-tls.ts). ProbeRequest.probeTls replaces it in
- * tests; loaded on first use, as only https targets need node:tls.
- */
-const probeTlsForReal: TlsProbe = async (host, port, timeoutMs) =>
-  (await import('../io/net-tls.js')).probeTlsCertificate(host, port, timeoutMs);
-
 async function readOptional(io: Io, path: string): Promise<string | undefined> {
   try {
     return await io.readText(path);
@@ -225,15 +218,15 @@ export interface ProbeRequest {
   secrets?: string[];
   /** k6 as the caller already found it (`run` looks it up while reading the plan): not looked up again. */
   k6?: FindK6Result;
-  /** The TLS handshake; src/io/net-tls.ts unless a test passes its own (Io has no TLS method yet). */
+  /** The TLS handshake; io.probeTls unless a test passes its own. */
   probeTls?: TlsProbe;
 }
 
 /** Reads every fact doctor checks, each once. Nothing here judges them. */
 export async function probeDoctorFacts(io: Io, req: ProbeRequest): Promise<DoctorFacts> {
   const probedAt = io.now().toISOString();
-  const probeTls = req.probeTls ?? probeTlsForReal;
-  const k6 = req.k6 ?? findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
+  const probeTls: TlsProbe = req.probeTls ?? ((host, port, ms) => io.probeTls(host, port, ms));
+  const k6 = req.k6 ?? findK6(io, { projectRoot: projectRoot() });
   const [host, results, targets] = await Promise.all([
     probeHost(io),
     probeResults(io, req.resultsDir),

@@ -71,7 +71,9 @@ describe('runCommand', () => {
       signal: 'SIGKILL',
     });
   });
+});
 
+describe('runCommand: environment, input and arguments', () => {
   it('adds to the inherited environment; undefined removes a variable', async () => {
     const script = 'console.log(String(process.env.LOADCTL_T_ADDED), process.env.PATH ? "path" : "no-path")';
     expect(await runCommand(NODE, ['-e', script], { env: { LOADCTL_T_ADDED: 'yes' } })).toMatchObject({
@@ -149,6 +151,14 @@ describe('spawnStreaming', () => {
     });
     expect(await child.result).toMatchObject({ kind: 'exited', exitCode: 105 });
     expect(lines).toEqual(['ready', 'stopping']);
+  });
+
+  it('keeps a detached child from outliving loadctl: an exit hook while it runs, gone after', async () => {
+    const before = process.listenerCount('exit');
+    const child = spawnStreaming(NODE, ['-e', 'setTimeout(() => {}, 200)'], { detached: true });
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    expect(await child.result).toMatchObject({ kind: 'exited', exitCode: 0 });
+    expect(process.listenerCount('exit')).toBe(before);
   });
 
   it('reports a missing program through result, with no pid', async () => {

@@ -51,7 +51,9 @@ export interface StreamOptions {
   /**
    * Start the child in its own process group, so a terminal Ctrl-C reaches only us and we decide what the
    * child gets (k6 stops gracefully on the first SIGINT and at once on the second: it must see exactly the
-   * ones we send). execa's cleanup does not cover detached children; the caller must stop it.
+   * ones we send). execa's cleanup does not cover detached children, so spawnStreaming SIGKILLs a detached
+   * child still running when loadctl exits (a crash must not leave k6 loading a target); otherwise the
+   * caller must stop it.
    */
   detached?: boolean;
 }
@@ -119,7 +121,9 @@ export function spawnStreaming(file: string, args: string[], opts: StreamOptions
     stderr: opts.onStderrLine ? lineSink('onStderrLine', opts.onStderrLine, failures) : 'ignore',
     windowsHide: true,
   });
+  const offExit = opts.detached === true ? killOnExit(subprocess.pid) : () => {};
   const result = subprocess.then(async (raw): Promise<CommandResult> => {
+    offExit();
     const outcome = resolveCommandResult(
       file,
       toRawOutcome(raw),
@@ -140,6 +144,20 @@ export function spawnStreaming(file: string, args: string[], opts: StreamOptions
     result,
     kill: (signal = 'SIGTERM') => subprocess.kill(signal),
   };
+}
+
+/** The safety net for a detached child: SIGKILL it if loadctl exits first. Returns the function that removes it. */
+function killOnExit(pid: number | undefined): () => void {
+  if (pid === undefined) return () => {};
+  const kill = () => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', kill);
+  return () => void process.off('exit', kill);
 }
 
 // An execa line transform that yields nothing: lines go to the callback and nothing is buffered.

@@ -25,6 +25,7 @@ import {
 } from './exec.js';
 import { probeDns, probeHostFacts, probeHostLoad, type HostFacts, type HostLoad } from './host.js';
 import { probeFreePort, probeTcp, type Reachability } from './net.js';
+import type { TlsCertificate } from './net-tls.js';
 
 export interface Output {
   write(text: string): void;
@@ -73,6 +74,8 @@ export interface Io {
   hostLoad(): HostLoad;
   /** The addresses a host name resolves to; rejects when it resolves to none. */
   lookup(host: string): Promise<string[]>;
+  /** The certificate a TLS server presents (src/io/net-tls.ts, loaded on first use). */
+  probeTls(host: string, port: number, timeoutMs?: number): Promise<TlsCertificate>;
 }
 
 export interface AppendFile {
@@ -170,6 +173,8 @@ export function realIo(): Io {
     hostFacts: probeHostFacts,
     hostLoad: probeHostLoad,
     lookup: probeDns,
+    probeTls: async (host, port, timeoutMs) =>
+      (await import('./net-tls.js')).probeTlsCertificate(host, port, timeoutMs),
     freeBytes: async (path) => {
       try {
         const s = await statfs(path);

@@ -1,7 +1,6 @@
 // k6's CPU use while it runs, for the in-run guard: /proc/<pid>/stat sampled once a second. Where there is
 // no /proc (macOS, Windows) every sample is undefined and the guard's CPU rule does not fire.
-import { readFile } from 'node:fs/promises';
-import { runCommand } from '../io/exec.js';
+import type { Io } from '../io/io.js';
 
 /** Linux's USER_HZ on every common architecture; `getconf CLK_TCK` confirms it when it can. */
 export const DEFAULT_CLOCK_TICKS = 100;
@@ -36,16 +35,16 @@ export function cpuCores(
   return (cur.ticks - prev.ticks) / ticksPerSecond / wallS;
 }
 
-export async function readProcTicks(pid: number): Promise<number | undefined> {
+export async function readProcTicks(io: Pick<Io, 'readText'>, pid: number): Promise<number | undefined> {
   try {
-    return parseProcStatTicks(await readFile(`/proc/${pid}/stat`, 'utf8'));
+    return parseProcStatTicks(await io.readText(`/proc/${pid}/stat`));
   } catch {
     return undefined;
   }
 }
 
-export async function probeClockTicks(): Promise<number> {
-  const r = await runCommand('getconf', ['CLK_TCK'], { timeoutMs: 2000 });
+export async function probeClockTicks(io: Pick<Io, 'runCommand'>): Promise<number> {
+  const r = await io.runCommand('getconf', ['CLK_TCK'], { timeoutMs: 2000 });
   const n = r.kind === 'exited' && r.exitCode === 0 ? Number(r.stdout.trim()) : NaN;
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_CLOCK_TICKS;
 }
@@ -55,17 +54,19 @@ export async function probeClockTicks(): Promise<number> {
  * last second, or undefined where that cannot be read. The timer never keeps loadctl alive.
  */
 export function runCpuSampler(
+  io: Pick<Io, 'readText' | 'runCommand'>,
   pid: number,
   onSample: (cores: number | undefined) => void,
+  // Monotonic, not io.now(): a wall-clock step would make one second look long, short or negative.
   now: () => number = () => performance.now(),
 ): { stop: () => void } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let prev: { ticks: number; atMs: number } | undefined;
-  const ticksPerSecond = probeClockTicks();
+  const ticksPerSecond = probeClockTicks(io);
   const tick = async () => {
     const tps = await ticksPerSecond;
-    const ticks = await readProcTicks(pid);
+    const ticks = await readProcTicks(io, pid);
     const atMs = now();
     if (stopped) return;
     const cur = ticks === undefined ? undefined : { ticks, atMs };

@@ -1,16 +1,10 @@
-// Finds the k6 loadctl will drive. Every effect (file checks, running `k6 version`) is injected, so the
-// search order and every outcome are tested without touching the machine.
-import { readFileSync } from 'node:fs';
+// Finds the k6 loadctl will drive. Every effect (file checks, running `k6 version`) goes through an Io or
+// the injected functions, so the search order and every outcome are tested without touching the machine.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  probeFileExists,
-  probeIsExecutable,
-  runCommand as runCommandForReal,
-  type CommandResult,
-  type Env,
-  type RunOptions,
-} from '../io/exec.js';
+import type { CommandResult, Env, RunOptions } from '../io/exec.js';
+import type { Io } from '../io/io.js';
+import { readPackageNameSync } from '../io/package.js';
 import { checkK6Support, K6_INSTALL_HINT, parseK6Version, type K6Version } from './version.js';
 
 export type K6Source = 'env' | 'project' | 'path';
@@ -26,6 +20,35 @@ export interface FindK6Deps {
   fileExists?: (file: string) => Promise<boolean>;
   isExecutable?: (file: string) => Promise<boolean>;
   runCommand?: (file: string, args: string[], opts?: RunOptions) => Promise<CommandResult>;
+}
+
+/** FindK6Deps with every effect present. */
+type SearchDeps = FindK6Deps & Required<Pick<FindK6Deps, 'fileExists' | 'isExecutable' | 'runCommand'>>;
+
+/** What findK6(io, …) needs besides the Io; env and cwd default to the Io's. */
+export interface FindK6Options {
+  projectRoot: string;
+  env?: Env;
+  cwd?: string;
+  platform?: NodeJS.Platform;
+}
+
+/** The Io's view of the search's effects. A regular file only: a directory named k6 is not a candidate. */
+export function findK6Deps(io: Io, opts: FindK6Options): SearchDeps {
+  const isDirectory = (file: string) =>
+    io.listDir(file).then(
+      () => true,
+      () => false,
+    );
+  return {
+    env: opts.env ?? io.env,
+    projectRoot: opts.projectRoot,
+    cwd: opts.cwd ?? io.cwd,
+    ...(opts.platform !== undefined ? { platform: opts.platform } : {}),
+    fileExists: async (file) => (await io.exists(file)) && !(await isDirectory(file)),
+    isExecutable: (file) => io.isExecutable(file),
+    runCommand: (file, args, runOpts) => io.runCommand(file, args, runOpts),
+  };
 }
 
 /** A candidate passed over on the way to the k6 that was found, so `doctor` can mention it. */
@@ -57,11 +80,39 @@ const PROJECT_HINT = 'Run `npm run setup:k6` to rebuild the project k6 in .tools
  * A broken project or PATH k6 is passed over (and listed in `skipped`); if nothing usable turns up, the
  * first such problem is the result, since it explains more than "missing".
  */
-export async function findK6(deps: FindK6Deps): Promise<FindK6Result> {
+export function findK6(io: Io, opts: FindK6Options): Promise<FindK6Result>;
+/** Without an Io, effects not injected in `deps` reach the real machine (through realIo). */
+export function findK6(deps: FindK6Deps): Promise<FindK6Result>;
+export async function findK6(first: Io | FindK6Deps, opts?: FindK6Options): Promise<FindK6Result> {
+  return await searchK6(
+    opts !== undefined ? findK6Deps(first as Io, opts) : await withRealEffects(first as FindK6Deps),
+  );
+}
+
+async function withRealEffects(deps: FindK6Deps): Promise<SearchDeps> {
+  if (deps.fileExists && deps.isExecutable && deps.runCommand) {
+    return {
+      ...deps,
+      fileExists: deps.fileExists,
+      isExecutable: deps.isExecutable,
+      runCommand: deps.runCommand,
+    };
+  }
+  // Loaded only for this form, so the Io-less path stays out of tests that inject everything.
+  const { realIo } = await import('../io/io.js');
+  const real = findK6Deps(realIo(), { projectRoot: deps.projectRoot, env: deps.env });
+  return {
+    ...deps,
+    fileExists: deps.fileExists ?? real.fileExists,
+    isExecutable: deps.isExecutable ?? real.isExecutable,
+    runCommand: deps.runCommand ?? real.runCommand,
+  };
+}
+
+async function searchK6(deps: SearchDeps): Promise<FindK6Result> {
   const platform = deps.platform ?? process.platform;
-  const fileExists = deps.fileExists ?? probeFileExists;
-  const isExecutable = deps.isExecutable ?? probeIsExecutable;
-  const run = deps.runCommand ?? runCommandForReal;
+  const { fileExists, isExecutable } = deps;
+  const run = deps.runCommand;
   const pathApi = platform === 'win32' ? path.win32 : path.posix;
   const exe = platform === 'win32' ? 'k6.exe' : 'k6';
 
@@ -103,7 +154,7 @@ export async function findK6(deps: FindK6Deps): Promise<FindK6Result> {
 
   const envBin = deps.env.LOADCTL_K6_BIN;
   if (envBin !== undefined && envBin !== '') {
-    const file = pathApi.resolve(deps.cwd ?? process.cwd(), envBin);
+    const file = pathApi.resolve(deps.cwd ?? '.', envBin);
     if (!(await fileExists(file))) {
       const shown = file === envBin ? envBin : `${envBin} (${file})`;
       return {
@@ -223,18 +274,4 @@ export function projectRoot(): string {
     throw new Error(`cannot find loadctl's package.json above ${fileURLToPath(import.meta.url)}`);
   }
   return cachedRoot;
-}
-
-function readPackageNameSync(dir: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    return typeof parsed === 'object' &&
-      parsed !== null &&
-      'name' in parsed &&
-      typeof parsed.name === 'string'
-      ? parsed.name
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

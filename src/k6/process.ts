@@ -1,6 +1,6 @@
 // Running the real k6: spawn, log, live polling of its REST API, and Ctrl-C handling. Effects only; what
 // the results mean is decided elsewhere.
-import { spawnStreaming, type CommandResult } from '../io/exec.js';
+import type { CommandResult } from '../io/exec.js';
 import { k6ProcessEnv } from './locate.js';
 import { parseRestMetrics, type LiveSnapshot } from './live.js';
 import type { Io } from '../io/io.js';
@@ -38,13 +38,14 @@ export interface K6RunResult {
 }
 
 async function pollRest(
+  io: Io,
   address: string,
   startedMs: number,
   now: () => number,
   keep?: (id: string) => boolean,
 ): Promise<LiveSnapshot | undefined> {
   try {
-    const res = await fetch(`http://${address}/v1/metrics`, { signal: AbortSignal.timeout(900) });
+    const res = await io.fetch(`http://${address}/v1/metrics`, { signal: AbortSignal.timeout(900) });
     if (!res.ok) return undefined;
     return parseRestMetrics(await res.json(), now() - startedMs, keep);
   } catch {
@@ -64,7 +65,7 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   };
   const startedAt = io.now();
   const clock = () => io.now().getTime();
-  const proc = spawnStreaming(spec.k6Path, spec.args, {
+  const proc = io.spawn(spec.k6Path, spec.args, {
     env: k6ProcessEnv({ ...spec.env }),
     cwd: spec.cwd,
     onStdoutLine: onLine,
@@ -86,20 +87,9 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   };
   const offInt = io.onSignal('SIGINT', onSignal);
   const offTerm = io.onSignal('SIGTERM', onSignal);
-  // A detached child is not killed with us; make sure a crash of loadctl does not leave k6 running.
-  const killOnExit = () => {
-    if (proc.pid !== undefined) {
-      try {
-        process.kill(proc.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  };
-  process.once('exit', killOnExit);
-
+  // A detached child is not killed with us: io.spawn SIGKILLs it if loadctl exits while it runs.
   const cpu =
-    spec.onCpuSample && proc.pid !== undefined ? runCpuSampler(proc.pid, spec.onCpuSample) : undefined;
+    spec.onCpuSample && proc.pid !== undefined ? runCpuSampler(io, proc.pid, spec.onCpuSample) : undefined;
 
   let polling = true;
   // The wait between polls ends early when k6 exits, so the poller never adds to a run's wall time.
@@ -116,7 +106,7 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
         };
       });
       if (!polling) break;
-      const snap = await pollRest(spec.restAddress, startedMs, clock, spec.liveMetrics);
+      const snap = await pollRest(io, spec.restAddress, startedMs, clock, spec.liveMetrics);
       if (snap && polling) spec.onSnapshot(snap);
     }
   })();
@@ -128,7 +118,6 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   await poller;
   offInt();
   offTerm();
-  process.off('exit', killOnExit);
   await log.close();
   return { result, interrupted: interrupts > 0, errorLines, startedAt, endedAt: io.now() };
 }
@@ -140,9 +129,9 @@ export const K6_STOPPED_FROM_REST = 103;
  * Ends a running k6 test through its REST API (PATCH /v1/status, stopped: true): k6 stops the iterations, runs
  * handleSummary and exits with K6_STOPPED_FROM_REST. False when k6 did not take it (already gone).
  */
-export async function requestK6Stop(restAddress: string): Promise<boolean> {
+export async function requestK6Stop(io: Pick<Io, 'fetch'>, restAddress: string): Promise<boolean> {
   try {
-    const res = await fetch(`http://${restAddress}/v1/status`, {
+    const res = await io.fetch(`http://${restAddress}/v1/status`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ data: { type: 'status', id: 'default', attributes: { stopped: true } } }),

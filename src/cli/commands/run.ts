@@ -179,7 +179,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
   // Checked before anything else: a typo in --report must not cost a whole run.
   const { reportFormats, lang } = parseReportOptions(opts);
   // Looking for k6 (running `k6 version`) overlaps with reading the plan.
-  const k6Found = findK6({ env: io.env, projectRoot: projectRoot(), cwd: io.cwd });
+  const k6Found = findK6(io, { projectRoot: projectRoot() });
   const loaded = await readPlan(io, file);
   for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
   const asPlanned = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
@@ -351,7 +351,7 @@ export async function runRun(io: Io, file: string, opts: RunOptions): Promise<Ex
         const hooked = opts.hooks?.onLive?.({ snap, point, generator: judgeGuard(guard) });
         if (hooked?.stop !== undefined && stoppedBecause === undefined) {
           stoppedBecause = hooked.stop;
-          void requestK6Stop(`127.0.0.1:${restPort}`);
+          void requestK6Stop(io, `127.0.0.1:${restPort}`);
         }
         if (!showProgress) return;
         const warning = (judgeGuard(guard).saturated ? ' · ⚠ saturated' : '') + (hooked?.note ?? '');
