@@ -20,8 +20,35 @@ export default tseslint.config(
     },
   },
   {
+    // Global fetch is a network effect dependency-cruiser cannot see: it goes through Io (io.fetch).
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    ignores: ['src/io/**', 'src/demo/**', '**/*.test.ts', 'test/**', 'bench/**', 'scripts/**'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'Network goes through src/io: call io.fetch (an injected Io) instead.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'exit', message: 'Set the exit code in src/cli/main.ts only.' },
+        { object: 'globalThis', property: 'fetch', message: 'Network goes through src/io: call io.fetch.' },
+      ],
+    },
+  },
+  {
     files: ['src/cli/main.ts', 'bin/**', 'scripts/**'],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // Size limits: a function longer than a screen or a file past 500 lines hides its structure. An
+    // exception is written where it is, with its reason: `// eslint-disable-next-line
+    // max-lines-per-function -- <reason>` or a first-line `/* eslint-disable max-lines -- <reason> */`.
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/__golden__/**', '**/fixtures/**'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+      'max-lines': ['error', { max: 500, skipBlankLines: false, skipComments: false }],
+    },
   },
   {
     // Code that runs inside k6, not Node.

@@ -212,6 +212,13 @@ export default function () {
     value: 0.97,
   });
   ratio('templated step (general path) / hand-written:', 'k6 run templated', 'hand-written templated', 'rps');
+  // The same fixed cost in seconds: loadctl's start-up, preflight, bundling and summary over bare k6.
+  if (modes['loadctl run'] !== undefined && modes['k6 run (bare)'] !== undefined) {
+    const diffs = results['loadctl run'].map((x, k) => (x.ms - results['k6 run (bare)'][k].ms) / 1000);
+    console.log(
+      `  ${'loadctl run − k6 run wall time:'.padEnd(44)} +${median(diffs).toFixed(2)} s (rounds ${Math.min(...diffs).toFixed(2)}–${Math.max(...diffs).toFixed(2)} s)`,
+    );
+  }
 } finally {
   await demo.close();
   rmSync(work, { recursive: true, force: true });

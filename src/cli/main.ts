@@ -25,26 +25,7 @@ Exit codes:
 
 type Runner = (run: () => Promise<ExitCode>) => Promise<void>;
 
-function buildProgram(io: Io, runCommand: Runner): Command {
-  const program = new Command('loadctl')
-    .description('Repeatable, comparable and safe k6 load tests from YAML plans.')
-    .version(VERSION, '-V, --version', 'print the loadctl version')
-    .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .exitOverride()
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ loadctl validate plans/*.yaml
-  $ loadctl render plans/seat-race.yaml --profile smoke -o out/
-  $ loadctl run plans/seat-race.yaml
-  $ loadctl report latest --format html -o report.html
-${EXIT_CODES_HELP}
-
-Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
-    );
-
+function addValidateCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('validate')
     .description('check plans: every problem with file:line:col and a hint')
@@ -57,7 +38,9 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
     .action((files: string[], opts: { json?: boolean }) =>
       runCommand(async () => (await import('./commands/validate.js')).runValidate(io, files, opts)),
     );
+}
 
+function addRenderCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('render')
     .description('write the bundled k6 script of a plan (and the options it carries) for plain `k6 run`')
@@ -72,7 +55,9 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
     .action((file: string, opts: { target?: string; profile?: string; out?: string }) =>
       runCommand(async () => (await import('./commands/render.js')).runRender(io, file, opts)),
     );
+}
 
+function addRunCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('run')
     .description(
@@ -139,7 +124,9 @@ ${EXIT_CODES_HELP}`,
         return (await import('./commands/run.js')).runRun(io, file, rest);
       }),
     );
+}
 
+function addBreakpointCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('breakpoint')
     .description(
@@ -193,7 +180,9 @@ ${EXIT_CODES_HELP}`,
     .action((file: string, opts: BreakpointOptions) =>
       runCommand(async () => (await import('./commands/breakpoint.js')).runBreakpoint(io, file, opts)),
     );
+}
 
+function addCompareCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('compare')
     .description('compare stored runs of one plan: targets side by side, or runs before and after a change')
@@ -236,7 +225,9 @@ ${EXIT_CODES_HELP}`,
     .action((refs: string[], opts: CompareOptions) =>
       runCommand(async () => (await import('./commands/compare.js')).runCompare(io, refs, opts)),
     );
+}
 
+function addRunsCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('runs')
     .description('list stored runs, oldest first')
@@ -246,7 +237,9 @@ ${EXIT_CODES_HELP}`,
     .action((opts: { plan?: string; results?: string; json?: boolean }) =>
       runCommand(async () => (await import('./commands/runs.js')).runRuns(io, opts)),
     );
+}
 
+function addReportCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('report')
     .description(
@@ -279,7 +272,9 @@ JSON is the run's summary.json (docs/results.md). See docs/reports.md.`,
     .action((run: string, opts: ReportOptions) =>
       runCommand(async () => (await import('./commands/report.js')).runReport(io, run, opts)),
     );
+}
 
+function addDoctorCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('doctor')
     .description('check this machine, k6 and the targets against what a plan needs, each with its fix')
@@ -297,7 +292,9 @@ JSON is the run's summary.json (docs/results.md). See docs/reports.md.`,
     .action((opts: DoctorOptions) =>
       runCommand(async () => (await import('./commands/doctor.js')).runDoctor(io, opts)),
     );
+}
 
+function addDemoCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('demo')
     .description('run the built-in demo service in the foreground (loopback only) until Ctrl-C')
@@ -318,7 +315,41 @@ JSON is the run's summary.json (docs/results.md). See docs/reports.md.`,
     .action((opts: DemoOptions) =>
       runCommand(async () => (await import('./commands/demo.js')).runDemo(io, opts)),
     );
+}
 
+// In the order `loadctl --help` lists them.
+const COMMANDS = [
+  addValidateCommand,
+  addRenderCommand,
+  addRunCommand,
+  addBreakpointCommand,
+  addCompareCommand,
+  addRunsCommand,
+  addReportCommand,
+  addDoctorCommand,
+  addDemoCommand,
+];
+
+function buildProgram(io: Io, runCommand: Runner): Command {
+  const program = new Command('loadctl')
+    .description('Repeatable, comparable and safe k6 load tests from YAML plans.')
+    .version(VERSION, '-V, --version', 'print the loadctl version')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ loadctl validate plans/*.yaml
+  $ loadctl render plans/seat-race.yaml --profile smoke -o out/
+  $ loadctl run plans/seat-race.yaml
+  $ loadctl report latest --format html -o report.html
+${EXIT_CODES_HELP}
+
+Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
+    );
+  for (const add of COMMANDS) add(program, io, runCommand);
   return program;
 }
 

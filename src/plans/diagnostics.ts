@@ -2,6 +2,16 @@
 export type Severity = 'error' | 'warning';
 export type PlanPath = ReadonlyArray<string | number>;
 
+/** A problem before it has a place in the file (validation places it: placeFindings). */
+export interface Finding {
+  severity: Severity;
+  path: PlanPath;
+  message: string;
+  hint?: string;
+  /** Point at the key rather than its value (unknown keys). */
+  atKey?: boolean;
+}
+
 export interface Diagnostic {
   severity: Severity;
   file: string;

@@ -3,17 +3,18 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { decodePlanBytes, parsePlanText, type PlanSource } from './parse.js';
 import type { Plan } from './schema.js';
-import { placeFindings, validatePlan, type Finding } from './validate.js';
+import { placeFindings, validatePlan, type Finding, type ValidPlan } from './validate.js';
 import { PlanError } from '../errors.js';
 import type { Io } from '../io/io.js';
 
-export interface LoadedPlan {
+export interface LoadedPlan extends ValidPlan {
   /** The path as given, for messages. */
   file: string;
   /** Absolute path of the plan; data and script paths are relative to its folder. */
   absPath: string;
   source: PlanSource;
   plan: Plan;
+  /** The plan as parsed, before validation. */
   raw: Record<string, unknown>;
   diagnostics: Diagnostic[];
 }
@@ -98,6 +99,7 @@ export async function readPlan(io: Io, file: string): Promise<LoadedPlan> {
     absPath,
     source: parsed.source,
     plan: validated.plan,
+    withProfile: validated.withProfile ?? {},
     raw: parsed.source.value as Record<string, unknown>,
     diagnostics: all,
   };

@@ -3,6 +3,7 @@ import { didYouMean } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import { applyProfile } from './profiles.js';
 import { planSchema, type Plan, type Target } from './schema.js';
+import type { ValidPlan } from './validate.js';
 
 export interface ResolveChoices {
   target?: string | undefined;
@@ -32,24 +33,58 @@ function unknown(kind: string, name: string, known: string[]): ResolveResult {
   };
 }
 
-/** `raw` is the plan as parsed (validated); the profile is merged into it and the result checked again. */
-export function resolvePlan(raw: Record<string, unknown>, choices: ResolveChoices): ResolveResult {
-  let value = raw;
+/**
+ * The validated plan (validatePlan, readPlan) with the chosen profile and target. Nothing is validated
+ * again: validation already checked the plan with each of its profiles applied.
+ */
+export function resolvePlan(valid: ValidPlan, choices: ResolveChoices): ResolveResult;
+/** @deprecated Pass the validated plan (readPlan's LoadedPlan); this form checks the raw value again. */
+export function resolvePlan(raw: Record<string, unknown>, choices: ResolveChoices): ResolveResult;
+export function resolvePlan(
+  input: ValidPlan | Record<string, unknown>,
+  choices: ResolveChoices,
+): ResolveResult {
+  const valid = isValidPlan(input) ? input : revalidate(input);
+  if (!valid) return notValid();
+  let plan = valid.plan;
   if (choices.profile !== undefined) {
-    const profiles = (raw.profiles ?? {}) as Record<string, Record<string, unknown>>;
-    const profile = profiles[choices.profile];
-    if (!profile) return unknown('profile', choices.profile, Object.keys(profiles));
-    value = applyProfile(raw, profile);
+    const known = Object.keys(plan.profiles ?? {});
+    if (!known.includes(choices.profile)) return unknown('profile', choices.profile, known);
+    const profiled = valid.withProfile[choices.profile];
+    if (!profiled) return notValid();
+    plan = profiled;
   }
-  const parsed = planSchema.safeParse(value);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      message: 'the plan does not validate with this profile',
-      hint: 'run `loadctl validate` on it for the details',
-    };
+  return chooseTarget(plan, choices);
+}
+
+function isValidPlan(input: ValidPlan | Record<string, unknown>): input is ValidPlan {
+  // A raw plan always has `targets` (the schema requires it); a ValidPlan never does at its top.
+  return 'withProfile' in input && 'plan' in input && !('targets' in input);
+}
+
+/** The raw form's checks, as before: the schema only, for the plan and each profile. */
+function revalidate(raw: Record<string, unknown>): ValidPlan | undefined {
+  const parsed = planSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const withProfile: Record<string, Plan> = {};
+  for (const [name, profile] of Object.entries(
+    (raw.profiles ?? {}) as Record<string, Record<string, unknown>>,
+  )) {
+    const merged = planSchema.safeParse(applyProfile(raw, profile));
+    if (merged.success) withProfile[name] = merged.data;
   }
-  const plan = parsed.data;
+  return { plan: parsed.data, withProfile };
+}
+
+function notValid(): ResolveResult {
+  return {
+    ok: false,
+    message: 'the plan does not validate with this profile',
+    hint: 'run `loadctl validate` on it for the details',
+  };
+}
+
+function chooseTarget(plan: Plan, choices: ResolveChoices): ResolveResult {
   const names = Object.keys(plan.targets);
   const targetName = choices.target ?? plan.defaultTarget ?? (names.length === 1 ? names[0] : undefined);
   if (targetName === undefined) {

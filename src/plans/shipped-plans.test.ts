@@ -30,7 +30,9 @@ describe.each(plans)('plans/%s', (file) => {
   it.each([undefined, ...Object.keys(raw.profiles ?? {})])(
     'k6 options with profile %s match the golden file',
     async (profile) => {
-      const resolved = resolvePlan(parsed.source.value as Record<string, unknown>, { profile });
+      const { plan, withProfile } = validatePlan(parsed.source);
+      if (!plan || !withProfile) throw new Error('the plan does not validate');
+      const resolved = resolvePlan({ plan, withProfile }, { profile });
       if (!resolved.ok) throw new Error(resolved.message);
       const golden = `__golden__/${file.replace(/\.yaml$/, '').replaceAll('/', '--')}.${profile ?? 'default'}.options.json`;
       await expect(`${JSON.stringify(toK6Options(resolved.resolved), null, 2)}\n`).toMatchFileSnapshot(

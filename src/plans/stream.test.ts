@@ -39,7 +39,9 @@ function problems(text: string): string[] {
 function compile(text: string) {
   const parsed = parsePlanText('p.yaml', text);
   if (!parsed.ok) throw new Error('unparsable');
-  const resolved = resolvePlan(parsed.source.value as Record<string, unknown>, {});
+  const { plan, withProfile } = validatePlan(parsed.source);
+  if (!plan || !withProfile) throw new Error('invalid');
+  const resolved = resolvePlan({ plan, withProfile }, {});
   if (!resolved.ok) throw new Error(resolved.message);
   return compileScriptPlan(resolved.resolved, { baseUrl: 'http://127.0.0.1:1' });
 }

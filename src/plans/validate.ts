@@ -1,25 +1,29 @@
 // Schema check + plan rules → every problem at once, each with file:line:col, plan path, message and hint.
 import type { z } from 'zod';
-import { didYouMean, sortDiagnostics, type Diagnostic, type PlanPath } from './diagnostics.js';
+import { didYouMean, sortDiagnostics, type Diagnostic, type Finding, type PlanPath } from './diagnostics.js';
 import type { PlanSource } from './parse.js';
 import { applyProfile, profileSets } from './profiles.js';
 import { checkPlanRules } from './rules.js';
 import { planSchema, type Plan } from './schema.js';
 
+export type { Finding } from './diagnostics.js';
+
+/** A plan that validated, typed, with its profiles applied: what resolvePlan works on. */
+export interface ValidPlan {
+  plan: Plan;
+  /**
+   * The plan with each profile applied, for every profile whose result passes the schema (checked once,
+   * here; resolvePlan picks one and does not validate again).
+   */
+  withProfile: Readonly<Record<string, Plan>>;
+}
+
 export interface ValidationResult {
   /** Present when the plan has no errors (warnings allowed). */
   plan?: Plan;
+  /** Present with `plan`. */
+  withProfile?: Readonly<Record<string, Plan>>;
   diagnostics: Diagnostic[];
-}
-
-/** A problem before it has a place in the file. */
-export interface Finding {
-  severity: 'error' | 'warning';
-  path: PlanPath;
-  message: string;
-  hint?: string;
-  /** Point at the key rather than its value (unknown keys). */
-  atKey?: boolean;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -116,6 +120,44 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'true or false',
 };
 
+/** A value that fits none of a union's forms: the discriminator's options, or the closest form's problems. */
+function unionFindings(
+  issue: Extract<Issue, { code: 'invalid_union' }>,
+  path: PlanPath,
+  data: unknown,
+  root: unknown,
+): Finding[] {
+  if (issue.discriminator) {
+    const actual = valueAt(data, path);
+    const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
+    if (actual === undefined) {
+      return [
+        {
+          severity: 'error',
+          path,
+          message: `\`${issue.discriminator}\` is required`,
+          hint: `one of: ${options.join(', ')}`,
+        },
+      ];
+    }
+    const guess = typeof actual === 'string' ? didYouMean(actual, options) : undefined;
+    return [
+      {
+        severity: 'error',
+        path,
+        message: `unknown ${issue.discriminator} ${describe(actual)}`,
+        hint: guess ? `did you mean \`${guess}\`?` : `one of: ${options.join(', ')}`,
+      },
+    ];
+  }
+  // The branch with the fewest problems is what the user was writing.
+  const branches = issue.errors.filter((b) => b.length > 0);
+  if (branches.length === 0)
+    return [{ severity: 'error', path, message: 'value does not match any allowed form' }];
+  const best = branches.reduce((a, b) => (b.length < a.length ? b : a));
+  return best.flatMap((inner) => issueFindings(inner, path, data, root));
+}
+
 function issueFindings(issue: Issue, base: PlanPath, data: unknown, root: unknown): Finding[] {
   const path = [...base, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
   switch (issue.code) {
@@ -146,37 +188,8 @@ function issueFindings(issue: Issue, base: PlanPath, data: unknown, root: unknow
       }
       return [{ severity: 'error', path, message: `expected ${expected}, got ${describe(actual)}` }];
     }
-    case 'invalid_union': {
-      if (issue.discriminator) {
-        const actual = valueAt(data, path);
-        const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
-        if (actual === undefined) {
-          return [
-            {
-              severity: 'error',
-              path,
-              message: `\`${issue.discriminator}\` is required`,
-              hint: `one of: ${options.join(', ')}`,
-            },
-          ];
-        }
-        const guess = typeof actual === 'string' ? didYouMean(actual, options) : undefined;
-        return [
-          {
-            severity: 'error',
-            path,
-            message: `unknown ${issue.discriminator} ${describe(actual)}`,
-            hint: guess ? `did you mean \`${guess}\`?` : `one of: ${options.join(', ')}`,
-          },
-        ];
-      }
-      // The branch with the fewest problems is what the user was writing.
-      const branches = issue.errors.filter((b) => b.length > 0);
-      if (branches.length === 0)
-        return [{ severity: 'error', path, message: 'value does not match any allowed form' }];
-      const best = branches.reduce((a, b) => (b.length < a.length ? b : a));
-      return best.flatMap((inner) => issueFindings(inner, path, data, root));
-    }
+    case 'invalid_union':
+      return unionFindings(issue, path, data, root);
     case 'invalid_value': {
       const actual = valueAt(data, path);
       const options = issue.values.map((v) => String(v));
@@ -235,20 +248,27 @@ export function placeFindings(source: PlanSource, findings: readonly Finding[]):
   });
 }
 
-function profileFindings(raw: Record<string, unknown>, baseFindings: readonly Finding[]): Finding[] {
+interface ProfileResults {
+  findings: Finding[];
+  withProfile: Record<string, Plan>;
+}
+
+/** Each profile applied and checked; a problem the profile causes is reported at the profile. */
+function checkProfiles(raw: Record<string, unknown>, baseFindings: readonly Finding[]): ProfileResults {
+  const out: ProfileResults = { findings: [], withProfile: {} };
   const profiles = raw.profiles;
-  if (profiles === null || typeof profiles !== 'object') return [];
+  if (profiles === null || typeof profiles !== 'object') return out;
   const seen = new Set(baseFindings.map((f) => `${f.path.join('\0')}|${f.message}`));
-  const out: Finding[] = [];
   for (const [name, profile] of Object.entries(profiles)) {
     if (profile === null || typeof profile !== 'object' || Array.isArray(profile)) continue;
     const merged = applyProfile(raw, profile as Record<string, unknown>);
     const { plan, findings } = schemaFindings(merged);
+    if (plan) out.withProfile[name] = plan;
     const all = plan ? checkPlanRules(plan) : findings;
     for (const f of all) {
       if (seen.has(`${f.path.join('\0')}|${f.message}`)) continue;
       if (!profileSets(profile, f.path)) continue;
-      out.push({
+      out.findings.push({
         ...f,
         path: ['profiles', name, ...f.path],
         message: `${f.message} (with profile \`${name}\`)`,
@@ -263,8 +283,9 @@ export function validatePlan(source: PlanSource): ValidationResult {
   const { plan, findings } = schemaFindings(raw);
   const ruleFindings = plan ? checkPlanRules(plan) : [];
   const base = [...findings, ...ruleFindings];
-  const all = [...base, ...profileFindings(raw, base)];
+  const profiles = checkProfiles(raw, base);
+  const all = [...base, ...profiles.findings];
   const diagnostics = sortDiagnostics(placeFindings(source, all));
   const ok = plan !== undefined && !all.some((f) => f.severity === 'error');
-  return ok ? { plan, diagnostics } : { diagnostics };
+  return ok ? { plan, withProfile: profiles.withProfile, diagnostics } : { diagnostics };
 }

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the Aggregates class (~420 lines) and the per-series accumulators it mutates on the ingest hot path are one unit; splitting it means exposing their private state */
 // Folds k6 samples into exact counts and HDR distributions, per metric × endpoint (`name` tag) ×
 // status class × expected_response, plus a per-second series. Pure: no I/O, no clock. Aggregates are
 // mergeable (mergeAggregates(a, b) equals folding a's samples then b's) and serialisable (toJSON /

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one byte-level scanner of k6 JSON lines (the ingest hot loop, ~390 lines) and the byte helpers it calls; it reads top to bottom as one piece */
 // Pulls the fields loadctl aggregates out of the lines of `k6 run --out json=FILE` without JSON.parse.
 //
 // A k6 sample line has a fixed shape (k6 writes it with easyjson, keys in this order):

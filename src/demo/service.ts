@@ -1,0 +1,443 @@
+// The demo service's request handling: one DemoServer per running service holds the knobs, the state, the
+// limiter, the capacity gate and the counters; server.ts owns the socket. Timers, the clock and randomness
+// live here; the rules live in state.ts, handlers.ts, chat.ts and rate-limit.ts.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { DemoKnobs } from '../plans/schema.js';
+import {
+  completionDelayMs,
+  planStreamCut,
+  renderChatCompletion,
+  renderChunkFrame,
+  renderFinishFrames,
+  tokenDueMs,
+  type ChatMeta,
+  type ChatPlan,
+} from './chat.js';
+import { createCapacityGate, type CapacityGate, type CapacitySummary } from './capacity.js';
+import { createRequestCounters, type RequestCounts } from './counters.js';
+import { parseBearer, parseCookie } from './fields.js';
+import {
+  errorBody,
+  failureReply,
+  handleBusinessRequest,
+  reply,
+  type DemoAction,
+  type Reply,
+} from './handlers.js';
+import {
+  listStateKnobChanges,
+  planFaults,
+  renderKnobs,
+  resolveDemoKnobs,
+  resolveKnobsPatch,
+  type ResolvedDemoKnobs,
+} from './knobs.js';
+import { fail } from './outcome.js';
+import {
+  createRateLimiter,
+  renderRetryAfter,
+  resolveClientKey,
+  type RateLimitAccuracy,
+  type RateLimiter,
+  type RateLimitSummary,
+} from './rate-limit.js';
+import { matchRoute, UNMATCHED_KEY, type DemoRoute } from './routes.js';
+import { createDemoState, summarizeState, type DemoState, type StateSummary } from './state.js';
+import { MAX_BODY_BYTES, readJsonBody, type BodyRead } from './body.js';
+
+// How long allowDoubleBooking's check-then-commit leaves the seat looking free: a slow database round trip.
+// At 5 ms, 40 VUs racing on a busy 2-core machine once all arrived after the first one had committed.
+const RACE_WINDOW_MS = 25;
+/** A timer can fire a fraction of a millisecond before its due time; a token that close to due goes now. */
+const TOKEN_EARLY_MS = 1;
+
+const EMPTY_RATE_LIMIT: RateLimitSummary = { allowed: 0, limited: 0, clients: {} };
+
+export interface DemoStats extends StateSummary, RequestCounts {
+  rateLimit: RateLimitSummary;
+  /** Whether the limiter held each client to its configured rate; null while no limiter has run. */
+  rateLimitAccuracy: RateLimitAccuracy | null;
+  /** The capacity knob's worker pool: served, queued, turned away (kept across resets); null without the knob. */
+  capacity: CapacitySummary | null;
+  startedAt: string;
+  /** When `POST /admin/reset` last cleared the state, or null. */
+  resetAt: string | null;
+  /** Every knob with its default applied, and the bound port. */
+  knobs: DemoKnobs;
+}
+
+export class DemoServer {
+  private current: DemoKnobs;
+  private resolved: ResolvedDemoKnobs;
+  private state: DemoState;
+  private limiter: RateLimiter | undefined;
+  private gate: CapacityGate | undefined;
+  private counters = createRequestCounters();
+  private readonly startedAt = new Date().toISOString();
+  private resetAt: string | null = null;
+  private chatSequence = 0;
+  /** Every pending timer, so close() can cancel them: a 60 s latency knob must not hold the process open. */
+  readonly timers = new Set<NodeJS.Timeout>();
+  /** Where the service listens; the port is set once it is bound. */
+  readonly host: string;
+  port = 0;
+
+  constructor(
+    knobs: DemoKnobs,
+    private readonly log: (line: string) => void,
+  ) {
+    this.current = knobs;
+    this.resolved = resolveDemoKnobs(knobs);
+    this.state = openState(this.resolved);
+    this.host = this.resolved.host;
+  }
+
+  /** The port the knobs ask for (0: any free one). */
+  get requestedPort(): number {
+    return this.resolved.port;
+  }
+
+  /** Throws on an invalid patch; state knobs apply at the next reset. */
+  patchKnobs(patch: Partial<DemoKnobs>): void {
+    const next = resolveKnobsPatch(this.current, patch, { host: this.host, port: this.port });
+    if (!next.ok) throw new Error(`invalid demo service knobs: ${next.issues.join('; ')}`);
+    this.applyKnobs(next.knobs);
+  }
+
+  private limiterFor(knobsNow: ResolvedDemoKnobs): RateLimiter | undefined {
+    if (knobsNow.rateLimit === undefined) return undefined;
+    this.limiter ??= createRateLimiter(knobsNow.rateLimit, () => performance.now());
+    return this.limiter;
+  }
+
+  /**
+   * The capacity knob: holds a slot of the worker pool from here to the end of the response (a queued request
+   * waits for one first). False when the request was answered (503) or its client left while it waited.
+   */
+  private async admit(res: ServerResponse, key: string): Promise<boolean> {
+    if (this.resolved.capacity === undefined) return true;
+    this.gate ??= createCapacityGate(this.resolved.capacity);
+    const pool = this.gate;
+    const admission = pool.enter();
+    if (admission.kind === 'reject') {
+      const message = `all ${this.resolved.capacity.maxConcurrent} workers are busy and the queue is full`;
+      this.send(res, key, failureReply(fail(503, 'OVER_CAPACITY', message)));
+      return false;
+    }
+    let holding = admission.kind === 'run';
+    res.once('close', () => {
+      if (holding) pool.leave();
+      else if (admission.kind === 'wait') admission.cancel();
+    });
+    if (admission.kind === 'wait') {
+      // Settled before the response can close (a microtask), so `holding` is right when 'close' comes.
+      if (!(await admission.ready)) return false;
+      holding = true;
+    }
+    return true;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+
+  /** The rate limit and the capacity knob; false when the request was answered (429, 503) or dropped. */
+  private async letIn(
+    req: IncomingMessage,
+    res: ServerResponse,
+    key: string,
+    bearer: string | undefined,
+  ): Promise<boolean> {
+    const rateLimiter = this.limiterFor(this.resolved);
+    if (rateLimiter !== undefined) {
+      const decision = rateLimiter.take(
+        resolveClientKey(req.headers['x-client-id'], bearer, req.socket.remoteAddress),
+      );
+      if (!decision.allowed) {
+        const retryAfter = renderRetryAfter(decision.retryAfterMs);
+        const message = `rate limit exceeded; retry after ${retryAfter}s`;
+        this.send(res, key, failureReply(fail(429, 'RATE_LIMITED', message), { 'retry-after': retryAfter }));
+        return false;
+      }
+    }
+    return this.admit(res, key);
+  }
+
+  /** The JSON body; a body too large or not JSON is answered here (413, 400). */
+  private async readBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+    key: string | undefined,
+  ): Promise<BodyRead> {
+    const read = await readJsonBody(req);
+    if (read.kind === 'too-large') {
+      const message = `the body is larger than ${MAX_BODY_BYTES} bytes`;
+      const headers = read.closeConnection ? { connection: 'close' } : undefined;
+      this.send(res, key, failureReply(fail(413, 'PAYLOAD_TOO_LARGE', message), headers));
+    } else if (read.kind === 'bad-json') {
+      this.send(res, key, failureReply(fail(400, 'BAD_JSON', `the body is not valid JSON: ${read.message}`)));
+    }
+    return read;
+  }
+
+  async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const match = matchRoute(method, path);
+    if (match.kind !== 'found') {
+      this.counters.countRequest(UNMATCHED_KEY);
+      if (match.kind === 'not-found') {
+        this.send(res, UNMATCHED_KEY, failureReply(fail(404, 'NOT_FOUND', `no route for ${method} ${path}`)));
+      } else {
+        const message = `${method} is not allowed on ${path}; use ${match.allow}`;
+        this.send(
+          res,
+          UNMATCHED_KEY,
+          failureReply(fail(405, 'METHOD_NOT_ALLOWED', message), { allow: match.allow }),
+        );
+      }
+      return;
+    }
+    const route = match.route;
+    // Admin calls stay out of the counters, so reading the stats does not change them.
+    const key = route.kind === 'admin' ? undefined : route.key;
+    if (key !== undefined) this.counters.countRequest(key);
+    const bearer = parseBearer(req.headers.authorization);
+
+    if (route.kind === 'business' && !(await this.letIn(req, res, route.key, bearer))) return;
+    const read = route.body ? await this.readBody(req, res, key) : { kind: 'ok' as const, value: undefined };
+    if (read.kind !== 'ok') return;
+    const body = read.value;
+
+    if (route.kind !== 'business') {
+      this.send(res, key, this.serveServiceRoute(route, body));
+      return;
+    }
+
+    const faults = planFaults(this.resolved, Math.random(), Math.random());
+    if (faults.cpuMs > 0) burnCpu(faults.cpuMs);
+    if (faults.delayMs > 0) await this.sleep(faults.delayMs);
+    if (faults.fail) {
+      this.send(res, key, failureReply(fail(500, 'INJECTED_ERROR', 'error injected by the errorRate knob')));
+      return;
+    }
+    const action = handleBusinessRequest(
+      {
+        route,
+        params: match.params,
+        query: q === -1 ? '' : url.slice(q + 1),
+        body,
+        bearer,
+        session: parseCookie(req.headers.cookie, 'SESSION'),
+      },
+      this.state,
+      this.resolved,
+    );
+    await this.runAction(res, route, action);
+  }
+
+  private async runAction(res: ServerResponse, route: DemoRoute, action: DemoAction): Promise<void> {
+    switch (action.kind) {
+      case 'reply':
+        this.send(res, route.key, action);
+        return;
+      case 'race':
+        // The deliberate bug of allowDoubleBooking: between check and commit, other requests run. The gap
+        // stands for a database round trip (RACE_WINDOW_MS), long enough that requests arriving on separate
+        // connections within it all see the seat free, as they would against a real read-then-write service.
+        await this.sleep(RACE_WINDOW_MS);
+        this.send(res, route.key, action.commit());
+        return;
+      case 'chat': {
+        const meta: ChatMeta = {
+          id: `chatcmpl-${++this.chatSequence}`,
+          created: Math.floor(Date.now() / 1000),
+          model: action.plan.model,
+        };
+        if (action.plan.stream) {
+          const cutAfter = planStreamCut(this.resolved.chat, action.plan.tokens.length, Math.random());
+          this.streamChat(res, route.key, meta, action.plan, cutAfter);
+          return;
+        }
+        await this.sleep(completionDelayMs(action.plan));
+        this.send(res, route.key, reply(200, renderChatCompletion(meta, action.plan)));
+        return;
+      }
+    }
+  }
+
+  /**
+   * Server-sent events on timers due at absolute offsets from the headers, stopped when the client leaves.
+   * With `cutAfter`, the connection drops when token `cutAfter` is due, without the end marker.
+   */
+  private streamChat(
+    res: ServerResponse,
+    key: string,
+    meta: ChatMeta,
+    plan: ChatPlan,
+    cutAfter: number | undefined,
+  ): void {
+    if (res.destroyed) return;
+    this.counters.countStatus(key, 200);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    // Headers go now, not with the first token: time to first byte and time to first token must differ.
+    res.flushHeaders();
+    const start = performance.now();
+    let next = 0;
+    let timer: NodeJS.Timeout | undefined;
+
+    const stop = (): void => {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        timer = undefined;
+      }
+    };
+    const schedule = (inMs: number): void => {
+      timer = setTimeout(tick, Math.max(0, inMs));
+      this.timers.add(timer);
+    };
+    const tick = (): void => {
+      stop();
+      if (res.destroyed) return;
+      const elapsed = performance.now() - start;
+      // Ends by the last frame, or by the cut (cutAfter is at most the token count).
+      while (tokenDueMs(plan, next) <= elapsed + TOKEN_EARLY_MS) {
+        if (next === cutAfter) {
+          // Dropped as by a crashed upstream: what was written still goes out (destroy() could discard it),
+          // the chunked body never gets its terminator, and no end marker comes.
+          res.socket?.end();
+          return;
+        }
+        const frame = renderChunkFrame(meta, plan.tokens[next] ?? '', next === 0);
+        next++;
+        if (next === plan.tokens.length && cutAfter === undefined) {
+          res.end(frame + renderFinishFrames(meta, plan));
+          return;
+        }
+        // A slow reader: wait for the socket instead of buffering the whole answer.
+        if (!res.write(frame)) {
+          res.once('drain', tick);
+          return;
+        }
+      }
+      schedule(tokenDueMs(plan, next) - elapsed);
+    };
+    res.on('close', stop);
+    schedule(plan.ttftMs);
+  }
+
+  private serveServiceRoute(route: DemoRoute, body: unknown): Reply {
+    switch (route.id) {
+      case 'health':
+        return reply(200, { status: 'ok' });
+      case 'stats':
+        return reply(200, this.stats());
+      case 'reset':
+        this.resetState();
+        this.log('demo service: state reset');
+        return reply(200, { status: 'reset', resetAt: this.resetAt });
+      case 'knobs': {
+        const before = this.current;
+        const next = resolveKnobsPatch(this.current, body ?? {}, { host: this.host, port: this.port });
+        if (!next.ok) return failureReply(fail(400, 'BAD_REQUEST', next.issues.join('; ')));
+        this.applyKnobs(next.knobs);
+        const appliesAfterReset = listStateKnobChanges(before, next.knobs);
+        this.log(`demo service: knobs changed: ${JSON.stringify(body)}`);
+        return reply(200, { knobs: renderKnobs(this.resolved, this.port), appliesAfterReset });
+      }
+      default:
+        return failureReply(fail(500, 'INTERNAL', `${route.key} is not a service route`));
+    }
+  }
+
+  /** Writes a JSON reply and counts its status under `key` (none for admin routes). */
+  private send(res: ServerResponse, key: string | undefined, answer: Reply): void {
+    // The client may have left during a delay; there is no one to answer.
+    if (res.destroyed || res.headersSent) return;
+    if (key !== undefined) this.counters.countStatus(key, answer.status);
+    const json = JSON.stringify(answer.body);
+    res.writeHead(answer.status, {
+      ...answer.headers,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(json),
+    });
+    res.end(json);
+  }
+
+  answerCrash(res: ServerResponse, error: unknown): void {
+    this.log(
+      `demo service: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    if (res.destroyed) return;
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const json = JSON.stringify(errorBody('INTERNAL', 'unexpected error in the demo service'));
+    res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+    res.end(json);
+  }
+
+  applyKnobs(next: DemoKnobs): void {
+    this.current = next;
+    this.resolved = resolveDemoKnobs(next);
+    if (this.resolved.rateLimit !== undefined) this.limiter?.configure(this.resolved.rateLimit);
+    if (this.resolved.capacity !== undefined) this.gate?.configure(this.resolved.capacity);
+    else {
+      // Turned off: whoever waits is let in, and the next pool starts from zero.
+      this.gate?.drain();
+      this.gate = undefined;
+    }
+  }
+
+  private resetState(): void {
+    this.state = openState(this.resolved);
+    this.limiter = undefined;
+    this.counters = createRequestCounters();
+    this.resetAt = new Date().toISOString();
+  }
+
+  stats(): DemoStats {
+    return {
+      ...summarizeState(this.state),
+      rateLimit: this.limiter?.summarize() ?? EMPTY_RATE_LIMIT,
+      rateLimitAccuracy: this.limiter?.summarizeAccuracy() ?? null,
+      capacity: this.gate?.summarize() ?? null,
+      ...this.counters.summarize(),
+      startedAt: this.startedAt,
+      resetAt: this.resetAt,
+      knobs: renderKnobs(this.resolved, this.port),
+    };
+  }
+}
+
+function openState(knobs: ResolvedDemoKnobs): DemoState {
+  return createDemoState(
+    {
+      schedules: knobs.schedules,
+      seatsPerSchedule: knobs.seatsPerSchedule,
+      initialPoints: knobs.initialPoints,
+      couponStock: knobs.couponStock,
+    },
+    randomUUID,
+  );
+}
+
+/** The cpuWorkMs knob: hold the one JavaScript thread, as a CPU-bound handler would. */
+function burnCpu(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // Busy on purpose; a timer would leave the CPU idle and measure nothing.
+  }
+}

@@ -1,0 +1,56 @@
+// Walking a plan's flows and steps: shared by the rules, the compiler and the run's preflight.
+import type { PlanPath } from './diagnostics.js';
+import type { Flow, Plan, Step, ThinkTime } from './schema.js';
+
+export function isHttpStep(step: Step): step is Extract<Step, { path: string }> {
+  return 'path' in step;
+}
+
+/** Visits every step, with its plan path. */
+export function walkSteps(
+  steps: readonly Step[],
+  path: PlanPath,
+  visit: (step: Step, path: PlanPath) => void,
+): void {
+  steps.forEach((step, i) => {
+    const here = [...path, i];
+    visit(step, here);
+    if ('group' in step) walkSteps(step.steps, [...here, 'steps'], visit);
+    if ('if' in step) {
+      walkSteps(step.steps, [...here, 'steps'], visit);
+      if (step.else) walkSteps(step.else, [...here, 'else'], visit);
+    }
+  });
+}
+
+/** Every flow with its path, including setup and teardown. */
+export function allFlows(
+  plan: Plan,
+): Array<{ flow: Pick<Flow, 'steps' | 'headers'> & { think?: ThinkTime }; path: PlanPath }> {
+  const out: Array<{ flow: Pick<Flow, 'steps' | 'headers'> & { think?: ThinkTime }; path: PlanPath }> = [];
+  for (const [name, flow] of Object.entries(plan.flows ?? {})) out.push({ flow, path: ['flows', name] });
+  if (plan.setup) out.push({ flow: plan.setup, path: ['setup'] });
+  if (plan.teardown) out.push({ flow: plan.teardown, path: ['teardown'] });
+  return out;
+}
+
+/** The endpoint name a step's metrics carry: its `name`, else "METHOD path". */
+export function endpointName(step: Extract<Step, { path: string }>): string {
+  return step.name ?? `${step.method ?? 'GET'} ${step.path}`;
+}
+
+/** The steps that read their response as a stream, in the flows the run uses: they need the streaming k6. */
+export function streamStepNames(plan: Plan): string[] {
+  const names = new Set<string>();
+  const used = Object.values(plan.scenarios).flatMap((s) =>
+    s.flow !== undefined && plan.flows?.[s.flow] ? [plan.flows[s.flow]] : [],
+  );
+  for (const flow of [...used, plan.setup, plan.teardown]) {
+    if (flow === undefined) continue;
+    walkSteps(flow.steps, [], (step) => {
+      if (isHttpStep(step) && step.stream !== undefined && step.stream !== false)
+        names.add(endpointName(step));
+    });
+  }
+  return [...names];
+}
