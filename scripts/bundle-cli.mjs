@@ -68,10 +68,9 @@ const result = await build({
 });
 
 // `loadctl validate` must stay light: the build fails when its static imports reach a package it does not
-// need (terminal styling, spinners, tables, histograms). esbuild only warns for now: validate bundles a plan's
-// own script, and src/io/bundle.ts imports esbuild at load time rather than when a plan has a script.
-const HEAVY = ['chalk', 'ora', 'cli-table3', 'hdr-histogram-js'];
-const WARN_ONLY = ['esbuild'];
+// need (terminal styling, spinners, tables, histograms, esbuild, execa: src/io loads the last two on first use).
+const HEAVY = ['chalk', 'ora', 'cli-table3', 'hdr-histogram-js', 'esbuild', 'execa'];
+const WARN_ONLY = [];
 const outputs = result.metafile.outputs;
 const chunkOf = (entry) => Object.keys(outputs).find((out) => outputs[out].entryPoint?.endsWith(entry));
 function staticClosure(start) {
@@ -89,7 +88,9 @@ function staticClosure(start) {
 function packagesOf(out) {
   const names = [
     ...Object.keys(outputs[out]?.inputs ?? {}).map((input) => input.match(/node_modules[\\/]([^\\/]+)/)?.[1]),
-    ...(outputs[out]?.imports ?? []).filter((imp) => imp.external).map((imp) => imp.path.split('/')[0]),
+    ...(outputs[out]?.imports ?? [])
+      .filter((imp) => imp.external && imp.kind === 'import-statement')
+      .map((imp) => imp.path.split('/')[0]),
   ];
   return names.filter((name) => name !== undefined);
 }

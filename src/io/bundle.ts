@@ -1,7 +1,7 @@
 // esbuild, the one module that imports it. A build's result is a value: its errors come back as messages
 // with absolute file paths, never as a throw, so callers decide which are the user's and which are ours.
 import { isAbsolute, resolve } from 'node:path';
-import { build, type BuildOptions, type Message, type Plugin } from 'esbuild';
+import type { BuildOptions, Message, Plugin } from 'esbuild';
 
 /** How the output is written; the caller's policy (k6's JavaScript), not this module's. */
 export interface BundleOutput {
@@ -89,6 +89,8 @@ export async function runBundle(spec: BundleSpec): Promise<BundleResult> {
   const workingDir = spec.workingDir ?? process.cwd();
   const redirects = spec.redirects ?? {};
   try {
+    // Loaded on the first bundle: commands that bundle nothing do not pay for esbuild's start.
+    const { build } = await import('esbuild');
     const result = await build({
       ...COMMON,
       format: spec.format,

@@ -15,14 +15,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import {
-  runCommand,
-  spawnStreaming,
-  type CommandResult,
-  type RunOptions,
-  type StreamOptions,
-  type StreamingProcess,
-} from './exec.js';
+import type { CommandResult, RunOptions, StreamOptions, StreamingProcess } from './exec.js';
 import { probeDns, probeHostFacts, probeHostLoad, type HostFacts, type HostLoad } from './host.js';
 import { probeFreePort, probeTcp, type Reachability } from './net.js';
 import type { TlsCertificate } from './net-tls.js';
@@ -61,7 +54,7 @@ export interface Io {
   /** A program run to completion; its result is a value, never a throw (src/io/exec.ts). */
   runCommand(file: string, args: string[], opts?: RunOptions): Promise<CommandResult>;
   /** A long-running program whose output arrives line by line (k6). */
-  spawn(file: string, args: string[], opts?: StreamOptions): StreamingProcess;
+  spawn(file: string, args: string[], opts?: StreamOptions): Promise<StreamingProcess>;
   /** HTTP: k6's REST API, targets' health and invariants. */
   fetch(url: string, init?: RequestInit): Promise<Response>;
   /** A free TCP port on the given loopback address. */
@@ -165,8 +158,9 @@ export function realIo(): Io {
         }, ms);
         process.once('SIGINT', onInt);
       }),
-    runCommand,
-    spawn: spawnStreaming,
+    // execa is loaded on the first process: `validate` and `render` start none.
+    runCommand: async (file, args, opts) => (await import('./exec.js')).runCommand(file, args, opts),
+    spawn: async (file, args, opts) => (await import('./exec.js')).spawnStreaming(file, args, opts),
     fetch: (url, init) => fetch(url, init),
     freePort: probeFreePort,
     probeTcp,

@@ -114,9 +114,6 @@ export function toSeriesPoint(prev: LiveSnapshot | undefined, cur: LiveSnapshot)
   };
 }
 
-// The progress line moved to the report renderers; re-exported until src/cli/commands/run.ts imports it from there.
-export { renderProgressLine, type ProgressOptions } from '../report/render/progress.js';
-
 /** One second of raw-sample aggregates (see ingest/aggregate.ts SecondStats), as a series point. */
 export interface SampleSecond {
   offset: number;

@@ -65,7 +65,7 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   };
   const startedAt = io.now();
   const clock = () => io.now().getTime();
-  const proc = io.spawn(spec.k6Path, spec.args, {
+  const proc = await io.spawn(spec.k6Path, spec.args, {
     env: k6ProcessEnv({ ...spec.env }),
     cwd: spec.cwd,
     onStdoutLine: onLine,

@@ -8,7 +8,7 @@ import type { LiveSnapshot, SeriesPoint } from '../k6/live.js';
 import type { GuardState } from '../report/model/guard.js';
 import { readAfterK6, type AfterK6 } from './collect.js';
 import { startLiveView, type LiveObserver } from './live.js';
-import { json, k6EnvFor, startMeta, type RunMeta, type RunSpec } from './prepare.js';
+import { k6EnvFor, startMeta, type RunMeta, type RunSpec } from './prepare.js';
 import { writeScript } from './prepare-script.js';
 import { renderMetaFile, writeRunFiles } from '../store/write.js';
 

@@ -8,7 +8,7 @@ import { classifyOutcome, parseK6ErrorLine, type Outcome } from '../report/model
 import { summarizeRun, summarizeThresholds, type RunSummary } from '../report/model/summary.js';
 import type { ExecutedRun } from './execute.js';
 import { endCodeOf, exitCodeFor, k6ExitCodeOf } from './exit.js';
-import { json, type RunSpec } from './prepare.js';
+import type { RunSpec } from './prepare.js';
 import { SERIES_SCHEMA, type breakpointSchema } from '../store/schemas/files.js';
 import type { z } from 'zod';
 

@@ -3,14 +3,13 @@
 // matcher, the same code the k6 checks use. A failure to ask is a failed invariant, never a crash.
 import {
   evaluate,
-  joinUrl,
   matchResponse,
   readPath,
-  resolveBaseUrl,
   ResponseView,
   toText,
   type EvalContext,
 } from '../k6-templates/runtime/values.js';
+import { joinUrl, resolveBaseUrl } from '../k6-templates/runtime/requests.js';
 import { compileMatcher, describeCheck } from '../plans/compile.js';
 import type { Invariant } from '../plans/schema.js';
 import { compileValue } from '../plans/templates.js';

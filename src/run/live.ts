@@ -1,7 +1,8 @@
 // While k6 runs: every live snapshot becomes a series point, feeds the in-run generator check and the
 // progress line, and is shown to the caller's observer (breakpoint's watch), which may ask to stop k6.
 import type { Io } from '../io/io.js';
-import { renderProgressLine, toSeriesPoint, type LiveSnapshot, type SeriesPoint } from '../k6/live.js';
+import { toSeriesPoint, type LiveSnapshot, type SeriesPoint } from '../k6/live.js';
+import { renderProgressLine } from '../report/render/progress.js';
 import {
   foldGuard,
   initialGuardState,

@@ -171,7 +171,7 @@ function processMethods(fs: FakeFs, k6: FakeK6, options: FakeIoOptions): Process
     }
     return { kind: 'not-found', file };
   };
-  const spawn = (file: string, args: string[], opts: StreamOptions = {}): StreamingProcess => {
+  const spawn = async (file: string, args: string[], opts: StreamOptions = {}): Promise<StreamingProcess> => {
     commandsRun.push([file, ...args].join(' '));
     if (file !== k6.path || !fs.existsSync(file)) {
       return { pid: undefined, result: Promise.resolve({ kind: 'not-found', file }), kill: () => false };

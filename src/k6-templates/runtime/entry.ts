@@ -13,7 +13,8 @@ import {
   runIteration,
   secretMessage,
 } from './interpreter.js';
-import { getOwn, parseCsvRecords, resolveFlowName, setOwn, validateScriptPlan } from './values.js';
+import { getOwn, setOwn } from './values.js';
+import { parseCsvRecords, resolveFlowName, validateScriptPlan } from './plan-data.js';
 
 declare const __LOADCTL_PLAN__: string;
 

@@ -10,28 +10,28 @@ import type { Metric } from 'k6/metrics';
 import type { StreamParams, StreamResponse } from 'k6/x/loadctl-sse';
 import type { DataSet, Flow, HttpStep, MetricDef, ScriptPlan, Step, Think, Value } from './model.js';
 import { encodeForm, loadStreamModule, planHasStreams, streamParams, type StreamModule } from './stream.js';
-import type { BuiltRequest, EvalContext } from './values.js';
+import type { EvalContext } from './values.js';
 import {
   ResponseView,
-  hasHeader,
-  buildRequest,
-  compileRequest,
-  mergeHeaders,
   evaluate,
   evaluateCondition,
   extract,
-  forEachStep,
   getOwn,
   hasOwn,
   isExpectedStatus,
   matchResponse,
-  pickRowIndex,
-  planFlows,
   recordSample,
-  resolveBaseUrl,
   setOwn,
-  thinkSeconds,
 } from './values.js';
+import {
+  buildRequest,
+  compileRequest,
+  hasHeader,
+  mergeHeaders,
+  resolveBaseUrl,
+  type BuiltRequest,
+} from './requests.js';
+import { forEachStep, pickRowIndex, planFlows, thinkSeconds } from './plan-data.js';
 
 // The bundle is CommonJS, where every use of a default import is a getter call through esbuild's interop;
 // on the per-request path that costs a few percent of throughput (measured), so take the module once.

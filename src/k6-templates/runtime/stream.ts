@@ -4,7 +4,7 @@
 // Nothing here imports k6: vitest runs the pure parts under Node.
 import type { StreamParams, request as streamRequest } from 'k6/x/loadctl-sse';
 import type { HttpStep, ScriptPlan } from './model.js';
-import { forEachStep, planFlows } from './values.js';
+import { forEachStep, planFlows } from './plan-data.js';
 
 // The CommonJS bundle's own require, resolved by k6 when it runs; @types/k6 does not declare it. An `import`
 // would make every script need the extension.

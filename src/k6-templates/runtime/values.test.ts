@@ -4,34 +4,38 @@ import type { HttpStep, Matcher, PathSegment, Ref, ScriptPlan, Value } from './m
 import type { EvalContext, ResponseLike } from './values.js';
 import {
   ResponseView,
+  evaluate,
+  evaluateCondition,
+  extract,
+  looseEquals,
+  matchResponse,
+  missingVars,
+  randomInt,
+  randomUuid,
+  readPath,
+  recordSample,
+  selectPath,
+  toText,
+  truthy,
+} from './values.js';
+import {
   appendQuery,
   buildRequest,
   buildUrl,
   compileRequest,
   compileUrl,
-  evaluate,
-  evaluateCondition,
-  extract,
   joinUrl,
-  looseEquals,
-  matchResponse,
   mergeHeaders,
-  missingVars,
+  resolveBaseUrl,
+} from './requests.js';
+import {
   parseCsv,
   parseCsvRecords,
   pickRowIndex,
-  randomInt,
-  randomUuid,
-  readPath,
-  recordSample,
-  resolveBaseUrl,
   resolveFlowName,
-  selectPath,
   thinkSeconds,
-  toText,
-  truthy,
   validateScriptPlan,
-} from './values.js';
+} from './plan-data.js';
 
 const lit = (v: unknown): Value => ({ k: 'lit', v });
 const tpl = (...parts: Array<string | Ref>): Value => ({
