@@ -1,6 +1,6 @@
 // Running the real k6: spawn, log, live polling of its REST API, and Ctrl-C handling. Effects only; what
 // the results mean is decided elsewhere.
-import type { CommandResult } from '../io/exec.js';
+import type { CommandResult, StreamingProcess } from '../io/exec.js';
 import { k6ProcessEnv } from './locate.js';
 import { parseRestMetrics, type LiveSnapshot } from './live.js';
 import type { Io } from '../io/io.js';
@@ -65,28 +65,35 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   };
   const startedAt = io.now();
   const clock = () => io.now().getTime();
-  const proc = await io.spawn(spec.k6Path, spec.args, {
+  // Listening before k6 starts: a Ctrl-C while it is being spawned is forwarded as soon as it exists.
+  let interrupts = 0;
+  // eslint-disable-next-line prefer-const -- read by the signal handlers below before it is assigned
+  let proc: StreamingProcess | undefined;
+  const forward = (nth: number) => {
+    if (nth === 1) {
+      // k6 stops gracefully on the first SIGINT (finishing iterations, running teardown and handleSummary).
+      proc?.kill('SIGINT');
+      spec.onInterrupt?.('graceful');
+    } else {
+      proc?.kill('SIGKILL');
+      spec.onInterrupt?.('hard');
+    }
+  };
+  const onSignal = () => {
+    interrupts += 1;
+    if (proc) forward(interrupts);
+  };
+  const offInt = io.onSignal('SIGINT', onSignal);
+  const offTerm = io.onSignal('SIGTERM', onSignal);
+  proc = await io.spawn(spec.k6Path, spec.args, {
     env: k6ProcessEnv({ ...spec.env }),
     cwd: spec.cwd,
     onStdoutLine: onLine,
     onStderrLine: onLine,
     detached: true,
   });
-
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      // k6 stops gracefully on the first SIGINT (finishing iterations, running teardown and handleSummary).
-      proc.kill('SIGINT');
-      spec.onInterrupt?.('graceful');
-    } else {
-      proc.kill('SIGKILL');
-      spec.onInterrupt?.('hard');
-    }
-  };
-  const offInt = io.onSignal('SIGINT', onSignal);
-  const offTerm = io.onSignal('SIGTERM', onSignal);
+  // The ones that came while k6 was being spawned, in order (a third changes nothing).
+  for (let nth = 1; nth <= Math.min(interrupts, 2); nth += 1) forward(nth);
   // A detached child is not killed with us: io.spawn SIGKILLs it if loadctl exits while it runs.
   const cpu =
     spec.onCpuSample && proc.pid !== undefined ? runCpuSampler(io, proc.pid, spec.onCpuSample) : undefined;

@@ -5,7 +5,7 @@ import { initialGuardState } from '../report/model/guard.js';
 import type { ExecutedRun } from './execute.js';
 import { finishRun, renderRunFiles, summarizeNotes } from './finish.js';
 import { prepareRun, startMeta } from './prepare.js';
-import { choices, FACTS } from './test-fixtures.js';
+import { choices, FACTS } from './spec.fixture.js';
 
 const spec = prepareRun(choices(), FACTS);
 const POINT: SeriesPoint = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { k6EnvFor, prepareRun, resolveResultsRoot, startMeta } from './prepare.js';
-import { choices, FACTS, resolved, SHOP } from './test-fixtures.js';
+import { choices, FACTS, resolved, SHOP } from './spec.fixture.js';
 
 describe('prepareRun', () => {
   it('names the run and its folder from the clock and the random hex', () => {
