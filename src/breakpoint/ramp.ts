@@ -5,7 +5,7 @@
 import { formatDuration, parseDuration } from '../plans/duration.js';
 import { isHttpStep } from '../plans/rules.js';
 import type { Flow, Plan, Scenario, Step, ThinkTime } from '../plans/schema.js';
-import { BATCH_TAG, type BatchLayout } from '../report/model/batches.js';
+import { BATCH_TAG, type BatchLayout } from '../report/model/k6-submetrics.js';
 import type { Slo } from './slo.js';
 
 export type LoadModel = 'open' | 'closed';

@@ -3,7 +3,7 @@
 // not differences of cumulative trends: k6's REST API gives percentiles only since the start, and a p95 cannot
 // be subtracted. Pure.
 import type { GuardReason, GuardVerdict } from '../report/model/guard.js';
-import { BATCH_TAG } from '../report/model/batches.js';
+import { BATCH_TAG } from '../report/model/k6-submetrics.js';
 import { judgeLevel, minRequests, type Breach, type LevelNumbers, type Slo } from './slo.js';
 
 /** Seconds in a row a level must break the SLO before the search stops (`--window`). */

@@ -9,7 +9,7 @@ import {
   scriptCodePart,
 } from '../k6-templates/bundle.js';
 import { compileScriptPlan, defaultBaseUrl, planEndpoints } from './compile.js';
-import { endpointSubmetrics } from '../report/model/summary.js';
+import { endpointSubmetrics } from '../report/model/k6-submetrics.js';
 import { parsePlanText } from './parse.js';
 import { resolvePlan } from './resolve.js';
 import { validatePlan } from './validate.js';

@@ -7,15 +7,17 @@ import { baseUrlEnvNames, planEndpoints, trendStats } from '../plans/compile.js'
 import type { LoadedPlan } from '../plans/load.js';
 import { plannedDuration, type ResolvedPlan } from '../plans/resolve.js';
 import type { DemoKnobs, Invariant, Plan } from '../plans/schema.js';
+import { hasChecks, planBatches } from '../report/model/batches.js';
+import { guardPlan, type GuardPlan } from '../report/model/guard.js';
 import {
   batchSubmetrics,
   BATCH_TAG,
-  hasChecks,
-  planBatches,
+  endpointSubmetrics,
+  guardSubmetrics,
+  thresholdEndpoints,
   type BatchLayout,
-} from '../report/model/batches.js';
-import { guardPlan, guardSubmetrics, type GuardPlan } from '../report/model/guard.js';
-import { endpointSubmetrics, thresholdEndpoints, type ComparisonRef } from '../report/model/summary.js';
+} from '../report/model/k6-submetrics.js';
+import type { ComparisonRef } from '../report/model/summary.js';
 import { usageError } from '../errors.js';
 import { runDirFor, runFile } from '../store/layout.js';
 import { makeRunId } from '../store/run-id.js';

@@ -13,7 +13,7 @@ import { findK6, projectRoot } from '../../k6/locate.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
 import { parseDuration } from '../../plans/duration.js';
 import { readPlan } from '../../plans/load.js';
-import { BATCH_TAG } from '../../report/model/batches.js';
+import { BATCH_TAG } from '../../report/model/k6-submetrics.js';
 import { executeRun } from '../../run/execute.js';
 import { probeRunFacts } from '../../run/facts.js';
 import { finishRun, renderRunFiles } from '../../run/finish.js';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { batchSubmetrics, hasChecks, planBatches, summarizeBatches } from './batches.js';
+import { hasChecks, planBatches, summarizeBatches } from './batches.js';
+import { batchSubmetrics } from './k6-submetrics.js';
 import { parseK6Summary } from '../../k6/summary.js';
 
 // k6's end-of-test data of a real smoke run of plans/graviton-vs-x86.yaml, trimmed to batches 0–2.

@@ -5,9 +5,6 @@
 import { metricValues, type K6Summary } from '../../k6/summary.js';
 import { BATCH_TAG, batchSelectors, type BatchLayout } from './k6-submetrics.js';
 
-// The k6 script's settings for batches; re-exported for the engine and breakpoint, which import them from here.
-export { BATCH_TAG, batchSubmetrics, type BatchLayout } from './k6-submetrics.js';
-
 /** Ten batches of a run; fewer when the run is short (a batch is never under a second). */
 export const BATCH_COUNT = 10;
 const MIN_BATCH_MS = 1000;

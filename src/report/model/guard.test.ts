@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../plans/schema.js';
+import { guardSubmetrics } from './k6-submetrics.js';
 import {
   CPU_SUSTAINED_SECONDS,
   DROPPED_MIN_COUNT,
   evaluateGuard,
   guardEndObservation,
   guardPlan,
-  guardSubmetrics,
   VUS_AT_MAX_SECONDS,
   type GuardObservation,
   type GuardPlan,

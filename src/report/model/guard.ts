@@ -6,9 +6,6 @@ import type { LiveSnapshot } from '../../k6/live.js';
 import type { Plan } from '../../plans/schema.js';
 import { droppedIterationsKey, selectorSafe } from './k6-submetrics.js';
 
-// The k6 script's settings for the guard; re-exported for the engine, which imports them from here.
-export { guardSubmetrics } from './k6-submetrics.js';
-
 /**
  * k6 drops an iteration each time an arrival-rate scenario has no free VU, including once per VU it starts
  * beyond preAllocatedVUs while it scales up: a handful is k6 working as designed, not a generator that

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseK6Summary } from '../../k6/summary.js';
 import { classifyOutcome, parseK6ErrorLine } from './outcome.js';
-import { endpointSubmetrics, summarizeRun, summarizeThresholds } from './summary.js';
+import { endpointSubmetrics } from './k6-submetrics.js';
+import { summarizeRun, summarizeThresholds } from './summary.js';
 import { renderSummaryTable } from '../render/table.js';
 
 // Recorded from a real k6 v1.8.1 run: see test/fixtures/k6-summary/README.md.

@@ -7,9 +7,6 @@ import type { Outcome } from './outcome.js';
 import type { RunBatches } from './batches.js';
 import { selectorSafe } from './k6-submetrics.js';
 
-// The k6 script's settings for per-endpoint rows; re-exported for the engine, which imports them from here.
-export { endpointSubmetrics, selectorSafe, thresholdEndpoints } from './k6-submetrics.js';
-
 export const SUMMARY_SCHEMA = 'loadctl.summary/v1';
 
 export interface EndpointSummary {

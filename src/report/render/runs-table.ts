@@ -3,7 +3,8 @@
 import { relative } from 'node:path';
 import { Chalk } from 'chalk';
 import type { DamagedRun, StoredRun } from '../../store/runs.js';
-import { formatCount, formatMs, formatPercent, formatRate, plainTable } from './table.js';
+import { plainTable } from './plain-table.js';
+import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
 
 type Row = { id: string; run: StoredRun } | { id: string; damaged: DamagedRun };
 

@@ -9,11 +9,6 @@ import { TABLE_WORDS, type TableLang, type TableWords } from './table-words.js';
 import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
 import { declaredStatusText, describeMetric, formatObserved } from './values.js';
 
-// Formatting moved to units.ts and plain-table.ts; re-exported for the callers outside src/report that
-// import it from here (src/store/runs.ts).
-export { formatCount, formatMs, formatPercent, formatRate } from './units.js';
-export { plainTable } from './plain-table.js';
-
 export interface RenderOptions {
   color: boolean;
   /** Terminal width; long names are cut to fit. */
