@@ -8,7 +8,7 @@
 // emitted for it (dist/<folder>/<name>.js): the code that finds package.json, the k6 templates or
 // node_modules relative to itself keeps working unchanged.
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -108,3 +108,9 @@ if (heavy.length > 0) {
   );
   process.exit(1);
 }
+
+// The k6 template's code part is the same for every plan (src/plans/render.property.test.ts), so it is
+// bundled once here rather than by esbuild at every `loadctl run`; src/k6-templates/bundle.test.ts holds
+// this copy equal to a fresh bundle.
+const { bundleTemplate, PREBUILT_TEMPLATE_PATH } = await import('../dist/k6-templates/bundle.js');
+await writeFile(PREBUILT_TEMPLATE_PATH, await bundleTemplate());

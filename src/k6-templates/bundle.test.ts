@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import type { BundleMessage } from '../io/bundle.js';
 import {
   bundleTemplate,
   bundleUserScript,
+  PREBUILT_TEMPLATE_PATH,
+  readTemplate,
   bundleUserScriptWrapper,
   classifyBundleErrors,
   readPlanFromScript,
@@ -80,6 +83,32 @@ describe('renderScriptSource', () => {
   it('refuses a script without the plan line', () => {
     expect(() => readPlanFromScript('export default function () {}\n')).toThrow('not a loadctl script');
     expect(() => readPlanFromScript('var __LOADCTL_PLAN__ = "x" + y;\n')).toThrow('not a loadctl script');
+  });
+});
+
+describe("the build's copy of the template", () => {
+  // `npm test` builds first, so dist/ has it; a unit run without a build says so instead of passing.
+  const prebuilt = new URL('../../dist/k6-templates/k6-template.bundle.js', import.meta.url);
+  it.skipIf(!existsSync(prebuilt))(
+    'equals a fresh bundle of the runtime (run `npm run build` first)',
+    async () => {
+      expect(readFileSync(prebuilt, 'utf8')).toBe(await bundleTemplate());
+    },
+  );
+
+  it('is what readTemplate reads when it is there, and the bundle when it is not', async () => {
+    const reads: string[] = [];
+    const there = await readTemplate({
+      readText: async (path) => (reads.push(path), 'PREBUILT'),
+    });
+    expect(there).toBe('PREBUILT');
+    expect(reads).toEqual([PREBUILT_TEMPLATE_PATH]);
+    const missing = await readTemplate({
+      readText: async () => {
+        throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      },
+    });
+    expect(missing).toBe(await bundleTemplate());
   });
 });
 

@@ -5,7 +5,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScriptPlan } from '../k6-templates/runtime/model.js';
 import {
-  bundleTemplate,
+  readTemplate,
   bundleUserScriptWrapper,
   renderScriptSource,
   renderUserScriptSource,
@@ -181,7 +181,7 @@ async function buildScript(
   }
   const scriptPlan = compileScriptPlan(resolved, { ...extra, dataFiles });
   return {
-    source: renderScriptSource(await bundleTemplate(), scriptPlan),
+    source: renderScriptSource(await readTemplate(io), scriptPlan),
     options: scriptPlan.options,
     secrets: scriptPlan.secrets,
     scriptPlan,
