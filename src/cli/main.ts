@@ -121,7 +121,9 @@ ${EXIT_CODES_HELP}`,
         for (const flag of ['rounds', 'cooldown', 'failOn'] as const)
           if (rest[flag] !== undefined)
             throw usageError(`--${flag === 'failOn' ? 'fail-on' : flag} goes with --targets`);
-        return (await import('./commands/run.js')).runRun(io, file, rest);
+        // `k6 version` runs while the run command's modules load.
+        const k6Found = import('../k6/locate.js').then((m) => m.findK6(io, { projectRoot: m.projectRoot() }));
+        return (await import('./commands/run.js')).runRun(io, file, rest, k6Found);
       }),
     );
 }

@@ -30,11 +30,15 @@ export interface PlanRun extends RunOptions {
   table?: boolean;
 }
 
-export async function runRun(io: Io, file: string, opts: RunOptions): Promise<ExitCode> {
+export async function runRun(
+  io: Io,
+  file: string,
+  opts: RunOptions,
+  // Looking for k6 (running `k6 version`) overlaps with loading this module and reading the plan.
+  k6Found: Promise<FindK6Result> = findK6(io, { projectRoot: projectRoot() }),
+): Promise<ExitCode> {
   // Checked before anything else: a typo in --report must not cost a whole run.
   const { reportFormats, lang } = parseReportOptions(opts);
-  // Looking for k6 (running `k6 version`) overlaps with reading the plan.
-  const k6Found = findK6(io, { projectRoot: projectRoot() });
   const loaded = await readPlan(io, file);
   return runPlan(io, loaded, k6Found, { ...opts, reportFormats, lang });
 }
