@@ -24,30 +24,9 @@ import {
 // Where they always lived, for the modules that import them from here.
 export { allFlows, endpointName, isHttpStep, streamStepNames, walkSteps } from './walk.js';
 
-type MetricType = 'counter' | 'rate' | 'trend' | 'gauge';
+import { BUILTIN_METRICS, type MetricType } from '../k6/metrics.js';
 
-/** k6's built-in metrics, and loadctl's own. */
-export const BUILTIN_METRICS: Readonly<Record<string, MetricType>> = {
-  http_reqs: 'counter',
-  http_req_failed: 'rate',
-  http_req_duration: 'trend',
-  http_req_blocked: 'trend',
-  http_req_connecting: 'trend',
-  http_req_tls_handshaking: 'trend',
-  http_req_sending: 'trend',
-  http_req_waiting: 'trend',
-  http_req_receiving: 'trend',
-  iteration_duration: 'trend',
-  group_duration: 'trend',
-  iterations: 'counter',
-  dropped_iterations: 'counter',
-  data_sent: 'counter',
-  data_received: 'counter',
-  checks: 'rate',
-  vus: 'gauge',
-  vus_max: 'gauge',
-  loadctl_flow_aborted: 'counter',
-};
+export { BUILTIN_METRICS };
 
 /** What k6/x/loadctl-sse (k6ext/sse) records for every step with `stream:`, tagged like its HTTP metrics. */
 export const STREAM_METRICS: Readonly<Record<string, MetricType>> = {

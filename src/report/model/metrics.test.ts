@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_METRICS as PLAN_BUILTIN_METRICS } from '../../plans/rules.js';
 import { compareRuns } from '../compare/compare.js';
 import { renderHtmlReport } from '../render/html.js';
 import { renderJUnitReport } from '../render/junit.js';
@@ -48,10 +47,6 @@ describe('built-in metrics', () => {
     const names = runtimeMetricNames();
     expect(names).toContain('loadctl_flow_aborted');
     for (const name of names) expect(isBuiltinMetric(name), name).toBe(true);
-  });
-
-  it('are the list plan validation knows (src/plans/rules.ts)', () => {
-    expect(PLAN_BUILTIN_METRICS).toEqual(BUILTIN_METRICS);
   });
 
   it('are custom nowhere: compare, the terminal table, Markdown, HTML and JUnit agree', () => {

@@ -1,32 +1,10 @@
-// The one list of built-in metrics: k6's own and loadctl's. Everything else in a summary is a plan's or a
-// script's custom metric, and every output (the terminal table, HTML, Markdown, JUnit, compare) splits
-// metrics with isBuiltinMetric, so a metric is never custom in one and hidden in another. Pure, a leaf.
+// Built-in or custom: src/k6/metrics.ts has the one list of built-in metrics; everything else in a summary
+// is a plan's or a script's own. Every output (the terminal table, HTML, Markdown, JUnit, compare) splits
+// metrics with isBuiltinMetric, so a metric is never custom in one and hidden in another. Pure.
 
-export type MetricType = 'counter' | 'rate' | 'trend' | 'gauge';
+import { BUILTIN_METRICS } from '../../k6/metrics.js';
 
-/** k6's built-in metrics of every test, and the ones loadctl's runtime template emits, with their types. */
-export const BUILTIN_METRICS: Readonly<Record<string, MetricType>> = {
-  http_reqs: 'counter',
-  http_req_failed: 'rate',
-  http_req_duration: 'trend',
-  http_req_blocked: 'trend',
-  http_req_connecting: 'trend',
-  http_req_tls_handshaking: 'trend',
-  http_req_sending: 'trend',
-  http_req_waiting: 'trend',
-  http_req_receiving: 'trend',
-  iteration_duration: 'trend',
-  group_duration: 'trend',
-  iterations: 'counter',
-  dropped_iterations: 'counter',
-  data_sent: 'counter',
-  data_received: 'counter',
-  checks: 'rate',
-  vus: 'gauge',
-  vus_max: 'gauge',
-  // src/k6-templates/runtime/interpreter.ts: a flow stopped by a missing variable.
-  loadctl_flow_aborted: 'counter',
-};
+export { BUILTIN_METRICS, type MetricType } from '../../k6/metrics.js';
 
 /**
  * k6's protocol modules (WebSockets, gRPC, browser) add their own built-in families; an existing script may
