@@ -49,7 +49,7 @@ interface OutputFile {
 }
 
 export function resolveOrThrow(loaded: LoadedPlan, choices: ResolveChoices): ResolvedPlan {
-  const result = resolvePlan(loaded.raw, choices);
+  const result = resolvePlan(loaded, choices);
   if (!result.ok) throw usageError(`${loaded.file}: ${result.message}`, result.hint);
   return result.resolved;
 }
