@@ -103,10 +103,6 @@ export interface RunSpec {
   comparison: ComparisonRef | undefined;
 }
 
-export function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
-
 export function resolveResultsRoot(cwd: string, results: string | undefined): string {
   return resolve(cwd, results ?? 'results');
 }

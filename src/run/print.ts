@@ -3,10 +3,11 @@
 import { basename, join } from 'node:path';
 import type { Io } from '../io/io.js';
 import { runFile } from '../store/layout.js';
+import { renderSummaryFile } from '../store/write.js';
 import { renderSummaryTable } from '../report/render/table.js';
 import type { Lang } from '../report/render/i18n.js';
 import type { FinishedRun } from './finish.js';
-import { json, type RunSpec } from './prepare.js';
+import type { RunSpec } from './prepare.js';
 import type { WrittenReport } from './reports.js';
 
 export interface PrintChoices {
@@ -18,7 +19,7 @@ export interface PrintChoices {
 
 export function printRunSummary(io: Io, spec: RunSpec, finished: FinishedRun, choices: PrintChoices): void {
   const { summary } = finished;
-  if (choices.json) io.stdout.write(json(summary));
+  if (choices.json) io.stdout.write(renderSummaryFile(summary));
   else if (!choices.table)
     io.stderr.write(`${summary.target.name}: ${summary.outcome.kind}, results in ${spec.shownDir}\n`);
   else

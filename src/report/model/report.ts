@@ -2,7 +2,6 @@
 // their schemas). Only summary.json is required; series.json, meta.json and plan.resolved.json make a report
 // richer when they are there. Pure.
 import { parseStoredFile } from '../../store/parse.js';
-import { RUN_FILES } from '../../store/layout.js';
 import type { StoredRunFiles } from '../../store/runs.js';
 import type {
   StoredMeta as MetaFile,
@@ -10,8 +9,6 @@ import type {
   StoredSeries as SeriesFile,
 } from '../../store/schemas/files.js';
 import type { RunSummary } from './summary.js';
-
-export { SERIES_SCHEMA } from '../../store/schemas/files.js';
 
 /** series.json as reports draw it (its version checked on reading). */
 export type StoredSeries = Omit<SeriesFile, 'schema'>;
@@ -91,11 +88,3 @@ export function parseRunReport(files: {
     ...(plan ? { plan } : {}),
   });
 }
-
-/** File names of a run folder that parseRunReport reads. */
-export const RUN_REPORT_FILES = {
-  summary: RUN_FILES.summary,
-  series: RUN_FILES.series,
-  meta: RUN_FILES.meta,
-  plan: RUN_FILES.plan,
-} as const;

@@ -9,7 +9,8 @@ import { messages, parseLang, verdictOf } from './i18n.js';
 import { parseReportFormats, renderReport } from './index.js';
 import { renderJUnitReport } from './junit.js';
 import { renderMarkdownReport } from './markdown.js';
-import { parseRunReport, RUN_REPORT_FILES, type RunReport } from '../model/report.js';
+import { RUN_FILES } from '../../store/layout.js';
+import { parseRunReport, type RunReport } from '../model/report.js';
 import { observeRun, thresholdEndpoint } from '../model/observations.js';
 
 // Recorded run folders, trimmed: see test/fixtures/report/README.md.
@@ -17,10 +18,10 @@ function fixture(name: 'ticket-rush' | 'seat-race-smoke'): RunReport {
   const dir = new URL(`../../../test/fixtures/report/${name}/`, import.meta.url);
   const read = (file: string) => readFileSync(new URL(file, dir), 'utf8');
   const report = parseRunReport({
-    summary: read(RUN_REPORT_FILES.summary),
-    series: read(RUN_REPORT_FILES.series),
-    meta: read(RUN_REPORT_FILES.meta),
-    plan: read(RUN_REPORT_FILES.plan),
+    summary: read(RUN_FILES.summary),
+    series: read(RUN_FILES.series),
+    meta: read(RUN_FILES.meta),
+    plan: read(RUN_FILES.plan),
   });
   if (!report) throw new Error(`fixture ${name} has no summary`);
   return report;
