@@ -21,7 +21,7 @@ import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
 import { richToHtml } from './rich.js';
 import { formatCount, formatDate, formatMs, formatPercent, formatRate } from './units.js';
-import { describeMetric, formatObserved, statusText } from './values.js';
+import { describeMetric, endpointFigureCells, formatObserved, statusText } from './values.js';
 
 // Re-exported for the callers that pass the charting library in (src/run/reports.ts).
 export type { ChartAssets } from './html-page.js';
@@ -43,13 +43,7 @@ const mark = (ok: boolean, m: Messages) =>
 function endpointCells(name: string, e: EndpointTotal, statuses: string): string[] {
   return [
     name,
-    formatCount(e.requests),
-    formatRate(e.rps),
-    formatMs(e.duration['med'] ?? e.duration['p(50)']),
-    formatMs(e.duration['p(90)']),
-    formatMs(e.duration['p(95)']),
-    formatMs(e.duration['p(99)']),
-    formatMs(e.duration['max']),
+    ...endpointFigureCells(e),
     e.errorRate > 0 ? `<span class="bad">${formatPercent(e.errorRate)}</span>` : formatPercent(e.errorRate),
     statuses,
   ];

@@ -8,7 +8,7 @@ import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
 import { richToMarkdown } from './rich.js';
 import { formatCount, formatDate, formatMs, formatPercent, formatRate } from './units.js';
-import { describeMetric, formatObserved, statusText } from './values.js';
+import { describeMetric, endpointFigureCells, formatObserved, statusText } from './values.js';
 
 const VERDICT_MARK = {
   passed: '✅',
@@ -147,17 +147,7 @@ function endpointLines(sec: RunSections, m: Messages): string[] {
   ];
   const rows = sec.endpoints.map((e) => [
     codeCell(e.name),
-    ...[
-      formatCount(e.requests),
-      formatRate(e.rps),
-      formatMs(e.duration['med'] ?? e.duration['p(50)']),
-      formatMs(e.duration['p(90)']),
-      formatMs(e.duration['p(95)']),
-      formatMs(e.duration['p(99)']),
-      formatMs(e.duration['max']),
-      formatPercent(e.errorRate),
-      statusText(e),
-    ].map(cell),
+    ...[...endpointFigureCells(e), formatPercent(e.errorRate), statusText(e)].map(cell),
   ]);
   return [
     heading('###', m.section.endpoints),

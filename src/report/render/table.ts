@@ -6,8 +6,8 @@ import { buildRunSections, type EndpointTotal, type RunSections } from '../model
 import type { RunSummary } from '../model/summary.js';
 import { plainTable } from './plain-table.js';
 import { TABLE_WORDS, type TableLang, type TableWords } from './table-words.js';
-import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
-import { declaredStatusText, describeMetric, formatObserved } from './values.js';
+import { formatCount, formatPercent, formatRate } from './units.js';
+import { declaredStatusText, describeMetric, endpointFigureCells, formatObserved } from './values.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -88,13 +88,7 @@ function endpointTable(sec: RunSections, { c, w, nameWidth }: Draw): string {
   );
   const row = (name: string, e: EndpointTotal, statuses: string) => [
     cut(name, nameWidth),
-    formatCount(e.requests),
-    formatRate(e.rps),
-    formatMs(e.duration['med'] ?? e.duration['p(50)']),
-    formatMs(e.duration['p(90)']),
-    formatMs(e.duration['p(95)']),
-    formatMs(e.duration['p(99)']),
-    formatMs(e.duration['max']),
+    ...endpointFigureCells(e),
     e.errorRate > 0 ? c.red(formatPercent(e.errorRate)) : formatPercent(e.errorRate),
     statuses,
   ];

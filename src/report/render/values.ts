@@ -1,8 +1,22 @@
 // Values of the report model in words, the same in every format: a threshold's observed value in its
 // metric's unit, a custom metric's figures, an endpoint's statuses. Pure.
 import type { MetricUnit } from '../model/metrics.js';
+import type { EndpointTotal } from '../model/sections.js';
 import type { EndpointSummary, ThresholdSummary } from '../model/summary.js';
 import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
+
+/** An endpoint's (or all requests') figures as every table shows them: requests, req/s, p50, p90, p95, p99, max. */
+export function endpointFigureCells(e: EndpointTotal): string[] {
+  return [
+    formatCount(e.requests),
+    formatRate(e.rps),
+    formatMs(e.duration['med'] ?? e.duration['p(50)']),
+    formatMs(e.duration['p(90)']),
+    formatMs(e.duration['p(95)']),
+    formatMs(e.duration['p(99)']),
+    formatMs(e.duration['max']),
+  ];
+}
 
 /** An observed value in the unit of its threshold's metric. */
 export function formatObserved(t: Pick<ThresholdSummary, 'observed' | 'stat'>, unit: MetricUnit): string {
