@@ -53,7 +53,7 @@ export interface Reply {
 export type DemoAction =
   | Reply
   /** Yield to the event loop, then commit: the deliberately non-atomic reservation of `allowDoubleBooking`. */
-  | { kind: 'race'; commit: () => Reply }
+  | { kind: 'race'; seat: string; commit: () => Reply }
   | { kind: 'chat'; plan: ChatPlan };
 
 const MAX_NAME = 100;
@@ -152,6 +152,7 @@ function handleReserve(
   if (!free.ok) return failureReply(free);
   return {
     kind: 'race',
+    seat: `${scheduleId}:${free.value}`,
     commit: () =>
       reply(201, renderReservation(recordReservation(state, user.userId, scheduleId, free.value))),
   };

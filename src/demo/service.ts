@@ -47,9 +47,11 @@ import { matchRoute, UNMATCHED_KEY, type DemoRoute } from './routes.js';
 import { createDemoState, summarizeState, type DemoState, type StateSummary } from './state.js';
 import { MAX_BODY_BYTES, readJsonBody, type BodyRead } from './body.js';
 
-// How long allowDoubleBooking's check-then-commit leaves the seat looking free: a slow database round trip.
-// At 5 ms, 40 VUs racing on a busy 2-core machine once all arrived after the first one had committed.
-const RACE_WINDOW_MS = 25;
+// How long allowDoubleBooking's check-then-commit leaves a seat looking free at most: until a rival request has
+// seen the same seat free, or this long. A fixed gap (5 ms, then 25 ms) let 40 VUs racing on a busy 2-core
+// machine all arrive after the first one had committed, now and then; waiting for a rival makes the bug show
+// whenever two requests race within the window, however their arrivals spread.
+const RACE_WINDOW_MS = 1000;
 /** A timer can fire a fraction of a millisecond before its due time; a token that close to due goes now. */
 const TOKEN_EARLY_MS = 1;
 
@@ -80,6 +82,8 @@ export class DemoServer {
   private chatSequence = 0;
   /** Every pending timer, so close() can cancel them: a 60 s latency knob must not hold the process open. */
   readonly timers = new Set<NodeJS.Timeout>();
+  /** allowDoubleBooking: per seat, the wake-up of the first request holding it unbooked. */
+  private readonly racers = new Map<string, () => void>();
   /** Where the service listens; the port is set once it is bound. */
   readonly host: string;
   port = 0;
@@ -137,6 +141,26 @@ export class DemoServer {
       holding = true;
     }
     return true;
+  }
+
+  private awaitRival(seat: string): Promise<void> {
+    const first = this.racers.get(seat);
+    if (first !== undefined) {
+      this.racers.delete(seat);
+      first();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        if (this.racers.get(seat) === wake) this.racers.delete(seat);
+        resolve();
+      };
+      const timer = setTimeout(wake, RACE_WINDOW_MS);
+      this.timers.add(timer);
+      this.racers.set(seat, wake);
+    });
   }
 
   private sleep(ms: number): Promise<void> {
@@ -252,10 +276,10 @@ export class DemoServer {
         this.send(res, route.key, action);
         return;
       case 'race':
-        // The deliberate bug of allowDoubleBooking: between check and commit, other requests run. The gap
-        // stands for a database round trip (RACE_WINDOW_MS), long enough that requests arriving on separate
-        // connections within it all see the seat free, as they would against a real read-then-write service.
-        await this.sleep(RACE_WINDOW_MS);
+        // The deliberate bug of allowDoubleBooking: between check and commit, other requests run, as they
+        // would against a read-then-write service; the first holder commits when a rival has seen the seat
+        // free too (RACE_WINDOW_MS at most), and the rival at once.
+        await this.awaitRival(action.seat);
         this.send(res, route.key, action.commit());
         return;
       case 'chat': {
