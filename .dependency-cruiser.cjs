@@ -62,13 +62,13 @@ module.exports = {
       to: { dependencyTypes: ['core'], path: core(SOCKETS) },
     },
     {
-      name: 'execa-esbuild-only-in-io',
+      name: 'esbuild-only-in-io',
       severity: 'error',
       comment:
-        'execa (processes) and esbuild (spawns its own binary) are each imported in one module of src/io; ' +
-        'run programs with io.runCommand/io.spawn and bundle through the io module that wraps esbuild.',
+        'esbuild (it spawns its own binary) is imported in one module of src/io; bundle through the io ' +
+        'module that wraps it.',
       from: { pathNot: ['^src/io/', TEST] },
-      to: { path: [npm('execa'), npm('esbuild')] },
+      to: { path: [npm('esbuild')] },
     },
     {
       name: 'render-is-pure',

@@ -68,8 +68,8 @@ const result = await build({
 });
 
 // `loadctl validate` must stay light: the build fails when its static imports reach a package it does not
-// need (terminal styling, spinners, tables, histograms, esbuild, execa: src/io loads the last two on first use).
-const HEAVY = ['chalk', 'ora', 'cli-table3', 'hdr-histogram-js', 'esbuild', 'execa'];
+// need (terminal styling, spinners, tables, histograms, esbuild: src/io loads the last one on first use).
+const HEAVY = ['chalk', 'ora', 'cli-table3', 'hdr-histogram-js', 'esbuild'];
 const WARN_ONLY = [];
 const outputs = result.metafile.outputs;
 const chunkOf = (entry) => Object.keys(outputs).find((out) => outputs[out].entryPoint?.endsWith(entry));

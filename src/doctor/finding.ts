@@ -1,5 +1,6 @@
 // The one vocabulary of doctor and run's preflight: a finding per check, with what was observed, what is
 // needed and the exact fix. Also the small formatting helpers the checks share. Pure.
+import { formatCount } from '../report/render/units.js';
 
 export type Status = 'ok' | 'warning' | 'failure';
 
@@ -18,7 +19,7 @@ export interface Finding {
 
 const MB = 1e6;
 
-export const count = (n: number) => Math.round(n).toLocaleString('en-US');
+export const count = formatCount;
 export const mb = (bytes: number) => `${count(Math.ceil(bytes / MB))} MB`;
 export const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 

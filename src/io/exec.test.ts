@@ -1,4 +1,4 @@
-// Real processes: these tests are about how the OS and execa behave, which fakes cannot show.
+// Real processes: these tests are about how the OS and Node's child_process behave, which fakes cannot show.
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,15 @@ describe('runCommand', () => {
     expect(result).toMatchObject({ kind: 'timed-out', file: NODE, timeoutMs: 300 });
     expect(performance.now() - started).toBeLessThan(10_000);
   });
+
+  it('follows a timeout with SIGKILL when the program ignores SIGTERM', async () => {
+    const r = await runCommand(
+      NODE,
+      ['-e', 'process.on("SIGTERM", () => {}); console.log("up"); setInterval(() => {}, 1000)'],
+      { timeoutMs: 300 },
+    );
+    expect(r).toMatchObject({ kind: 'timed-out', timeoutMs: 300, stdout: 'up' });
+  }, 15_000);
 
   it('reports a signal death', async () => {
     expect(await runCommand(NODE, ['-e', 'process.kill(process.pid, "SIGKILL")'])).toMatchObject({
@@ -216,7 +225,7 @@ describe('resolveCommandResult', () => {
   });
   const noContext = { cwdMissing: false, fileExists: false };
 
-  it('classifies what execa reports', () => {
+  it('classifies how a process ended', () => {
     expect(resolveCommandResult('k6', raw({ exitCode: 99, failed: true }), noContext, {})).toEqual({
       kind: 'exited',
       file: 'k6',

@@ -1,8 +1,10 @@
-// The process edge: the only module that imports execa. Everything else gets a CommandResult value and
-// decides what it means; nothing here throws because a process failed, could not start or timed out.
+// The process edge: the only module that starts programs (node:child_process). Everything else gets a
+// CommandResult value and decides what it means; nothing here throws because a process failed, could not
+// start or timed out. Built on Node's own child_process rather than a library: loading one cost `loadctl
+// run` about 60 ms before `k6 version` could even start (bench/startup.mjs, bench/run-overhead.mjs).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { execa } from 'execa';
 
 /** Environment additions; `undefined` removes an inherited variable. */
 export type Env = Record<string, string | undefined>;
@@ -51,9 +53,8 @@ export interface StreamOptions {
   /**
    * Start the child in its own process group, so a terminal Ctrl-C reaches only us and we decide what the
    * child gets (k6 stops gracefully on the first SIGINT and at once on the second: it must see exactly the
-   * ones we send). execa's cleanup does not cover detached children, so spawnStreaming SIGKILLs a detached
-   * child still running when loadctl exits (a crash must not leave k6 loading a target); otherwise the
-   * caller must stop it.
+   * ones we send). A detached child still running when loadctl exits is SIGKILLed (a crash must not leave
+   * k6 loading a target); an attached one gets SIGTERM.
    */
   detached?: boolean;
 }
@@ -70,88 +71,48 @@ export interface StreamingProcess {
   kill(signal?: NodeJS.Signals): boolean;
 }
 
-/** Runs a program to completion (no shell) and returns what happened as a value. */
-export async function runCommand(
+/** What a child may write to its captured streams before it is stopped. */
+const MAX_BUFFER_BYTES = 100 * 1024 * 1024;
+/** After a SIGTERM (a timeout, or kill()), the child gets this long before SIGKILL. */
+const FORCE_KILL_AFTER_MS = 5000;
+
+function childEnv(opts: { env?: Env; extendEnv?: boolean }): NodeJS.ProcessEnv {
+  // Node's spawn leaves out variables whose value is undefined: that is how `undefined` removes one.
+  return opts.extendEnv === false ? { ...opts.env } : { ...process.env, ...opts.env };
+}
+
+/** Starts a child; a synchronous spawn failure (a bad argument) becomes a child-less start. */
+function start(
   file: string,
   args: string[],
-  opts: RunOptions = {},
-): Promise<CommandResult> {
-  const raw = await execa(file, args, {
-    reject: false,
-    shell: false,
-    env: opts.env,
-    extendEnv: opts.extendEnv ?? true,
-    cwd: opts.cwd,
-    timeout: opts.timeoutMs,
-    // An inherited or open stdin can make a child wait for input forever; give it EOF unless asked.
-    ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
-    stripFinalNewline: true,
-    windowsHide: true,
-  });
-  return resolveCommandResult(
-    file,
-    toRawOutcome(raw),
-    await probeStartContext(file, raw.code, opts.cwd),
-    opts,
-  );
+  options: Parameters<typeof spawn>[2],
+): { child: ChildProcess } | { error: NodeJS.ErrnoException } {
+  try {
+    return { child: spawn(file, args, { shell: false, windowsHide: true, ...options }) };
+  } catch (error) {
+    return { error: error as NodeJS.ErrnoException };
+  }
 }
 
-/**
- * Starts a long-running program (k6 runs) and hands its output over line by line as it arrives.
- *
- * Signals: the child stays in our process group, so a terminal Ctrl-C reaches it directly and we
- * never forward signals ourselves; call kill() to send one. `cleanup` kills the child when this process
- * exits, but beware: signal-exit only acts on a SIGINT when nothing else listens for it, and then it
- * SIGTERMs the child at once. A caller that wants k6's graceful stop must install its own SIGINT
- * listener while the child runs and wait for `result`.
- */
-export function spawnStreaming(file: string, args: string[], opts: StreamOptions = {}): StreamingProcess {
-  const failures: string[] = [];
-  const subprocess = execa(file, args, {
-    reject: false,
-    shell: false,
-    env: opts.env,
-    extendEnv: opts.extendEnv ?? true,
-    cwd: opts.cwd,
-    timeout: opts.timeoutMs,
-    cleanup: opts.detached !== true,
-    detached: opts.detached === true,
-    stdin: 'ignore',
-    stdout: opts.onStdoutLine ? lineSink('onStdoutLine', opts.onStdoutLine, failures) : 'ignore',
-    stderr: opts.onStderrLine ? lineSink('onStderrLine', opts.onStderrLine, failures) : 'ignore',
-    windowsHide: true,
-  });
-  const offExit = opts.detached === true ? killOnExit(subprocess.pid) : () => {};
-  const result = subprocess.then(async (raw): Promise<CommandResult> => {
-    offExit();
-    const outcome = resolveCommandResult(
-      file,
-      toRawOutcome(raw),
-      await probeStartContext(file, raw.code, opts.cwd),
-      opts,
-    );
-    const [failure] = failures;
-    if (failure === undefined) return outcome;
-    return {
-      kind: 'error',
-      file,
-      code: 'LINE_CALLBACK_THREW',
-      message: `${failure} (${describeEnd(outcome)})`,
-    };
-  });
-  return {
-    pid: subprocess.pid,
-    result,
-    kill: (signal = 'SIGTERM') => subprocess.kill(signal),
-  };
+/** Sends SIGTERM, then SIGKILL if the child is still there FORCE_KILL_AFTER_MS later. */
+function terminate(child: ChildProcess, signal: NodeJS.Signals): boolean {
+  const sent = child.exitCode === null && child.signalCode === null && child.kill(signal);
+  if (sent && signal === 'SIGTERM') {
+    const force = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }, FORCE_KILL_AFTER_MS);
+    force.unref();
+    child.once('exit', () => clearTimeout(force));
+  }
+  return sent;
 }
 
-/** The safety net for a detached child: SIGKILL it if loadctl exits first. Returns the function that removes it. */
-function killOnExit(pid: number | undefined): () => void {
+/** A child must not outlive loadctl: `signal` is sent if loadctl exits first. Returns the function that removes it. */
+function killOnExit(pid: number | undefined, signal: NodeJS.Signals): () => void {
   if (pid === undefined) return () => {};
   const kill = () => {
     try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(pid, signal);
     } catch {
       // already gone
     }
@@ -160,21 +121,215 @@ function killOnExit(pid: number | undefined): () => void {
   return () => void process.off('exit', kill);
 }
 
-// An execa line transform that yields nothing: lines go to the callback and nothing is buffered.
-// execa drops an exception thrown inside a transform without failing the run, so we catch it, stop
-// calling that callback, and report it in the result. The child is left to finish: killing a load
-// test because our own parser broke would be a surprise of its own.
-function lineSink(name: string, onLine: (line: string) => void, failures: string[]) {
+interface Ending {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  error: NodeJS.ErrnoException | undefined;
+  timedOut: boolean;
+  isMaxBuffer: boolean;
+}
+
+/** Waits for the child's end: its exit with every stream closed, or its failure to start. */
+function ended(child: ChildProcess, flags: { timedOut(): boolean; isMaxBuffer(): boolean }) {
+  return new Promise<Ending>((resolve) => {
+    const done = (over: Partial<Ending>) =>
+      resolve({
+        exitCode: undefined,
+        signal: undefined,
+        error: undefined,
+        timedOut: flags.timedOut(),
+        isMaxBuffer: flags.isMaxBuffer(),
+        ...over,
+      });
+    // A start failure emits 'error' and may never emit 'close'.
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (child.pid === undefined) done({ error });
+    });
+    child.once('close', (code, signal) => done({ exitCode: code ?? undefined, signal: signal ?? undefined }));
+  });
+}
+
+function toRawOutcome(end: Ending, stdout: string, stderr: string, startedMs: number): RawOutcome {
+  return {
+    exitCode: end.timedOut || end.isMaxBuffer ? undefined : end.exitCode,
+    signal: end.signal,
+    timedOut: end.timedOut,
+    isMaxBuffer: end.isMaxBuffer,
+    failed: end.error !== undefined || end.exitCode !== 0,
+    code: end.error?.code,
+    message: end.error?.message,
+    stdout,
+    stderr,
+    durationMs: performance.now() - startedMs,
+  };
+}
+
+const stripFinalNewline = (text: string) => text.replace(/\r?\n$/, '');
+
+/** Runs a program to completion (no shell) and returns what happened as a value. */
+export async function runCommand(
+  file: string,
+  args: string[],
+  opts: RunOptions = {},
+): Promise<CommandResult> {
+  const startedMs = performance.now();
+  const started = start(file, args, {
+    env: childEnv(opts),
+    cwd: opts.cwd,
+    // An inherited or open stdin can make a child wait for input forever; give it EOF unless asked.
+    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  if ('error' in started) {
+    const end = {
+      exitCode: undefined,
+      signal: undefined,
+      error: started.error,
+      timedOut: false,
+      isMaxBuffer: false,
+    };
+    return resolveCommandResult(
+      file,
+      toRawOutcome(end, '', '', startedMs),
+      await probeStartContext(file, started.error.code, opts.cwd),
+      opts,
+    );
+  }
+  const { child } = started;
+  const chunks: { stdout: Buffer[]; stderr: Buffer[] } = { stdout: [], stderr: [] };
+  let bytes = 0;
+  let timedOut = false;
+  let isMaxBuffer = false;
+  for (const name of ['stdout', 'stderr'] as const) {
+    child[name]?.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > MAX_BUFFER_BYTES && !isMaxBuffer) {
+        isMaxBuffer = true;
+        terminate(child, 'SIGTERM');
+      }
+      if (!isMaxBuffer) chunks[name].push(chunk);
+    });
+  }
+  // A child that ignores a closed stdin must not crash us with EPIPE.
+  child.stdin?.on('error', () => {});
+  child.stdin?.end(opts.input);
+  const timer =
+    opts.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          terminate(child, 'SIGTERM');
+        }, opts.timeoutMs);
+  const offExit = killOnExit(child.pid, 'SIGTERM');
+  const end = await ended(child, { timedOut: () => timedOut, isMaxBuffer: () => isMaxBuffer });
+  clearTimeout(timer);
+  offExit();
+  const text = (name: 'stdout' | 'stderr') => stripFinalNewline(Buffer.concat(chunks[name]).toString('utf8'));
+  return resolveCommandResult(
+    file,
+    toRawOutcome(end, text('stdout'), text('stderr'), startedMs),
+    await probeStartContext(file, end.error?.code, opts.cwd),
+    opts,
+  );
+}
+
+/**
+ * Starts a long-running program (k6 runs) and hands its output over line by line as it arrives.
+ *
+ * Signals: an attached child stays in our process group, so a terminal Ctrl-C reaches it directly and we
+ * never forward signals ourselves; call kill() to send one. A detached child sees only the signals kill()
+ * sends. A caller that wants k6's graceful stop must install its own SIGINT listener while the child runs
+ * and wait for `result`.
+ */
+export function spawnStreaming(file: string, args: string[], opts: StreamOptions = {}): StreamingProcess {
+  const startedMs = performance.now();
+  const detached = opts.detached === true;
+  const started = start(file, args, {
+    env: childEnv(opts),
+    cwd: opts.cwd,
+    detached,
+    stdio: ['ignore', opts.onStdoutLine ? 'pipe' : 'ignore', opts.onStderrLine ? 'pipe' : 'ignore'],
+  });
+  if ('error' in started) {
+    const error = started.error;
+    const end = { exitCode: undefined, signal: undefined, error, timedOut: false, isMaxBuffer: false };
+    return {
+      pid: undefined,
+      result: probeStartContext(file, error.code, opts.cwd).then((context) =>
+        resolveCommandResult(file, toRawOutcome(end, '', '', startedMs), context, opts),
+      ),
+      kill: () => false,
+    };
+  }
+  const { child } = started;
+  const failures: string[] = [];
+  const flushers = [
+    lineSink(child.stdout, 'onStdoutLine', opts.onStdoutLine, failures),
+    lineSink(child.stderr, 'onStderrLine', opts.onStderrLine, failures),
+  ];
+  let timedOut = false;
+  const timer =
+    opts.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          terminate(child, 'SIGTERM');
+        }, opts.timeoutMs);
+  const offExit = killOnExit(child.pid, detached ? 'SIGKILL' : 'SIGTERM');
+  const result = ended(child, { timedOut: () => timedOut, isMaxBuffer: () => false }).then(
+    async (end): Promise<CommandResult> => {
+      clearTimeout(timer);
+      offExit();
+      for (const flush of flushers) flush();
+      const outcome = resolveCommandResult(
+        file,
+        toRawOutcome(end, '', '', startedMs),
+        await probeStartContext(file, end.error?.code, opts.cwd),
+        opts,
+      );
+      const [failure] = failures;
+      if (failure === undefined) return outcome;
+      return {
+        kind: 'error',
+        file,
+        code: 'LINE_CALLBACK_THREW',
+        message: `${failure} (${describeEnd(outcome)})`,
+      };
+    },
+  );
+  return { pid: child.pid, result, kill: (signal = 'SIGTERM') => terminate(child, signal) };
+}
+
+// Splits a stream into lines (without their \n or \r\n) for the callback; nothing is buffered beyond the
+// current line. An exception thrown by the callback stops the calls to it and is reported in the result;
+// the child is left to finish: killing a load test because our own parser broke would be a surprise of
+// its own. Returns the function that delivers a last line without a line ending.
+function lineSink(
+  stream: NodeJS.ReadableStream | null,
+  name: string,
+  onLine: ((line: string) => void) | undefined,
+  failures: string[],
+): () => void {
+  if (stream === null || onLine === undefined) return () => {};
   let broken = false;
-  // eslint-disable-next-line require-yield -- yielding nothing is the point: the line is consumed here.
-  return function* (line: unknown): Generator<never, void, unknown> {
+  let partial = '';
+  const deliver = (line: string) => {
     if (broken) return;
     try {
-      onLine(String(line));
+      onLine(line);
     } catch (error) {
       broken = true;
       failures.push(`${name} threw: ${error instanceof Error ? error.message : String(error)}`);
     }
+  };
+  stream.setEncoding('utf8');
+  stream.on('data', (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) deliver(line.endsWith('\r') ? line.slice(0, -1) : line);
+  });
+  return () => {
+    if (partial !== '') deliver(partial.endsWith('\r') ? partial.slice(0, -1) : partial);
+    partial = '';
   };
 }
 
@@ -214,7 +369,7 @@ export async function probeIsExecutable(path: string): Promise<boolean> {
   }
 }
 
-/** The parts of an execa result this module reads, under names that say what they mean. */
+/** How a process ended, under names that say what they mean (the input of resolveCommandResult). */
 export interface RawOutcome {
   exitCode: number | undefined;
   signal: string | undefined;
@@ -235,27 +390,9 @@ export interface StartContext {
   fileExists: boolean;
 }
 
-// execa types its error fields as unknown under reject: false; read them defensively.
-function toRawOutcome(result: object): RawOutcome {
-  const raw = result as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  return {
-    exitCode: typeof raw.exitCode === 'number' ? raw.exitCode : undefined,
-    signal: typeof raw.signal === 'string' ? raw.signal : undefined,
-    timedOut: raw.timedOut === true,
-    isMaxBuffer: raw.isMaxBuffer === true,
-    failed: raw.failed === true,
-    code: typeof raw.code === 'string' ? raw.code : undefined,
-    message: typeof raw.shortMessage === 'string' ? raw.shortMessage : undefined,
-    stdout: text(raw.stdout),
-    stderr: text(raw.stderr),
-    durationMs: typeof raw.durationMs === 'number' ? raw.durationMs : 0,
-  };
-}
-
 async function probeStartContext(
   file: string,
-  code: unknown,
+  code: string | undefined,
   cwd: string | undefined,
 ): Promise<StartContext> {
   // Node reports a missing cwd, and a script whose #! interpreter is missing, as ENOENT of the program.
@@ -273,7 +410,7 @@ async function probeDirectory(path: string): Promise<boolean> {
   }
 }
 
-/** Pure: classifies an execa outcome. Exported for tests. */
+/** Pure: classifies how a process ended. Exported for tests. */
 export function resolveCommandResult(
   file: string,
   raw: RawOutcome,

@@ -158,7 +158,7 @@ export function realIo(): Io {
         }, ms);
         process.once('SIGINT', onInt);
       }),
-    // execa is loaded on the first process: `validate` and `render` start none.
+    // The process module is loaded on the first process: `validate` and `render` start none.
     runCommand: async (file, args, opts) => (await import('./exec.js')).runCommand(file, args, opts),
     spawn: async (file, args, opts) => (await import('./exec.js')).spawnStreaming(file, args, opts),
     fetch: (url, init) => fetch(url, init),

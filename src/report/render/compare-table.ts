@@ -4,7 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Cell, Comparison, MetricRow, SideSummary, ThresholdRow } from '../compare/compare.js';
 import type { GateResult } from '../compare/gate.js';
 import { plainTable } from './plain-table.js';
-import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
+import { formatCount, formatGrouped, formatMs, formatPercent, formatRate } from './units.js';
 
 export interface CompareRenderOptions {
   color: boolean;
@@ -34,7 +34,7 @@ export function formatDelta(kind: MetricRow['delta'], delta: number): string {
   const abs = Math.abs(delta) * 100;
   if (kind === 'points') return `${sign}${abs.toFixed(2)}pp`;
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
-  return `${sign}${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}%`;
+  return `${sign}${formatGrouped(abs, digits)}%`;
 }
 
 function deltaText(row: MetricRow, cell: Cell): string {

@@ -1,7 +1,7 @@
 // The live progress line while k6 runs: one line per second, redrawn in place on a terminal. Pure: the
 // caller prints it.
 import { formatDuration } from '../../plans/duration.js';
-import { formatMs, formatPercent, formatRate } from './units.js';
+import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
 
 export interface ProgressOptions {
   plannedMs: number;
@@ -42,7 +42,7 @@ export function renderProgressLine(
     `${formatRate(point?.rps ?? 0)} req/s`,
     `errors ${formatPercent(point?.errorRate ?? 0)}`,
     `p95 ${formatMs(snap.latency.p95)}`,
-    `${snap.requests.toLocaleString('en-US')} requests`,
+    `${formatCount(snap.requests)} requests`,
   ];
   if (snap.droppedIterations > 0) parts.push(`${snap.droppedIterations} dropped`);
   const line = parts.join(' · ');

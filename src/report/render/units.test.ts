@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDate, formatMs, formatPercent, formatRate } from './units.js';
+import {
+  formatBytes,
+  formatCount,
+  formatDate,
+  formatGrouped,
+  formatMs,
+  formatPercent,
+  formatRate,
+} from './units.js';
 
 describe('units', () => {
   it('format numbers as every output prints them', () => {
@@ -22,6 +30,26 @@ describe('units', () => {
       '2026-11-22 04:32:29 UTC',
       'yesterday',
       '–',
+    ]);
+  });
+
+  it('group thousands exactly as toLocaleString does, without loading ICU', () => {
+    const values = [0, 7, 999, 1000, -1000, 12345.678, 999999.996, 1234567, -98765432.1, 1e15, 0.005];
+    for (let k = 0; k < 200; k++) values.push((Math.random() - 0.5) * 10 ** (k % 12));
+    for (const v of values) {
+      for (const digits of [0, 1, 2]) {
+        const expected = v.toLocaleString('en-US', {
+          minimumFractionDigits: digits,
+          maximumFractionDigits: digits,
+        });
+        expect(formatGrouped(v, digits), `${v} with ${digits} digits`).toBe(expected);
+      }
+    }
+    // Where they differ, on purpose: minus zero (a rounded -0.4) is shown as 0, not "-0".
+    expect([formatGrouped(Number.NaN, 0), formatCount(-0.4), formatGrouped(-0, 1)]).toEqual([
+      'NaN',
+      '0',
+      '0.0',
     ]);
   });
 
