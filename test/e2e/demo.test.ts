@@ -1,5 +1,5 @@
 // The built-in demo service over real HTTP on 127.0.0.1:0: flows, races, timing, knobs and bad input.
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoService, type DemoKnobs, type DemoService } from '../../src/demo/index.js';
 
@@ -290,6 +290,10 @@ describe('chat', () => {
     const service = await start({ chat: { ttftMs, tokenDelayMs, tokens } });
     // Warm the connection so the measurement is the service's timing, not the TCP handshake.
     await call(service, 'GET', '/health');
+    // The service and this client share one event loop: on a busy machine every timer of both fires
+    // late by about as much as the loop was held up, so the bounds below allow that much more.
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
 
     const t0 = performance.now();
     const res = await fetch(`${service.url}/api/chat`, {
@@ -334,20 +338,25 @@ describe('chat', () => {
       usage: { completion_tokens: tokens },
     });
 
+    loopDelay.disable();
+    // The histogram counts its own 5 ms resolution in every sample.
+    const lagMs = Math.max(0, loopDelay.max / 1e6 - 5);
     const firstTokenAt = tokenEvents[0]?.at ?? 0;
     const gaps = tokenEvents.slice(1).map((e, i) => e.at - (tokenEvents[i]?.at ?? 0));
     const meanGap = gaps.reduce((a, b) => a + b, 0) / gaps.length;
-    const report = `headers ${headersAt.toFixed(1)}ms, first token ${firstTokenAt.toFixed(1)}ms, gaps ${gaps.map((g) => g.toFixed(1)).join(' ')}`;
+    const report = `headers ${headersAt.toFixed(1)}ms, first token ${firstTokenAt.toFixed(1)}ms, gaps ${gaps.map((g) => g.toFixed(1)).join(' ')}, event loop held up to ${lagMs.toFixed(1)}ms`;
     expect(headersAt, report).toBeLessThan(ttftMs / 2);
     expect(firstTokenAt, report).toBeGreaterThanOrEqual(ttftMs - 2);
-    expect(firstTokenAt, report).toBeLessThan(ttftMs + 15);
-    expect(Math.abs(meanGap - tokenDelayMs), report).toBeLessThan(3);
-    for (const gap of gaps) expect(Math.abs(gap - tokenDelayMs), report).toBeLessThan(12);
-    // Absolute scheduling: the last token is due at ttft + (n - 1) × delay, with no drift added up.
+    // The service answers the headers when the request arrives and times the first token from then: a
+    // request that took long to arrive (a cold process on a busy machine) delays both alike.
+    expect(firstTokenAt - headersAt, report).toBeLessThan(ttftMs + 15 + lagMs);
+    expect(Math.abs(meanGap - tokenDelayMs), report).toBeLessThan(3 + lagMs / gaps.length);
+    for (const gap of gaps) expect(Math.abs(gap - tokenDelayMs), report).toBeLessThan(12 + lagMs);
+    // Absolute scheduling: the last token is due (n - 1) × delay after the first, with no drift added up.
     expect(
-      Math.abs((tokenEvents.at(-1)?.at ?? 0) - (ttftMs + (tokens - 1) * tokenDelayMs)),
+      Math.abs((tokenEvents.at(-1)?.at ?? 0) - firstTokenAt - (tokens - 1) * tokenDelayMs),
       report,
-    ).toBeLessThan(15);
+    ).toBeLessThan(15 + lagMs);
   });
 
   it('stops streaming when the client leaves', async () => {
