@@ -26,6 +26,8 @@ export interface K6RunSpec {
   onCpuSample?: (cores: number | undefined) => void;
   /** Told when the first Ctrl-C is forwarded (graceful stop) and when a second one kills k6. */
   onInterrupt?: (kind: 'graceful' | 'hard') => void;
+  /** Called once k6 is running: what is needed only after it ends can be prepared meanwhile. */
+  onStarted?: () => void;
 }
 
 export interface K6RunResult {
@@ -94,6 +96,7 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   });
   // The ones that came while k6 was being spawned, in order (a third changes nothing).
   for (let nth = 1; nth <= Math.min(interrupts, 2); nth += 1) forward(nth);
+  if (proc.pid !== undefined) spec.onStarted?.();
   // A detached child is not killed with us: io.spawn SIGKILLs it if loadctl exits while it runs.
   const cpu =
     spec.onCpuSample && proc.pid !== undefined ? runCpuSampler(io, proc.pid, spec.onCpuSample) : undefined;

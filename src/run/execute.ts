@@ -15,6 +15,8 @@ import { renderMetaFile, writeRunFiles } from '../store/write.js';
 export interface ExecuteOptions {
   progress: boolean;
   observer?: LiveObserver | undefined;
+  /** Called once k6 is running (see K6RunSpec.onStarted). */
+  onK6Started?: () => void;
 }
 
 export interface ExecutedRun extends AfterK6 {
@@ -98,6 +100,7 @@ async function runK6(io: Io, spec: RunSpec, baseUrl: string, opts: ExecuteOption
     restAddress: spec.k6.restAddress,
     ...(liveMetrics ? { liveMetrics } : {}),
     onSnapshot: live.onSnapshot,
+    ...(opts.onK6Started ? { onStarted: opts.onK6Started } : {}),
     onLogLine: (line) => live.observe({ kind: 'log', line }),
     onCpuSample: (cores) => live.observe({ kind: 'cpu', cores }),
     onInterrupt: (kind) =>

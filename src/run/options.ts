@@ -1,7 +1,8 @@
 // `run`'s command-line options and the pure parsing of the ones that can be wrong, checked before any effect.
 import { usageError } from '../errors.js';
-import { parseReportFormats, type ReportFormat } from '../report/render/index.js';
+import { parseReportFormats, type ReportFormat } from '../report/render/formats.js';
 import { parseLang, type Lang } from '../report/render/i18n.js';
+import type { ComparisonRef } from '../report/model/summary.js';
 
 export interface RunOptions {
   target?: string;
@@ -18,6 +19,16 @@ export interface RunOptions {
   report?: string;
   /** Language of those reports and of the summary table headings: en (default) or ko. */
   lang?: string;
+}
+
+/** One run of a read plan, as `run` and `run --targets` (once per target and round) make it. */
+export interface PlanRun extends RunOptions {
+  reportFormats: ReportFormat[];
+  lang: Lang;
+  /** Set by `run --targets`: the comparison group this run belongs to. */
+  comparison?: ComparisonRef;
+  /** Print the summary table (default true; `run --targets` prints one comparison instead). */
+  table?: boolean;
 }
 
 export function parseTags(tags: readonly string[]): Record<string, string> {

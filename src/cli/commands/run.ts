@@ -1,34 +1,18 @@
-// `loadctl run`: plan → preflight → prepare → the real k6 → finish → the run folder, then the summary.
+// `loadctl run`: plan → preflight → prepare → the real k6 → finish → the run folder, then the summary
+// (the last three in run-finish.ts).
 import type { ExitCode } from '../../errors.js';
 import type { Io } from '../../io/io.js';
 import { findK6, projectRoot, type FindK6Result } from '../../k6/locate.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
 import { readPlan, type LoadedPlan } from '../../plans/load.js';
-import type { ReportFormat } from '../../report/render/index.js';
-import type { Lang } from '../../report/render/i18n.js';
-import type { ComparisonRef } from '../../report/model/summary.js';
 import { executeRun } from '../../run/execute.js';
 import { probeRunFacts } from '../../run/facts.js';
-import { finishRun, renderRunFiles } from '../../run/finish.js';
-import { parseReportOptions, parseTags, type RunOptions } from '../../run/options.js';
+import { parseReportOptions, parseTags, type PlanRun, type RunOptions } from '../../run/options.js';
 import { prepareRun, resolveResultsRoot } from '../../run/prepare.js';
 import { resolveOrThrow } from '../../run/prepare-script.js';
 import { runPreflight } from '../../run/preflight.js';
-import { printRunFiles, printRunSummary } from '../../run/print.js';
-import { writeReportsOfRun } from '../../run/run-reports.js';
-import { writeRunFiles } from '../../store/write.js';
 
-export type { RunOptions };
-
-/** One run of a read plan, as `run` and `run --targets` (once per target and round) make it. */
-export interface PlanRun extends RunOptions {
-  reportFormats: ReportFormat[];
-  lang: Lang;
-  /** Set by `run --targets`: the comparison group this run belongs to. */
-  comparison?: ComparisonRef;
-  /** Print the summary table (default true; `run --targets` prints one comparison instead). */
-  table?: boolean;
-}
+export type { PlanRun, RunOptions };
 
 export async function runRun(
   io: Io,
@@ -64,20 +48,22 @@ export async function runPlan(
   });
   const choices = { loaded, resolved, resultsRoot, tags, samples, comparison: opts.comparison };
   const spec = prepareRun(choices, await probeRunFacts(io, k6));
-  const run = await executeRun(io, spec, { progress: opts.progress !== false });
+  // The modules that finish a run load while k6 runs: nothing after k6 waits for them.
+  const finishing = deferredImport(() => import('./run-finish.js'));
+  const run = await executeRun(io, spec, {
+    progress: opts.progress !== false,
+    onK6Started: finishing.start,
+  });
   try {
-    const finished = finishRun(spec, run);
-    const files = renderRunFiles(run, finished);
-    await writeRunFiles(io, spec.runDir, files);
-    const reports = await writeReportsOfRun(io, spec, files, opts.reportFormats, opts.lang);
-    printRunSummary(io, spec, finished, {
-      json: opts.json === true,
-      table: opts.table !== false,
-      lang: opts.lang,
-    });
-    printRunFiles(io, spec, finished, reports);
-    return finished.exitCode;
+    return await (await finishing.get()).finishPlanRun(io, spec, run, opts);
   } finally {
     run.release();
   }
+}
+
+/** An import that starts when asked to, or at the latest when it is needed. */
+function deferredImport<T>(load: () => Promise<T>): { start: () => void; get: () => Promise<T> } {
+  let loading: Promise<T> | undefined;
+  const get = () => (loading ??= load());
+  return { start: () => void get(), get };
 }
