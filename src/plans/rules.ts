@@ -85,6 +85,28 @@ function stepNames(plan: Plan): Set<string> {
   return names;
 }
 
+/** k6 reads a selector as `key:value` pairs split by ","; an empty pair or one without a value it refuses. */
+function checkSelector(key: string, selector: string, out: Finding[]): void {
+  for (const pair of selector.slice(1, -1).split(',')) {
+    const colon = pair.indexOf(':');
+    const tag = colon < 0 ? '' : pair.slice(0, colon).trim();
+    const value = colon < 0 ? '' : pair.slice(colon + 1).trim();
+    if (tag !== '' && value !== '') continue;
+    out.push({
+      severity: 'error',
+      path: ['thresholds', key],
+      atKey: true,
+      message:
+        pair.trim() === ''
+          ? `the tag selector ${selector} has an empty entry (a stray ",")`
+          : colon < 0
+            ? `the tag selector entry ${JSON.stringify(pair.trim())} has no value`
+            : `the tag selector entry ${JSON.stringify(pair.trim())} needs both a tag and a value`,
+      hint: 'write {tag:value} or {tag:value,tag:value}, e.g. {name:reserve,status:409}',
+    });
+  }
+}
+
 function checkThresholds(plan: Plan, out: Finding[]): void {
   const custom = plan.metrics ?? {};
   const names = stepNames(plan);
@@ -95,12 +117,14 @@ function checkThresholds(plan: Plan, out: Finding[]): void {
     const m = key.match(THRESHOLD_KEY);
     const metric = m?.[1] ?? key;
     const selector = m?.[2];
+    if (selector !== undefined) checkSelector(key, selector, out);
     const type: MetricType | undefined = custom[metric]?.type ?? produced[metric];
     if (!type) {
+      // k6 refuses a threshold on a metric the script never registers (exit 104): an error, not a warning.
       if (generated) {
         const guess = didYouMean(metric, [...Object.keys(produced), ...Object.keys(custom)]);
         out.push({
-          severity: 'warning',
+          severity: 'error',
           path: ['thresholds', key],
           atKey: true,
           message: `no part of the plan produces the metric \`${metric}\``,
@@ -220,9 +244,31 @@ function checkScenarioFlow(plan: Plan, s: Scenario, at: PlanPath, out: Finding[]
   }
 }
 
+/** What k6 refuses in a scenario's counts: fewer shared iterations than VUs, a ramp that never has a VU. */
+function checkScenarioCounts(s: Scenario, at: PlanPath, out: Finding[]): void {
+  if (s.executor === 'shared-iterations' && (s.iterations ?? 1) < (s.vus ?? 1)) {
+    out.push({
+      severity: 'error',
+      path: [...at, s.iterations !== undefined ? 'iterations' : 'vus'],
+      message: `${s.iterations ?? 1} shared iteration${(s.iterations ?? 1) === 1 ? '' : 's'}${s.iterations === undefined ? ' (the default)' : ''} cannot keep ${s.vus ?? 1} VUs busy: k6 needs iterations ≥ vus`,
+      hint: 'raise iterations or lower vus (per-vu-iterations runs `iterations` on every VU)',
+    });
+  }
+  // k6's default startVUs is 1.
+  if (s.executor === 'ramping-vus' && (s.startVUs ?? 1) === 0 && s.stages.every((st) => st.target === 0)) {
+    out.push({
+      severity: 'error',
+      path: [...at, 'stages'],
+      message: 'the ramp never has a VU: startVUs and every stage target are 0',
+      hint: 'give startVUs or a stage a target above 0',
+    });
+  }
+}
+
 /** An arrival-rate scenario has the VUs its rate and think times need. */
 function checkScenarioVUs(plan: Plan, s: Scenario, at: PlanPath, out: Finding[]): void {
   const flows = plan.flows ?? {};
+  checkScenarioCounts(s, at, out);
   if (
     (s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate') &&
     s.maxVUs !== undefined &&

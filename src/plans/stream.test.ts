@@ -123,7 +123,7 @@ describe('stream steps', () => {
       'stream thresholds in a plan without stream steps',
       `${PLAN.replace("stream: { token: '$.choices[0].delta.content' }", 'stream: false').replace('        stream: true', '        stream: false')}thresholds:\n  'ttft{name:chat}': ['p(95)<2000']\n`,
       [
-        'p.yaml:22:3: warning: thresholds["ttft{name:chat}"]: no part of the plan produces the metric `ttft`\n    hint: only steps with `stream:` record it; add `stream: true` to the streaming request',
+        'p.yaml:22:3: error: thresholds["ttft{name:chat}"]: no part of the plan produces the metric `ttft`\n    hint: only steps with `stream:` record it; add `stream: true` to the streaming request',
       ],
     ],
   ])('reports %s', (_what, text, expected) => {

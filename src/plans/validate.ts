@@ -120,6 +120,11 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'true or false',
 };
 
+/** The value itself has the wrong type or is the wrong constant for this form (not a problem inside it). */
+function isShapeMismatch(issue: Issue): boolean {
+  return issue.path.length === 0 && (issue.code === 'invalid_type' || issue.code === 'invalid_value');
+}
+
 /** A value that fits none of a union's forms: the discriminator's options, or the closest form's problems. */
 function unionFindings(
   issue: Extract<Issue, { code: 'invalid_union' }>,
@@ -150,11 +155,14 @@ function unionFindings(
       },
     ];
   }
-  // The branch with the fewest problems is what the user was writing.
+  // The branch whose shape the value has (a mapping for a mapping form, text for a text form) is what the
+  // user was writing, and among those the one with the fewest problems: `{ threshold, delayAbortEval: 10 }`
+  // is a long-form threshold with a bad delayAbortEval, not "expected text, got a mapping".
   const branches = issue.errors.filter((b) => b.length > 0);
   if (branches.length === 0)
     return [{ severity: 'error', path, message: 'value does not match any allowed form' }];
-  const best = branches.reduce((a, b) => (b.length < a.length ? b : a));
+  const shaped = branches.filter((b) => !b.some(isShapeMismatch));
+  const best = (shaped.length > 0 ? shaped : branches).reduce((a, b) => (b.length < a.length ? b : a));
   return best.flatMap((inner) => issueFindings(inner, path, data, root));
 }
 
@@ -186,10 +194,23 @@ function issueFindings(issue: Issue, base: PlanPath, data: unknown, root: unknow
         const key = path[path.length - 1];
         return [{ severity: 'error', path, message: `\`${String(key)}\` is required (${expected})` }];
       }
-      return [{ severity: 'error', path, message: `expected ${expected}, got ${describe(actual)}` }];
+      // A schema's own message says more than "expected text" (e.g. a duration given as a bare number).
+      const message = issue.message.startsWith('Invalid input')
+        ? `expected ${expected}, got ${describe(actual)}`
+        : issue.message;
+      return [{ severity: 'error', path, message }];
     }
     case 'invalid_union':
       return unionFindings(issue, path, data, root);
+    case 'invalid_key': {
+      // A bad key of a mapping (a scenario or threshold name): say what is wrong with it, at the key.
+      const inner = issue.issues[0];
+      const message =
+        inner && !inner.message.startsWith('Invalid')
+          ? inner.message
+          : `\`${String(issue.path.at(-1))}\` is not allowed as a key here`;
+      return [{ severity: 'error', path, atKey: true, message }];
+    }
     case 'invalid_value': {
       const actual = valueAt(data, path);
       const options = issue.values.map((v) => String(v));
