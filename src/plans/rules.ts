@@ -135,6 +135,13 @@ function checkThresholds(plan: Plan, out: Finding[]): void {
                 ? `did you mean \`${guess}\`?`
                 : 'declare custom metrics under `metrics` and feed them with `record`',
         });
+      } else {
+        out.push({
+          severity: 'warning',
+          path: ['thresholds', key],
+          atKey: true,
+          message: `\`${metric}\` is not a k6 built-in metric: the script must create it, or k6 refuses the run`,
+        });
       }
       continue;
     }
