@@ -140,3 +140,46 @@ describe('what k6 refuses, validation refuses', () => {
     expect(errors(plan(scenario))).toEqual([]);
   });
 });
+
+describe('a message names the actual mistake', () => {
+  const ok = 'executor: constant-vus, duration: 1s';
+  it.each([
+    [
+      'delayAbortEval without a unit',
+      plan(ok, "thresholds: { http_req_duration: [{ threshold: 'p(95)<500', delayAbortEval: 10 }] }"),
+      'thresholds.http_req_duration.0.delayAbortEval: a duration needs a unit: write "10s" or "10ms", not 10',
+    ],
+    [
+      'abortOnFail that is not a boolean',
+      plan(ok, "thresholds: { http_req_duration: [{ threshold: 'p(95)<500', abortOnFail: yes }] }"),
+      'thresholds.http_req_duration.0.abortOnFail: expected true or false, got the text "yes"',
+    ],
+    [
+      'a bad expression in the long form',
+      plan(ok, "thresholds: { http_req_duration: [{ threshold: 'p95<500' }] }"),
+      'thresholds.http_req_duration.0.threshold: expected a k6 threshold such as "p(95)<500", "avg<200", "rate<0.01" or "count>100"',
+    ],
+    [
+      'an unknown key in the long form',
+      plan(ok, "thresholds: { http_req_duration: [{ threshold: 'p(95)<500', abortOnFial: true }] }"),
+      'thresholds.http_req_duration.0.abortOnFial: unknown key `abortOnFial`',
+    ],
+    [
+      'a scenario duration without a unit',
+      plan('executor: constant-vus, duration: 30'),
+      'scenarios.s.duration: a duration needs a unit: write "30s" or "30ms", not 30',
+    ],
+    [
+      'a think time bound without a unit',
+      plan(ok).replace('path: / }', 'path: /, think: { min: 1s, max: 2 } }'),
+      'flows.f.steps.0.think.max: a duration needs a unit: write "2s" or "2ms", not 2',
+    ],
+    [
+      'a reversed random.int range',
+      plan(ok).replace('path: / }', "path: '/seats/${random.int(5,1)}' }"),
+      'flows.f.steps.0.path: "${random.int(5,1)}": MIN 5 is above MAX 1',
+    ],
+  ])('%s', (_name, text, message) => {
+    expect(errors(text)).toEqual([message]);
+  });
+});

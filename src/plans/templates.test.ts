@@ -21,10 +21,41 @@ describe('parseTemplate', () => {
     ['unclosed', 'x ${vars.a', 'unclosed "${" in "x ${vars.a"'],
     ['unknown namespace', '${foo.bar}', 'unknown reference "${foo.bar}"'],
     ['code is not a reference', '${process.exit(1)}', 'unknown reference "${process.exit(1)}"'],
-    ['reversed range', '${random.int(5,1)}', 'unknown reference "${random.int(5,1)}"'],
+    ['reversed range', '${random.int(5,1)}', '"${random.int(5,1)}": MIN 5 is above MAX 1'],
+    [
+      'random.int with one argument',
+      '${random.int(5)}',
+      '"${random.int(5)}": random.int takes two whole numbers MIN,MAX (up to 15 digits each)',
+    ],
+    [
+      'random.int with decimals',
+      '${random.int(1.5, 3)}',
+      '"${random.int(1.5, 3)}": random.int takes two whole numbers MIN,MAX (up to 15 digits each)',
+    ],
+    [
+      'random.string too long',
+      '${random.string(10000)}',
+      '"${random.string(10000)}": random.string takes one whole number N, the length (0 to 9999)',
+    ],
+    ['random.uuid called', '${random.uuid()}', '"${random.uuid()}": random.uuid takes no arguments'],
+    ['no such random function', '${random.float(1,2)}', '"${random.float(1,2)}": there is no random.float'],
+    ['vu called', '${vu()}', '"${vu()}": `vu` takes no arguments or fields'],
+    [
+      'a bad variable name',
+      '${vars.my-var}',
+      '"${vars.my-var}": `my-var` is not a vars name: letters, digits and "_", not starting with a digit',
+    ],
+    ['vars without a name', '${vars}', '"${vars}": vars needs a name'],
+    ['data without a column', '${data.users}', '"${data.users}": a data reference names a set and a column'],
+    ['empty', '${ }', 'empty reference "${ }"'],
   ])('%s', (_t, text, message) => {
     const result = parseTemplate(text);
     expect(result.ok ? '' : result.message).toBe(message);
+  });
+
+  it('suggests the namespace a misspelt reference meant', () => {
+    const result = parseTemplate('${var.token}');
+    expect(result.ok ? '' : result.hint).toMatch(/^did you mean `vars`\?/);
   });
 });
 

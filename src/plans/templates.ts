@@ -1,6 +1,7 @@
 // "${...}" references in plan values, parsed here (Node side) into data the k6 runtime looks up.
 // The grammar is deliberately tiny: references, not expressions. Nothing is ever evaluated as code.
 import type { Condition, Operator, Part, Ref, Value } from '../k6-templates/runtime/model.js';
+import { didYouMean } from './diagnostics.js';
 
 export type TemplateResult = { ok: true; parts: Part[] } | { ok: false; message: string; hint?: string };
 
@@ -29,6 +30,86 @@ const REF_PATTERNS: Array<[RegExp, (m: RegExpMatchArray) => Ref]> = [
 export const REFERENCE_HELP =
   'references are vars.NAME, env.NAME, secrets.NAME, data.SET.COLUMN, vu, iter, iterInTest, scenario, now, ' +
   'random.int(MIN,MAX), random.uuid, random.string(N); write $${ for a literal ${';
+
+const IDENT_RE = new RegExp(`^${NAME}$`);
+const NO_ARGS = ['vu', 'iter', 'iterInTest', 'scenario', 'now'];
+const RANDOM_FUNCTIONS = ['int', 'uuid', 'string'];
+
+/** Comma-separated arguments of `name(…)`, trimmed, or undefined when the text is not a call. */
+function callArgs(text: string, name: string): string[] | undefined {
+  const m = text.match(/^([A-Za-z_.]+)\s*\((.*)\)$/s);
+  if (!m || m[1] !== name) return undefined;
+  const inside = (m[2] ?? '').trim();
+  return inside === '' ? [] : inside.split(',').map((a) => a.trim());
+}
+
+/** What is wrong with a random.* reference, or undefined when it names no random function. */
+function explainRandom(text: string, shown: string): { message: string; hint?: string } | undefined {
+  const fn = text.match(/^random\.([A-Za-z_]\w*)/)?.[1];
+  if (fn === undefined) return undefined;
+  if (fn === 'int') {
+    const args = callArgs(text, 'random.int');
+    const whole = (a: string) => /^-?\d{1,15}$/.test(a);
+    if (args?.length === 2 && args.every(whole) && Number(args[0]) > Number(args[1]))
+      return {
+        message: `${shown}: MIN ${args[0]} is above MAX ${args[1]}`,
+        hint: `write random.int(${args[1]},${args[0]})`,
+      };
+    return {
+      message: `${shown}: random.int takes two whole numbers MIN,MAX (up to 15 digits each)`,
+      hint: 'e.g. ${random.int(1,100)}',
+    };
+  }
+  if (fn === 'string')
+    return {
+      message: `${shown}: random.string takes one whole number N, the length (0 to 9999)`,
+      hint: 'e.g. ${random.string(12)}',
+    };
+  if (fn === 'uuid')
+    return { message: `${shown}: random.uuid takes no arguments`, hint: 'write ${random.uuid}' };
+  const guess = didYouMean(fn, RANDOM_FUNCTIONS);
+  return {
+    message: `${shown}: there is no random.${fn}`,
+    hint: guess ? `did you mean random.${guess}?` : 'random.int(MIN,MAX), random.uuid, random.string(N)',
+  };
+}
+
+/** The mistake in a reference parseRef did not take, named as precisely as the text allows. */
+export function explainBadRef(inner: string): { message: string; hint?: string } {
+  const text = inner.trim();
+  const shown = `"\${${inner}}"`;
+  if (text === '') return { message: `empty reference ${shown}`, hint: REFERENCE_HELP };
+  const random = explainRandom(text, shown);
+  if (random) return random;
+  const head = text.match(/^([A-Za-z_]\w*)/)?.[1] ?? '';
+  if (NO_ARGS.includes(head))
+    return { message: `${shown}: \`${head}\` takes no arguments or fields`, hint: `write \${${head}}` };
+  if (['vars', 'env', 'secrets'].includes(head)) {
+    const name = text.slice(head.length + 1);
+    if (!text.startsWith(`${head}.`) || name === '')
+      return { message: `${shown}: ${head} needs a name`, hint: `write \${${head}.NAME}` };
+    if (!IDENT_RE.test(name))
+      return {
+        message: `${shown}: \`${name}\` is not a ${head} name: letters, digits and "_", not starting with a digit`,
+      };
+  }
+  if (head === 'data') {
+    const parts = text.split('.');
+    if (parts.length < 3 || parts.slice(1).some((p) => p === ''))
+      return {
+        message: `${shown}: a data reference names a set and a column`,
+        hint: 'write ${data.SET.COLUMN}',
+      };
+    if (!IDENT_RE.test(parts[1] ?? ''))
+      return { message: `${shown}: \`${parts[1]}\` is not a data set name` };
+    return { message: `${shown}: a column name has no spaces or "}"` };
+  }
+  const guess = didYouMean(head, ['vars', 'env', 'secrets', 'data', 'random', ...NO_ARGS]);
+  return {
+    message: `unknown reference ${shown}`,
+    hint: guess && guess !== head ? `did you mean \`${guess}\`? ${REFERENCE_HELP}` : REFERENCE_HELP,
+  };
+}
 
 export function parseRef(text: string): Ref | undefined {
   const trimmed = text.trim();
@@ -60,7 +141,7 @@ export function parseTemplate(text: string): TemplateResult {
         return { ok: false, message: `unclosed "\${" in ${JSON.stringify(text)}`, hint: 'close it with "}"' };
       const inner = text.slice(i + 2, end);
       const ref = parseRef(inner);
-      if (!ref) return { ok: false, message: `unknown reference "\${${inner}}"`, hint: REFERENCE_HELP };
+      if (!ref) return { ok: false, ...explainBadRef(inner) };
       if (lit) parts.push({ lit });
       lit = '';
       parts.push({ ref });
