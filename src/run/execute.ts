@@ -6,6 +6,7 @@ import type { Io } from '../io/io.js';
 import { requestK6Stop, runK6Process, type K6RunResult } from '../k6/process.js';
 import type { LiveSnapshot, SeriesPoint } from '../k6/live.js';
 import type { GuardState } from '../report/model/guard.js';
+import { leftOutNotes } from '../report/model/endpoint-bound.js';
 import { readAfterK6, type AfterK6 } from './collect.js';
 import { startLiveView, type LiveObserver } from './live.js';
 import { k6EnvFor, startMeta, type RunMeta, type RunSpec } from './prepare.js';
@@ -89,6 +90,8 @@ async function runK6(io: Io, spec: RunSpec, baseUrl: string, opts: ExecuteOption
   io.stderr.write(
     `running ${spec.plan.name} against ${spec.target.name} (${baseUrl}) with k6 ${spec.k6.version}; results in ${spec.shownDir}\n`,
   );
+  // Said before k6 starts, so a huge plan's first lines explain its rows.
+  for (const note of leftOutNotes(spec.endpointsLeftOut)) io.stderr.write(`note: ${note}\n`);
   const liveMetrics = opts.observer?.liveMetrics;
   const run = await runK6Process(io, {
     k6Path: spec.k6.path,

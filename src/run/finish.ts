@@ -3,6 +3,7 @@
 import type { ExitCode } from '../errors.js';
 import type { SeriesPoint } from '../k6/live.js';
 import { summarizeBatches } from '../report/model/batches.js';
+import { leftOutNotes } from '../report/model/endpoint-bound.js';
 import { foldGuard, guardEndObservation, judgeGuard } from '../report/model/guard.js';
 import { classifyOutcome, parseK6ErrorLine, type Outcome } from '../report/model/outcome.js';
 import { summarizeRun, summarizeThresholds, type RunSummary } from '../report/model/summary.js';
@@ -101,7 +102,7 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
     endpoints: spec.endpoints,
     thresholds,
     invariants,
-    notes: summarizeNotes(run),
+    notes: [...leftOutNotes(spec.endpointsLeftOut), ...summarizeNotes(run)],
     live: run.last,
     generator,
     batches: summarizeBatches(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { k6EnvFor, prepareRun, resolveResultsRoot, startMeta } from './prepare.js';
+import { MAX_MEASURED_ENDPOINTS } from '../report/model/endpoint-bound.js';
 import { choices, FACTS, resolved, SHOP } from './spec.fixture.js';
 
 describe('prepareRun', () => {
@@ -37,6 +38,30 @@ describe('prepareRun', () => {
       expect.arrayContaining(['http_req_duration{name:home}', 'http_req_duration{name:cart}']),
     );
     expect(spec.compile.summaryExport).toEqual({ envVar: 'LOADCTL_SUMMARY_PATH' });
+  });
+
+  it('asks k6 for the sub-metrics of at most MAX_MEASURED_ENDPOINTS endpoints; the rest are listed', () => {
+    const steps = Array.from({ length: MAX_MEASURED_ENDPOINTS + 50 }, (_, i) => ({
+      name: `e${i}`,
+      path: '/',
+    }));
+    const big = {
+      ...SHOP,
+      flows: { browse: { steps } },
+      thresholds: { [`http_req_duration{name:e${MAX_MEASURED_ENDPOINTS + 10}}`]: ['p(95)<500'] },
+    };
+    const spec = prepareRun(choices(big), FACTS);
+    expect(spec.endpoints).toHaveLength(MAX_MEASURED_ENDPOINTS);
+    expect(spec.endpoints.map((e) => e.name)).toContain(`e${MAX_MEASURED_ENDPOINTS + 10}`);
+    expect(spec.endpointsLeftOut).toHaveLength(50);
+    expect(spec.endpointsLeftOut).toContain(`e${MAX_MEASURED_ENDPOINTS - 1}`);
+    const selected = new Set(
+      Object.keys(spec.compile.extraThresholds).flatMap((k) => k.match(/name:(e\d+)/)?.[1] ?? []),
+    );
+    // Each measured endpoint costs a fixed number of sub-metrics: the total is linear in the bound.
+    expect(selected.size).toBe(MAX_MEASURED_ENDPOINTS);
+    for (const name of spec.endpointsLeftOut) expect(selected.has(name)).toBe(false);
+    expect(prepareRun(choices(), FACTS).endpointsLeftOut).toEqual([]);
   });
 
   it('plans time batches from the duration unless the caller shapes them', () => {

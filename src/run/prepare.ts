@@ -8,6 +8,7 @@ import type { LoadedPlan } from '../plans/load.js';
 import { plannedDuration, type ResolvedPlan } from '../plans/resolve.js';
 import type { DemoKnobs, Invariant, Plan } from '../plans/schema.js';
 import { hasChecks, planBatches } from '../report/model/batches.js';
+import { boundEndpoints } from '../report/model/endpoint-bound.js';
 import { guardPlan, type GuardPlan } from '../report/model/guard.js';
 import {
   batchSubmetrics,
@@ -73,7 +74,10 @@ export interface RunSpec {
     url: string | undefined;
     demo: DemoKnobs | undefined;
   };
+  /** The endpoints with statistics of their own (at most MAX_MEASURED_ENDPOINTS). */
   endpoints: Endpoint[];
+  /** The plan's other endpoints: counted in the totals only (report/model/endpoint-bound.ts). */
+  endpointsLeftOut: string[];
   guard: GuardPlan;
   batches: BatchLayout | undefined;
   /** What writeScript adds to the compiled plan, besides the base URL. */
@@ -107,15 +111,16 @@ export function resolveResultsRoot(cwd: string, results: string | undefined): st
   return resolve(cwd, results ?? 'results');
 }
 
-/** The plan's endpoints, plus those only its thresholds name. */
-function runEndpoints(plan: Plan): Endpoint[] {
+/** The plan's endpoints, plus those only its thresholds name, within the bound on measured endpoints. */
+function runEndpoints(plan: Plan): { measured: Endpoint[]; leftOut: string[] } {
   const known = planEndpoints(plan);
-  return [
+  const knownNames = new Set(known.map((e) => e.name));
+  const named = thresholdEndpoints(Object.keys(plan.thresholds ?? {}));
+  const all = [
     ...known,
-    ...thresholdEndpoints(Object.keys(plan.thresholds ?? {}))
-      .filter((name) => !known.some((e) => e.name === name))
-      .map((name) => ({ name, statuses: [] })),
+    ...named.filter((name) => !knownNames.has(name)).map((name) => ({ name, statuses: [] })),
   ];
+  return boundEndpoints(all, new Set(named));
 }
 
 function k6Args(c: RunChoices, f: RunFacts, runDir: string, samplesPath: string | undefined): string[] {
@@ -175,7 +180,7 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
   const runId = makeRunId(f.now, f.hex);
   const runDir = runDirFor(c.resultsRoot, plan.name, runId);
   const shown = relative(f.cwd, runDir);
-  const endpoints = runEndpoints(plan);
+  const { measured: endpoints, leftOut } = runEndpoints(plan);
   const guard = guardPlan(plan, f.host.cores);
   // Batches are a generated script's: an existing script's iterations are its own.
   const batches =
@@ -191,6 +196,7 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     plan,
     target: { name: targetName, url: demo === undefined ? target.url : undefined, demo },
     endpoints,
+    endpointsLeftOut: leftOut,
     guard,
     batches,
     compile: compileExtras(plan, endpoints, guard, batches),
