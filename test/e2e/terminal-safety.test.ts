@@ -70,4 +70,14 @@ describe('hostile names (real k6, demo service)', () => {
     expectClean('report stderr', md.stderr);
     expect(md.stdout).toContain('| `ok␛[2J␛]0;pwned␇␀\\u{202e}␍␊X` |');
   });
+
+  it("an error quoting the user's input shows its control characters (printError)", async () => {
+    const dir = await tempDir('hostile-ref');
+    const r = await runCli(['report', 'x\u001b[2J\u0007\u202Ey', '--results', join(dir, 'results')], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(2);
+    expectClean('report stderr', r.stderr);
+    expect(r.stderr).toContain('\\u{202e}y');
+  });
 });
