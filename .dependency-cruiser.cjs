@@ -13,7 +13,7 @@ const CLI = '^src/cli/'; // not-to-cli covers every layer
 const RUN = '^src/run/';
 const MIDDLE = '^src/(report|doctor|breakpoint|store|samples|demo)/';
 const LOWER = '^src/(k6|k6-templates|plans)/';
-const LEAVES = '^src/(io/|errors\\.ts$|version\\.ts$)';
+const LEAVES = '^src/(io/|errors\\.ts$|version\\.ts$|terminal-safe\\.ts$)';
 
 // Modules that touch the world: files, processes, sockets, DNS, the host. Only src/io imports them.
 // node:zlib and node:stream are not here: they transform bytes in memory; opening the file is the effect.
@@ -134,9 +134,9 @@ module.exports = {
       severity: 'error',
       comment:
         'src/plans/diagnostics.ts is imported by src/errors.ts (a leaf), so it imports nothing of loadctl ' +
-        'itself; otherwise the bottom layer would reach up through it.',
+        'itself (but the leaf src/terminal-safe.ts); otherwise the bottom layer would reach up through it.',
       from: { path: '^src/plans/diagnostics\\.ts$' },
-      to: { path: '^src/' },
+      to: { path: '^src/', pathNot: '^src/terminal-safe\\.ts$' },
     },
     {
       name: 'leaves-no-upward-via-diagnostics',

@@ -149,3 +149,27 @@ describe('renderLevelNote', () => {
     ).toBe(' · level 3/4 200/s · level p95 80.0ms · level errors 0.10%');
   });
 });
+
+describe('renderBreakpoint with hostile names', () => {
+  it('shows control characters from the plan visibly and adds no line', () => {
+    const evil = 'x\u001b[2J\u001b]0;pwned\u0007\u202Ey\r\nz';
+    const breach = { ...broke, endpoints: [{ name: `dates${evil}`, observed: 704.6 }] };
+    const result: BreakpointResult = {
+      ...RESULT,
+      levels: RESULT.levels.map((l) => (l.breaches.length ? { ...l, breaches: [breach] } : l)),
+      verdict: { ...RESULT.verdict, first: [breach] } as BreakpointResult['verdict'],
+    };
+    const header = (tail: string) => ({
+      plan: `capacity${tail}`,
+      target: `local${tail}`,
+      slo: SLO,
+      ramp: { ...RAMP, scenario: `browse${tail}` },
+    });
+    const text = renderBreakpoint(header(evil), result, { color: false, runDir: `results/c${evil}` });
+    expect(text).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E]/); // eslint-disable-line no-control-regex
+    expect(text).toContain('capacityx␛[2J␛]0;pwned␇\\u{202e}y␍␊z against localx␛[2J');
+    expect(text).toContain('datesx␛[2J');
+    const benign = renderBreakpoint(header(' ok'), RESULT, { color: false, runDir: 'results/c' });
+    expect(text.split('\n')).toHaveLength(benign.split('\n').length);
+  });
+});

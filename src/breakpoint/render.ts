@@ -3,6 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { plainTable } from '../report/render/plain-table.js';
 import { formatCount, formatMs, formatPercent, formatRate } from '../report/render/units.js';
+import { terminalSafe, terminalSafeDeep } from '../terminal-safe.js';
 import type { Ramp } from './ramp.js';
 import { K6_STAT, type LevelNumbers, type Slo } from './slo.js';
 import type { BreachOut, BreakpointResult, LevelRef, LevelResult, Verdict } from './verdict.js';
@@ -26,9 +27,9 @@ export function renderBreach(b: BreachOut): string {
   const stat = b.criterion.replace(/\s*(<=|<).*$/, '');
   const where =
     b.endpoints.length > 0
-      ? ` (${b.endpoints.map((e) => `${e.name} ${formatValue(b, e.observed)}`).join(', ')})`
+      ? ` (${b.endpoints.map((e) => `${terminalSafe(e.name)} ${formatValue(b, e.observed)}`).join(', ')})`
       : b.worst
-        ? ` (worst: ${b.worst.name} ${formatValue(b, b.worst.observed)})`
+        ? ` (worst: ${terminalSafe(b.worst.name)} ${formatValue(b, b.worst.observed)})`
         : '';
   return `${stat} ${formatValue(b, b.observed)}, limit ${formatValue(b, b.limit)}${where}`;
 }
@@ -93,10 +94,13 @@ export interface RenderBreakpointOptions {
 }
 
 export function renderBreakpoint(
-  h: BreakpointHeader,
-  r: BreakpointResult,
+  header: BreakpointHeader,
+  result: BreakpointResult,
   opts: RenderBreakpointOptions,
 ): string {
+  // The plan, target, scenario and the breaches' names come from the plan: made visible before drawing.
+  const h = terminalSafeDeep(header);
+  const r = terminalSafeDeep(result);
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const model = h.ramp.model === 'open' ? 'open model, arrival rate' : 'closed model, VUs';
   const lines = [
@@ -124,7 +128,8 @@ export function renderBreakpoint(
   const mark =
     r.verdict.kind === 'found' || r.verdict.kind === 'not-found' ? c.green.bold('✓ ') : c.yellow.bold('⚠ ');
   lines.push(`${mark}${verdict[0] ?? ''}`, ...verdict.slice(1));
-  if (opts.runDir) lines.push(`results: ${opts.runDir} (breakpoint.json, series.json, summary.json)`);
+  if (opts.runDir)
+    lines.push(`results: ${terminalSafe(opts.runDir)} (breakpoint.json, series.json, summary.json)`);
   return `${lines.join('\n')}\n`;
 }
 

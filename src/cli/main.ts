@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, LoadctlError, PlanError, usageError, type ExitCode } from '../errors.js';
 import { realIo, type Io } from '../io/io.js';
+import { terminalSafeLines } from '../terminal-safe.js';
 import { VERSION } from '../version.js';
 import type { DemoOptions } from './commands/demo.js';
 import type { DoctorOptions } from './commands/doctor.js';
@@ -357,21 +358,24 @@ Plans: docs/plans.md. Environment: LOADCTL_K6_BIN picks the k6 binary.`,
   return program;
 }
 
+// Messages quote plans, responses and stored runs: their control characters are shown, never obeyed.
 function printError(io: Io, err: unknown): ExitCode {
   if (err instanceof PlanError) {
-    io.stderr.write(`${err.message}\n`);
+    io.stderr.write(`${terminalSafeLines(err.message)}\n`);
     const errors = err.diagnostics.filter((d) => d.severity === 'error').length;
     io.stderr.write(`loadctl: the plan has ${errors} error${errors === 1 ? '' : 's'}\n`);
     return err.exitCode;
   }
   if (err instanceof LoadctlError) {
-    io.stderr.write(`loadctl: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
+    io.stderr.write(
+      `loadctl: ${terminalSafeLines(err.message)}\n${err.hint ? `  hint: ${terminalSafeLines(err.hint)}\n` : ''}`,
+    );
     return err.exitCode;
   }
   const detail =
     err instanceof Error ? (io.env.LOADCTL_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
   io.stderr.write(
-    `loadctl: internal error: ${detail}\n  this is a bug; set LOADCTL_DEBUG=1 for the stack trace and report it\n`,
+    `loadctl: internal error: ${terminalSafeLines(detail)}\n  this is a bug; set LOADCTL_DEBUG=1 for the stack trace and report it\n`,
   );
   return EXIT.internal;
 }

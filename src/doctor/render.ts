@@ -6,6 +6,7 @@
 // `fix` holds one command (or step) per line; `ok` is false exactly when the command exits 3.
 import { Chalk, type ChalkInstance } from 'chalk';
 import { plainTable } from '../report/render/plain-table.js';
+import { terminalSafe, terminalSafeLines } from '../terminal-safe.js';
 import type { Finding, Status } from './checks.js';
 
 export const DOCTOR_SCHEMA = 'loadctl.doctor/v1';
@@ -39,8 +40,25 @@ function mark(status: Status, c: ChalkInstance): string {
   return status === 'ok' ? c.green('✓') : status === 'warning' ? c.yellow('⚠') : c.red('✗');
 }
 
-export function renderDoctorTable(report: DoctorReport, opts: { color: boolean; strict?: boolean }): string {
+// Findings quote the plan, target URLs and what the host said; a fix keeps its lines (one command each).
+function safeReport(r: DoctorReport): DoctorReport {
+  return {
+    ...r,
+    plan: r.plan === null ? null : terminalSafe(r.plan),
+    checks: r.checks.map((x) => ({
+      ...x,
+      title: terminalSafe(x.title),
+      observed: terminalSafe(x.observed),
+      needed: terminalSafe(x.needed),
+      ...(x.fix === undefined ? {} : { fix: terminalSafeLines(x.fix) }),
+      ...(x.detail === undefined ? {} : { detail: terminalSafe(x.detail) }),
+    })),
+  };
+}
+
+export function renderDoctorTable(found: DoctorReport, opts: { color: boolean; strict?: boolean }): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const report = safeReport(found);
   const lines: string[] = [];
   if (report.plan) lines.push(`${c.bold('loadctl doctor')} · plan ${report.plan}`, '');
   const table = plainTable(

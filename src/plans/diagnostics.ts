@@ -1,4 +1,6 @@
 // A problem found in a plan: where (file:line:col and the plan path), what, and what to do about it.
+import { terminalSafe, terminalSafeLines } from '../terminal-safe.js';
+
 export type Severity = 'error' | 'warning';
 export type PlanPath = ReadonlyArray<string | number>;
 
@@ -34,12 +36,16 @@ export function formatPlanPath(path: PlanPath): string {
   return out;
 }
 
-/** One diagnostic per entry, `file:line:col: error: path: message` and an indented hint. */
+/**
+ * One diagnostic per entry, `file:line:col: error: path: message` and an indented hint. Messages quote the
+ * plan's keys and values, so every part is made terminal-safe.
+ */
 export function renderDiagnostic(d: Diagnostic): string {
-  const where = d.line === undefined ? d.file : `${d.file}:${d.line}:${d.col ?? 1}`;
-  const path = d.path.length > 0 ? `${formatPlanPath(d.path)}: ` : '';
-  const head = `${where}: ${d.severity}: ${path}${d.message}`;
-  return d.hint ? `${head}\n    hint: ${d.hint}` : head;
+  const file = terminalSafe(d.file);
+  const where = d.line === undefined ? file : `${file}:${d.line}:${d.col ?? 1}`;
+  const path = d.path.length > 0 ? `${terminalSafe(formatPlanPath(d.path))}: ` : '';
+  const head = `${where}: ${d.severity}: ${path}${terminalSafeLines(d.message)}`;
+  return d.hint ? `${head}\n    hint: ${terminalSafeLines(d.hint)}` : head;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

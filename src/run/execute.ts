@@ -12,6 +12,7 @@ import { startLiveView, type LiveObserver } from './live.js';
 import { k6EnvFor, startMeta, type RunMeta, type RunSpec } from './prepare.js';
 import { writeScript } from './prepare-script.js';
 import { renderMetaFile, writeRunFiles } from '../store/write.js';
+import { terminalSafe } from '../terminal-safe.js';
 
 export interface ExecuteOptions {
   progress: boolean;
@@ -88,7 +89,7 @@ async function runK6(io: Io, spec: RunSpec, baseUrl: string, opts: ExecuteOption
     stop: () => void requestK6Stop(io, spec.k6.restAddress),
   });
   io.stderr.write(
-    `running ${spec.plan.name} against ${spec.target.name} (${baseUrl}) with k6 ${spec.k6.version}; results in ${spec.shownDir}\n`,
+    `running ${spec.plan.name} against ${spec.target.name} (${terminalSafe(baseUrl)}) with k6 ${spec.k6.version}; results in ${spec.shownDir}\n`,
   );
   // Said before k6 starts, so a huge plan's first lines explain its rows.
   for (const note of leftOutNotes(spec.endpointsLeftOut)) io.stderr.write(`note: ${note}\n`);

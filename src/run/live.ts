@@ -3,6 +3,7 @@
 import type { Io } from '../io/io.js';
 import { toSeriesPoint, type LiveSnapshot, type SeriesPoint } from '../k6/live.js';
 import { renderProgressLine } from '../report/render/progress.js';
+import { terminalSafe } from '../terminal-safe.js';
 import {
   foldGuard,
   initialGuardState,
@@ -67,7 +68,8 @@ export function startLiveView(io: Io, spec: RunSpec, opts: LiveViewOptions): Liv
       opts.stop();
     }
     if (!opts.progress) return;
-    const warning = (judgeGuard(guard).saturated ? ' · ⚠ saturated' : '') + (seen?.note ?? '');
+    // The observer's note may quote names from the plan (breakpoint: endpoints over the SLO).
+    const warning = (judgeGuard(guard).saturated ? ' · ⚠ saturated' : '') + terminalSafe(seen?.note ?? '');
     const line =
       renderProgressLine(point, snap, {
         plannedMs: spec.planned.ms,

@@ -3,12 +3,13 @@
 import { probeRunReadiness, type ReadinessRequest } from '../doctor/readiness.js';
 import { environmentError } from '../errors.js';
 import type { Io } from '../io/io.js';
+import { terminalSafeLines } from '../terminal-safe.js';
 import type { FoundK6 } from './facts.js';
 
 /** The k6 to run, once the run may start; an environment error listing every problem otherwise. */
 export async function runPreflight(io: Io, req: ReadinessRequest): Promise<FoundK6> {
   const readiness = await probeRunReadiness(io, req);
-  for (const w of readiness.warnings) io.stderr.write(`${w}\n`);
+  for (const w of readiness.warnings) io.stderr.write(`${terminalSafeLines(w)}\n`);
   const { k6 } = req;
   if (readiness.failures.length > 0 || k6.kind !== 'found') {
     throw environmentError(

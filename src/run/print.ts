@@ -5,6 +5,7 @@ import type { Io } from '../io/io.js';
 import { runFile } from '../store/layout.js';
 import { renderSummaryFile } from '../store/write.js';
 import { renderSummaryTable } from '../report/render/table.js';
+import { terminalSafe } from '../terminal-safe.js';
 import type { Lang } from '../report/render/i18n.js';
 import type { FinishedRun } from './finish.js';
 import type { RunSpec } from './prepare.js';
@@ -21,7 +22,9 @@ export function printRunSummary(io: Io, spec: RunSpec, finished: FinishedRun, ch
   const { summary } = finished;
   if (choices.json) io.stdout.write(renderSummaryFile(summary));
   else if (!choices.table)
-    io.stderr.write(`${summary.target.name}: ${summary.outcome.kind}, results in ${spec.shownDir}\n`);
+    io.stderr.write(
+      `${terminalSafe(summary.target.name)}: ${summary.outcome.kind}, results in ${terminalSafe(spec.shownDir)}\n`,
+    );
   else
     io.stdout.write(
       renderSummaryTable(summary, {

@@ -6,6 +6,7 @@ import type { Lang } from '../report/render/i18n.js';
 import type { RunSpec } from './prepare.js';
 import type { WrittenReport } from './reports.js';
 import type { RunFileTexts } from '../store/write.js';
+import { terminalSafeLines } from '../terminal-safe.js';
 
 /** The run's exit code stands whatever happens here: a report that cannot be written is a warning. */
 export async function writeReportsOfRun(
@@ -29,7 +30,8 @@ export async function writeReportsOfRun(
     if (!report) throw new Error('the run has no summary');
     return await writeRunReports(io, spec.runDir, report, formats, lang);
   } catch (err) {
-    io.stderr.write(`⚠ the reports were not written: ${err instanceof Error ? err.message : String(err)}\n`);
+    const why = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`⚠ the reports were not written: ${terminalSafeLines(why)}\n`);
     return [];
   }
 }

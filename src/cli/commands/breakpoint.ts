@@ -24,6 +24,7 @@ import { runPreflight } from '../../run/preflight.js';
 import { printRunFiles } from '../../run/print.js';
 import { writeReportsOfRun } from '../../run/run-reports.js';
 import { writeRunFiles } from '../../store/write.js';
+import { terminalSafe } from '../../terminal-safe.js';
 
 export { BREAKPOINT_SUFFIX } from '../../breakpoint/search.js';
 
@@ -162,7 +163,9 @@ export async function runBreakpoint(io: Io, file: string, opts: BreakpointOption
         ),
       );
     if (summary.outcome.kind === 'invariants-failed')
-      io.stderr.write(`⚠ invariants failed after the run: ${summary.outcome.failed.join('; ')}\n`);
+      io.stderr.write(
+        `⚠ invariants failed after the run: ${terminalSafe(summary.outcome.failed.join('; '))}\n`,
+      );
     printRunFiles(io, spec, finished, await writeReportsOfRun(io, spec, files, reportFormats, lang));
     return found.exitCode;
   } finally {

@@ -23,6 +23,7 @@ import type { Io } from '../../io/io.js';
 import { readChartAssets } from '../../run/reports.js';
 import { VERSION } from '../../version.js';
 import { parseLangOption, resolveOutPath, writeOutput } from './report.js';
+import { terminalSafeLines } from '../../terminal-safe.js';
 
 export const COMPARE_FORMATS = ['table', 'markdown', 'json', 'html', 'junit'] as const;
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];
@@ -142,7 +143,7 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
   });
   if (!selection.ok) throw usageError(selection.message, selection.hint);
   for (const d of damaged.filter((d) => d.plan === selection.plan))
-    io.stderr.write(`⚠ left out a damaged run: ${d.message}\n`);
+    io.stderr.write(`⚠ left out a damaged run: ${terminalSafeLines(d.message)}\n`);
   const sides = await Promise.all(
     selection.sides.map(async (s) => ({
       label: s.label,

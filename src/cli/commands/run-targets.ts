@@ -12,6 +12,7 @@ import { parseReportOptions } from '../../run/options.js';
 import { resolveOrThrow } from '../../run/prepare-script.js';
 import { runCompare } from './compare.js';
 import { runPlan, type RunOptions } from './run.js';
+import { terminalSafe } from '../../terminal-safe.js';
 
 export interface TargetsOptions extends RunOptions {
   targets: string;
@@ -92,7 +93,7 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
         if (await io.sleep(cooldownMs)) return EXIT.interrupted;
       }
       first = false;
-      io.stderr.write(`\n[round ${round}/${rounds}] ${target}\n`);
+      io.stderr.write(`\n[round ${round}/${rounds}] ${terminalSafe(target)}\n`);
       const { targets: _t, rounds: _r, cooldown: _c, failOn: _f, json: _j, ...runOpts } = opts;
       const code = await runPlan(io, loaded, k6Found, {
         ...runOpts,

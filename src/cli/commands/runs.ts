@@ -4,6 +4,7 @@ import { renderRunsTable } from '../../report/render/runs-table.js';
 import { readStoredRuns } from '../../store/read.js';
 import { EXIT, type ExitCode } from '../../errors.js';
 import type { Io } from '../../io/io.js';
+import { terminalSafeLines } from '../../terminal-safe.js';
 
 export interface RunsOptions {
   plan?: string;
@@ -22,7 +23,7 @@ export async function runRuns(io: Io, opts: RunsOptions): Promise<ExitCode> {
         2,
       )}\n`,
     );
-    for (const d of damaged) io.stderr.write(`⚠ damaged run: ${d.message}\n`);
+    for (const d of damaged) io.stderr.write(`⚠ damaged run: ${terminalSafeLines(d.message)}\n`);
   } else
     io.stdout.write(
       renderRunsTable(runs, { color: io.stdout.isTTY && !io.env.NO_COLOR, cwd: io.cwd, damaged }),

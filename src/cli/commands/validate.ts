@@ -2,6 +2,7 @@ import { renderDiagnostic, type Diagnostic } from '../../plans/diagnostics.js';
 import { EXIT, PlanError, type ExitCode } from '../../errors.js';
 import type { Io } from '../../io/io.js';
 import { displayPath, readPlan } from '../../plans/load.js';
+import { terminalSafe } from '../../terminal-safe.js';
 
 export interface ValidateOptions {
   json?: boolean;
@@ -49,7 +50,7 @@ export function renderValidateReport(results: readonly FileResult[]): string {
       .filter(Boolean)
       .join(', ');
     lines.push(
-      `${r.valid ? '✓' : '✗'} ${r.file}: ${r.valid ? 'valid' : 'invalid'}${counts ? ` (${counts})` : ''}`,
+      `${r.valid ? '✓' : '✗'} ${terminalSafe(r.file)}: ${r.valid ? 'valid' : 'invalid'}${counts ? ` (${counts})` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;

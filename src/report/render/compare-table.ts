@@ -1,8 +1,10 @@
 // A comparison as text: the terminal tables and the Markdown a pull request comment takes. Pure; colour is a
 // parameter, printing is the caller's.
 import { Chalk, type ChalkInstance } from 'chalk';
+import { terminalSafeDeep } from '../../terminal-safe.js';
 import type { Cell, Comparison, MetricRow, SideSummary, ThresholdRow } from '../compare/compare.js';
 import type { GateResult } from '../compare/gate.js';
+import { markdownCode } from './escape.js';
 import { plainTable } from './plain-table.js';
 import { formatCount, formatGrouped, formatMs, formatPercent, formatRate } from './units.js';
 
@@ -168,7 +170,10 @@ function metricTable(c: Comparison, rows: readonly MetricRow[], ch: ChalkInstanc
   return table.toString();
 }
 
-export function renderCompareTable(c: Comparison, opts: CompareRenderOptions): string {
+export function renderCompareTable(comparison: Comparison, opts: CompareRenderOptions): string {
+  // Names in stored runs (plan, labels, endpoints, URLs, thresholds) are made visible before drawing.
+  const c = terminalSafeDeep(comparison);
+  opts = { ...opts, gate: terminalSafeDeep(opts.gate) };
   const ch = new Chalk({ level: opts.color ? 1 : 0 });
   const out: string[] = [];
   out.push(ch.bold(`compare ${c.plan} · baseline ${c.sides[c.baseline]?.label ?? ''}`));
@@ -250,7 +255,12 @@ function mdMetricTable(c: Comparison, rows: readonly MetricRow[]): string {
   return mdTable(head, body, right);
 }
 
-export function renderCompareMarkdown(c: Comparison, opts: { gate?: readonly GateResult[] } = {}): string {
+export function renderCompareMarkdown(
+  comparison: Comparison,
+  options: { gate?: readonly GateResult[] } = {},
+): string {
+  const c = terminalSafeDeep(comparison);
+  const opts = { gate: terminalSafeDeep(options.gate) };
   const out: string[] = [];
   out.push(`### loadctl compare: ${mdEscape(c.plan)}`, '');
   for (const h of headlines(c)) out.push(`- ${mdEscape(h)}`);
@@ -259,10 +269,10 @@ export function renderCompareMarkdown(c: Comparison, opts: { gate?: readonly Gat
     mdTable(
       ['', ...c.sides.map((_s, i) => mdEscape(sideHeading(c, i)))],
       [
-        ['target', ...c.sides.map((s) => `\`${s.url}\``)],
+        ['target', ...c.sides.map((s) => markdownCode(s.url, true))],
         ['generator', ...c.sides.map((s) => mdEscape(hostLine(s)))],
         ['k6', ...c.sides.map((s) => mdEscape(s.facts.k6Version ?? 'unknown'))],
-        ['runs', ...c.sides.map((s) => s.runIds.map((id) => `\`${id}\``).join(', '))],
+        ['runs', ...c.sides.map((s) => s.runIds.map((id) => markdownCode(id, true)).join(', '))],
         ['outcome', ...c.sides.map((s) => [...new Set(s.outcomes)].join(', '))],
       ],
       c.sides.map(() => false).concat(false),
@@ -271,7 +281,7 @@ export function renderCompareMarkdown(c: Comparison, opts: { gate?: readonly Gat
   );
   out.push('#### Overall', '', mdMetricTable(c, c.overall), '');
   for (const e of c.endpoints)
-    out.push(`#### Endpoint \`${e.name.replace(/`/g, "'")}\``, '', mdMetricTable(c, e.rows), '');
+    out.push(`#### Endpoint ${markdownCode(e.name)}`, '', mdMetricTable(c, e.rows), '');
   if (c.custom.length > 0) out.push('#### Custom metrics', '', mdMetricTable(c, c.custom), '');
   if (c.thresholds.length > 0) {
     out.push(
@@ -280,7 +290,7 @@ export function renderCompareMarkdown(c: Comparison, opts: { gate?: readonly Gat
       mdTable(
         ['threshold', ...c.sides.map((_s, i) => mdEscape(sideHeading(c, i)))],
         c.thresholds.map((th) => [
-          `\`${th.metric} ${th.expression}\``,
+          markdownCode(`${th.metric} ${th.expression}`, true),
           ...th.cells.map((cell) => thresholdCell(cell, thresholdIsTime(th))),
         ]),
         [false, ...c.sides.map(() => true)],

@@ -1,5 +1,6 @@
 // Escaping for every text that reaches a report: plan names, endpoint names, check names, tags, URLs and
 // error messages all come from a plan or a response, so none of them is ever trusted as markup. Pure.
+import { terminalSafe } from '../../terminal-safe.js';
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -52,11 +53,11 @@ export function inlineSafe(source: string, element: 'script' | 'style'): string 
 
 /**
  * Inline Markdown text: markup characters are backslash-escaped and `<`, `>` and `&` become entities, so a
- * wiki or a pull request shows the text, never HTML from it. Line breaks become spaces (a table cell is one line).
+ * wiki or a pull request shows the text, never HTML from it. Line breaks become spaces (a table cell is one line);
+ * other control and invisible characters are shown as terminalSafe shows them (Markdown is printed to terminals).
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
+  return terminalSafe(text.replace(/[\r\n]+/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -68,7 +69,7 @@ export function escapeMarkdown(text: string): string {
  * `<` as text, but inside a table a `|` still splits the cell, so there it is escaped (GFM).
  */
 export function markdownCode(text: string, inTable = false): string {
-  const oneLine = text.replace(/[\r\n]+/g, ' ');
+  const oneLine = terminalSafe(text.replace(/[\r\n]+/g, ' '));
   const flat = inTable ? oneLine.replace(/\|/g, '\\|') : oneLine;
   const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);

@@ -1,5 +1,6 @@
 // The Markdown report: what a team pastes into a wiki page or a pull request. GitHub-flavoured tables;
 // every name is escaped (markdownCode / escapeMarkdown), so a plan or response can add no markup. Pure.
+import { terminalSafeDeep } from '../../terminal-safe.js';
 import type { RunReport } from '../model/report.js';
 import { buildRunSections, type RunSections } from '../model/sections.js';
 import { escapeMarkdown, markdownCode } from './escape.js';
@@ -216,7 +217,9 @@ export function renderMarkdownReport(
   opts: { lang?: Lang; version?: string } = {},
 ): string {
   const m = messages(opts.lang);
-  const sec = buildRunSections(report);
+  // Markdown is often printed to a terminal (`report --format markdown`): control characters in any name
+  // are made visible first, then escaped as Markdown.
+  const sec = buildRunSections(terminalSafeDeep(report));
   return [
     ...titleLines(sec, m),
     ...environmentLines(sec, m),

@@ -3,6 +3,7 @@
 import { relative } from 'node:path';
 import { Chalk } from 'chalk';
 import type { DamagedRun, StoredRun } from '../../store/runs.js';
+import { terminalSafe, terminalSafeDeep } from '../../terminal-safe.js';
 import { plainTable } from './plain-table.js';
 import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
 
@@ -12,7 +13,8 @@ export function renderRunsTable(
   runs: readonly StoredRun[],
   opts: { color: boolean; cwd: string; damaged?: readonly DamagedRun[] },
 ): string {
-  const damaged = opts.damaged ?? [];
+  // Stored files are read back as they are: any field may hold control characters.
+  const damaged = terminalSafeDeep(opts.damaged ?? []);
   if (runs.length === 0 && damaged.length === 0)
     return 'no runs yet: `loadctl run plans/seat-race.yaml` makes one\n';
   const c = new Chalk({ level: opts.color ? 1 : 0 });
@@ -29,7 +31,7 @@ export function renderRunsTable(
       table.push([row.id, row.damaged.plan, '', '', c.red(`damaged ${row.damaged.file}`), '', '', '', '']);
       continue;
     }
-    const s = row.run.summary;
+    const s = terminalSafeDeep(row.run.summary);
     const outcome =
       s.outcome.kind === 'passed'
         ? c.green('passed')
@@ -48,11 +50,12 @@ export function renderRunsTable(
       formatPercent(s.totals.errorRate),
     ]);
   }
-  const where =
+  const where = terminalSafe(
     relative(opts.cwd, runs[0]?.dir ?? damaged[0]?.dir ?? '')
       .split('/')
       .slice(0, -2)
-      .join('/') || '.';
+      .join('/') || '.',
+  );
   const lines = [
     table.toString(),
     `${runs.length} run${runs.length === 1 ? '' : 's'} in ${where}${damaged.length > 0 ? `, ${damaged.length} damaged` : ''}`,

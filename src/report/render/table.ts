@@ -1,6 +1,7 @@
 // The printed end-of-run summary: the terminal drawing of the run report's sections. A pure function of the
 // summary: colour and width are parameters.
 import { Chalk, type ChalkInstance } from 'chalk';
+import { terminalSafe, terminalSafeDeep } from '../../terminal-safe.js';
 import { describeOutcome } from '../model/outcome.js';
 import { buildRunSections, type EndpointTotal, type RunSections } from '../model/sections.js';
 import type { RunSummary } from '../model/summary.js';
@@ -141,7 +142,9 @@ function invariantLines(sec: RunSections, { c, w }: Draw): string[] {
 }
 
 export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
-  const sec = buildRunSections({ summary: s });
+  // Every name in the summary (plan, endpoints, checks, thresholds, tags, URLs, errors) may hold control
+  // characters from the plan or a response; they are made visible before anything is drawn.
+  const sec = buildRunSections({ summary: terminalSafeDeep(s) });
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const width = opts.width ?? 100;
   const draw: Draw = {
@@ -161,6 +164,6 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     '',
     outcomeLine(sec, c),
   ];
-  if (opts.runDir) lines.push(`results: ${opts.runDir}`);
+  if (opts.runDir) lines.push(`results: ${terminalSafe(opts.runDir)}`);
   return `${lines.join('\n')}\n`;
 }
