@@ -5,7 +5,7 @@ import { initialGuardState } from '../report/model/guard.js';
 import type { ExecutedRun } from './execute.js';
 import { finishRun, renderRunFiles, summarizeNotes } from './finish.js';
 import { prepareRun, startMeta } from './prepare.js';
-import { choices, FACTS } from './spec.fixture.js';
+import { choices, FACTS, SHOP } from './spec.fixture.js';
 
 const spec = prepareRun(choices(), FACTS);
 const POINT: SeriesPoint = {
@@ -109,7 +109,7 @@ describe('summarizeNotes', () => {
 describe('renderRunFiles', () => {
   it('writes demo-stats, summary, series, then meta with its end filled in', () => {
     const run = executed({ demoStats: { requests: { 'GET /health': 3 } } as unknown as DemoStats });
-    const files = renderRunFiles(run, finishRun(spec, run));
+    const files = renderRunFiles(spec, run, finishRun(spec, run));
     expect(Object.keys(files)).toEqual(['demoStats', 'summary', 'series', 'meta']);
     expect(JSON.parse(files.demoStats ?? '')).toEqual({
       schema: 'loadctl.demo-stats/v1',
@@ -127,10 +127,30 @@ describe('renderRunFiles', () => {
   it("breakpoint's document comes before meta, and its exit code is meta's", () => {
     const run = executed();
     const breakpoint = { schema: 'loadctl.breakpoint/v1' } as NonNullable<
-      Parameters<typeof renderRunFiles>[2]
+      Parameters<typeof renderRunFiles>[3]
     >['breakpoint'];
-    const files = renderRunFiles(run, finishRun(spec, run), { exitCode: 5, breakpoint });
+    const files = renderRunFiles(spec, run, finishRun(spec, run), { exitCode: 5, breakpoint });
     expect(Object.keys(files)).toEqual(['summary', 'series', 'breakpoint', 'meta']);
     expect(JSON.parse(files.meta ?? '')).toMatchObject({ exitCode: 5, outcome: 'passed' });
+  });
+
+  it('redacts the secrets from every file, in the forms an invariant or k6 gave them', () => {
+    const secret = 'p/a+s=s&w"o é x';
+    const secretSpec = prepareRun(choices({ ...SHOP, secrets: ['TOKEN'] }), {
+      ...FACTS,
+      env: { TOKEN: secret },
+    });
+    const run = executed({
+      invariants: [
+        { name: 'seat', ok: false, detail: `GET /seats?key=${encodeURIComponent(secret)} answered 500` },
+      ],
+      k6SummaryProblem: `k6's summary: ${JSON.stringify({ token: secret })}`,
+    });
+    const files = renderRunFiles(secretSpec, run, finishRun(secretSpec, run));
+    const all = Object.values(files).join('\n');
+    expect(all).toContain('GET /seats?key=[redacted] answered 500');
+    expect(all).not.toContain(encodeURIComponent(secret));
+    expect(all).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(all).not.toContain('é');
   });
 });

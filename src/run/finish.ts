@@ -116,16 +116,18 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
 }
 
 /**
- * The files written after the run, in the order they were always written. `exitCode` is the command's when
+ * The files written after the run, in the order they were always written, with the plan's secrets redacted
+ * (an invariant's failure, a note from k6 or a target's echo can carry one). `exitCode` is the command's when
  * it is not the run's (breakpoint's); `breakpoint` is breakpoint.json's document.
  */
 export function renderRunFiles(
+  spec: Pick<RunSpec, 'redact'>,
   run: ExecutedRun,
   finished: FinishedRun,
   extra: { exitCode?: number; breakpoint?: StoredBreakpointInput } = {},
 ): RunFileTexts {
   const samples = run.samples !== undefined && !('unreadable' in run.samples) ? run.samples : undefined;
-  return {
+  const files: RunFileTexts = {
     ...(run.demoStats !== undefined ? { demoStats: renderDemoStatsFile(run.demoStats) } : {}),
     ...(samples ? { samplesAggregates: renderSamplesAggregatesFile(samples.aggregates) } : {}),
     summary: renderSummaryFile(finished.summary),
@@ -139,4 +141,7 @@ export function renderRunFiles(
       outcome: finished.outcome.kind,
     }),
   };
+  return Object.fromEntries(
+    Object.entries(files).map(([file, text]) => [file, text === undefined ? text : spec.redact(text)]),
+  );
 }
