@@ -33,7 +33,8 @@ function executed(more: Partial<ExecutedRun> = {}, exitCode = 0): ExecutedRun {
     last: undefined,
     guard: initialGuardState(spec.guard),
     stoppedBecause: undefined,
-    k6Summary: undefined,
+    // k6's end-of-test data: without it (and without requests) a run is no data.
+    k6Summary: { metrics: {} },
     k6SummaryProblem: undefined,
     demoStats: undefined,
     samples: undefined,
@@ -152,5 +153,28 @@ describe('renderRunFiles', () => {
     expect(all).not.toContain(encodeURIComponent(secret));
     expect(all).not.toContain(JSON.stringify(secret).slice(1, -1));
     expect(all).not.toContain('é');
+  });
+});
+
+describe('finishRun: a k6 that ran nothing', () => {
+  it('no end-of-test summary and no requests: k6 failed (exit 4), not passed', () => {
+    const done = finishRun(spec, executed({ k6Summary: undefined }));
+    expect(done.outcome).toMatchObject({ kind: 'k6-error', k6ExitCode: 0 });
+    expect(done.exitCode).toBe(4);
+    expect(done.summary.outcome).toEqual(done.outcome);
+  });
+
+  it('live requests without the summary (k6 stopped before writing it) are data', () => {
+    const last = {
+      elapsedMs: 2000,
+      vus: 2,
+      vusMax: 2,
+      requests: 20,
+      failed: 0,
+      iterations: 10,
+      droppedIterations: 0,
+      latency: {},
+    };
+    expect(finishRun(spec, executed({ k6Summary: undefined, last })).exitCode).toBe(0);
   });
 });

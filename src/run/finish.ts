@@ -4,7 +4,7 @@ import type { ExitCode } from '../errors.js';
 import type { SeriesPoint } from '../k6/live.js';
 import { summarizeBatches } from '../report/model/batches.js';
 import { foldGuard, guardEndObservation, judgeGuard } from '../report/model/guard.js';
-import { classifyOutcome, parseK6ErrorLine, type Outcome } from '../report/model/outcome.js';
+import { classifyOutcome, parseK6ErrorLine, ranNothing, type Outcome } from '../report/model/outcome.js';
 import { summarizeRun, summarizeThresholds, type RunSummary } from '../report/model/summary.js';
 import type { ExecutedRun } from './execute.js';
 import { endCodeOf, exitCodeFor, k6ExitCodeOf } from './exit.js';
@@ -87,6 +87,12 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
       ? { k6ErrorLine: parseK6ErrorLine(run.k6.errorLines.join('\n')) ?? '' }
       : {}),
     generator,
+    ranNothing: ranNothing({
+      hasK6Summary: k6Summary !== undefined,
+      requests: run.last?.requests ?? 0,
+      iterations: run.last?.iterations ?? 0,
+      expectsRequests: spec.endpoints.length > 0,
+    }),
   });
   const summary = summarizeRun({
     k6: k6Summary,
