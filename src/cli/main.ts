@@ -21,7 +21,7 @@ Exit codes:
   1   internal error (a bug)         6   an invariant failed after the run
   2   plan or usage error            7   compare: a --fail-on rule found a significant regression
   3   environment (k6 missing, preflight failed, results folder unwritable)
-  4   k6 failed (script exception, invalid options, crash)
+  4   k6 failed (script exception, invalid options, crash, ran nothing)
   99  thresholds failed (as k6)      130 interrupted (Ctrl-C)`;
 
 type Runner = (run: () => Promise<ExitCode>) => Promise<void>;

@@ -21,9 +21,16 @@ export interface AfterK6 {
   invariants: InvariantSummary[] | undefined;
 }
 
-async function readK6Summary(io: Io, path: string) {
+/**
+ * k6 wrote k6-summary.json itself (handleSummary): a script's check or group name, or a tag, can hold a
+ * secret, so the file is rewritten redacted when it does.
+ */
+async function readK6Summary(io: Io, path: string, redact: (text: string) => string) {
   if (!(await io.exists(path))) return { summary: undefined, problem: undefined };
-  const parsed = parseK6Summary(await io.readText(path));
+  const raw = await io.readText(path);
+  const text = redact(raw);
+  if (text !== raw) await io.writeFileAtomic(path, text);
+  const parsed = parseK6Summary(text);
   return parsed.ok
     ? { summary: parsed.summary, problem: undefined }
     : { summary: undefined, problem: parsed.message };
@@ -67,7 +74,7 @@ export async function readAfterK6(
     demo: DemoService | undefined;
   },
 ): Promise<AfterK6> {
-  const k6Summary = await readK6Summary(io, spec.k6.summaryPath);
+  const k6Summary = await readK6Summary(io, spec.k6.summaryPath, spec.redact);
   const demoStats = run.demo?.stats();
   const samples = await readSamples(spec, io, k6Summary.summary);
   const endCode = endCodeOf(run.k6, run.stoppedBecause);

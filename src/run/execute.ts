@@ -52,7 +52,10 @@ export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): P
     const baseUrl = demo?.url ?? spec.target.url ?? '';
     await writeScript(io, spec.loaded, spec.resolved, spec.runDir, { baseUrl, ...spec.compile });
     const meta = startMeta(spec, baseUrl, io.now());
-    await writeRunFiles(io, spec.runDir, { plan: spec.planDocument, meta: renderMetaFile(meta) });
+    await writeRunFiles(io, spec.runDir, {
+      plan: spec.planDocument,
+      meta: spec.redact(renderMetaFile(meta)),
+    });
     // From here to the end a Ctrl-C must not kill loadctl half-way through writing results: while k6 runs
     // it is forwarded (src/k6/process.ts), afterwards it is ignored; the run is summarized either way.
     release = io.onSignal('SIGINT', () => {});

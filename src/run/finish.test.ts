@@ -5,7 +5,7 @@ import { initialGuardState } from '../report/model/guard.js';
 import type { ExecutedRun } from './execute.js';
 import { finishRun, renderRunFiles, summarizeNotes } from './finish.js';
 import { prepareRun, startMeta } from './prepare.js';
-import { choices, FACTS } from './spec.fixture.js';
+import { choices, FACTS, SHOP } from './spec.fixture.js';
 
 const spec = prepareRun(choices(), FACTS);
 const POINT: SeriesPoint = {
@@ -33,7 +33,8 @@ function executed(more: Partial<ExecutedRun> = {}, exitCode = 0): ExecutedRun {
     last: undefined,
     guard: initialGuardState(spec.guard),
     stoppedBecause: undefined,
-    k6Summary: undefined,
+    // k6's end-of-test data: without it (and without requests) a run is no data.
+    k6Summary: { metrics: {} },
     k6SummaryProblem: undefined,
     demoStats: undefined,
     samples: undefined,
@@ -109,7 +110,7 @@ describe('summarizeNotes', () => {
 describe('renderRunFiles', () => {
   it('writes demo-stats, summary, series, then meta with its end filled in', () => {
     const run = executed({ demoStats: { requests: { 'GET /health': 3 } } as unknown as DemoStats });
-    const files = renderRunFiles(run, finishRun(spec, run));
+    const files = renderRunFiles(spec, run, finishRun(spec, run));
     expect(Object.keys(files)).toEqual(['demoStats', 'summary', 'series', 'meta']);
     expect(JSON.parse(files.demoStats ?? '')).toEqual({
       schema: 'loadctl.demo-stats/v1',
@@ -127,10 +128,53 @@ describe('renderRunFiles', () => {
   it("breakpoint's document comes before meta, and its exit code is meta's", () => {
     const run = executed();
     const breakpoint = { schema: 'loadctl.breakpoint/v1' } as NonNullable<
-      Parameters<typeof renderRunFiles>[2]
+      Parameters<typeof renderRunFiles>[3]
     >['breakpoint'];
-    const files = renderRunFiles(run, finishRun(spec, run), { exitCode: 5, breakpoint });
+    const files = renderRunFiles(spec, run, finishRun(spec, run), { exitCode: 5, breakpoint });
     expect(Object.keys(files)).toEqual(['summary', 'series', 'breakpoint', 'meta']);
     expect(JSON.parse(files.meta ?? '')).toMatchObject({ exitCode: 5, outcome: 'passed' });
+  });
+
+  it('redacts the secrets from every file, in the forms an invariant or k6 gave them', () => {
+    const secret = 'p/a+s=s&w"o é x';
+    const secretSpec = prepareRun(choices({ ...SHOP, secrets: ['TOKEN'] }), {
+      ...FACTS,
+      env: { TOKEN: secret },
+    });
+    const run = executed({
+      invariants: [
+        { name: 'seat', ok: false, detail: `GET /seats?key=${encodeURIComponent(secret)} answered 500` },
+      ],
+      k6SummaryProblem: `k6's summary: ${JSON.stringify({ token: secret })}`,
+    });
+    const files = renderRunFiles(secretSpec, run, finishRun(secretSpec, run));
+    const all = Object.values(files).join('\n');
+    expect(all).toContain('GET /seats?key=[redacted] answered 500');
+    expect(all).not.toContain(encodeURIComponent(secret));
+    expect(all).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(all).not.toContain('é');
+  });
+});
+
+describe('finishRun: a k6 that ran nothing', () => {
+  it('no end-of-test summary and no requests: k6 failed (exit 4), not passed', () => {
+    const done = finishRun(spec, executed({ k6Summary: undefined }));
+    expect(done.outcome).toMatchObject({ kind: 'k6-error', k6ExitCode: 0 });
+    expect(done.exitCode).toBe(4);
+    expect(done.summary.outcome).toEqual(done.outcome);
+  });
+
+  it('live requests without the summary (k6 stopped before writing it) are data', () => {
+    const last = {
+      elapsedMs: 2000,
+      vus: 2,
+      vusMax: 2,
+      requests: 20,
+      failed: 0,
+      iterations: 10,
+      droppedIterations: 0,
+      latency: {},
+    };
+    expect(finishRun(spec, executed({ k6Summary: undefined, last })).exitCode).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import type { SeriesPoint } from '../k6/live.js';
 import { summarizeBatches } from '../report/model/batches.js';
 import { leftOutNotes } from '../report/model/endpoint-bound.js';
 import { foldGuard, guardEndObservation, judgeGuard } from '../report/model/guard.js';
-import { classifyOutcome, parseK6ErrorLine, type Outcome } from '../report/model/outcome.js';
+import { classifyOutcome, parseK6ErrorLine, ranNothing, type Outcome } from '../report/model/outcome.js';
 import { summarizeRun, summarizeThresholds, type RunSummary } from '../report/model/summary.js';
 import type { ExecutedRun } from './execute.js';
 import { endCodeOf, exitCodeFor, k6ExitCodeOf } from './exit.js';
@@ -88,6 +88,12 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
       ? { k6ErrorLine: parseK6ErrorLine(run.k6.errorLines.join('\n')) ?? '' }
       : {}),
     generator,
+    ranNothing: ranNothing({
+      hasK6Summary: k6Summary !== undefined,
+      requests: run.last?.requests ?? 0,
+      iterations: run.last?.iterations ?? 0,
+      expectsRequests: spec.endpoints.length > 0,
+    }),
   });
   const summary = summarizeRun({
     k6: k6Summary,
@@ -117,16 +123,18 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
 }
 
 /**
- * The files written after the run, in the order they were always written. `exitCode` is the command's when
+ * The files written after the run, in the order they were always written, with the plan's secrets redacted
+ * (an invariant's failure, a note from k6 or a target's echo can carry one). `exitCode` is the command's when
  * it is not the run's (breakpoint's); `breakpoint` is breakpoint.json's document.
  */
 export function renderRunFiles(
+  spec: Pick<RunSpec, 'redact'>,
   run: ExecutedRun,
   finished: FinishedRun,
   extra: { exitCode?: number; breakpoint?: StoredBreakpointInput } = {},
 ): RunFileTexts {
   const samples = run.samples !== undefined && !('unreadable' in run.samples) ? run.samples : undefined;
-  return {
+  const files: RunFileTexts = {
     ...(run.demoStats !== undefined ? { demoStats: renderDemoStatsFile(run.demoStats) } : {}),
     ...(samples ? { samplesAggregates: renderSamplesAggregatesFile(samples.aggregates) } : {}),
     summary: renderSummaryFile(finished.summary),
@@ -140,4 +148,7 @@ export function renderRunFiles(
       outcome: finished.outcome.kind,
     }),
   };
+  return Object.fromEntries(
+    Object.entries(files).map(([file, text]) => [file, text === undefined ? text : spec.redact(text)]),
+  );
 }

@@ -151,7 +151,7 @@ export async function runBreakpoint(io: Io, file: string, opts: BreakpointOption
     const finished = finishRun(spec, run);
     const { summary } = finished;
     const found = summarizeBreakpoint(search, watch, { ...run, summary });
-    const files = renderRunFiles(run, finished, { exitCode: found.exitCode, breakpoint: found.doc });
+    const files = renderRunFiles(spec, run, finished, { exitCode: found.exitCode, breakpoint: found.doc });
     await writeRunFiles(io, spec.runDir, files);
     if (opts.json) io.stdout.write(`${JSON.stringify(found.doc, null, 2)}\n`);
     else

@@ -17,7 +17,7 @@ export async function finishPlanRun(
   opts: PlanRun,
 ): Promise<ExitCode> {
   const finished = finishRun(spec, run);
-  const files = renderRunFiles(run, finished);
+  const files = renderRunFiles(spec, run, finished);
   await writeRunFiles(io, spec.runDir, files);
   const reports = await writeReportsOfRun(io, spec, files, opts.reportFormats, opts.lang);
   printRunSummary(io, spec, finished, {

@@ -47,15 +47,40 @@ export interface OutcomeFacts {
   k6ErrorLine?: string;
   /** The in-run guard's verdict on the load generator (src/report/guard.ts). */
   generator?: GuardVerdict;
+  /**
+   * k6 left no end-of-test data and counted no requests (no iterations either, for a plan that sends none):
+   * whatever exited 0 did not run the test (see ranNothing).
+   */
+  ranNothing?: boolean;
 }
 
-// Precedence: interrupted > k6-error > generator-saturated > thresholds-failed > invariants-failed > passed.
+/** The reason of the outcome of a k6 that exited 0 without running the test. */
+export const RAN_NOTHING =
+  'k6 exited 0 but ran nothing: no end-of-test summary and no requests (see k6.log; is LOADCTL_K6_BIN a real k6?)';
+
+/**
+ * Whether a run is "no data": k6 wrote no end-of-test summary and counted no requests, or, for a plan
+ * that sends none (a script plan, a flow of only `sleep` and `set`), no iterations. A real k6 that ran the
+ * test always leaves its summary (loadctl's handleSummary writes it even for a script with its own).
+ */
+export function ranNothing(f: {
+  hasK6Summary: boolean;
+  requests: number;
+  iterations: number;
+  expectsRequests: boolean;
+}): boolean {
+  if (f.hasK6Summary || f.requests > 0) return false;
+  return f.expectsRequests || f.iterations === 0;
+}
+
+// Precedence: interrupted > k6-error (a k6 that exited 0 having run nothing included) > generator-saturated > thresholds-failed > invariants-failed > passed.
 // A saturated generator's thresholds measured the generator, so they do not decide the outcome (the summary
 // still lists them).
 export function classifyOutcome(f: OutcomeFacts): Outcome {
   if (f.interrupted) return { kind: 'interrupted', partial: true };
   const code = f.k6ExitCode;
   if (code === 105) return { kind: 'interrupted', partial: true };
+  if (code === 0 && f.ranNothing) return { kind: 'k6-error', k6ExitCode: 0, reason: RAN_NOTHING };
   const thresholdsFailed = code === 99 || (code === 0 && f.failedThresholds.length > 0);
   if (code !== 0 && !thresholdsFailed) {
     const known = code === undefined ? undefined : K6_EXIT[code];
