@@ -21,9 +21,19 @@ export interface AfterK6 {
   invariants: InvariantSummary[] | undefined;
 }
 
+// k6's end-of-test summary is KiBs, MiBs with many tagged sub-metrics; read whole and parsed as JSON.
+const MAX_K6_SUMMARY_BYTES = 64 * 1024 * 1024;
+
 async function readK6Summary(io: Io, path: string) {
   if (!(await io.exists(path))) return { summary: undefined, problem: undefined };
-  const parsed = parseK6Summary(await io.readText(path));
+  let text: string;
+  try {
+    text = await io.readText(path, MAX_K6_SUMMARY_BYTES);
+  } catch (err) {
+    // Too large, not a regular file, unreadable: a note in the summary, like a file that does not parse.
+    return { summary: undefined, problem: `cannot read k6's summary: ${(err as Error).message}` };
+  }
+  const parsed = parseK6Summary(text);
   return parsed.ok
     ? { summary: parsed.summary, problem: undefined }
     : { summary: undefined, problem: parsed.message };
