@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FindK6Result } from '../k6/locate.js';
 import { K6_VERSION, fakeIo } from './facts.fixture.js';
-import { probeDoctorFacts } from './probe.js';
+import { realIo } from '../io/io.js';
+import { probeDoctorFacts, probeWritable } from './probe.js';
 
 const k6: FindK6Result = { kind: 'found', path: '/x/k6', source: 'path', version: K6_VERSION, skipped: [] };
 
@@ -117,5 +118,17 @@ describe('probeDoctorFacts: the targets', () => {
     );
     // A name that does not resolve is not connected to.
     expect(asked.filter((x) => x.startsWith('tcp '))).toEqual(['tcp 10.1.2.3:443']);
+  });
+});
+
+describe('probeWritable on the real file system', () => {
+  // Node's recursive mkdir loops forever under /proc; the probe must answer at once, saying why.
+  it('a results folder under /proc is not writable, and says why', { timeout: 10_000 }, async () => {
+    expect(await probeWritable(realIo(), '/proc/loadctl-x')).toBe(
+      'this file system does not allow new folders (a kernel file system such as /proc or /sys?)',
+    );
+    expect(await probeWritable(realIo(), '/proc/loadctl-x/results')).toMatch(
+      /^cannot create \/proc\/loadctl-x: this file system does not allow new folders/,
+    );
   });
 });

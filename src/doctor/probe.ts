@@ -2,6 +2,8 @@
 // results folder, the secrets and the targets. Effects only, and only through the injected Io; every field
 // that cannot be read (no /proc on macOS, a timeout) is undefined, and the pure checks decide what that
 // means.
+import { resolve } from 'node:path';
+import { MakeDirError } from '../io/bounded-fs.js';
 import type { Io } from '../io/io.js';
 import type { Reachability } from '../io/net.js';
 import type { TlsCertificate } from '../io/net-tls.js';
@@ -75,9 +77,13 @@ export interface DoctorFacts {
 
 const TARGET_TIMEOUT_MS = 5000;
 
+// /proc files read by doctor are a line or a table of a few KiB; /proc reports their size as 0, so the
+// limit applies while reading.
+const MAX_PROC_FILE_BYTES = 64 * 1024;
+
 async function readOptional(io: Io, path: string): Promise<string | undefined> {
   try {
-    return await io.readText(path);
+    return await io.readText(path, MAX_PROC_FILE_BYTES);
   } catch {
     return undefined;
   }
@@ -156,6 +162,9 @@ export async function probeWritable(io: Io, dir: string): Promise<string | undef
     await io.remove(probe);
     return undefined;
   } catch (err) {
+    // A folder above `dir` may be the one that failed (/proc/x under /proc, a file in the path): say which.
+    if (err instanceof MakeDirError)
+      return err.path === resolve(dir) ? err.reason : `cannot create ${err.path}: ${err.reason}`;
     const e = err as NodeJS.ErrnoException;
     return e.code === 'EACCES' || e.code === 'EPERM'
       ? 'permission denied'

@@ -122,7 +122,10 @@ export function checkResultsWritable(f: DoctorFacts): Finding {
     status: 'failure',
     observed: `cannot write to ${dir}: ${writeError}`,
     detail: 'the run keeps its script, k6 output and summary there',
-    fix: `sudo chown -R "$USER" ${dir}   # or choose another folder with --results DIR`,
+    // chown helps only where permissions are the cause; not on /proc, a read-only or a full disk.
+    fix: writeError.includes('permission denied')
+      ? `sudo chown -R "$USER" ${dir}   # or choose another folder with --results DIR`
+      : 'choose another folder with --results DIR',
   };
 }
 

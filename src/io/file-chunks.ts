@@ -1,26 +1,46 @@
 // Large files read as a stream of chunks, plain or gzip (told apart by the magic bytes, not the name).
 // Memory stays flat whatever the file size: two read buffers or zlib's window. The consumer (raw-sample
-// ingest in src/samples) stays pure: it only sees bytes.
-import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+// ingest in src/samples) stays pure: it only sees bytes. Time stays bounded too: only a regular file is
+// read (a device or FIFO never ends), and gzip may inflate only so far (a gzip bomb inflates ~1000×).
+import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { openRegularFile, ReadRefusedError } from './bounded-fs.js';
+
+export interface InflateLimit {
+  /** Inflated bytes allowed per byte of the gzip file. */
+  ratio: number;
+  /** Inflated bytes always allowed, however small the gzip file. */
+  floorBytes: number;
+}
+
+// k6's NDJSON samples inflate ~30× (measured: 250 KB → 7 MB); a gzip bomb inflates ~1000×.
+export const SAMPLES_INFLATE_LIMIT: InflateLimit = { ratio: 200, floorBytes: 64 * 1024 * 1024 };
 
 /**
  * The file's bytes (inflated when it is gzip), `chunkSize` at a time. A yielded buffer may be reused for
  * a later chunk once the consumer asks for the next one: copy what must outlive that. Rejects on I/O
- * errors and corrupt gzip data.
+ * errors, corrupt gzip data, gzip that inflates past `inflateLimit` and what is not a regular file (all
+ * three ReadRefusedError, from src/io/bounded-fs.ts).
  */
-export async function* readFileChunks(path: string, chunkSize: number): AsyncGenerator<Buffer> {
-  const file = await open(path, 'r');
-  let gzip: boolean;
+export async function* readFileChunks(
+  path: string,
+  chunkSize: number,
+  inflateLimit: InflateLimit = SAMPLES_INFLATE_LIMIT,
+): AsyncGenerator<Buffer> {
+  const { file, size } = await openRegularFile(path);
+  let gzip = false;
   try {
     gzip = await isGzip(file);
     if (!gzip) yield* readPlain(file, chunkSize);
   } finally {
-    await file.close();
+    // The gzip stream closes the file when it ends.
+    if (!gzip) await file.close();
   }
-  if (gzip) yield* readGzip(path, chunkSize);
+  if (gzip) {
+    const maxBytes = Math.max(inflateLimit.floorBytes, size * inflateLimit.ratio);
+    yield* readGzip(path, file, chunkSize, { maxBytes, sizeBytes: size });
+  }
 }
 
 async function isGzip(file: FileHandle): Promise<boolean> {
@@ -51,13 +71,29 @@ async function* readPlain(file: FileHandle, chunkSize: number): AsyncGenerator<B
   }
 }
 
-async function* readGzip(path: string, chunkSize: number): AsyncGenerator<Buffer> {
+async function* readGzip(
+  path: string,
+  file: FileHandle,
+  chunkSize: number,
+  limit: { maxBytes: number; sizeBytes: number },
+): AsyncGenerator<Buffer> {
   // Iterating lets zlib inflate the next chunks on the thread pool while the consumer scans the current
-  // one; pipeline closes the file and turns corrupt data or a read error into a rejection here.
+  // one; pipeline closes the file and turns corrupt data or a read error into a rejection here. Leaving
+  // the loop (the limit, or the consumer stopping) destroys the streams, which closes the file.
   const inflated = pipeline(
-    createReadStream(path, { highWaterMark: chunkSize }),
+    file.createReadStream({ highWaterMark: chunkSize, start: 0 }),
     createGunzip({ chunkSize }),
     () => undefined,
   );
-  for await (const chunk of inflated as AsyncIterable<Buffer>) yield chunk;
+  let total = 0;
+  for await (const chunk of inflated as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > limit.maxBytes)
+      throw new ReadRefusedError(path, {
+        kind: 'too-large',
+        maxBytes: limit.maxBytes,
+        inflatedFrom: limit.sizeBytes,
+      });
+    yield chunk;
+  }
 }

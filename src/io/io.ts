@@ -2,19 +2,9 @@
 // their own. Nothing below src/cli touches process.* or node:fs for a command's sake.
 import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
-import {
-  access,
-  copyFile,
-  mkdir,
-  readFile,
-  readdir,
-  rename,
-  rm,
-  stat,
-  statfs,
-  writeFile,
-} from 'node:fs/promises';
+import { access, copyFile, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { makeDirs, readFileLimited } from './bounded-fs.js';
 import type { CommandResult, RunOptions, StreamOptions, StreamingProcess } from './exec.js';
 import { probeDns, probeHostFacts, probeHostLoad, type HostFacts, type HostLoad } from './host.js';
 import { probeFreePort, probeTcp, type Reachability } from './net.js';
@@ -32,11 +22,16 @@ export interface Io {
   readonly stdout: Output;
   readonly stderr: Output;
   now(): Date;
-  readBytes(path: string): Promise<Uint8Array>;
-  readText(path: string): Promise<string>;
+  /**
+   * A regular file's bytes, at most `maxBytes` of them, applied while reading (src/io/bounded-fs.ts): a
+   * larger file, a device, a FIFO or a socket rejects with ReadRefusedError, unread; a folder with EISDIR.
+   */
+  readBytes(path: string, maxBytes: number): Promise<Uint8Array>;
+  readText(path: string, maxBytes: number): Promise<string>;
   /** Writes through a temporary file and a rename, so a reader never sees half a file. */
   writeFileAtomic(path: string, content: string | Uint8Array): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
+  /** `mkdir -p` that always ends: rejects with MakeDirError (src/io/bounded-fs.ts) naming the folder and why. */
   mkdirp(path: string): Promise<void>;
   exists(path: string): Promise<boolean>;
   isExecutable(path: string): Promise<boolean>;
@@ -77,7 +72,7 @@ export interface AppendFile {
 }
 
 export async function writeFileAtomicReal(path: string, content: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirs(dirname(path));
   const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, content);
@@ -107,14 +102,14 @@ export function realIo(): Io {
     stdout: output(process.stdout),
     stderr: output(process.stderr),
     now: () => new Date(),
-    readBytes: (path) => readFile(path),
-    readText: (path) => readFile(path, 'utf8'),
+    readBytes: (path, maxBytes) => readFileLimited(path, maxBytes),
+    readText: async (path, maxBytes) => (await readFileLimited(path, maxBytes)).toString('utf8'),
     writeFileAtomic: writeFileAtomicReal,
     copyFile: async (from, to) => {
-      await mkdir(dirname(to), { recursive: true });
+      await makeDirs(dirname(to));
       await copyFile(from, to);
     },
-    mkdirp: async (path) => void (await mkdir(path, { recursive: true })),
+    mkdirp: makeDirs,
     exists: async (path) => {
       try {
         await stat(path);
@@ -134,7 +129,7 @@ export function realIo(): Io {
     listDir: (path) => readdir(path),
     remove: (path) => rm(path, { recursive: true, force: true }),
     openAppend: async (path) => {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirs(dirname(path));
       const stream = createWriteStream(path, { flags: 'a' });
       return {
         write: (text) => void stream.write(text),

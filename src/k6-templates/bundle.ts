@@ -142,9 +142,14 @@ export const PREBUILT_TEMPLATE_PATH = fileURLToPath(new URL('./k6-template.bundl
  * The template code: the build's copy when there is one (no esbuild start, about 0.15 s of every run), else
  * bundled now. bundle.test.ts holds the build's copy equal to a fresh bundle.
  */
-export async function readTemplate(io: { readText(path: string): Promise<string> }): Promise<string> {
+// The prebuilt runtime is loadctl's own file (a few hundred KiB); the limit only keeps every read bounded.
+const MAX_TEMPLATE_BYTES = 16 * 1024 * 1024;
+
+export async function readTemplate(io: {
+  readText(path: string, maxBytes: number): Promise<string>;
+}): Promise<string> {
   try {
-    return await io.readText(PREBUILT_TEMPLATE_PATH);
+    return await io.readText(PREBUILT_TEMPLATE_PATH, MAX_TEMPLATE_BYTES);
   } catch {
     return await bundleTemplate();
   }

@@ -35,9 +35,12 @@ export function cpuCores(
   return (cur.ticks - prev.ticks) / ticksPerSecond / wallS;
 }
 
+// /proc/<pid>/stat is one line of a few hundred bytes; its size reads as 0, so the limit applies while reading.
+const MAX_PROC_STAT_BYTES = 64 * 1024;
+
 export async function readProcTicks(io: Pick<Io, 'readText'>, pid: number): Promise<number | undefined> {
   try {
-    return parseProcStatTicks(await io.readText(`/proc/${pid}/stat`));
+    return parseProcStatTicks(await io.readText(`/proc/${pid}/stat`, MAX_PROC_STAT_BYTES));
   } catch {
     return undefined;
   }

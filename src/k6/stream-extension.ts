@@ -42,9 +42,12 @@ export function renderExtensionStamp(files: ReadonlyArray<{ path: string; conten
   return `src-${hash.digest('hex').slice(0, 12)}`;
 }
 
+// The extension's sources are this project's own small files; the limit only keeps every read bounded.
+const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+
 export interface StampIo {
   listDir(path: string): Promise<string[]>;
-  readBytes(path: string): Promise<Uint8Array>;
+  readBytes(path: string, maxBytes: number): Promise<Uint8Array>;
 }
 
 /** The stamp of the extension sources under `root`, or undefined without them (an installed package). */
@@ -60,7 +63,8 @@ export async function probeExtensionStamp(io: StampIo, root: string): Promise<st
         () => false,
       );
       if (inner) await walk(file, relName);
-      else if (isStampedFile(name)) files.push({ path: relName, content: await io.readBytes(file) });
+      else if (isStampedFile(name))
+        files.push({ path: relName, content: await io.readBytes(file, MAX_SOURCE_BYTES) });
     }
   };
   try {

@@ -1,10 +1,11 @@
 // Reading a plan from disk: the effectful half of validation (the file, and the files it names).
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { decodePlanBytes, parsePlanText, type PlanSource } from './parse.js';
+import { decodePlanBytes, MAX_PLAN_BYTES, parsePlanText, type PlanSource } from './parse.js';
 import type { Plan } from './schema.js';
 import { placeFindings, validatePlan, type Finding, type ValidPlan } from './validate.js';
 import { PlanError } from '../errors.js';
+import { describeRefusal, formatBytes, ReadRefusedError } from '../io/bounded-fs.js';
 import type { Io } from '../io/io.js';
 
 export interface LoadedPlan extends ValidPlan {
@@ -27,10 +28,25 @@ export function planRelative(planAbsPath: string, file: string): string {
   return isAbsolute(file) ? file : resolve(dirname(planAbsPath), file);
 }
 
+function refusedPlan(file: string, err: ReadRefusedError): PlanError {
+  const r = err.refusal;
+  const message =
+    r.kind === 'not-a-file'
+      ? `this is ${r.what}, not a plan file; loadctl reads plans from regular files only`
+      : `the plan ${describeRefusal(r)}; larger plans are refused unread`;
+  const hint =
+    r.kind === 'not-a-file'
+      ? 'pass the path of a .yaml plan (plans live in plans/*.yaml)'
+      : `a plan is a short YAML file (under ${formatBytes(MAX_PLAN_BYTES)}): keep bulk data in files named under data:`;
+  return new PlanError([{ severity: 'error', file, path: [], message, hint }]);
+}
+
 async function readPlanBytes(io: Io, file: string, absPath: string): Promise<Uint8Array> {
   try {
-    return await io.readBytes(absPath);
+    // The limit applies while reading: /dev/zero or a 3 GB file costs a stat or 2 MiB, not all memory.
+    return await io.readBytes(absPath, MAX_PLAN_BYTES);
   } catch (err) {
+    if (err instanceof ReadRefusedError) throw refusedPlan(file, err);
     const code = errnoCode(err);
     const message =
       code === 'ENOENT'

@@ -21,13 +21,22 @@ export interface AfterK6 {
   invariants: InvariantSummary[] | undefined;
 }
 
+// k6's end-of-test summary is KiBs, MiBs with many tagged sub-metrics; read whole and parsed as JSON.
+const MAX_K6_SUMMARY_BYTES = 64 * 1024 * 1024;
+
 /**
  * k6 wrote k6-summary.json itself (handleSummary): a script's check or group name, or a tag, can hold a
  * secret, so the file is rewritten redacted when it does.
  */
 async function readK6Summary(io: Io, path: string, redact: (text: string) => string) {
   if (!(await io.exists(path))) return { summary: undefined, problem: undefined };
-  const raw = await io.readText(path);
+  let raw: string;
+  try {
+    raw = await io.readText(path, MAX_K6_SUMMARY_BYTES);
+  } catch (err) {
+    // Too large, not a regular file, unreadable: a note in the summary, like a file that does not parse.
+    return { summary: undefined, problem: `cannot read k6's summary: ${(err as Error).message}` };
+  }
   const text = redact(raw);
   if (text !== raw) await io.writeFileAtomic(path, text);
   const parsed = parseK6Summary(text);

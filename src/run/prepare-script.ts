@@ -21,6 +21,7 @@ import type { Diagnostic } from '../plans/diagnostics.js';
 import { resolvePlan, type ResolveChoices, type ResolvedPlan } from '../plans/resolve.js';
 import { placeFindings, type Finding } from '../plans/validate.js';
 import { environmentError, PlanError, usageError } from '../errors.js';
+import { describeRefusal, MakeDirError, ReadRefusedError } from '../io/bounded-fs.js';
 import type { Io } from '../io/io.js';
 import { displayPath, planRelative, type LoadedPlan } from '../plans/load.js';
 
@@ -59,8 +60,14 @@ function errnoCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+// A plan's own k6 script: far above any hand-written one (k6's own examples are a few KiB).
+export const MAX_SCRIPT_BYTES = 16 * 1024 * 1024;
+// A data file is copied into the run folder and loaded by every k6 instance: large, but not unbounded.
+export const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
+
 /** Why a file the plan names could not be read, or undefined when the failure is not about the file. */
 export function describeReadFailure(err: unknown): string | undefined {
+  if (err instanceof ReadRefusedError) return describeRefusal(err.refusal);
   const code = errnoCode(err);
   if (code === undefined) return undefined;
   if (code === 'ENOENT') return 'does not exist';
@@ -70,13 +77,27 @@ export function describeReadFailure(err: unknown): string | undefined {
   return `cannot be read (${code})`;
 }
 
-async function readNamedFile(io: Io, path: string): Promise<{ bytes: Uint8Array } | { problem: string }> {
+/** A refused read's hint: what to do about a file too large, or not a file. */
+function refusalHint(err: unknown, tooLarge: string): string | undefined {
+  if (!(err instanceof ReadRefusedError)) return undefined;
+  return err.refusal.kind === 'too-large'
+    ? tooLarge
+    : 'name a regular file: devices, pipes and sockets are not read';
+}
+
+async function readNamedFile(
+  io: Io,
+  path: string,
+  maxBytes: number,
+  tooLargeHint: string,
+): Promise<{ bytes: Uint8Array } | { problem: string; hint?: string }> {
   try {
-    return { bytes: await io.readBytes(path) };
+    return { bytes: await io.readBytes(path, maxBytes) };
   } catch (err) {
     const problem = describeReadFailure(err);
     if (problem === undefined) throw err;
-    return { problem };
+    const hint = refusalHint(err, tooLargeHint);
+    return { problem, ...(hint !== undefined ? { hint } : {}) };
   }
 }
 
@@ -90,7 +111,12 @@ async function readDataFiles(io: Io, loaded: LoadedPlan, resolved: ResolvedPlan)
   const findings: Finding[] = [];
   for (const [name, set] of Object.entries(resolved.plan.data ?? {})) {
     const from = planRelative(loaded.absPath, set.file);
-    const read = await readNamedFile(io, from);
+    const read = await readNamedFile(
+      io,
+      from,
+      MAX_DATA_FILE_BYTES,
+      'every k6 instance loads the data file: use a sample of the rows, or split it across plans',
+    );
     if ('bytes' in read)
       files.push({ name, rel: `data/${name}-${basename(set.file)}`, content: read.bytes, from });
     else
@@ -98,7 +124,7 @@ async function readDataFiles(io: Io, loaded: LoadedPlan, resolved: ResolvedPlan)
         severity: 'error',
         path: ['data', name, 'file'],
         message: `data file ${JSON.stringify(set.file)} ${read.problem}`,
-        hint: 'paths are relative to the plan file',
+        hint: read.hint ?? 'paths are relative to the plan file',
       });
   }
   if (findings.length > 0) throw new PlanError(placeFindings(loaded.source, findings));
@@ -136,13 +162,18 @@ export type UserScriptRead =
 export async function readUserScript(io: Io, loaded: LoadedPlan): Promise<UserScriptRead | undefined> {
   const script = userScriptOf(loaded);
   if (script === undefined) return undefined;
-  const read = await readNamedFile(io, script.path);
+  const read = await readNamedFile(
+    io,
+    script.path,
+    MAX_SCRIPT_BYTES,
+    'script: names a hand-written k6 script; keep bulk data in files the plan names under data:',
+  );
   if ('problem' in read) {
     const finding: Finding = {
       severity: 'error',
       path: script.key,
       message: `script ${JSON.stringify(script.written)} ${read.problem}`,
-      hint: 'script: names a k6 script file (.js, .mjs, .cjs or .ts), relative to the plan file',
+      hint: read.hint ?? 'script: names a k6 script file (.js, .mjs, .cjs or .ts), relative to the plan file',
     };
     return { ok: false, diagnostics: placeFindings(loaded.source, [finding]) };
   }
@@ -213,7 +244,20 @@ export function describeFileInTheWay(cwd: string, dir: string, file: string): st
     : `${displayPath(cwd, file)} is a file, not a folder`;
 }
 
-async function explainWriteFailure(io: Io, outDir: string, err: unknown): Promise<unknown> {
+/** Who chose the output folder: the user with -o (their mistake to fix: exit 2), or loadctl (exit 3). */
+export type OutDirOrigin = 'results' | 'given';
+
+/** The folder failure's reason: the folder's own, or the folder above it that could not be made. */
+function mkdirReason(outDir: string, err: MakeDirError): string {
+  return err.path === resolve(outDir) ? err.reason : `cannot create ${err.path}: ${err.reason}`;
+}
+
+async function explainWriteFailure(
+  io: Io,
+  outDir: string,
+  err: unknown,
+  origin: OutDirOrigin,
+): Promise<unknown> {
   const code = errnoCode(err);
   const shown = displayPath(io.cwd, outDir);
   if (code === 'EEXIST' || code === 'ENOTDIR') {
@@ -224,15 +268,19 @@ async function explainWriteFailure(io: Io, outDir: string, err: unknown): Promis
         'choose an output folder that is not a file and does not lie under one',
       );
   }
+  const fail = origin === 'given' ? usageError : environmentError;
+  const hint = origin === 'given' ? 'choose another folder with -o' : 'choose a folder you can write to';
+  if (err instanceof MakeDirError)
+    return fail(`cannot write into ${shown}: ${mkdirReason(outDir, err)}`, hint);
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-    return environmentError(
+    return fail(
       `cannot write into ${shown}: ${code === 'EROFS' ? 'the file system is read-only' : 'permission denied'}`,
-      'choose a folder you can write to',
+      hint,
     );
   if (code === 'ENOSPC' || code === 'EDQUOT')
-    return environmentError(
+    return fail(
       `cannot write into ${shown}: no space left`,
-      'free some space or choose a folder on another disk',
+      origin === 'given' ? hint : 'free some space or choose a folder on another disk',
     );
   return err;
 }
@@ -250,12 +298,17 @@ function checkNoInputOverwritten(io: Io, loaded: LoadedPlan, outDir: string, fil
   }
 }
 
-async function writeOutputs(io: Io, outDir: string, files: readonly OutputFile[]): Promise<void> {
+async function writeOutputs(
+  io: Io,
+  outDir: string,
+  files: readonly OutputFile[],
+  origin: OutDirOrigin,
+): Promise<void> {
   try {
     await io.mkdirp(outDir);
     for (const f of files) await io.writeFileAtomic(join(outDir, f.rel), f.content);
   } catch (err) {
-    throw await explainWriteFailure(io, outDir, err);
+    throw await explainWriteFailure(io, outDir, err, origin);
   }
 }
 
@@ -265,6 +318,7 @@ export async function writeScript(
   resolved: ResolvedPlan,
   outDir: string,
   extra: ExtraOptions = {},
+  origin: OutDirOrigin = 'results',
 ): Promise<PreparedScript> {
   const data = await readDataFiles(io, loaded, resolved);
   const baseUrl = extra.baseUrl ?? defaultBaseUrl(resolved);
@@ -276,7 +330,7 @@ export async function writeScript(
     { rel: 'options.json', content: `${JSON.stringify(built.options, null, 2)}\n` },
   ];
   checkNoInputOverwritten(io, loaded, outDir, files);
-  await writeOutputs(io, outDir, files);
+  await writeOutputs(io, outDir, files, origin);
   return {
     resolved,
     options: built.options,

@@ -15,12 +15,18 @@ import { VERSION } from '../version.js';
  * uPlot's browser build and stylesheet, inlined into every HTML report so it opens with no network. Read
  * from the installed package (a dependency of loadctl), never fetched.
  */
+// uPlot's files are ~50 KiB; the limit only keeps every read bounded.
+const MAX_CHART_ASSET_BYTES = 4 * 1024 * 1024;
+
 export async function readChartAssets(io: Io): Promise<ChartAssets> {
   const require = createRequire(import.meta.url);
   try {
     const js = require.resolve('uplot/dist/uPlot.iife.min.js');
     const css = require.resolve('uplot/dist/uPlot.min.css');
-    const [uplotJs, uplotCss] = await Promise.all([io.readText(js), io.readText(css)]);
+    const [uplotJs, uplotCss] = await Promise.all([
+      io.readText(js, MAX_CHART_ASSET_BYTES),
+      io.readText(css, MAX_CHART_ASSET_BYTES),
+    ]);
     return { uplotJs, uplotCss };
   } catch (err) {
     throw environmentError(

@@ -4,12 +4,17 @@ import { Aggregates, type AggregatesOptions } from './aggregate.js';
 import { K6JsonScanner } from './scan.js';
 
 const NEWLINE = 10;
+// k6's sample lines are a few hundred bytes; a line past this is no k6 output, and keeping all of it (a
+// file of zeros has no newline at all) would hold the whole file in memory. It is counted invalid, unread.
+export const MAX_LINE_BYTES = 1 << 20;
 
 export class K6JsonIngest {
   private readonly scanner = new K6JsonScanner();
   private readonly aggregates: Aggregates;
   /** The start of a line that the previous chunk did not finish. */
   private carry: Buffer | null = null;
+  /** Inside a line over MAX_LINE_BYTES: bytes are dropped until its newline. */
+  private skipping = false;
   private done = false;
 
   constructor(options: AggregatesOptions = {}) {
@@ -20,15 +25,20 @@ export class K6JsonIngest {
   push(chunk: Buffer): void {
     if (this.done) throw new Error('K6JsonIngest: push() after end()');
     let start = 0;
-    if (this.carry !== null) {
+    if (this.carry !== null || this.skipping) {
       const nl = chunk.indexOf(NEWLINE);
       if (nl === -1) {
-        this.carry = Buffer.concat([this.carry, chunk]);
+        this.carryOn(chunk, 0);
         return;
       }
-      const line = Buffer.concat([this.carry, chunk.subarray(0, nl + 1)]);
+      const carried = this.carry;
       this.carry = null;
-      this.scanner.scanLines(line, 0, line.length, this.aggregates);
+      if (this.skipping) this.skipping = false;
+      else if (carried !== null && carried.length + nl + 1 > MAX_LINE_BYTES) this.scanner.countSkippedLine();
+      else if (carried !== null) {
+        const line = Buffer.concat([carried, chunk.subarray(0, nl + 1)]);
+        this.scanner.scanLines(line, 0, line.length, this.aggregates);
+      }
       start = nl + 1;
     }
     const lastNl = chunk.lastIndexOf(NEWLINE);
@@ -36,7 +46,21 @@ export class K6JsonIngest {
       this.scanner.scanLines(chunk, start, lastNl + 1, this.aggregates);
       start = lastNl + 1;
     }
-    if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start));
+    if (start < chunk.length) this.carryOn(chunk, start);
+  }
+
+  /** Keeps chunk[start..] as the start of an unfinished line, or drops the line once it is too long. */
+  private carryOn(chunk: Buffer, start: number): void {
+    if (this.skipping) return;
+    const kept = this.carry?.length ?? 0;
+    if (kept + chunk.length - start > MAX_LINE_BYTES) {
+      this.carry = null;
+      this.skipping = true;
+      this.scanner.countSkippedLine();
+      return;
+    }
+    const rest = chunk.subarray(start);
+    this.carry = this.carry === null ? Buffer.from(rest) : Buffer.concat([this.carry, rest]);
   }
 
   /** Scans a last line without '\n' (a k6 run cut short leaves one) and returns the result. */

@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregateK6Json, K6JsonIngest } from './ingest.js';
+import { aggregateK6Json, K6JsonIngest, MAX_LINE_BYTES } from './ingest.js';
 import { readK6JsonFile } from './read.js';
 
 const FIXTURES = new URL('../../test/fixtures/k6-json/', import.meta.url);
@@ -73,6 +74,21 @@ describe('readK6JsonFile', () => {
     await expect(readK6JsonFile(join(dir, 'missing.ndjson'))).rejects.toThrow(/ENOENT/);
   });
 
+  it('a gzip bomb is refused once it inflates past its limit', { timeout: 30_000 }, async () => {
+    // 96 gzip members of 1 MiB of zeros each: ~100 KiB inflating ~1000× (k6's samples inflate ~30×).
+    // Refused after 64 MiB, the floor of the limit.
+    const bomb = join(dir, 'bomb.ndjson.gz');
+    const member = gzipSync(Buffer.alloc(1024 * 1024), { level: 9 });
+    await writeFile(bomb, Buffer.concat(Array.from({ length: 96 }, () => member)));
+    await expect(readK6JsonFile(bomb)).rejects.toThrow(/inflates to more than 64 MiB .*gzip bomb/);
+  });
+
+  it('refuses a FIFO without waiting for a writer', { timeout: 10_000 }, async () => {
+    const fifo = join(dir, 'samples.fifo');
+    execFileSync('mkfifo', [fifo]);
+    await expect(readK6JsonFile(fifo)).rejects.toThrow(/is a FIFO \(named pipe\), not a regular file/);
+  });
+
   it('corrupt gzip is an error, not a silent partial result', async () => {
     const bad = join(dir, 'bad.gz');
     await writeFile(bad, Buffer.concat([gz.subarray(0, 2000), Buffer.alloc(50, 7)]));
@@ -81,6 +97,20 @@ describe('readK6JsonFile', () => {
 });
 
 describe('K6JsonIngest', () => {
+  it('keeps at most MAX_LINE_BYTES of a line without a newline, and counts it invalid', () => {
+    const ingest = new K6JsonIngest();
+    const chunk = Buffer.alloc(256 * 1024, 0x78);
+    for (let i = 0; i < 4 * (MAX_LINE_BYTES / chunk.length); i++) ingest.push(chunk);
+    // What the ingest holds of the unfinished line: nothing once it is past the limit.
+    const carried = (ingest as unknown as { carry: Buffer | null }).carry;
+    expect(carried?.length ?? 0).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    const good =
+      '{"type":"Metric","data":{"name":"data_sent","type":"counter","contains":"data","thresholds":[],"submetrics":null},"metric":"data_sent"}\n';
+    ingest.push(Buffer.from(`xx\n${good}`));
+    const a = ingest.end();
+    expect(a.input).toMatchObject({ invalid: 1, invalidLines: [1], lines: 2 });
+  });
+
   it('refuses chunks after end()', () => {
     const ingest = new K6JsonIngest();
     ingest.end();

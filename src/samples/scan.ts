@@ -394,6 +394,12 @@ export class K6JsonScanner {
     return FOUND_DECLARATION;
   }
 
+  /** A line the caller did not pass in (too long to keep): counted as invalid, at its place. */
+  countSkippedLine(): void {
+    this.stats.lines++;
+    this.invalid();
+  }
+
   private invalid(): Found {
     const stats = this.stats;
     stats.invalid++;

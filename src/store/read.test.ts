@@ -1,5 +1,6 @@
 // Reading and writing a results folder: copies of the recorded run folders in a temp dir, some damaged.
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,4 +145,32 @@ describe('writers', () => {
     expect(files.plan?.schema).toBe('loadctl.plan-resolved/v1');
     expect(JSON.stringify(files.plan)).toContain('[redacted]');
   });
+});
+
+describe('stored files that are no file loadctl wrote', () => {
+  // A FIFO would block an open forever; a 3 GB summary.json would take all memory: both refused unread.
+  it(
+    'lists a FIFO or a huge summary.json as damaged, naming the file and the limit',
+    { timeout: 10_000 },
+    async () => {
+      const results = join(root, 'special-results');
+      const fifoRun = join(results, 'p', '20261122T000001Z-aaaaaa');
+      const hugeRun = join(results, 'p', '20261122T000002Z-bbbbbb');
+      await mkdir(fifoRun, { recursive: true });
+      await mkdir(hugeRun, { recursive: true });
+      execFileSync('mkfifo', [join(fifoRun, 'summary.json')]);
+      await writeFile(join(hugeRun, 'summary.json'), '');
+      await truncate(join(hugeRun, 'summary.json'), 3 * 1024 ** 3);
+      const { runs, damaged } = await readStoredRuns(io, results);
+      expect(runs).toEqual([]);
+      expect(damaged.map((d) => d.message)).toEqual([
+        `special-results/p/20261122T000001Z-aaaaaa/summary.json is a FIFO (named pipe), not a regular file: it is not a file loadctl wrote`,
+        `special-results/p/20261122T000002Z-bbbbbb/summary.json is larger than the 64 MiB limit (it is 3 GiB): it is not a file loadctl wrote`,
+      ]);
+      const err = await caught(readStoredFile(io, hugeRun, 'summary'));
+      expect(err.exitCode).toBe(3);
+      expect(err.message).toMatch(/summary\.json is larger than the 64 MiB limit/);
+      expect(err.hint).toMatch(/remove the run folder/);
+    },
+  );
 });

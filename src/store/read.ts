@@ -3,6 +3,7 @@
 // internal error.
 import { join, relative, resolve } from 'node:path';
 import { environmentError, type LoadctlError } from '../errors.js';
+import { describeRefusal, ReadRefusedError } from '../io/bounded-fs.js';
 import type { Io } from '../io/io.js';
 import { RUN_FILES, runFile } from './layout.js';
 import { parseStoredFile, renderStoreHint, renderStoreProblem, type StoreProblem } from './parse.js';
@@ -19,14 +20,30 @@ export function storeError(io: Io, path: string, file: StoredFile, problem: Stor
   return environmentError(renderStoreProblem(shownPath(io, path), file, problem), renderStoreHint(problem));
 }
 
+// Every stored file is read whole and parsed as JSON: the limit is far above what loadctl writes (a
+// day-long run's series.json is a few MiB) and keeps a foreign file from taking all memory.
+export const MAX_STORED_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Why a stored file could not be read, and what to do: a message naming the file. */
+function unreadable(io: Io, path: string, err: unknown): { message: string; hint: string } {
+  const shown = shownPath(io, path);
+  if (err instanceof ReadRefusedError)
+    return {
+      message: `${shown} ${describeRefusal(err.refusal)}: it is not a file loadctl wrote`,
+      hint: 'loadctl writes its run files as regular JSON files of a few MiB: remove the run folder, or move this file away',
+    };
+  return {
+    message: `${shown} cannot be read: ${(err as Error).message}`,
+    hint: 'check its permissions, or remove the run folder',
+  };
+}
+
 async function readTextOf(io: Io, path: string): Promise<string> {
   try {
-    return await io.readText(path);
+    return await io.readText(path, MAX_STORED_FILE_BYTES);
   } catch (err) {
-    throw environmentError(
-      `${shownPath(io, path)} cannot be read: ${(err as Error).message}`,
-      'check its permissions, or remove the run folder',
-    );
+    const { message, hint } = unreadable(io, path, err);
+    throw environmentError(message, hint);
   }
 }
 
@@ -95,16 +112,9 @@ export async function readStoredRuns(io: Io, resultsDir: string, plan?: string):
       if (!(await io.exists(path))) continue;
       let text: string;
       try {
-        text = await io.readText(path);
+        text = await io.readText(path, MAX_STORED_FILE_BYTES);
       } catch (err) {
-        damaged.push({
-          dir: runDir,
-          plan: p,
-          id,
-          file: RUN_FILES.summary,
-          hint: 'check its permissions, or remove the run folder',
-          message: `${shownPath(io, path)} cannot be read: ${(err as Error).message}`,
-        });
+        damaged.push({ dir: runDir, plan: p, id, file: RUN_FILES.summary, ...unreadable(io, path, err) });
         continue;
       }
       const parsed = parseStoredFile('summary', text);

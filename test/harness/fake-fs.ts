@@ -1,6 +1,7 @@
 // An in-memory file system behind the file half of Io. Paths are POSIX and absolute (relative ones are taken
 // from the working directory); errors carry Node's codes (ENOENT, ENOTDIR, EISDIR) because callers read them.
 import { posix } from 'node:path';
+import { ReadRefusedError } from '../../src/io/bounded-fs.js';
 import type { AppendFile } from '../../src/io/io.js';
 
 const encoder = new TextEncoder();
@@ -46,15 +47,18 @@ export class FakeFs {
     if (opts.executable) this.executables.add(file);
   }
 
-  readBytesSync(path: string): Uint8Array {
+  /** Like realIo's read: a file over `maxBytes` is refused with the same error. */
+  readBytesSync(path: string, maxBytes = Infinity): Uint8Array {
     const file = this.abs(path);
     const content = this.files.get(file);
+    if (content !== undefined && content.length > maxBytes)
+      throw new ReadRefusedError(file, { kind: 'too-large', maxBytes, sizeBytes: content.length });
     if (content !== undefined) return content;
     throw fsError(this.dirs.has(file) ? 'EISDIR' : 'ENOENT', 'open', file);
   }
 
-  readTextSync(path: string): string {
-    return decoder.decode(this.readBytesSync(path));
+  readTextSync(path: string, maxBytes = Infinity): string {
+    return decoder.decode(this.readBytesSync(path, maxBytes));
   }
 
   existsSync(path: string): boolean {

@@ -6,7 +6,7 @@ describe('fakeIo files', () => {
   it('reads what it wrote, relative to the working directory or absolute', async () => {
     const io = fakeIo({ cwd: '/w' });
     await io.writeFileAtomic('a/b.txt', 'hello');
-    expect(await io.readText('/w/a/b.txt')).toBe('hello');
+    expect(await io.readText('/w/a/b.txt', 5)).toBe('hello');
     expect(await io.exists('a')).toBe(true);
     expect(await io.listDir('a')).toEqual(['b.txt']);
     expect(io.fs.snapshot()).toEqual({ 'a/b.txt': 'hello' });
@@ -16,8 +16,12 @@ describe('fakeIo files', () => {
     const io = fakeIo({ cwd: '/w' });
     await io.mkdirp('dir');
     await io.writeFileAtomic('file', 'x');
-    await expect(io.readText('missing')).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(io.readText('dir')).rejects.toMatchObject({ code: 'EISDIR' });
+    await expect(io.readText('missing', 100)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(io.readText('dir', 100)).rejects.toMatchObject({ code: 'EISDIR' });
+    // Like realIo, a file over the caller's limit is refused.
+    await expect(io.readText('file', 0)).rejects.toMatchObject({
+      refusal: { kind: 'too-large', maxBytes: 0, sizeBytes: 1 },
+    });
     await expect(io.listDir('file')).rejects.toMatchObject({ code: 'ENOTDIR' });
     await expect(io.listDir('missing')).rejects.toMatchObject({ code: 'ENOENT' });
   });

@@ -130,8 +130,8 @@ type FileMethods = Pick<
 
 function fileMethods(fs: FakeFs, freeBytes: number): FileMethods {
   return {
-    readBytes: async (path) => fs.readBytesSync(path),
-    readText: async (path) => fs.readTextSync(path),
+    readBytes: async (path, maxBytes) => fs.readBytesSync(path, maxBytes),
+    readText: async (path, maxBytes) => fs.readTextSync(path, maxBytes),
     writeFileAtomic: async (path, content) => fs.writeSync(path, content),
     copyFile: async (from, to) => fs.writeSync(to, fs.readBytesSync(from)),
     mkdirp: async (path) => fs.mkdirpSync(path),

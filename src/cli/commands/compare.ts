@@ -173,7 +173,7 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
   // is printed.
   const target = out ?? (format === 'html' ? defaultHtmlPath(selection.sides) : undefined);
   if (target === undefined) io.stdout.write(text);
-  else await writeOutput(io, target, text);
+  else await writeOutput(io, target, text, out !== undefined);
   for (const g of gate ?? [])
     if (g.status === 'unjudged')
       io.stderr.write(

@@ -41,7 +41,7 @@ export async function runRender(io: Io, file: string, opts: RenderOptions): Prom
     ? resolve(io.cwd, opts.out)
     : join(io.cwd, 'results', resolved.plan.name, 'rendered');
   await checkOutDir(io, outDir, opts.out);
-  const prepared = await writeScript(io, loaded, resolved, outDir);
+  const prepared = await writeScript(io, loaded, resolved, outDir, {}, opts.out ? 'given' : 'results');
   const rel = relative(io.cwd, outDir);
   const shown = rel === '' ? '.' : rel.startsWith('..') ? outDir : rel;
   const scenarios =

@@ -8,6 +8,7 @@ import { RUN_FILES, runFile } from '../../store/layout.js';
 import { damagedRunError, readStoredRunFiles, readStoredRuns, shownPath } from '../../store/read.js';
 import { RUN_ID_RE } from '../../store/run-id.js';
 import { EXIT, environmentError, usageError, type ExitCode } from '../../errors.js';
+import { MakeDirError } from '../../io/bounded-fs.js';
 import type { Io } from '../../io/io.js';
 import { readChartAssets } from '../../run/reports.js';
 import { VERSION } from '../../version.js';
@@ -49,12 +50,22 @@ export async function resolveOutPath(io: Io, out: string): Promise<string> {
   return target;
 }
 
-/** Writes a report or comparison and prints where; a failed write is the environment's (exit 3). */
-export async function writeOutput(io: Io, target: string, text: string): Promise<void> {
+// Failures that come of where the file is to go: the user's to change when they chose it with -o.
+const PATH_FAILURES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
+
+/**
+ * Writes a report or comparison and prints where. A failed write is the environment's (exit 3), except
+ * that a path given with -o (`given`) that cannot be written is the user's to change (exit 2).
+ */
+export async function writeOutput(io: Io, target: string, text: string, given = false): Promise<void> {
   try {
     await io.writeFileAtomic(target, text);
   } catch (err) {
-    throw environmentError(`cannot write ${shownPath(io, target)}: ${(err as Error).message}`);
+    const message = `cannot write ${shownPath(io, target)}: ${(err as Error).message}`;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (given && (err instanceof MakeDirError || PATH_FAILURES.has(code ?? '')))
+      throw usageError(message, 'choose another path with -o');
+    throw environmentError(message);
   }
   io.stdout.write(`${shownPath(io, target)}\n`);
 }
@@ -120,6 +131,6 @@ export async function runReport(io: Io, which: string, opts: ReportOptions): Pro
   // HTML goes to a file (the run folder unless -o), the others to stdout unless -o.
   const target = out ?? (format === 'html' ? join(dir, REPORT_FILES.html) : undefined);
   if (target === undefined) io.stdout.write(text);
-  else await writeOutput(io, target, text);
+  else await writeOutput(io, target, text, out !== undefined);
   return EXIT.ok;
 }
