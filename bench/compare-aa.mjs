@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The false-alarm rate of `loadctl compare`, measured: A/A comparisons (one demo-service instance named as two
 // targets, so every difference is noise) run with the real k6, and the share of numbers compare calls
-// significant. Two modes: one round (noise from paired time batches inside the runs) and three rounds (noise
+// significant. Two modes: one round (noise from paired time batches inside the runs) and several rounds (noise
 // from paired rounds). Prints the figures; asserts nothing.
 //
-//   npx tsc -p tsconfig.build.json && node bench/compare-aa.mjs [pairs=8] [groups=3]
+//   npx tsc -p tsconfig.build.json && node bench/compare-aa.mjs [pairs=8] [groups=3] [rounds=3]
 //
 // Load goes to 127.0.0.1 only, each run is 8 s of 5 VUs (5 s in the three-round mode).
 import { spawn } from 'node:child_process';
@@ -19,6 +19,7 @@ const { startDemoService } = await import(join(REPO, 'dist', 'demo', 'index.js')
 
 const pairs = Number(process.argv[2] ?? 8);
 const groups = Number(process.argv[3] ?? 3);
+const rounds = Number(process.argv[4] ?? 3);
 
 function plan(url, duration) {
   return `name: aa
@@ -113,7 +114,7 @@ try {
   await mode('one round (paired time batches)', dir, one, [], pairs);
   const three = join(dir, 'three.yaml');
   await writeFile(three, plan(demo.url, '5s'));
-  await mode('three rounds (paired rounds)', dir, three, ['--rounds', '3'], groups);
+  await mode(`${rounds} rounds (paired rounds)`, dir, three, ['--rounds', String(rounds)], groups);
   console.log(`load average ${loadavg()[0].toFixed(2)} at the end`);
 } finally {
   await demo.close();

@@ -7,8 +7,6 @@ import type { Comparison, MetricRow } from '../../src/report/compare/compare.js'
 import type { RunSummary } from '../../src/report/model/summary.js';
 import { runCli, tempDir, writePlan } from './helpers.js';
 
-const significant = (rows: readonly MetricRow[], side = 1) =>
-  rows.filter((r) => r.cells[side]?.verdict === 'worse' || r.cells[side]?.verdict === 'better');
 const verdictOf = (rows: readonly MetricRow[], key: string, side = 1) =>
   rows.find((r) => r.key === key)?.cells[side]?.verdict;
 
@@ -136,7 +134,7 @@ flows:
   // call a busy moment of this shared machine a difference between a and b. An even number, so each side runs
   // first in a round as often as the other: the first run after a cooldown is a few per cent slower, and three
   // rounds (a-b, b-a, a-b) gave a that bias twice against b's once.
-  it('finds no significant difference on nearly every number over four rounds, and the gate passes', async () => {
+  it('finds no number far outside its noise over four rounds, shows max unjudged, and the gate passes', async () => {
     const out = await runCli(
       [
         'run',
@@ -162,13 +160,18 @@ flows:
     expect(c.sides.map((s) => s.runIds.length)).toEqual([4, 4]);
     expect(c.overall.find((r) => r.key === 'error_rate')?.cells.map((x) => x.value)).toEqual([0, 0]);
     const rows = [...c.overall, ...c.endpoints.flatMap((e) => e.rows)];
-    const judged = rows.filter((r) => r.cells[1]?.verdict !== 'unknown');
-    expect(judged.length).toBeGreaterThan(20);
-    // "Nearly every": at most one number in ten may cross the noise by chance (docs/compare.md measures it).
+    const tested = rows.filter((r) => r.cells[1]?.p !== undefined);
+    expect(tested.length).toBeGreaterThan(20);
+    // max is shown, never judged.
+    expect(rows.filter((r) => r.key === 'max').every((r) => r.cells[1]?.verdict === undefined)).toBe(true);
+    // The verdicts hold any false ✓/✗ over the table at 5 % (Benjamini–Hochberg; bench/compare-aa.mjs measures
+    // it), so "no ✓/✗ at all" would fail about one run in twenty. What must not happen in an A/A comparison is
+    // a number far outside its noise: a p-value under 0.001 / (numbers tested) happens by chance in at most one
+    // run of this test in 1,000 (Bonferroni), while a broken noise estimate puts p near 0.
+    const floor = 0.001 / tested.length;
     expect(
-      significant(rows).length,
-      JSON.stringify(significant(rows).map((r) => r.label)),
-    ).toBeLessThanOrEqual(Math.floor(judged.length / 10));
+      tested.filter((r) => (r.cells[1]?.p ?? 1) < floor).map((r) => `${r.label} p=${r.cells[1]?.p}`),
+    ).toEqual([]);
     expect(c.gate.map((g) => g.status)).toEqual(['passed', 'passed']);
   }, 160_000);
 });

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { BatchStats } from '../model/batches.js';
 import { compareRuns, type CompareRun, type CompareSideInput } from './compare.js';
 import { judgeGate, parseFailOn } from './gate.js';
-import { formatDelta, renderCompareMarkdown, renderCompareTable } from '../render/compare-table.js';
+import {
+  formatDelta,
+  headlines,
+  renderCompareMarkdown,
+  renderCompareTable,
+} from '../render/compare-table.js';
 import { pairedTest, tCritical95 } from './stats.js';
 import type { RunSummary } from '../model/summary.js';
 
@@ -87,7 +92,11 @@ describe('compareRuns on recorded runs', () => {
       { label: 'a', runs: [strip(fixture(X86))] },
       { label: 'b', runs: [strip(fixture(GRAVITON))] },
     ]);
-    expect(bare.overall.every((r) => r.cells[1]?.verdict === 'unknown')).toBe(true);
+    expect(bare.overall.filter((r) => r.judged).every((r) => r.cells[1]?.verdict === 'unknown')).toBe(true);
+    // max is shown with its change and never judged, with or without a noise estimate.
+    expect(bare.overall.find((r) => r.key === 'max')).toMatchObject({ judged: false });
+    expect(bare.overall.find((r) => r.key === 'max')?.cells[1]?.verdict).toBeUndefined();
+    expect(headlines(bare)).toEqual(['b vs a: not judged (no noise estimate)']);
     expect(bare.method.noise).toBe('none');
     expect(bare.notes.join(' ')).toMatch(/not judged/);
   });
@@ -134,6 +143,26 @@ describe('compareRuns on constructed runs', () => {
   });
 });
 
+describe('false alarms over the whole table', () => {
+  it('does not call one number that is significant at 95 % alone among five tested ones', () => {
+    const ln = (d: number) => 100 * Math.exp(d);
+    const a = [synthetic(100, 0, [100, 100, 100, 100, 100])];
+    const b = [synthetic(108, 0, [0.02, 0.12, 0.05, 0.15, 0.04].map(ln))];
+    const c = compareRuns([
+      { label: 'a', runs: a },
+      { label: 'b', runs: b },
+    ]);
+    const cell = c.overall.find((r) => r.key === 'p(95)')?.cells[1];
+    // 95 % alone would call it: its interval excludes zero and +8 % is over the minimum effect.
+    expect(cell?.p).toBeGreaterThan(0.01);
+    expect(cell?.p).toBeLessThan(0.05);
+    expect(cell?.ci?.[0]).toBeGreaterThan(0);
+    expect(cell?.verdict).toBe('same');
+    expect(c.method.falseAlarms).toMatchObject({ method: 'benjamini-hochberg', q: 0.05 });
+    expect(c.method.falseAlarms.tested).toBeGreaterThanOrEqual(5);
+  });
+});
+
 describe('regression gate', () => {
   const c = compareRuns([side('x86', X86), side('graviton', GRAVITON)]);
 
@@ -148,6 +177,8 @@ describe('regression gate', () => {
     const bad = parseFailOn('p95>10ms,latency>+5%,error_rate>+1%');
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.problems).toHaveLength(3);
+    const max = parseFailOn('max>+10%');
+    expect(!max.ok && max.problems[0]).toMatch(/max is reported but never judged.*gate on p99/);
   });
 
   it('fails the slow side as a regression and passes it as a baseline', () => {

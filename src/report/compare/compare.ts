@@ -6,36 +6,31 @@
 // same plan puts the same load in batch k of both runs, so batch k of one side is paired with batch k of the
 // baseline (and round i with round i); a difference is called only when the mean paired difference is outside
 // its 95 % confidence interval (Student's t) and at least the minimum effect. Without batches, rounds are the
-// pairs (three or more needed); without either, the verdict is "unknown", never a guess.
+// pairs (three or more needed); without either, the verdict is "unknown", never a guess. A difference is
+// called only when it is also a discovery over the whole table (Benjamini–Hochberg), and max never is.
 import type { BatchStats, RunBatches } from '../model/batches.js';
-import { customMetricEntries } from '../model/metrics.js';
-import { mean, pairedTest } from './stats.js';
-import type { EndpointSummary, RunSummary } from '../model/summary.js';
+import {
+  CHECKS,
+  customDefs,
+  ERROR_RATE,
+  latencyDefs,
+  REQUESTS,
+  RPS,
+  type CompareRun,
+  type CompareSideInput,
+  type DeltaKind,
+  type MetricDef,
+  type RunFacts,
+  type Unit,
+} from './metric-defs.js';
+import { benjaminiHochberg, mean, pairedTest, type PairedTest } from './stats.js';
+
+export { metricAlias } from './metric-defs.js';
+export type { CompareRun, CompareSideInput, DeltaKind, RunFacts, Unit } from './metric-defs.js';
 
 export const COMPARE_SCHEMA = 'loadctl.compare/v1';
 
-/** What meta.json says about where a run ran. */
-export interface RunFacts {
-  k6Version?: string;
-  host?: { arch: string; cpuModel: string; cores: number; hostname?: string };
-  targetDescription?: string | null;
-}
-
-export interface CompareRun {
-  summary: RunSummary;
-  facts?: RunFacts;
-}
-
-export interface CompareSideInput {
-  label: string;
-  /** The side's runs, oldest first (several when `run --targets --rounds N` made them). */
-  runs: CompareRun[];
-}
-
 export type Verdict = 'better' | 'worse' | 'same' | 'unknown';
-export type Unit = 'count' | 'rps' | 'ms' | 'fraction' | 'number';
-/** How a change is expressed: relative (%), or in percentage points for shares. */
-export type DeltaKind = 'relative' | 'points';
 
 export interface Cell {
   /** The side's value: the mean over its runs. Null when the side has no such value. */
@@ -47,6 +42,8 @@ export interface Cell {
   verdict?: Verdict;
   /** How the noise was estimated: paired batches or paired rounds, and how many pairs. */
   basis?: { kind: 'batches' | 'rounds'; pairs: number };
+  /** Two-sided p-value of the paired test, before the table-wide control of false alarms. */
+  p?: number;
 }
 
 export interface MetricRow {
@@ -56,6 +53,8 @@ export interface MetricRow {
   delta: DeltaKind;
   /** Which direction is an improvement; "none" marks no winner (a custom counter, say). */
   better: 'lower' | 'higher' | 'none';
+  /** False for a number that is shown with its change but never given a verdict (max: one request decides it). */
+  judged: boolean;
   cells: Cell[];
 }
 
@@ -63,7 +62,8 @@ export interface ThresholdRow {
   metric: string;
   expression: string;
   stat: string;
-  cells: Array<{ ok: boolean; observed?: number; runs: number; failedRuns: number } | null>;
+  /** noData: no run of the side had a sample of the metric (k6 did not evaluate the threshold). */
+  cells: Array<{ ok: boolean; observed?: number; noData?: true; runs: number; failedRuns: number } | null>;
 }
 
 export interface SideSummary {
@@ -90,6 +90,11 @@ export interface Comparison {
   thresholds: ThresholdRow[];
   method: {
     confidence: 0.95;
+    /**
+     * How verdicts hold false alarms over the whole table: Benjamini–Hochberg at `q` over the `tested`
+     * numbers that have a better direction (in an A/A comparison, the chance of any false ✓/✗).
+     */
+    falseAlarms: { method: 'benjamini-hochberg'; q: number; tested: number };
     minEffect: MinEffect;
     /** rounds: three or more rounds were paired; batches: time batches inside the runs; none: not judged. */
     noise: 'rounds' | 'batches' | 'none';
@@ -107,102 +112,10 @@ export interface MinEffect {
 }
 
 export const DEFAULT_MIN_EFFECT: MinEffect = { relative: 0.05, points: 0.001 };
+/** The false-discovery rate the verdicts of a comparison are held to (docs/compare.md). */
+export const FALSE_ALARM_Q = 0.05;
 /** From this many rounds on, rounds (not batches) are the pairs. */
 export const MIN_ROUNDS = 3;
-
-interface MetricDef {
-  key: string;
-  label: string;
-  unit: Unit;
-  delta: DeltaKind;
-  better: 'lower' | 'higher' | 'none';
-  /** The whole-run value of a run, overall (endpoint undefined) or for one endpoint. */
-  run: (s: RunSummary, endpoint?: EndpointSummary) => number | undefined;
-  /** The value in one batch. */
-  batch: (b: BatchStats, checks: number | null) => number | undefined;
-}
-
-function latencyDef(stat: string, label: string): MetricDef {
-  return {
-    key: stat,
-    label,
-    unit: 'ms',
-    delta: 'relative',
-    better: 'lower',
-    run: (s, e) => (e ? e.duration[stat] : s.latency[stat]),
-    batch: (b) => (b.requests > 0 ? b.duration[stat] : undefined),
-  };
-}
-
-const REQUESTS: MetricDef = {
-  key: 'requests',
-  label: 'requests',
-  unit: 'count',
-  delta: 'relative',
-  better: 'higher',
-  run: (s, e) => (e ? e.requests : s.totals.requests),
-  batch: (b) => b.requests,
-};
-const RPS: MetricDef = {
-  key: 'rps',
-  label: 'req/s',
-  unit: 'rps',
-  delta: 'relative',
-  better: 'higher',
-  run: (s, e) => (e ? e.rps : s.totals.rps),
-  // Batches are equally long, so the ratio of their counts is the ratio of their rates.
-  batch: (b) => b.requests,
-};
-const ERROR_RATE: MetricDef = {
-  key: 'error_rate',
-  label: 'errors',
-  unit: 'fraction',
-  delta: 'points',
-  better: 'lower',
-  run: (s, e) => (e ? e.errorRate : s.totals.errorRate),
-  batch: (b) => (b.requests > 0 ? b.failed / b.requests : undefined),
-};
-const CHECKS: MetricDef = {
-  key: 'checks',
-  label: 'checks passed',
-  unit: 'fraction',
-  delta: 'points',
-  better: 'higher',
-  run: (s) => {
-    const total = s.totals.checksPassed + s.totals.checksFailed;
-    return total > 0 ? s.totals.checksPassed / total : undefined;
-  },
-  batch: (_b, checks) => checks ?? undefined,
-};
-
-const LATENCY_LABELS: Record<string, string> = {
-  avg: 'avg',
-  med: 'p50',
-  'p(90)': 'p90',
-  'p(95)': 'p95',
-  'p(99)': 'p99',
-  max: 'max',
-};
-
-function latencyDefs(sides: readonly CompareSideInput[]): MetricDef[] {
-  const keys = ['avg', 'med', 'p(90)', 'p(95)', 'p(99)'];
-  // Any other percentile every run has (a plan's p(99.9), say), in order.
-  const extra = new Set<string>();
-  for (const side of sides)
-    for (const r of side.runs)
-      for (const k of Object.keys(r.summary.latency)) if (/^p\(/.test(k)) extra.add(k);
-  const everyRun = [...extra]
-    .filter(
-      (k) => !keys.includes(k) && sides.every((s) => s.runs.every((r) => r.summary.latency[k] !== undefined)),
-    )
-    .sort((a, b) => parseFloat(a.slice(2)) - parseFloat(b.slice(2)));
-  return [...keys, ...everyRun, 'max'].map((k) => latencyDef(k, LATENCY_LABELS[k] ?? k.replace(/[()]/g, '')));
-}
-
-/** The label a rule of --fail-on or a reader uses for a latency statistic: p95 for p(95), p50 for med. */
-export function metricAlias(key: string): string {
-  return LATENCY_LABELS[key] ?? key.replace(/[()]/g, '');
-}
 
 function batchesOf(run: CompareRun, endpoint: string | undefined): BatchStats[] | undefined {
   const b = run.summary.batches;
@@ -279,27 +192,56 @@ function sideValue(def: MetricDef, runs: readonly CompareRun[], endpoint: string
   return values.length === runs.length ? (mean(values) ?? null) : null;
 }
 
-function judge(
+/** A tested change, before the table-wide pass decides whether it is a discovery. */
+interface Tested {
+  cell: Cell;
+  p: number;
+  /** Large enough (the minimum effect) and in the same direction as the whole-run change. */
+  meaningful: boolean;
+  better: MetricDef['better'];
+}
+
+function testCell(
   def: MetricDef,
+  value: number,
   delta: number,
-  test: ReturnType<typeof pairedTest>,
+  test: PairedTest,
+  kind: 'batches' | 'rounds',
   minEffect: MinEffect,
-): Pick<Cell, 'ci' | 'verdict'> {
-  if (!test) return { verdict: 'unknown' };
+): Tested {
   const ci: [number, number] =
     def.delta === 'relative'
       ? [Math.exp(test.mean - test.halfWidth) - 1, Math.exp(test.mean + test.halfWidth) - 1]
       : [test.mean - test.halfWidth, test.mean + test.halfWidth];
   const floor = def.delta === 'relative' ? minEffect.relative : minEffect.points;
-  const significant =
-    Math.abs(test.mean) > test.halfWidth &&
-    Math.abs(delta) >= floor &&
-    // The whole-run change and the paired batches must agree on the direction.
-    Math.sign(delta) === Math.sign(test.mean);
-  if (!significant) return { ci, verdict: 'same' };
-  if (def.better === 'none') return { ci, verdict: 'same' };
-  const improved = def.better === 'lower' ? delta < 0 : delta > 0;
-  return { ci, verdict: improved ? 'better' : 'worse' };
+  const cell: Cell = { value, delta, ci, verdict: 'same', p: test.p, basis: { kind, pairs: test.n } };
+  return {
+    cell,
+    p: test.p,
+    // The whole-run change and the paired differences must agree on the direction.
+    meaningful: Math.abs(delta) >= floor && Math.sign(delta) === Math.sign(test.mean),
+    better: def.better,
+  };
+}
+
+/**
+ * The verdicts of a whole comparison: a change is ✓ or ✗ only when it is a discovery of the
+ * Benjamini–Hochberg procedure over every tested number of the table (every side, overall, per endpoint,
+ * custom), and at least the minimum effect. Judging each number at 95 % alone gave an A/A comparison of ~30
+ * numbers a false mark most of the time.
+ */
+function decide(tested: readonly Tested[], q: number): void {
+  // Only numbers that can be called better or worse can raise a false alarm.
+  const family = tested.filter((t) => t.better !== 'none');
+  const found = benjaminiHochberg(
+    family.map((t) => t.p),
+    q,
+  );
+  family.forEach((t, i) => {
+    if (!found[i] || !t.meaningful) return;
+    const delta = t.cell.delta ?? 0;
+    t.cell.verdict = (t.better === 'lower' ? delta < 0 : delta > 0) ? 'better' : 'worse';
+  });
 }
 
 function row(
@@ -308,6 +250,7 @@ function row(
   baseline: number,
   endpoint: string | undefined,
   minEffect: MinEffect,
+  tested: Tested[],
 ): MetricRow {
   const base = sides[baseline] as CompareSideInput;
   const baseValue = sideValue(def, base.runs, endpoint);
@@ -319,47 +262,23 @@ function row(
     else if (baseValue > 0) delta = value / baseValue - 1;
     else if (value === 0) delta = 0;
     if (delta === undefined) return { value };
+    if (!def.judged) return { value, delta };
     const { kind, diffs } = pairedDiffs(def, base.runs, side.runs, endpoint);
     const test = pairedTest(diffs);
-    return {
-      value,
-      delta,
-      ...judge(def, delta, test, minEffect),
-      ...(test ? { basis: { kind, pairs: test.n } } : {}),
-    };
+    if (!test) return { value, delta, verdict: 'unknown' };
+    const t = testCell(def, value, delta, test, kind, minEffect);
+    tested.push(t);
+    return t.cell;
   });
-  return { key: def.key, label: def.label, unit: def.unit, delta: def.delta, better: def.better, cells };
-}
-
-function customDefs(sides: readonly CompareSideInput[]): MetricDef[] {
-  const first = sides[0]?.runs[0]?.summary.metrics ?? {};
-  const defs: MetricDef[] = [];
-  // Built-in metrics have rows of their own (requests, latency, errors, checks) or none.
-  for (const [name, m] of customMetricEntries(first)) {
-    if (!sides.every((s) => s.runs.every((r) => r.summary.metrics[name]?.type === m.type))) continue;
-    const stat =
-      m.type === 'trend'
-        ? m.values['p(95)'] !== undefined
-          ? 'p(95)'
-          : 'avg'
-        : m.type === 'counter'
-          ? 'count'
-          : m.type === 'rate'
-            ? 'rate'
-            : 'value';
-    const isTime = m.type === 'trend' && m.contains === 'time';
-    defs.push({
-      key: `${name}.${stat}`,
-      label: `${name} ${metricAlias(stat)}`,
-      unit: isTime ? 'ms' : m.type === 'rate' ? 'fraction' : m.type === 'counter' ? 'count' : 'number',
-      delta: m.type === 'rate' ? 'points' : 'relative',
-      // A custom metric's good direction is the plan's business: a time is better lower, the rest has no winner.
-      better: isTime ? 'lower' : 'none',
-      run: (s) => s.metrics[name]?.values[stat],
-      batch: () => undefined,
-    });
-  }
-  return defs;
+  return {
+    key: def.key,
+    label: def.label,
+    unit: def.unit,
+    delta: def.delta,
+    better: def.better,
+    judged: def.judged,
+    cells,
+  };
 }
 
 function thresholdRows(sides: readonly CompareSideInput[]): ThresholdRow[] {
@@ -381,6 +300,7 @@ function thresholdRows(sides: readonly CompareSideInput[]): ThresholdRow[] {
       return {
         ok: failedRuns === 0,
         ...(observed !== undefined ? { observed } : {}),
+        ...(found.every((t) => t.noData) ? { noData: true as const } : {}),
         runs: found.length,
         failedRuns,
       };
@@ -439,9 +359,10 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
   const versions = new Set(all.map((r) => r.facts?.k6Version).filter(Boolean));
   if (versions.size > 1) notes.push(`the runs used different k6 versions (${[...versions].join(', ')})`);
 
+  const tested: Tested[] = [];
   const overallDefs = [REQUESTS, RPS, ...latencyDefs(sides), ERROR_RATE, CHECKS];
   const overall = overallDefs
-    .map((def) => row(def, sides, baseline, undefined, minEffect))
+    .map((def) => row(def, sides, baseline, undefined, minEffect, tested))
     .filter((r) => r.cells.some((c) => c.value !== null));
   const endpointNames: string[] = [];
   for (const r of all)
@@ -450,9 +371,10 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
   const endpointDefs = [REQUESTS, RPS, ...latencyDefs(sides), ERROR_RATE];
   const endpoints = endpointNames.map((name) => ({
     name,
-    rows: endpointDefs.map((def) => row(def, sides, baseline, name, minEffect)),
+    rows: endpointDefs.map((def) => row(def, sides, baseline, name, minEffect, tested)),
   }));
-  const custom = customDefs(sides).map((def) => row(def, sides, baseline, undefined, minEffect));
+  const custom = customDefs(sides).map((def) => row(def, sides, baseline, undefined, minEffect, tested));
+  decide(tested, FALSE_ALARM_Q);
   const layouts = new Set(all.map((r) => (r.summary.batches ? r.summary.batches.overall.length : 0)));
   const batchesPerRun = layouts.size === 1 && !layouts.has(0) ? ([...layouts][0] ?? null) : null;
   const rounds = Math.min(...sides.map((s) => s.runs.length));
@@ -474,7 +396,18 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
     endpoints,
     custom,
     thresholds: thresholdRows(sides),
-    method: { confidence: 0.95, minEffect, noise, rounds, batchesPerRun },
+    method: {
+      confidence: 0.95,
+      falseAlarms: {
+        method: 'benjamini-hochberg',
+        q: FALSE_ALARM_Q,
+        tested: tested.filter((t) => t.better !== 'none').length,
+      },
+      minEffect,
+      noise,
+      rounds,
+      batchesPerRun,
+    },
     notes,
   };
 }

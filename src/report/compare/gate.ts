@@ -5,7 +5,7 @@ import { metricAlias, type Comparison, type MetricRow, type Verdict } from './co
 export interface GateRule {
   /** The text as written, for messages. */
   text: string;
-  /** A row key of the comparison: requests, rps, avg, med, p(95), max, error_rate, checks. */
+  /** A judged row key of the comparison: requests, rps, avg, med, p(95), error_rate, checks. */
   metric: string;
   endpoint?: string;
   op: '>' | '<';
@@ -32,7 +32,7 @@ const POINTS = new Set(['error_rate', 'checks']);
 function metricKey(name: string): string | undefined {
   const n = name.toLowerCase();
   if (n === 'errors' || n === 'error_rate' || n === 'http_req_failed') return 'error_rate';
-  if (n === 'rps' || n === 'requests' || n === 'checks' || n === 'avg' || n === 'max') return n;
+  if (n === 'rps' || n === 'requests' || n === 'checks' || n === 'avg') return n;
   if (n === 'p50' || n === 'med') return 'med';
   const p = n.match(/^p\(?(\d{1,2}(?:\.\d+)?)\)?$/);
   return p ? `p(${p[1]})` : undefined;
@@ -53,9 +53,15 @@ export function parseFailOn(
     }
     const [, name = '', endpoint, op, value = '0', unit] = m;
     const metric = metricKey(name);
+    if (name.toLowerCase() === 'max') {
+      problems.push(
+        `"${part.trim()}": max is reported but never judged (one request decides it, so no noise estimate holds); gate on p99 instead`,
+      );
+      continue;
+    }
     if (metric === undefined) {
       problems.push(
-        `"${part.trim()}": unknown metric ${name} (use requests, rps, avg, p50, p90, p95, p99, max, error_rate, checks)`,
+        `"${part.trim()}": unknown metric ${name} (use requests, rps, avg, p50, p90, p95, p99, error_rate, checks)`,
       );
       continue;
     }
@@ -113,7 +119,10 @@ export function judgeGate(c: Comparison, rules: readonly GateRule[]): GateResult
         out.push({
           ...base,
           status: 'unjudged',
-          reason: 'no noise estimate (no time batches and fewer than 3 rounds)',
+          reason:
+            c.method.noise === 'none'
+              ? 'no noise estimate (no time batches and fewer than 3 rounds)'
+              : 'not enough data (fewer than 3 paired time batches or rounds with requests)',
         });
         return;
       }

@@ -22,6 +22,8 @@ export interface PairedTest {
   mean: number;
   /** Half-width of the 95 % confidence interval of the mean difference. */
   halfWidth: number;
+  /** Two-sided p-value of "the mean difference is zero". */
+  p: number;
 }
 
 /** The mean of paired differences with its 95 % confidence half-width; undefined under 3 pairs. */
@@ -30,9 +32,83 @@ export function pairedTest(diffs: readonly number[]): PairedTest | undefined {
   if (n < 3) return undefined;
   const mean = diffs.reduce((a, b) => a + b, 0) / n;
   const variance = diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / (n - 1);
-  return { n, mean, halfWidth: (tCritical95(n - 1) * Math.sqrt(variance)) / Math.sqrt(n) };
+  const se = Math.sqrt(variance) / Math.sqrt(n);
+  // Identical differences: no spread, so any non-zero mean is certain and a zero one is no change at all.
+  const p = se > 0 ? tTwoSidedP(mean / se, n - 1) : mean === 0 ? 1 : 0;
+  return { n, mean, halfWidth: tCritical95(n - 1) * se, p };
 }
 
 export function mean(values: readonly number[]): number | undefined {
   return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/**
+ * The regularized incomplete beta function I_x(a, b), by its continued fraction (Lentz's method), which
+ * converges quickly for x < (a + 1) / (a + b + 2); the symmetry I_x(a, b) = 1 − I_{1−x}(b, a) covers the rest.
+ */
+export function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
+  const front = Math.exp(a * Math.log(x) + b * Math.log(1 - x) - logBeta(a, b)) / a;
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  d = Math.abs(d) < tiny ? 1 / tiny : 1 / d;
+  let f = d;
+  for (let m = 1; m <= 300; m++) {
+    for (const numerator of [
+      (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)),
+      -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1)),
+    ]) {
+      d = 1 + numerator * d;
+      d = Math.abs(d) < tiny ? 1 / tiny : 1 / d;
+      c = 1 + numerator / c;
+      if (Math.abs(c) < tiny) c = tiny;
+      f *= c * d;
+    }
+    if (Math.abs(c * d - 1) < 1e-12) break;
+  }
+  return front * f;
+}
+
+function logBeta(a: number, b: number): number {
+  return logGamma(a) + logGamma(b) - logGamma(a + b);
+}
+
+// Lanczos approximation (g = 7, nine coefficients): about 15 significant digits for positive arguments.
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+function logGamma(z: number): number {
+  if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - logGamma(1 - z);
+  const x = z - 1;
+  let sum = LANCZOS[0] as number;
+  for (let i = 1; i < LANCZOS.length; i++) sum += (LANCZOS[i] as number) / (x + i);
+  const t = x + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+
+/** The two-sided p-value of Student's t statistic with `df` degrees of freedom. */
+export function tTwoSidedP(t: number, df: number): number {
+  if (!Number.isFinite(t)) return Number.isNaN(t) ? 1 : 0;
+  return incompleteBeta(df / (df + t * t), df / 2, 0.5);
+}
+
+/**
+ * Benjamini–Hochberg: which of the p-values are discoveries when the expected share of false ones among them
+ * is held at `q`. When nothing differs (an A/A comparison) that share is the chance of any false discovery, so
+ * it also bounds the family-wise false-alarm rate there. Valid for independent or positively dependent tests.
+ */
+export function benjaminiHochberg(ps: readonly number[], q: number): boolean[] {
+  const order = ps.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p);
+  let cut = -1;
+  order.forEach(({ p }, rank) => {
+    if (p <= ((rank + 1) / ps.length) * q) cut = rank;
+  });
+  const found = ps.map(() => false);
+  for (let rank = 0; rank <= cut; rank++) found[(order[rank] as { i: number }).i] = true;
+  return found;
 }

@@ -12,7 +12,7 @@ import {
   type ThresholdRow,
 } from '../compare/compare.js';
 import type { GateResult } from '../compare/gate.js';
-import { formatDelta, formatValue, thresholdIsTime } from './compare-table.js';
+import { formatDelta, formatValue, judgedCount, thresholdIsTime } from './compare-table.js';
 import { formatCount, formatMs, formatPercent } from './units.js';
 import {
   color,
@@ -68,7 +68,7 @@ export function sideVerdict(c: Comparison, i: number): SideVerdict {
   if (worse && better) return 'mixed';
   if (worse) return 'worse';
   if (better) return 'better';
-  return overall.length > 0 && overall.every((v) => v === 'unknown') ? 'unknown' : 'same';
+  return judgedCount(c, i) === 0 ? 'unknown' : 'same';
 }
 
 const SIDE_TONE: Readonly<Record<SideVerdict, string>> = {
@@ -93,6 +93,8 @@ function sideHeading(c: Comparison, i: number, w: CompareWords): string {
 
 function deltaCell(row: MetricRow, cell: Cell, w: CompareWords): string {
   if (cell.delta === undefined) return '';
+  if (!row.judged)
+    return `<span class="d-same" data-verdict="none">${h(formatDelta(row.delta, cell.delta))}</span>`;
   const verdict = cell.verdict ?? 'unknown';
   const title =
     cell.ci && cell.basis
@@ -120,6 +122,7 @@ function metricTable(c: Comparison, rows: readonly MetricRow[], w: CompareWords)
 
 function thresholdCell(t: ThresholdRow['cells'][number], time: boolean, m: Messages): string {
   if (t === null) return '–';
+  if (t.noData) return `<span class="sub">${h(m.noSamples)}</span>`;
   const observed =
     t.observed === undefined
       ? m.noSamples

@@ -4,6 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { terminalSafeDeep } from '../../terminal-safe.js';
 import type { Cell, Comparison, MetricRow, SideSummary, ThresholdRow } from '../compare/compare.js';
 import type { GateResult } from '../compare/gate.js';
+import { compareWords } from './compare-words.js';
 import { markdownCode } from './escape.js';
 import { plainTable } from './plain-table.js';
 import { formatCount, formatGrouped, formatMs, formatPercent, formatRate } from './units.js';
@@ -41,6 +42,8 @@ export function formatDelta(kind: MetricRow['delta'], delta: number): string {
 
 function deltaText(row: MetricRow, cell: Cell): string {
   if (cell.delta === undefined) return '';
+  // A number shown but never judged (max) carries no mark: neither ≈ nor ? would be true of it.
+  if (!row.judged) return `${formatDelta(row.delta, cell.delta)}  `;
   return `${formatDelta(row.delta, cell.delta)} ${MARK[cell.verdict ?? 'unknown']}`;
 }
 
@@ -70,6 +73,15 @@ function runsLine(s: SideSummary): string {
   return `${s.runIds.length} run${s.runIds.length === 1 ? '' : 's'}, ${outcomes.join('/')}`;
 }
 
+/** How many of a side's numbers (overall and per endpoint) got a verdict: ✓, ✗ or ≈. */
+export function judgedCount(c: Comparison, i: number): number {
+  const rows = [...c.overall, ...c.endpoints.flatMap((e) => e.rows), ...c.custom];
+  return rows.filter((r) => {
+    const v = r.cells[i]?.verdict;
+    return v === 'better' || v === 'worse' || v === 'same';
+  }).length;
+}
+
 /** One line per side but the baseline: what got worse and what got better, significantly. */
 export function headlines(c: Comparison): string[] {
   const base = c.sides[c.baseline]?.label ?? '';
@@ -81,7 +93,7 @@ export function headlines(c: Comparison): string[] {
         .map((r) => `${r.label} ${formatDelta(r.delta, r.cells[i]?.delta ?? 0)}`);
     const worse = pick('worse');
     const better = pick('better');
-    const unknown = c.overall.filter((r) => r.cells[i]?.verdict === 'unknown').length;
+    const judged = judgedCount(c, i);
     const endpointsWorse = c.endpoints
       .filter((e) => e.rows.some((r) => r.cells[i]?.verdict === 'worse'))
       .map((e) => e.name);
@@ -90,32 +102,25 @@ export function headlines(c: Comparison): string[] {
     if (better.length) parts.push(`better: ${better.join(', ')}`);
     if (!worse.length && !better.length)
       parts.push(
-        unknown === c.overall.length ? 'not judged (no noise estimate)' : 'no significant difference',
+        judged === 0
+          ? 'not judged (no noise estimate)'
+          : `no significant difference in ${judged} judged number${judged === 1 ? '' : 's'}`,
       );
     if (endpointsWorse.length) parts.push(`endpoints worse: ${endpointsWorse.join(', ')}`);
     return [`${s.label} vs ${base}: ${parts.join('; ')}`];
   });
 }
 
-function methodLine(c: Comparison): string {
-  const me = c.method.minEffect;
-  const basis =
-    c.method.noise === 'rounds'
-      ? `${c.method.rounds} paired rounds`
-      : c.method.noise === 'batches'
-        ? `${c.method.batchesPerRun ?? 0} paired time batches per run`
-        : 'nothing (not judged)';
-  return `95% confidence from ${basis}; smaller than ${(me.relative * 100).toFixed(0)}% or ${(me.points * 100).toFixed(1)}pp counts as ≈`;
-}
-
-const LEGEND =
-  '✓ better than the baseline · ✗ worse · ≈ no significant difference · ? not judged (no noise estimate)';
+// The terminal and Markdown speak the English words of the HTML report.
+const methodLine = (c: Comparison): string => compareWords('en').method(c);
+const LEGEND = compareWords('en').legend;
 
 function thresholdCell(t: ThresholdRow['cells'][number], unitMs: boolean): string {
   if (t === null) return '–';
+  if (t.noData) return 'no data';
   const observed =
     t.observed === undefined
-      ? 'no samples'
+      ? 'no data'
       : unitMs
         ? formatMs(t.observed)
         : t.observed <= 1

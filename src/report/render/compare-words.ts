@@ -73,6 +73,15 @@ function basisText(c: Comparison, en: boolean): string {
   return en ? 'nothing (not judged)' : '없음 (판정하지 않음)';
 }
 
+function falseAlarmText(c: Comparison, en: boolean): string {
+  const fa = c.method.falseAlarms;
+  if (fa.tested === 0) return '';
+  const q = `${(fa.q * 100).toFixed(0)}%`;
+  return en
+    ? `; ✓/✗ are held to a ${q} false-discovery rate over the ${fa.tested} judged numbers (Benjamini–Hochberg)`
+    : `; ✓/✗는 판정한 ${fa.tested}개 수치 전체에서 거짓 발견율 ${q} 이하 (Benjamini–Hochberg)`;
+}
+
 const relativeFloor = (c: Comparison) => `${(c.method.minEffect.relative * 100).toFixed(0)}%`;
 const pointsFloor = (c: Comparison) => `${(c.method.minEffect.points * 100).toFixed(1)}pp`;
 
@@ -134,9 +143,9 @@ const EN: CompareWords = {
       endpoint ? `no ${metric} of endpoint ${endpoint} on both sides` : `no ${metric} on both sides`,
   },
   legend:
-    '✓ better than the baseline · ✗ worse · ≈ no significant difference · ? not judged (no noise estimate)',
+    '✓ better than the baseline · ✗ worse · ≈ no significant difference · ? not judged (no noise estimate) · max: shown, never judged',
   method: (c) =>
-    `95% confidence from ${basisText(c, true)}; smaller than ${relativeFloor(c)} or ${pointsFloor(c)} counts as ≈`,
+    `95% confidence from ${basisText(c, true)}${falseAlarmText(c, true)}; smaller than ${relativeFloor(c)} or ${pointsFloor(c)} counts as ≈`,
   ci: (lo, hi, pairs, kind) =>
     `95% CI ${lo} … ${hi} (${pairs} paired ${kind === 'rounds' ? 'rounds' : 'time batches'})`,
   firstRound: (rounds) => `round 1 of each side drawn (the tables average all ${rounds} rounds)`,
@@ -207,9 +216,10 @@ const KO: CompareWords = {
     noMetric: (metric, endpoint) =>
       endpoint ? `엔드포인트 ${endpoint}의 ${metric}가 양쪽에 없음` : `${metric}가 양쪽에 없음`,
   },
-  legend: '✓ 기준보다 개선 · ✗ 악화 · ≈ 유의한 차이 없음 · ? 판정 불가 (잡음 추정치 없음)',
+  legend:
+    '✓ 기준보다 개선 · ✗ 악화 · ≈ 유의한 차이 없음 · ? 판정 불가 (잡음 추정치 없음) · max: 표시만, 판정하지 않음',
   method: (c) =>
-    `95% 신뢰수준, ${basisText(c, false)} 기준; ${relativeFloor(c)} 또는 ${pointsFloor(c)}보다 작은 변화는 ≈`,
+    `95% 신뢰수준, ${basisText(c, false)} 기준${falseAlarmText(c, false)}; ${relativeFloor(c)} 또는 ${pointsFloor(c)}보다 작은 변화는 ≈`,
   ci: (lo, hi, pairs, kind) =>
     `95% 신뢰구간 ${lo} … ${hi} (짝지은 ${kind === 'rounds' ? '라운드' : '시간 구간'} ${pairs}개)`,
   firstRound: (rounds) => `각 대상의 1라운드만 표시 (표는 ${rounds}라운드 전체의 평균)`,
