@@ -80,7 +80,7 @@ describe('readStoredRuns', () => {
   });
 
   it('is empty for a results folder that does not exist, and an error for a file', async () => {
-    expect(await readStoredRuns(io, 'nowhere')).toEqual({ runs: [], damaged: [] });
+    expect(await readStoredRuns(io, 'nowhere')).toEqual({ runs: [], damaged: [], unfinished: [] });
     const err = await caught(readStoredRuns(io, 'results/notes.txt'));
     expect([err.exitCode, err.message]).toEqual([3, 'results/notes.txt is not a results folder']);
   });

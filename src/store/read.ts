@@ -7,7 +7,8 @@ import { describeRefusal, ReadRefusedError } from '../io/bounded-fs.js';
 import type { Io } from '../io/io.js';
 import { RUN_FILES, runFile } from './layout.js';
 import { parseStoredFile, renderStoreHint, renderStoreProblem, type StoreProblem } from './parse.js';
-import type { DamagedRun, StoredRun, StoredRunFiles, StoredRuns } from './runs.js';
+import type { DamagedRun, StoredRun, StoredRunFiles, StoredRuns, UnfinishedRun } from './runs.js';
+import { RUN_ID_RE } from './run-id.js';
 import type { StoredFile, StoredValue } from './schemas/index.js';
 
 /** A path as printed: relative to the working folder when inside it. */
@@ -94,13 +95,14 @@ export async function readStoredRunFiles(io: Io, runDir: string): Promise<Stored
  */
 export async function readStoredRuns(io: Io, resultsDir: string, plan?: string): Promise<StoredRuns> {
   const root = resolve(io.cwd, resultsDir);
-  if (!(await io.exists(root))) return { runs: [], damaged: [] };
+  if (!(await io.exists(root))) return { runs: [], damaged: [], unfinished: [] };
   const names = await io.listDir(root).catch(() => {
     throw environmentError(`${shownPath(io, root)} is not a results folder`, 'give a folder with --results');
   });
   const plans = plan ? [plan] : names.filter((n) => !n.startsWith('.'));
   const runs: StoredRun[] = [];
   const damaged: DamagedRun[] = [];
+  const unfinished: UnfinishedRun[] = [];
   for (const p of plans) {
     const dir = join(root, p);
     if (!(await io.exists(dir))) continue;
@@ -109,7 +111,10 @@ export async function readStoredRuns(io: Io, resultsDir: string, plan?: string):
     for (const id of ids) {
       const runDir = join(dir, id);
       const path = runFile(runDir, 'summary');
-      if (!(await io.exists(path))) continue;
+      if (!(await io.exists(path))) {
+        if (RUN_ID_RE.test(id)) unfinished.push({ dir: runDir, plan: p, id });
+        continue;
+      }
       let text: string;
       try {
         text = await io.readText(path, MAX_STORED_FILE_BYTES);
@@ -132,10 +137,17 @@ export async function readStoredRuns(io: Io, resultsDir: string, plan?: string):
   }
   runs.sort((a, b) => a.summary.runId.localeCompare(b.summary.runId));
   damaged.sort((a, b) => a.id.localeCompare(b.id));
-  return { runs, damaged };
+  return { runs, damaged, unfinished };
 }
 
 /** The exit-3 error of a damaged run, for the commands that were asked for it by id. */
 export function damagedRunError(run: DamagedRun): LoadctlError {
   return environmentError(run.message, run.hint ?? 're-run, or remove the run folder');
+}
+
+export function unfinishedRunError(io: Io, run: UnfinishedRun): LoadctlError {
+  return environmentError(
+    `run ${run.id} did not finish: ${shownPath(io, run.dir)} has no ${RUN_FILES.summary} (a run still going, or one stopped by kill -9, a crash or a full disk)`,
+    'wait for it to end, or run the plan again; `loadctl runs` lists the finished runs',
+  );
 }

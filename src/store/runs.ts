@@ -22,9 +22,17 @@ export interface DamagedRun {
   hint?: string;
 }
 
+/** A run folder without summary.json: a run still going, or one killed before it could finish. */
+export interface UnfinishedRun {
+  dir: string;
+  plan: string;
+  id: string;
+}
+
 export interface StoredRuns {
   runs: StoredRun[];
   damaged: DamagedRun[];
+  unfinished: UnfinishedRun[];
 }
 
 /** The files of a run folder a report is made of; only summary.json is required. */

@@ -41,6 +41,26 @@ describe('loadctl compare (stored runs)', () => {
     expect(r.code).toBe(0);
   });
 
+  it('names a run that did not finish as such: exit 3', async () => {
+    const io = withStoredRuns();
+    // What a run killed with kill -9 leaves: its folder and k6's log, no summary.json.
+    io.fs.writeSync('results/graviton-vs-x86/20261122T050000Z-c0ffee/k6.log', 'running\n');
+    const r = await runCli(['compare', 'x86', '20261122T050000Z-c0ffee'], io);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/run 20261122T050000Z-c0ffee did not finish: .* has no summary\.json/);
+    // The other runs still compare.
+    expect((await runCli(['compare', 'x86', 'graviton'], io)).code).toBe(0);
+  });
+
+  it('names a run id that matches no stored run as such, never as a target: exit 2', async () => {
+    for (const ref of ['20261122T0600', '20261122T060000Z-abcdef']) {
+      const r = await runCli(['compare', 'x86', ref], withStoredRuns());
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/no stored run/);
+      expect(r.stderr).not.toMatch(/target/);
+    }
+  });
+
   it('says what is missing for an unknown target: exit 2', async () => {
     const r = await runCli(['compare', 'x86', 'arm'], withStoredRuns());
     expect(r.code).toBe(2);

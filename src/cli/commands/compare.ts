@@ -16,8 +16,13 @@ import { selectComparison, type SelectedSide } from '../../report/compare/select
 import type { ChartRun } from '../../report/render/charts.js';
 import { renderCompareHtml } from '../../report/render/compare-html.js';
 import { renderCompareJUnit } from '../../report/render/compare-junit.js';
-import { damagedRunError, readOptionalStoredFile, readStoredRuns } from '../../store/read.js';
-import type { DamagedRun, StoredRun } from '../../store/runs.js';
+import {
+  damagedRunError,
+  readOptionalStoredFile,
+  readStoredRuns,
+  unfinishedRunError,
+} from '../../store/read.js';
+import type { StoredRun } from '../../store/runs.js';
 import { EXIT, usageError, type ExitCode } from '../../errors.js';
 import type { Io } from '../../io/io.js';
 import { readChartAssets } from '../../run/reports.js';
@@ -103,11 +108,12 @@ async function readFacts(io: Io, run: StoredRun): Promise<RunFacts> {
   };
 }
 
-/** A damaged run a ref names (its id, or a long enough prefix of it): comparing without it would mislead. */
-function findDamaged(damaged: readonly DamagedRun[], refs: readonly string[]): DamagedRun | undefined {
-  return damaged.find((d) =>
-    refs.some((ref) => d.id === ref || (/^\d{8}T/.test(ref) && ref.length >= 8 && d.id.startsWith(ref))),
-  );
+const names = (id: string, ref: string): boolean =>
+  id === ref || (/^\d{8}T/.test(ref) && ref.length >= 8 && id.startsWith(ref));
+
+/** A damaged or unfinished run a ref names (its id, or a long enough prefix of it): comparing without it would mislead. */
+function findNamed<T extends { id: string }>(folders: readonly T[], refs: readonly string[]): T | undefined {
+  return folders.find((d) => refs.some((ref) => names(d.id, ref)));
 }
 
 export function gateExitCode(gate: readonly GateResult[]): ExitCode {
@@ -134,9 +140,12 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
     );
 
   const out = opts.out === undefined ? undefined : await resolveOutPath(io, opts.out);
-  const { runs: stored, damaged } = await readStoredRuns(io, opts.results ?? 'results');
-  const named = findDamaged(damaged, refs);
+  const { runs: stored, damaged, unfinished } = await readStoredRuns(io, opts.results ?? 'results');
+  const named = findNamed(damaged, refs);
   if (named) throw damagedRunError(named);
+  const unmatched = refs.filter((ref) => !stored.some((r) => names(r.summary.runId, ref)));
+  const cut = findNamed(unfinished, unmatched);
+  if (cut) throw unfinishedRunError(io, cut);
   const selection = selectComparison(stored, refs, {
     ...(opts.plan !== undefined ? { plan: opts.plan } : {}),
     ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),

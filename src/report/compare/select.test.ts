@@ -67,6 +67,7 @@ describe('selectComparison', () => {
       selectComparison(stored, ['20261122T02', 'graviton']),
       selectComparison(stored, ['x86', 'graviton'], { baseline: 'arm' }),
       selectComparison(stored, ['20990101T000000Z-abcdef', 'graviton']),
+      selectComparison(stored, ['20990101T00', 'graviton']),
     ].map((s) => (s.ok ? 'ok' : s.message));
     expect(messages).toEqual([
       'compare needs two or more targets or run ids',
@@ -76,6 +77,7 @@ describe('selectComparison', () => {
       'run id prefix 20261122T02 matches 4 runs',
       '--baseline arm is none of the compared sides (x86, graviton)',
       'no stored run 20990101T000000Z-abcdef',
+      'no stored run id starts with 20990101T00',
     ]);
   });
 

@@ -14,6 +14,8 @@ export type Selection =
   | { ok: false; message: string; hint?: string };
 
 const MIN_PREFIX = 8;
+/** What only a run id (or a piece of one) looks like: a target named so is not plausible. */
+const RUN_ID_LIKE = /^\d{8}T\d{0,6}Z?(-[0-9a-z]{0,6})?$/i;
 
 function findRun(runs: readonly StoredRun[], ref: string): StoredRun | StoredRun[] | undefined {
   const exact = runs.find((r) => r.summary.runId === ref);
@@ -91,8 +93,12 @@ export function selectComparison(
         hint: `give more of it: ${found.map((r) => r.summary.runId).join(', ')}`,
       };
     if (found) pinned.set(ref, found);
-    else if (RUN_ID_RE.test(ref))
-      return { ok: false, message: `no stored run ${ref}`, hint: '`loadctl runs` lists the stored runs' };
+    else if (RUN_ID_RE.test(ref) || RUN_ID_LIKE.test(ref))
+      return {
+        ok: false,
+        message: RUN_ID_RE.test(ref) ? `no stored run ${ref}` : `no stored run id starts with ${ref}`,
+        hint: '`loadctl runs` lists the stored runs (a prefix needs at least its date, 20261203T…)',
+      };
   }
   const targetRefs = refs.filter((r) => !pinned.has(r));
   const dupTarget = targetRefs.find((t, i) => targetRefs.indexOf(t) !== i);

@@ -45,6 +45,7 @@ const thresholdSchema = z.object({
   expression: z.string(),
   ok: z.boolean(),
   observed: z.number().optional(),
+  noData: z.literal(true).optional(),
   stat: z.string(),
   abortOnFail: z.boolean(),
 });
