@@ -245,3 +245,59 @@ describe('summarizeRun without k6’s end-of-test data', () => {
     expect(s.notes).toEqual([expect.stringContaining('last live snapshot')]);
   });
 });
+
+describe('thresholds on a metric with no samples', () => {
+  // Recorded from a real k6 v1.8.1 run: see test/fixtures/k6-summary/README.md (no-samples.json).
+  const recorded = parseK6Summary(
+    readFileSync(new URL('../../../test/fixtures/k6-summary/no-samples.json', import.meta.url), 'utf8'),
+  );
+  if (!recorded.ok) throw new Error(recorded.message);
+  const thresholds = summarizeThresholds(recorded.summary, {
+    'http_req_duration{name:home}': ['p(95)<1000'],
+    'http_req_duration{name:never}': ['p(95)<100'],
+    'http_req_failed{name:never}': ['rate<0.1'],
+  });
+
+  it('says "no data" where k6 reports zeros for an endpoint no request ran, and keeps what was measured', () => {
+    const of = (metric: string) => thresholds.find((t) => t.metric === metric);
+    expect(of('http_req_duration{name:home}')?.noData).toBeUndefined();
+    expect(of('http_req_duration{name:home}')?.observed).toBeGreaterThan(0);
+    for (const metric of ['http_req_duration{name:never}', 'http_req_failed{name:never}']) {
+      expect(of(metric)).toMatchObject({ noData: true, ok: true });
+      expect(of(metric)?.observed).toBeUndefined();
+    }
+    // The threshold k6 carried on its own (http_reqs{name:never} count>=0) counts 0 requests: that is its data.
+    expect(of('http_reqs{name:never}')).toMatchObject({ observed: 0 });
+    expect(of('http_reqs{name:never}')?.noData).toBeUndefined();
+  });
+
+  it('draws neither ✓ nor 0µs for them', () => {
+    const table = renderSummaryTable(
+      summarizeRun({
+        k6: recorded.summary,
+        runId: 'r',
+        plan: 'fixture',
+        target: { name: 'local', url: 'http://127.0.0.1:1' },
+        startedAt: new Date(0),
+        endedAt: new Date(1000),
+        outcome: classifyOutcome({
+          k6ExitCode: 0,
+          interrupted: false,
+          failedThresholds: [],
+          abortedByThreshold: false,
+          failedInvariants: [],
+        }),
+        k6ExitCode: 0,
+        thresholds,
+        endpoints: [],
+      }),
+      { color: false, width: 120 },
+    );
+    const never = table.split('\n').filter((l) => l.includes('{name:never}') && !l.includes('http_reqs'));
+    expect(never).toHaveLength(2);
+    for (const line of never) {
+      expect(line).toMatch(/^\s*–\s.*no data\s*$/);
+      expect(line).not.toMatch(/✓|0µs|0\.00%/);
+    }
+  });
+});

@@ -32,6 +32,8 @@ export interface ThresholdSummary {
   ok: boolean;
   /** The statistic the expression tests, as measured (p(95) in ms, rate as a fraction, count). */
   observed?: number;
+  /** k6 saw no sample of the metric (an endpoint no scenario ran): k6 does not evaluate the threshold. */
+  noData?: true;
   stat: string;
   abortOnFail: boolean;
 }
@@ -127,6 +129,23 @@ const STAT_RE = /^\s*(avg|min|max|med|count|rate|value|p\([\d.]+\))/;
  * The plan's thresholds with what k6 observed, then any other threshold k6 evaluated (an existing script's
  * own), so every threshold that can fail the run is listed.
  */
+/**
+ * Whether k6 saw no sample of a threshold's metric (an endpoint no scenario ran, say). k6 reports such a metric
+ * with zeros (a trend's p(95) of 0 reads as "0µs ✓"), so it is told by what counts samples: a rate's passes and
+ * fails, and for the timings of HTTP requests the count of `http_reqs` with the same tag selector.
+ */
+export function hasNoSamples(k6: K6Summary, metric: string): boolean {
+  const m = k6.metrics[metric];
+  if (!m) return true;
+  if (m.type === 'rate') return (m.values.passes ?? 0) + (m.values.fails ?? 0) === 0;
+  const http = metric.match(/^http_req_[a-z_]+(\{.*\})?$/);
+  if (m.type === 'trend' && http) {
+    const count = k6.metrics[`http_reqs${http[1] ?? ''}`]?.values.count;
+    return count === 0;
+  }
+  return false;
+}
+
 export function summarizeThresholds(
   k6: K6Summary | undefined,
   spec: Readonly<Record<string, ReadonlyArray<string | ThresholdSpec>>>,
@@ -137,7 +156,8 @@ export function summarizeThresholds(
     for (const item of list) {
       const expression = typeof item === 'string' ? item : item.threshold;
       const stat = expression.match(STAT_RE)?.[1] ?? '';
-      const observedRaw = m?.values[stat];
+      const noData = k6 !== undefined && hasNoSamples(k6, metric);
+      const observedRaw = noData ? undefined : m?.values[stat];
       const ok = m?.thresholds?.[expression]?.ok;
       out.push({
         metric,
@@ -145,6 +165,7 @@ export function summarizeThresholds(
         // A threshold on a metric with no samples is not evaluated by k6; it passes there, so it does here.
         ok: ok ?? true,
         ...(typeof observedRaw === 'number' ? { observed: observedRaw } : {}),
+        ...(noData ? { noData: true as const } : {}),
         stat,
         abortOnFail: typeof item !== 'string' && item.abortOnFail === true,
       });
@@ -154,12 +175,14 @@ export function summarizeThresholds(
     for (const [expression, result] of Object.entries(m.thresholds ?? {})) {
       if (out.some((t) => t.metric === metric && t.expression === expression)) continue;
       const stat = expression.match(STAT_RE)?.[1] ?? '';
-      const observed = m.values[stat];
+      const noData = k6 !== undefined && hasNoSamples(k6, metric);
+      const observed = noData ? undefined : m.values[stat];
       out.push({
         metric,
         expression,
         ok: result.ok,
         ...(typeof observed === 'number' ? { observed } : {}),
+        ...(noData ? { noData: true as const } : {}),
         stat,
         abortOnFail: false,
       });

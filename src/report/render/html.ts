@@ -129,7 +129,7 @@ function thresholdSection(sec: RunSections, m: Messages): string[] {
     { label: m.col.observed, num: true },
   ];
   const rows = sec.thresholds.map((x) => [
-    mark(x.ok, m),
+    x.noData ? `<span class="sub">– ${h(m.noSamples)}</span>` : mark(x.ok, m),
     codeHtml(x.metric),
     `${codeHtml(x.expression)}${x.abortOnFail ? ` (${h(m.abortOnFail)})` : ''}`,
     h(x.observed === undefined ? m.noSamples : formatObserved(x, x.unit)),

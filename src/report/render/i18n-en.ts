@@ -102,7 +102,7 @@ export const EN: Messages = {
   },
   ok: 'pass',
   notOk: 'fail',
-  noSamples: 'no samples',
+  noSamples: 'no data',
   abortOnFail: 'abortOnFail',
   topLevel: '(top level)',
   chart: {

@@ -93,7 +93,7 @@ export const KO: Messages = {
   },
   ok: '통과',
   notOk: '실패',
-  noSamples: '샘플 없음',
+  noSamples: '데이터 없음',
   abortOnFail: 'abortOnFail',
   topLevel: '(최상위)',
   chart: {

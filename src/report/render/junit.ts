@@ -92,19 +92,21 @@ function thresholdSuite(sec: RunSections, m: Messages, common: Common): JUnitSui
       return {
         name: `${t.metric} ${t.expression}`,
         classname: `${base}.thresholds`,
-        ...(t.ok
-          ? {}
-          : {
-              failure: {
-                type: 'threshold',
-                message: `${m.col.observed} ${observed}, ${m.col.threshold} ${t.expression}`,
-                detail: [
-                  `${m.col.metric}: ${t.metric}`,
-                  `${m.col.threshold}: ${t.expression}${t.abortOnFail ? ' (abortOnFail)' : ''}`,
-                  `${m.col.observed}: ${t.observed === undefined ? m.noSamples : `${observed} (${t.stat} = ${t.observed})`}`,
-                ].join('\n'),
-              },
-            }),
+        ...(t.noData
+          ? { skipped: { message: `${m.noSamples}: k6 saw no sample of ${t.metric}` } }
+          : t.ok
+            ? {}
+            : {
+                failure: {
+                  type: 'threshold',
+                  message: `${m.col.observed} ${observed}, ${m.col.threshold} ${t.expression}`,
+                  detail: [
+                    `${m.col.metric}: ${t.metric}`,
+                    `${m.col.threshold}: ${t.expression}${t.abortOnFail ? ' (abortOnFail)' : ''}`,
+                    `${m.col.observed}: ${t.observed === undefined ? m.noSamples : `${observed} (${t.stat} = ${t.observed})`}`,
+                  ].join('\n'),
+                },
+              }),
       };
     }),
   };

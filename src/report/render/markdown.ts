@@ -164,7 +164,7 @@ function outcomeTableLines(sec: RunSections, m: Messages): string[] {
       m.section.thresholds,
       ['', m.col.metric, m.col.threshold, m.col.observed],
       sec.thresholds.map((x) => [
-        ok(x.ok),
+        x.noData ? '–' : ok(x.ok),
         codeCell(x.metric),
         `${codeCell(x.expression)}${x.abortOnFail ? ` (${cell(m.abortOnFail)})` : ''}`,
         cell(x.observed === undefined ? m.noSamples : formatObserved(x, x.unit)),

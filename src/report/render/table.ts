@@ -103,7 +103,8 @@ function thresholdLines(sec: RunSections, { c, w, nameWidth }: Draw): string[] {
   const th = plainTable(['', w.metric, w.threshold, w.observed], ['left', 'left', 'left', 'right']);
   for (const x of sec.thresholds)
     th.push([
-      x.ok ? c.green('✓') : c.red('✗'),
+      // No sample, no verdict: k6 does not evaluate such a threshold, so neither ✓ nor ✗ would be true.
+      x.noData ? c.dim('–') : x.ok ? c.green('✓') : c.red('✗'),
       cut(x.metric, nameWidth + 20),
       x.expression + (x.abortOnFail ? ' (abortOnFail)' : ''),
       formatObserved(x, x.unit),

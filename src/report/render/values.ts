@@ -20,7 +20,7 @@ export function endpointFigureCells(e: EndpointTotal): string[] {
 
 /** An observed value in the unit of its threshold's metric. */
 export function formatObserved(t: Pick<ThresholdSummary, 'observed' | 'stat'>, unit: MetricUnit): string {
-  if (t.observed === undefined) return 'no samples';
+  if (t.observed === undefined) return 'no data';
   // A counter's rate is per second; a Rate metric's rate is a share.
   if (t.stat === 'rate')
     return unit.type === 'counter' ? `${formatRate(t.observed)}/s` : formatPercent(t.observed);
