@@ -3,7 +3,7 @@ import { describeDemo, startDemoService } from '../../demo/index.js';
 import type { DemoKnobs } from '../../plans/schema.js';
 import { DEFAULT_DEMO_PORT } from '../../plans/compile.js';
 import { EXIT, usageError, type ExitCode } from '../../errors.js';
-import type { Io } from '../../io/io.js';
+import { STOP_SIGNALS, type Io } from '../../io/io.js';
 
 export interface DemoOptions {
   host?: string;
@@ -67,16 +67,12 @@ export async function runDemo(io: Io, opts: DemoOptions): Promise<ExitCode> {
   }
   io.stdout.write(`${describeDemo(service).join('\n')}\n\nCtrl-C stops it.\n`);
   await new Promise<void>((done) => {
-    const offInt = io.onSignal('SIGINT', () => {
-      offInt();
-      offTerm();
-      done();
-    });
-    const offTerm = io.onSignal('SIGTERM', () => {
-      offInt();
-      offTerm();
-      done();
-    });
+    const offs = STOP_SIGNALS.map((signal) =>
+      io.onSignal(signal, () => {
+        for (const off of offs) off();
+        done();
+      }),
+    );
   });
   await service.close();
   io.stderr.write('demo service stopped\n');
