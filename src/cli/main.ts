@@ -19,10 +19,10 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0   passed                         5   generator saturated: results not valid for the target
   1   internal error (a bug)         6   an invariant failed after the run
-  2   plan or usage error            7   compare: a --fail-on rule found a significant regression
+  2   plan or usage error            7   compare / run --targets: a --fail-on rule found a significant regression
   3   environment (k6 missing, preflight failed, results folder unwritable)
   4   k6 failed (script exception, invalid options, crash, ran nothing)
-  99  thresholds failed (as k6)      130 interrupted (Ctrl-C)`;
+  99  thresholds failed (as k6)      130 interrupted (Ctrl-C, SIGTERM, SIGHUP): the partial run is kept`;
 
 type Runner = (run: () => Promise<ExitCode>) => Promise<void>;
 
@@ -110,8 +110,8 @@ Examples:
   $ loadctl run plans/graviton-vs-x86.yaml --targets x86,graviton --rounds 3 --cooldown 30s
 
 Each run is kept in results/<plan>/<run-id>/: summary.json, k6-summary.json, series.json, meta.json,
-plan.resolved.json, script.js, options.json and k6.log. Ctrl-C stops k6 gracefully and keeps the partial
-run; a second Ctrl-C stops it at once.
+plan.resolved.json, script.js, options.json and k6.log. Ctrl-C (or SIGTERM, or the terminal closing: SIGHUP)
+stops k6 gracefully and keeps the partial run; a second one stops it at once.
 ${EXIT_CODES_HELP}`,
     )
     .action((file: string, opts: Partial<TargetsOptions>) =>
