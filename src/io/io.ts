@@ -102,6 +102,25 @@ function output(stream: NodeJS.WriteStream): Output {
   };
 }
 
+/** Waits ms; resolves early (true) when a stop signal arrives meanwhile. */
+function sleepUnlessStopped(ms: number): Promise<boolean> {
+  return new Promise((resolveSleep) => {
+    const stopListening = () => {
+      for (const signal of STOP_SIGNALS) process.off(signal, onStop);
+    };
+    const onStop = () => {
+      clearTimeout(timer);
+      stopListening();
+      resolveSleep(true);
+    };
+    const timer = setTimeout(() => {
+      stopListening();
+      resolveSleep(false);
+    }, ms);
+    for (const signal of STOP_SIGNALS) process.on(signal, onStop);
+  });
+}
+
 export function realIo(): Io {
   return {
     cwd: process.cwd(),
@@ -148,22 +167,7 @@ export function realIo(): Io {
       return () => void process.off(signal, handler);
     },
     randomHex: (bytes) => randomBytes(bytes).toString('hex'),
-    sleep: (ms) =>
-      new Promise((resolveSleep) => {
-        const stopListening = () => {
-          for (const signal of STOP_SIGNALS) process.off(signal, onStop);
-        };
-        const onStop = () => {
-          clearTimeout(timer);
-          stopListening();
-          resolveSleep(true);
-        };
-        const timer = setTimeout(() => {
-          stopListening();
-          resolveSleep(false);
-        }, ms);
-        for (const signal of STOP_SIGNALS) process.on(signal, onStop);
-      }),
+    sleep: sleepUnlessStopped,
     // The process module is loaded on the first process: `validate` and `render` start none.
     runCommand: async (file, args, opts) => (await import('./exec.js')).runCommand(file, args, opts),
     spawn: async (file, args, opts) => (await import('./exec.js')).spawnStreaming(file, args, opts),
