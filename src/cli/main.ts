@@ -19,10 +19,10 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0   passed                         5   generator saturated: results not valid for the target
   1   internal error (a bug)         6   an invariant failed after the run
-  2   plan or usage error            7   compare: a --fail-on rule found a significant regression
+  2   plan or usage error            7   compare, run --targets: --fail-on found a significant regression
   3   environment (k6 missing, preflight failed, results folder unwritable)
   4   k6 failed (script exception, invalid options, crash, ran nothing)
-  99  thresholds failed (as k6)      130 interrupted (Ctrl-C)`;
+  99  thresholds failed (as k6)      130 interrupted (Ctrl-C, SIGTERM, SIGHUP): the partial run is kept`;
 
 type Runner = (run: () => Promise<ExitCode>) => Promise<void>;
 
@@ -110,8 +110,8 @@ Examples:
   $ loadctl run plans/graviton-vs-x86.yaml --targets x86,graviton --rounds 3 --cooldown 30s
 
 Each run is kept in results/<plan>/<run-id>/: summary.json, k6-summary.json, series.json, meta.json,
-plan.resolved.json, script.js, options.json and k6.log. Ctrl-C stops k6 gracefully and keeps the partial
-run; a second Ctrl-C stops it at once.
+plan.resolved.json, script.js, options.json and k6.log. Ctrl-C (or SIGTERM, or the terminal closing: SIGHUP)
+stops k6 gracefully and keeps the partial run; a second one stops it at once.
 ${EXIT_CODES_HELP}`,
     )
     .action((file: string, opts: Partial<TargetsOptions>) =>
@@ -299,6 +299,18 @@ function addDoctorCommand(program: Command, io: Io, runCommand: Runner): void {
     );
 }
 
+const DEMO_HELP = `
+Every knob of a plan's \`demo:\` target has a flag (docs/plans.md#targets); a bad value is exit 2 naming the flag.
+While it runs, PUT /admin/knobs changes them (GET /admin/stats shows them).
+
+Examples:
+  $ loadctl demo
+  $ loadctl demo --port 9000 --latency 20 --jitter 10 --error-rate 0.01
+  $ loadctl demo --latency 50 --max-concurrent 10 --queue 1000   # serves at most 200 requests/s
+  $ loadctl demo --chat-ttft 150 --chat-token-delay 15 --chat-tokens 40 --chat-cut-rate 0.05
+  $ loadctl demo --rate-limit 20 --rate-limit-burst 40 --seats 5 --allow-double-booking
+  $ LOADCTL_BASE_URL=http://127.0.0.1:8080 k6 run results/seat-race/rendered/script.js`;
+
 function addDemoCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('demo')
@@ -306,17 +318,24 @@ function addDemoCommand(program: Command, io: Io, runCommand: Runner): void {
     .option('--host <address>', 'loopback address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0 for a free one)', '8080')
     .option('--latency <ms>', 'added latency per request')
+    .option('--jitter <ms>', 'random extra latency per request, 0..ms')
     .option('--error-rate <fraction>', 'share of requests answered 500 (0..1)')
     .option('--cpu <ms>', 'busy CPU time per request')
-    .option('--seats <n>', 'seats per schedule')
-    .option('--coupon-stock <n>', 'coupons per coupon id')
+    .option('--schedules <n>', 'schedules to book seats on (default 3)')
+    .option('--seats <n>', 'seats per schedule (default 50)')
+    .option('--initial-points <n>', 'point balance each new user starts with (default 0)')
+    .option('--coupon-stock <n>', 'coupons per coupon id (default 100)')
     .option('--rate-limit <perSecond>', 'per-client requests per second before 429')
+    .option('--rate-limit-burst <n>', 'with --rate-limit: requests a client may send at once')
     .option('--max-concurrent <n>', 'requests served at once (a capacity for `breakpoint` to find)')
     .option('--queue <n>', 'with --max-concurrent: requests that wait for a slot before 503 (default 0)')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ loadctl demo\n  $ loadctl demo --port 9000 --latency 20 --error-rate 0.01\n  $ loadctl demo --latency 50 --max-concurrent 10 --queue 1000   # serves at most 200 requests/s\n  $ LOADCTL_BASE_URL=http://127.0.0.1:8080 k6 run results/seat-race/rendered/script.js',
-    )
+    .option('--chat-ttft <ms>', '/api/chat: time to the first token (default 300)')
+    .option('--chat-token-delay <ms>', '/api/chat: time between tokens (default 20)')
+    .option('--chat-tokens <n>', '/api/chat: tokens per answer (default 20)')
+    .option('--chat-cut-rate <fraction>', '/api/chat: share of streams cut off before [DONE] (0..1)')
+    .option('--chat-cut-after <n>', '/api/chat: tokens a cut stream sends first (default half)')
+    .option('--allow-double-booking', 'a deliberate bug: reservations are not atomic')
+    .addHelpText('after', DEMO_HELP)
     .action((opts: DemoOptions) =>
       runCommand(async () => (await import('./commands/demo.js')).runDemo(io, opts)),
     );

@@ -88,23 +88,40 @@ export function resolveDemoKnobs(knobs: DemoKnobs): ResolvedDemoKnobs {
   };
 }
 
+/** One problem with the knobs: the knob's path (`chat.tokens`; `knobs` for the whole) and what is wrong. */
+export interface KnobIssue {
+  path: string;
+  message: string;
+}
+
 /** The schema's check plus what a regex cannot say: each octet of the loopback address is at most 255. */
-export function validateDemoKnobs(input: unknown): KnobsCheck {
+export function checkDemoKnobs(
+  input: unknown,
+): { ok: true; knobs: DemoKnobs } | { ok: false; issues: KnobIssue[] } {
   const parsed = demoKnobsSchema.safeParse(input);
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((issue) => `${renderPath(issue.path)}: ${issue.message}`),
+      issues: parsed.error.issues.map((issue) => ({ path: renderPath(issue.path), message: issue.message })),
     };
   }
   const host = parsed.data.host;
   if (host !== undefined && !isLoopbackIPv4(host)) {
     return {
       ok: false,
-      issues: [`host: ${host} is not a loopback IPv4 address; use 127.0.0.1 (127.0.0.0/8)`],
+      issues: [
+        { path: 'host', message: `${host} is not a loopback IPv4 address; use 127.0.0.1 (127.0.0.0/8)` },
+      ],
     };
   }
   return { ok: true, knobs: parsed.data };
+}
+
+/** checkDemoKnobs with each issue as one line, `path: message`. */
+export function validateDemoKnobs(input: unknown): KnobsCheck {
+  const checked = checkDemoKnobs(input);
+  if (checked.ok) return checked;
+  return { ok: false, issues: checked.issues.map((issue) => `${issue.path}: ${issue.message}`) };
 }
 
 export function isLoopbackIPv4(host: string): boolean {

@@ -16,6 +16,13 @@ export interface Output {
   readonly columns: number;
 }
 
+/**
+ * The signals that stop a run the way Ctrl-C does: SIGINT (Ctrl-C), SIGTERM (`kill`, a CI runner cancelling)
+ * and SIGHUP (the terminal closing). Each is handled, so none kills loadctl half-way through a run.
+ */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+export const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 export interface Io {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -42,9 +49,9 @@ export interface Io {
   /** A file opened for appending line by line (k6's log). */
   openAppend(path: string): Promise<AppendFile>;
   /** Listens for a signal; returns the function that stops listening. */
-  onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): () => void;
+  onSignal(signal: StopSignal, handler: () => void): () => void;
   randomHex(bytes: number): string;
-  /** Waits; resolves early (true) when Ctrl-C arrives meanwhile. */
+  /** Waits; resolves early (true) when a stop signal (Ctrl-C, SIGTERM, SIGHUP) arrives meanwhile. */
   sleep(ms: number): Promise<boolean>;
   /** A program run to completion; its result is a value, never a throw (src/io/exec.ts). */
   runCommand(file: string, args: string[], opts?: RunOptions): Promise<CommandResult>;
@@ -95,6 +102,25 @@ function output(stream: NodeJS.WriteStream): Output {
   };
 }
 
+/** Waits ms; resolves early (true) when a stop signal arrives meanwhile. */
+function sleepUnlessStopped(ms: number): Promise<boolean> {
+  return new Promise((resolveSleep) => {
+    const stopListening = () => {
+      for (const signal of STOP_SIGNALS) process.off(signal, onStop);
+    };
+    const onStop = () => {
+      clearTimeout(timer);
+      stopListening();
+      resolveSleep(true);
+    };
+    const timer = setTimeout(() => {
+      stopListening();
+      resolveSleep(false);
+    }, ms);
+    for (const signal of STOP_SIGNALS) process.on(signal, onStop);
+  });
+}
+
 export function realIo(): Io {
   return {
     cwd: process.cwd(),
@@ -141,18 +167,7 @@ export function realIo(): Io {
       return () => void process.off(signal, handler);
     },
     randomHex: (bytes) => randomBytes(bytes).toString('hex'),
-    sleep: (ms) =>
-      new Promise((resolveSleep) => {
-        const onInt = () => {
-          clearTimeout(timer);
-          resolveSleep(true);
-        };
-        const timer = setTimeout(() => {
-          process.off('SIGINT', onInt);
-          resolveSleep(false);
-        }, ms);
-        process.once('SIGINT', onInt);
-      }),
+    sleep: sleepUnlessStopped,
     // The process module is loaded on the first process: `validate` and `render` start none.
     runCommand: async (file, args, opts) => (await import('./exec.js')).runCommand(file, args, opts),
     spawn: async (file, args, opts) => (await import('./exec.js')).spawnStreaming(file, args, opts),

@@ -3,7 +3,7 @@
 import type { CommandResult, StreamingProcess } from '../io/exec.js';
 import { k6ProcessEnv } from './locate.js';
 import { parseRestMetrics, type LiveSnapshot } from './live.js';
-import type { Io } from '../io/io.js';
+import { STOP_SIGNALS, type Io } from '../io/io.js';
 import { runCpuSampler } from './cpu.js';
 
 export interface K6RunSpec {
@@ -24,7 +24,7 @@ export interface K6RunSpec {
   onLogLine?: (line: string) => void;
   /** k6's CPU once a second, in cores kept busy; undefined where it cannot be read (no /proc). */
   onCpuSample?: (cores: number | undefined) => void;
-  /** Told when the first Ctrl-C is forwarded (graceful stop) and when a second one kills k6. */
+  /** Told when the first stop signal (Ctrl-C, SIGTERM, SIGHUP) is forwarded (graceful stop) and when a second one kills k6. */
   onInterrupt?: (kind: 'graceful' | 'hard') => void;
   /** Called once k6 is running: what is needed only after it ends can be prepared meanwhile. */
   onStarted?: () => void;
@@ -85,8 +85,8 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
     interrupts += 1;
     if (proc) forward(interrupts);
   };
-  const offInt = io.onSignal('SIGINT', onSignal);
-  const offTerm = io.onSignal('SIGTERM', onSignal);
+  // Ctrl-C, `kill` and a closing terminal all stop k6 gracefully: the partial run is kept either way.
+  const offSignals = STOP_SIGNALS.map((signal) => io.onSignal(signal, onSignal));
   proc = await io.spawn(spec.k6Path, spec.args, {
     env: k6ProcessEnv({ ...spec.env }),
     cwd: spec.cwd,
@@ -126,8 +126,7 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   polling = false;
   wake();
   await poller;
-  offInt();
-  offTerm();
+  for (const off of offSignals) off();
   await log.close();
   return { result, interrupted: interrupts > 0, errorLines, startedAt, endedAt: io.now() };
 }

@@ -2,7 +2,7 @@
 // live progress and Ctrl-C handling, then what k6 left behind (its summary, raw samples) and the invariants.
 import type { DemoService } from '../demo/server.js';
 import { environmentError } from '../errors.js';
-import type { Io } from '../io/io.js';
+import { STOP_SIGNALS, type Io } from '../io/io.js';
 import { requestK6Stop, runK6Process, type K6RunResult } from '../k6/process.js';
 import type { LiveSnapshot, SeriesPoint } from '../k6/live.js';
 import type { GuardState } from '../report/model/guard.js';
@@ -56,9 +56,13 @@ export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): P
       plan: spec.planDocument,
       meta: spec.redact(renderMetaFile(meta)),
     });
-    // From here to the end a Ctrl-C must not kill loadctl half-way through writing results: while k6 runs
-    // it is forwarded (src/k6/process.ts), afterwards it is ignored; the run is summarized either way.
-    release = io.onSignal('SIGINT', () => {});
+    // From here to the end a stop signal (Ctrl-C, SIGTERM, SIGHUP) must not kill loadctl half-way through
+    // writing results: while k6 runs it is forwarded (src/k6/process.ts), afterwards it is ignored; the run is
+    // summarized either way.
+    const offs = STOP_SIGNALS.map((signal) => io.onSignal(signal, () => {}));
+    release = () => {
+      for (const off of offs) off();
+    };
     const k6 = await runK6(io, spec, baseUrl, opts);
     const after = await readAfterK6(io, spec, {
       baseUrl,

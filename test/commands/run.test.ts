@@ -114,6 +114,26 @@ describe('loadctl run (fake k6): Ctrl-C, live progress, no k6', () => {
     expect(r.stdout).toContain('interrupted');
   });
 
+  // A closing terminal (SIGHUP) and `kill` (SIGTERM) stop a run exactly as Ctrl-C does.
+  it.each(['SIGHUP', 'SIGTERM'] as const)(
+    'stops k6 gracefully on %s: exit 130, the partial summary kept',
+    async (signal) => {
+      const io = shopIo([SHOP.endless()]);
+      const pending = runCli([...RUN, '--profile', 'long'], io);
+      const k6Run = await io.k6.started();
+      io.fireSignal(signal);
+      const r = await pending;
+      expect(r.code).toBe(130);
+      // k6 is told with SIGINT, its graceful stop, whatever loadctl got.
+      expect(k6Run.signals).toEqual(['SIGINT']);
+      expect(r.stderr).toContain('stopping k6 gracefully');
+      const dir = onlyRun(r.files);
+      expect(json<SummaryFile>(r.files, `${dir}/summary.json`).outcome.kind).toBe('interrupted');
+      expect(json<SummaryFile>(r.files, `${dir}/summary.json`).totals.requests).toBe(141);
+      expect(r.files[`${dir}/k6-summary.json`]).toBeDefined();
+    },
+  );
+
   it('stops k6 at once on a second Ctrl-C', async () => {
     // This k6 takes its time to stop after the first SIGINT, as a slow teardown would.
     const io = shopIo([{ ...SHOP.endless(), onInterrupt: { exitCode: 105, afterMs: 30_000 } }]);

@@ -3,7 +3,7 @@
 // they run against realIo().
 import type { CommandResult, RunOptions, StreamOptions, StreamingProcess } from '../../src/io/exec.js';
 import type { HostFacts, HostLoad } from '../../src/io/host.js';
-import type { Io, Output } from '../../src/io/io.js';
+import type { Io, Output, StopSignal } from '../../src/io/io.js';
 import type { Reachability } from '../../src/io/net.js';
 import { FakeFs } from './fake-fs.js';
 import { FakeK6, K6_VERSION_OUTPUT, type K6Scenario } from './fake-k6.js';
@@ -56,8 +56,11 @@ export interface FakeIo extends Io {
   /** Everything written to stdout / stderr so far. */
   stdoutText(): string;
   stderrText(): string;
-  /** Delivers a signal to every listener, as a terminal Ctrl-C (SIGINT) or `kill` (SIGTERM) would. */
-  fireSignal(signal: 'SIGINT' | 'SIGTERM'): void;
+  /**
+   * Delivers a signal to every listener, as a terminal Ctrl-C (SIGINT), `kill` (SIGTERM) or a closing terminal
+   * (SIGHUP) would.
+   */
+  fireSignal(signal: StopSignal): void;
   /** The programs io.runCommand was asked to run, as `file arg…`. */
   readonly commandsRun: string[];
 }
@@ -221,7 +224,11 @@ export function fakeIo(options: FakeIoOptions = {}): FakeIo {
 
   const stdout = capture(options.tty ?? false, options.columns ?? 120);
   const stderr = capture(options.tty ?? false, options.columns ?? 120);
-  const listeners = { SIGINT: new Set<() => void>(), SIGTERM: new Set<() => void>() };
+  const listeners: Record<StopSignal, Set<() => void>> = {
+    SIGINT: new Set(),
+    SIGTERM: new Set(),
+    SIGHUP: new Set(),
+  };
   let hex = 0;
   return {
     cwd,

@@ -36,7 +36,7 @@ export type Outcome =
 export interface OutcomeFacts {
   /** undefined when k6 was killed by a signal or did not start. */
   k6ExitCode: number | undefined;
-  /** The user pressed Ctrl-C (or loadctl got SIGTERM) during the run. */
+  /** The user pressed Ctrl-C (or loadctl got SIGTERM or SIGHUP) during the run. */
   interrupted: boolean;
   /** Names of failed thresholds as `metric: expression`. */
   failedThresholds: string[];
