@@ -304,12 +304,12 @@ func TestAggregationByMetricType(t *testing.T) {
 		t.Errorf("trend: %+v", d)
 	}
 	h := decode(t, d.HDR)
-	if h.TotalCount() != 3 || h.Min() != 3100 || !h.ValuesAreEquivalent(h.Max(), 48200) {
+	if h.TotalCount() != 3 || !h.ValuesAreEquivalent(h.Min(), 3_100_000) || !h.ValuesAreEquivalent(h.Max(), 48_200_000) {
 		t.Errorf("trend hdr: count %d min %d max %d", h.TotalCount(), h.Min(), h.Max())
 	}
-	// A value below 1 µs is recorded as 1 µs; min keeps the truth.
+	// Below 2,048 ns values are exact: 0.0004 ms is 400 ns.
 	dn := find(t, fr[0], "http_req_duration", "reserve", "none")
-	if hn := decode(t, dn.HDR); hn.Min() != 1 || *dn.Min != 0.0004 {
+	if hn := decode(t, dn.HDR); hn.Min() != 400 || hn.Max() != 400 || *dn.Min != 0.0004 {
 		t.Errorf("sub-µs trend: hdr min %d, min %v", hn.Min(), *dn.Min)
 	}
 	if c := find(t, fr[0], "http_reqs", "reserve", "2xx"); c.Type != "counter" || c.Count != 2 || c.Sum != 2 || c.Min != nil || c.Max != nil || c.HDR != "" {
@@ -349,10 +349,10 @@ func TestHDRRoundTripsAndMergesWithin0_1Percent(t *testing.T) {
 	f := newFixture(t, time.Second)
 	f.start()
 	a := f.tags("name", "a")
-	// A skewed spread over two periods: 1 ms … ~2 s, as 20,000 values.
+	// A skewed spread over two periods: 0.1 ms … ~2 s, as 20,000 values.
 	var all []float64
 	for i := range 20000 {
-		v := 1 + math.Pow(float64(i%1000)/10, 3)/500 + float64(i%7)*0.123
+		v := 0.1 + math.Pow(float64(i%1000)/10, 3)/500 + float64(i%7)*0.0123
 		all = append(all, v)
 		f.add(sample(f.duration, a, at(int64(i%2)*1000+int64(i%997)), v))
 	}
@@ -386,7 +386,7 @@ func TestHDRRoundTripsAndMergesWithin0_1Percent(t *testing.T) {
 	for _, q := range []float64{50, 90, 95, 99} {
 		// Nearest rank, as HdrHistogram defines it.
 		exact := all[int(math.Ceil(q/100*float64(len(all))))-1]
-		got := float64(merged.ValueAtQuantile(q)) / 1000
+		got := float64(merged.ValueAtQuantile(q)) / 1e6
 		if math.Abs(got-exact)/exact > 0.001 {
 			t.Errorf("p%v = %v, exact %v: off by more than 0.1%%", q, got, exact)
 		}
@@ -575,5 +575,20 @@ func TestRealFileAndTicker(t *testing.T) {
 	var last frameJSON
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || !last.Final || last.Instance != "it" {
 		t.Fatalf("last line %q: %v", lines[len(lines)-1], err)
+	}
+}
+
+func TestHDRValueIsIntegerNanoseconds(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		ms   float64
+		want int64
+	}{
+		{3.1, 3_100_000}, {0.0004, 400}, {0.0000004, 1}, {0.0000006, 1}, {0.0000016, 2}, {0, 1}, {-5, 1},
+		{math.NaN(), 1}, {3_600_000, hdrHighest}, {7_200_000, hdrHighest},
+	} {
+		if got := hdrValue(tc.ms); got != tc.want {
+			t.Errorf("hdrValue(%v) = %d, want %d", tc.ms, got, tc.want)
+		}
 	}
 }
