@@ -30,7 +30,7 @@ function newHistogram() {
   return hdr.build({
     bitBucketSize: 64,
     lowestDiscernibleValue: 1,
-    highestTrackableValue: 3_600_000_000,
+    highestTrackableValue: 3_600_000_000_000,
     numberOfSignificantValueDigits: 3,
   });
 }
@@ -107,7 +107,7 @@ for (const key of keys) {
     reqs.length === fr.count && values.length === fd?.count && fd?.hist.totalCount === values.length;
   const sumOk = fd !== undefined && Math.abs(fd.sum - rawSum) <= 1e-9 * Math.max(1, rawSum);
   const exact = nearestRank(values, 95);
-  const fromHdr = fd ? fd.hist.getValueAtPercentile(95) / 1000 : NaN;
+  const fromHdr = fd ? fd.hist.getValueAtPercentile(95) / 1e6 : NaN;
   const error = (fromHdr - exact) / exact;
   const p95Ok = Math.abs(error) <= TOLERANCE;
   if (!countsOk || !sumOk || !p95Ok) failures++;
