@@ -23,17 +23,35 @@ type seriesKey struct {
 	scenario string
 }
 
+// rawLimit is how many values a trend series keeps as they are in one period before it takes a histogram.
+// A histogram of 1 ns … 1 h at 3 digits is 33,792 counters (270 KB), so one per series and period would make
+// memory grow with the number of series; most series in a period have few values, kept in at most 16 KB.
+const rawLimit = 2048
+
 // agg is one series in one period.
 type agg struct {
 	count    int64
 	sum      float64
 	min, max float64
 	last     float64
-	lastTime int64 // ns, for a gauge's last value by sample time
+	lastTime int64   // ns, for a gauge's last value by sample time
+	raw      []int64 // a trend's values in ns, until there are more than rawLimit
 	hdr      *hdrhistogram.Histogram
 }
 
-func (a *agg) add(typ metrics.MetricType, v float64, t int64) {
+// histPool holds reset histograms; guarded by the Output's lock, like every agg.add.
+type histPool struct{ free []*hdrhistogram.Histogram }
+
+func (p *histPool) get() *hdrhistogram.Histogram {
+	if n := len(p.free); n > 0 {
+		h := p.free[n-1]
+		p.free = p.free[:n-1]
+		return h
+	}
+	return newHistogram()
+}
+
+func (a *agg) add(typ metrics.MetricType, v float64, t int64, pool *histPool) {
 	if a.count == 0 {
 		a.min, a.max = v, v
 		a.last, a.lastTime = v, t
@@ -56,8 +74,37 @@ func (a *agg) add(typ metrics.MetricType, v float64, t int64) {
 		a.sum += v
 		a.minMax(v)
 		// Clamped into range, so RecordValue cannot fail; min, max and sum keep the exact values.
-		_ = a.hdr.RecordValue(hdrValue(v))
+		ns := hdrValue(v)
+		switch {
+		case a.hdr != nil:
+			_ = a.hdr.RecordValue(ns)
+		case len(a.raw) < rawLimit:
+			a.raw = append(a.raw, ns)
+		default:
+			a.hdr = pool.get()
+			for _, x := range a.raw {
+				_ = a.hdr.RecordValue(x)
+			}
+			a.raw = a.raw[:0]
+			_ = a.hdr.RecordValue(ns)
+		}
 	}
+}
+
+// encode writes the trend's histogram, building it in scratch (all zero, and left so) when the values are raw.
+func (a *agg) encode(scratch *hdrhistogram.Histogram) ([]byte, error) {
+	if a.hdr != nil {
+		return a.hdr.Encode(hdrhistogramV2Compressed)
+	}
+	for _, x := range a.raw {
+		_ = scratch.RecordValue(x)
+	}
+	b, err := scratch.Encode(hdrhistogramV2Compressed)
+	// Taking the values out again is cheaper than Reset, which clears all 33,792 counters.
+	for _, x := range a.raw {
+		_ = scratch.RecordValues(x, -1)
+	}
+	return b, err
 }
 
 func (a *agg) minMax(v float64) {
@@ -69,12 +116,14 @@ func (a *agg) minMax(v float64) {
 	}
 }
 
-func (a *agg) reset() {
+// reset empties the agg for reuse and returns its histogram, reset, if it had one.
+func (a *agg) reset() *hdrhistogram.Histogram {
 	hdr := a.hdr
-	*a = agg{hdr: hdr}
+	*a = agg{raw: a.raw[:0]}
 	if hdr != nil {
 		hdr.Reset()
 	}
+	return hdr
 }
 
 // hdrValue is k6's milliseconds as integer nanoseconds, clamped into the histogram's range: below 1 (zero,

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/sirupsen/logrus"
 	"go.k6.io/k6/ext"
 	"go.k6.io/k6/lib/fsext"
@@ -62,8 +63,8 @@ type Output struct {
 	latest   int64             // start of the latest period seen, Unix ns
 	seen     bool
 	stopped  bool
-	freeAgg  []*agg // without histogram
-	freeHist []*agg // with histogram
+	freeAgg  []*agg
+	hists    histPool
 	freePer  []*period
 
 	// Only the flushing goroutine, then Stop after it has ended, touch these.
@@ -71,6 +72,7 @@ type Output struct {
 	seq     int64
 	buf     bytes.Buffer
 	enc     *json.Encoder
+	scratch *hdrhistogram.Histogram // encodes trends whose values are still raw
 	werr    error
 	stopCh  chan struct{}
 	flushed chan struct{}
@@ -116,6 +118,7 @@ func newOutput(cfg config, fs fsext.Fs, logger logrus.FieldLogger, now func() ti
 	o.open = func() (io.WriteCloser, error) {
 		return o.fs.OpenFile(o.cfg.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	}
+	o.scratch = newHistogram()
 	o.enc = json.NewEncoder(&o.buf)
 	o.enc.SetEscapeHTML(false)
 	return o
@@ -192,11 +195,11 @@ func (o *Output) AddMetricSamples(containers []metrics.SampleContainer) {
 			}
 			a := p.aggs[idx]
 			if a == nil {
-				a = o.newAgg(s.Metric.Type == metrics.Trend)
+				a = o.newAgg()
 				p.aggs[idx] = a
 				p.used = append(p.used, idx)
 			}
-			a.add(s.Metric.Type, s.Value, t)
+			a.add(s.Metric.Type, s.Value, t, &o.hists)
 		}
 	}
 }
@@ -239,18 +242,11 @@ func (o *Output) newPeriod(start int64) *period {
 	return &period{start: start}
 }
 
-func (o *Output) newAgg(trend bool) *agg {
-	free := &o.freeAgg
-	if trend {
-		free = &o.freeHist
-	}
-	if n := len(*free); n > 0 {
-		a := (*free)[n-1]
-		*free = (*free)[:n-1]
+func (o *Output) newAgg() *agg {
+	if n := len(o.freeAgg); n > 0 {
+		a := o.freeAgg[n-1]
+		o.freeAgg = o.freeAgg[:n-1]
 		return a
-	}
-	if trend {
-		return &agg{hdr: newHistogram()}
 	}
 	return &agg{}
 }
@@ -279,21 +275,20 @@ func (o *Output) takeDue(now time.Time, all bool) ([]*period, []seriesKey) {
 // recycle resets the periods' aggregates outside the lock (a histogram reset clears its whole array), then
 // hands them back.
 func (o *Output) recycle(done []*period) {
+	var hists []*hdrhistogram.Histogram
 	for _, p := range done {
 		for _, idx := range p.used {
-			p.aggs[idx].reset()
+			if h := p.aggs[idx].reset(); h != nil {
+				hists = append(hists, h)
+			}
 		}
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.hists.free = append(o.hists.free, hists...)
 	for _, p := range done {
 		for _, idx := range p.used {
-			a := p.aggs[idx]
-			if a.hdr != nil {
-				o.freeHist = append(o.freeHist, a)
-			} else {
-				o.freeAgg = append(o.freeAgg, a)
-			}
+			o.freeAgg = append(o.freeAgg, p.aggs[idx])
 			p.aggs[idx] = nil
 		}
 		p.used = p.used[:0]
@@ -364,7 +359,7 @@ type seriesJSON struct {
 	HDR      string   `json:"hdr,omitempty"`
 }
 
-func renderSeries(k seriesKey, a *agg) (seriesJSON, error) {
+func renderSeries(k seriesKey, a *agg, scratch *hdrhistogram.Histogram) (seriesJSON, error) {
 	s := seriesJSON{
 		Metric: k.metric.Name, Type: typeName(k.metric.Type),
 		Name: k.name, Status: k.status, Scenario: k.scenario,
@@ -375,7 +370,7 @@ func renderSeries(k seriesKey, a *agg) (seriesJSON, error) {
 		s.Min, s.Max, s.Last = &a.min, &a.max, &a.last
 	case metrics.Trend:
 		s.Min, s.Max = &a.min, &a.max
-		enc, err := a.hdr.Encode(hdrhistogramV2Compressed)
+		enc, err := a.encode(scratch)
 		if err != nil {
 			return s, fmt.Errorf("encoding the histogram of %s: %w", k.metric.Name, err)
 		}
@@ -425,7 +420,7 @@ func (o *Output) writeFrame(p *period, keys []seriesKey, final bool) {
 	}
 	err := func() error {
 		for _, idx := range used {
-			s, err := renderSeries(keys[idx], p.aggs[idx])
+			s, err := renderSeries(keys[idx], p.aggs[idx], o.scratch)
 			if err != nil {
 				return err
 			}

@@ -516,7 +516,10 @@ func TestAddMetricSamplesDoesNotAllocateOnceSeriesAndPeriodExist(t *testing.T) {
 		sample(f.duration, a, at(10), 12.5), sample(f.reqs, a, at(10), 1), sample(f.failed, a, at(10), 0),
 		sample(f.vus, f.tags(), at(10), 3),
 	}}
-	f.o.AddMetricSamples(batch)
+	// Past rawLimit, so the trend series has taken its histogram.
+	for range rawLimit + 10 {
+		f.o.AddMetricSamples(batch)
+	}
 	if allocs := testing.AllocsPerRun(1000, func() { f.o.AddMetricSamples(batch) }); allocs != 0 {
 		t.Fatalf("%v allocations per call", allocs)
 	}
@@ -589,6 +592,42 @@ func TestHDRValueIsIntegerNanoseconds(t *testing.T) {
 	} {
 		if got := hdrValue(tc.ms); got != tc.want {
 			t.Errorf("hdrValue(%v) = %d, want %d", tc.ms, got, tc.want)
+		}
+	}
+}
+
+// A trend keeps its first rawLimit values as they are and takes a histogram past that; both encode the same
+// histogram as recording every value would, and the scratch histogram is left empty.
+func TestRawAndHistogramTrendsEncodeTheSame(t *testing.T) {
+	t.Parallel()
+	reg := metrics.NewRegistry()
+	m := reg.MustNewMetric("dur", metrics.Trend, metrics.Time)
+	pool := &histPool{}
+	scratch := newHistogram()
+	for _, n := range []int{1, rawLimit, rawLimit + 1, 3 * rawLimit} {
+		var a agg
+		want := newHistogram()
+		for i := range n {
+			v := 0.05 + float64(i%977)*0.731
+			a.add(m.Type, v, int64(i), pool)
+			_ = want.RecordValue(hdrValue(v))
+		}
+		if (a.hdr != nil) != (n > rawLimit) {
+			t.Fatalf("%d values: histogram taken %v", n, a.hdr != nil)
+		}
+		got, err := a.encode(scratch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantEnc, _ := want.Encode(hdrhistogramV2Compressed)
+		if string(got) != string(wantEnc) {
+			t.Errorf("%d values: encoding differs from recording every value", n)
+		}
+		if scratch.TotalCount() != 0 || decode(t, string(got)).TotalCount() != int64(n) {
+			t.Errorf("%d values: scratch left with %d, decoded %d", n, scratch.TotalCount(), decode(t, string(got)).TotalCount())
+		}
+		if h := a.reset(); (h != nil) != (n > rawLimit) || (h != nil && h.TotalCount() != 0) || a.count != 0 || len(a.raw) != 0 {
+			t.Errorf("%d values: reset left %+v", n, a)
 		}
 	}
 }
