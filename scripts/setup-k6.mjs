@@ -5,13 +5,13 @@
 //   node scripts/setup-k6.mjs
 //
 // No registry ships a k6 binary that we can rely on, so k6 is built from source with the Go toolchain. The
-// pinned k6 is built with loadctl's own streaming extension (k6/x/loadctl-sse, for plan steps with
-// `stream:`): `go build` of the Go module in k6ext/, whose go.mod and go.sum pin k6 and every dependency, so
+// pinned k6 is built with loadctl's own extensions (k6/x/loadctl-sse, for plan steps with `stream:`, and
+// the output `--out loadctl=…` of docs/stream.md): `go build` of the Go module in k6ext/, whose go.mod and go.sum pin k6 and every dependency, so
 // the build is reproducible. That is what xk6 would do; a one-line main needs no generator. The binary goes
 // into a temporary folder inside .tools, is checked with `k6 version`, then renamed over .tools/bin/k6
 // (atomic: a half-built binary is never at that path). Go's module and build caches make rebuilds quick.
 //
-// `k6 version` of the result lists the extension with a stamp of its sources (a hash of k6ext/'s go.mod,
+// `k6 version` of the result lists both extensions with a stamp of their sources (a hash of k6ext/'s go.mod,
 // go.sum and .go files). When .tools/bin/k6 already is the pinned k6 with the extension built from the
 // current sources, nothing is done; after a change under k6ext/, running this again rebuilds.
 //
@@ -51,10 +51,12 @@ const TARGET_SHOWN = path.relative(ROOT, TARGET);
 const K6_ENV = { ...process.env, K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false' };
 const HEARTBEAT_MS = 20_000;
 
-// loadctl's streaming extension: the Go module, the JS import it registers, where the build stamps its version.
+// loadctl's extensions: the Go module, the JS import and the output it registers, where the build stamps
+// their version (both get the same stamp).
 const EXT_DIR = path.join(ROOT, 'k6ext');
 const EXT_IMPORT = 'k6/x/loadctl-sse';
-const EXT_VERSION_SYMBOL = 'loadctl.local/k6ext/sse.version';
+const EXT_OUTPUT = 'loadctl';
+const EXT_VERSION_SYMBOLS = ['loadctl.local/k6ext/sse.version', 'loadctl.local/k6ext/output.version'];
 
 class SetupError extends Error {}
 
@@ -308,7 +310,7 @@ function planBuild(wanted, gobin) {
     '-mod=readonly',
     '-trimpath',
     '-ldflags',
-    `-X ${EXT_VERSION_SYMBOL}=${stamp}`,
+    EXT_VERSION_SYMBOLS.map((symbol) => `-X ${symbol}=${stamp}`).join(' '),
     '-o',
     out,
     '.',
@@ -334,6 +336,10 @@ function describeMismatch(probe, wantedText, stamp) {
   if (!ext) return `is a k6 ${have} without ${EXT_IMPORT}`;
   if (ext.version !== stamp)
     return `was built from other ${EXT_IMPORT} sources (${ext.version}, now ${stamp})`;
+  const out = probe.extensions.find((e) => e.name === EXT_OUTPUT && e.type === 'output');
+  if (!out) return `is a k6 ${have} without the ${EXT_OUTPUT} output`;
+  if (out.version !== stamp)
+    return `was built from other ${EXT_OUTPUT} output sources (${out.version}, now ${stamp})`;
   return '';
 }
 

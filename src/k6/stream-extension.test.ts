@@ -22,6 +22,23 @@ describe('resolveStreamSupport', () => {
     expect(built && resolveStreamSupport(built)).toEqual({ kind: 'built', stamp: 'src-0123456789ab' });
     expect(stock && resolveStreamSupport(stock)).toEqual({ kind: 'none' });
   });
+
+  it('finds it beside the loadctl output, listed first (`k6 version` of the k6 setup-k6 builds)', () => {
+    const built = parseK6Version(
+      [
+        'k6 v1.8.1 (go1.26.8, linux/amd64)',
+        'Extensions:',
+        '  loadctl.local/k6ext/output.New src-29205e032e8c, loadctl [output]',
+        '  loadctl.local/k6ext/sse src-29205e032e8c, k6/x/loadctl-sse [js]',
+        '',
+      ].join('\n'),
+    );
+    expect(built?.extensions.map((e) => `${e.name} [${e.type}] ${e.version}`)).toEqual([
+      'loadctl [output] src-29205e032e8c',
+      'k6/x/loadctl-sse [js] src-29205e032e8c',
+    ]);
+    expect(built && resolveStreamSupport(built)).toEqual({ kind: 'built', stamp: 'src-29205e032e8c' });
+  });
 });
 
 describe('renderExtensionStamp', () => {

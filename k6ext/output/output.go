@@ -1,0 +1,442 @@
+// Package output is loadctl's k6 output, `k6 run --out loadctl=<path>[?period=1s&instance=<id>]`: it cuts k6's
+// samples into aligned periods and appends one frame per period to <path>, one JSON line each, with an HDR
+// histogram per trend series and counts for counters, rates and gauges. The format, loadctl.frames/v1, is the
+// contract with loadctl's reader: docs/stream.md.
+//
+// AddMetricSamples is on k6's hot path: it takes the lock once per call and, for a series and period already
+// seen, only updates numbers (two map look-ups keyed by pointers and integers, no allocation). Encoding and
+// writing happen in a goroutine of this output, outside the lock.
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/sirupsen/logrus"
+	"go.k6.io/k6/ext"
+	"go.k6.io/k6/lib/fsext"
+	"go.k6.io/k6/metrics"
+	k6output "go.k6.io/k6/output"
+)
+
+const (
+	outputName = "loadctl"
+	schema     = "loadctl.frames/v1"
+)
+
+// version is set at link time by scripts/setup-k6.mjs (-X loadctl.local/k6ext/output.version=…), with the same
+// source stamp as k6/x/loadctl-sse, so `k6 version` tells which sources the output was built from.
+var version = "(devel)"
+
+func init() {
+	k6output.RegisterExtension(outputName, New)
+	// As for the JS extension: the package is in the main module, which has no version of its own.
+	if e, ok := ext.Get(ext.OutputExtension)[outputName]; ok {
+		e.Version = version
+	}
+}
+
+// Output implements k6's output.Output.
+type Output struct {
+	cfg    config
+	fs     fsext.Fs
+	logger logrus.FieldLogger
+	now    func() time.Time
+	// open is how Start opens the destination; tests replace it to watch each Write.
+	open func() (io.WriteCloser, error)
+
+	mu       sync.Mutex
+	byTS     map[metrics.TimeSeries]int32 // a sample's metric and tag set → index into keys
+	keyIndex map[seriesKey]int32
+	keys     []seriesKey
+	periods  map[int64]*period // by start, Unix ns
+	cur      *period           // the period the last sample went to: most samples go there too
+	latest   int64             // start of the latest period seen, Unix ns
+	seen     bool
+	stopped  bool
+	freeAgg  []*agg
+	hists    histPool
+	freePer  []*period
+
+	// Only the flushing goroutine, then Stop after it has ended, touch these.
+	w       io.WriteCloser
+	seq     int64
+	buf     bytes.Buffer
+	enc     *json.Encoder
+	scratch *hdrhistogram.Histogram // encodes trends whose values are still raw
+	werr    error
+	stopCh  chan struct{}
+	flushed chan struct{}
+}
+
+type period struct {
+	start int64
+	aggs  []*agg // by key index; nil where the series had no sample
+	used  []int32
+}
+
+// New is the constructor k6 calls for `--out loadctl=…`; params.ConfigArgument is what follows the `=`.
+func New(params k6output.Params) (k6output.Output, error) {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "k6"
+	}
+	cfg, err := parseConfig(params.ConfigArgument, fmt.Sprintf("%s-%d", host, os.Getpid()))
+	if err != nil {
+		return nil, fmt.Errorf("--out loadctl=%s: %w", params.ConfigArgument, err)
+	}
+	fs := params.FS
+	if fs == nil {
+		fs = fsext.NewOsFs()
+	}
+	logger := params.Logger
+	if logger == nil {
+		logger = logrus.StandardLogger()
+	}
+	return newOutput(cfg, fs, logger.WithField("output", outputName), time.Now), nil
+}
+
+func newOutput(cfg config, fs fsext.Fs, logger logrus.FieldLogger, now func() time.Time) *Output {
+	o := &Output{
+		cfg:      cfg,
+		fs:       fs,
+		logger:   logger,
+		now:      now,
+		byTS:     make(map[metrics.TimeSeries]int32),
+		keyIndex: make(map[seriesKey]int32),
+		periods:  make(map[int64]*period),
+	}
+	o.open = func() (io.WriteCloser, error) {
+		return o.fs.OpenFile(o.cfg.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	}
+	o.scratch = newHistogram()
+	o.enc = json.NewEncoder(&o.buf)
+	o.enc.SetEscapeHTML(false)
+	return o
+}
+
+// Description is shown by `k6 run` under "output:".
+func (o *Output) Description() string {
+	return fmt.Sprintf("loadctl %s (%s, period %s, instance %s)", version, o.cfg.path, o.cfg.period, o.cfg.instance)
+}
+
+// Start opens the destination for appending and starts writing periods as they become due.
+func (o *Output) Start() error {
+	w, err := o.open()
+	if err != nil {
+		return fmt.Errorf("--out loadctl: cannot open %s to append frames to: %w", o.cfg.path, err)
+	}
+	o.w = w
+	o.stopCh = make(chan struct{})
+	o.flushed = make(chan struct{})
+	go o.flushLoop()
+	return nil
+}
+
+func (o *Output) flushLoop() {
+	defer close(o.flushed)
+	// A period is due one period after its end; a quarter period of checking keeps frames at most that late.
+	t := time.NewTicker(o.cfg.period / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-o.stopCh:
+			return
+		case <-t.C:
+			o.flushDue(o.now())
+		}
+	}
+}
+
+// AddMetricSamples files each sample under the period of its own timestamp. k6 never calls it concurrently,
+// but the flushing goroutine takes periods away, hence the lock.
+func (o *Output) AddMetricSamples(containers []metrics.SampleContainer) {
+	periodNs := int64(o.cfg.period)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.stopped {
+		return
+	}
+	for _, c := range containers {
+		for _, s := range c.GetSamples() {
+			if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
+				// JSON has no such numbers; k6's own metrics never produce them.
+				continue
+			}
+			t := s.Time.UnixNano()
+			start := t - mod(t, periodNs)
+			p := o.cur
+			if p == nil || p.start != start {
+				p = o.periods[start]
+				if p == nil {
+					p = o.newPeriod(start)
+					o.periods[start] = p
+				}
+				o.cur = p
+			}
+			if !o.seen || start > o.latest {
+				o.latest, o.seen = start, true
+			}
+			idx, ok := o.byTS[s.TimeSeries]
+			if !ok {
+				idx = o.indexOf(s.TimeSeries)
+			}
+			if int(idx) >= len(p.aggs) {
+				p.aggs = append(p.aggs, make([]*agg, int(idx)+1-len(p.aggs))...)
+			}
+			a := p.aggs[idx]
+			if a == nil {
+				a = o.newAgg()
+				p.aggs[idx] = a
+				p.used = append(p.used, idx)
+			}
+			a.add(s.Metric.Type, s.Value, t, &o.hists)
+		}
+	}
+}
+
+func mod(a, b int64) int64 {
+	m := a % b
+	if m < 0 {
+		m += b
+	}
+	return m
+}
+
+// indexOf is the slow path, once per metric and tag set: the tags a frame keeps, and their key's index.
+func (o *Output) indexOf(ts metrics.TimeSeries) int32 {
+	var k seriesKey
+	k.metric = ts.Metric
+	if ts.Tags != nil {
+		k.name, _ = ts.Tags.Get("name")
+		status, ok := ts.Tags.Get("status")
+		k.status = statusClass(status, ok)
+		k.scenario, _ = ts.Tags.Get("scenario")
+	}
+	idx, ok := o.keyIndex[k]
+	if !ok {
+		idx = int32(len(o.keys))
+		o.keys = append(o.keys, k)
+		o.keyIndex[k] = idx
+	}
+	o.byTS[ts] = idx
+	return idx
+}
+
+func (o *Output) newPeriod(start int64) *period {
+	if n := len(o.freePer); n > 0 {
+		p := o.freePer[n-1]
+		o.freePer = o.freePer[:n-1]
+		p.start = start
+		return p
+	}
+	return &period{start: start}
+}
+
+func (o *Output) newAgg() *agg {
+	if n := len(o.freeAgg); n > 0 {
+		a := o.freeAgg[n-1]
+		o.freeAgg = o.freeAgg[:n-1]
+		return a
+	}
+	return &agg{}
+}
+
+// takeDue removes and returns, oldest first, the periods that ended at least one period before `before`
+// (all of them when all is true), and a snapshot of the keys they index.
+func (o *Output) takeDue(now time.Time, all bool) ([]*period, []seriesKey) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var due []*period
+	limit := now.UnixNano() - 2*int64(o.cfg.period)
+	for start, p := range o.periods {
+		if all || start <= limit {
+			due = append(due, p)
+			delete(o.periods, start)
+			if o.cur == p {
+				o.cur = nil
+			}
+		}
+	}
+	slices.SortFunc(due, func(a, b *period) int { return cmpInt64(a.start, b.start) })
+	// keys only grows; a slice header taken under the lock stays valid for the indexes these periods use.
+	return due, o.keys
+}
+
+// recycle resets the periods' aggregates outside the lock (a histogram reset clears its whole array), then
+// hands them back.
+func (o *Output) recycle(done []*period) {
+	var hists []*hdrhistogram.Histogram
+	for _, p := range done {
+		for _, idx := range p.used {
+			if h := p.aggs[idx].reset(); h != nil {
+				hists = append(hists, h)
+			}
+		}
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.hists.free = append(o.hists.free, hists...)
+	for _, p := range done {
+		for _, idx := range p.used {
+			o.freeAgg = append(o.freeAgg, p.aggs[idx])
+			p.aggs[idx] = nil
+		}
+		p.used = p.used[:0]
+		o.freePer = append(o.freePer, p)
+	}
+}
+
+func (o *Output) flushDue(now time.Time) {
+	due, keys := o.takeDue(now, false)
+	for _, p := range due {
+		o.writeFrame(p, keys, false)
+	}
+	o.recycle(due)
+}
+
+// Stop writes every period not yet written, the last one marked final (an empty final frame when none is
+// left), and closes the file.
+func (o *Output) Stop() error {
+	if o.w == nil {
+		return nil
+	}
+	close(o.stopCh)
+	<-o.flushed
+	o.mu.Lock()
+	o.stopped = true
+	latest, seen := o.latest, o.seen
+	o.mu.Unlock()
+	due, keys := o.takeDue(o.now(), true)
+	for i, p := range due {
+		o.writeFrame(p, keys, i == len(due)-1)
+	}
+	if len(due) == 0 {
+		if !seen {
+			t := o.now().UnixNano()
+			latest = t - mod(t, int64(o.cfg.period))
+		}
+		o.writeFrame(&period{start: latest}, keys, true)
+	}
+	o.recycle(due)
+	err := o.werr
+	if cerr := o.w.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("--out loadctl: closing %s: %w", o.cfg.path, cerr)
+	}
+	return err
+}
+
+type frameJSON struct {
+	Schema   string       `json:"schema"`
+	Instance string       `json:"instance"`
+	Seq      int64        `json:"seq"`
+	PeriodMs int64        `json:"periodMs"`
+	Start    int64        `json:"start"`
+	Final    bool         `json:"final"`
+	Series   []seriesJSON `json:"series"`
+}
+
+type seriesJSON struct {
+	Metric   string   `json:"metric"`
+	Type     string   `json:"type"`
+	Name     string   `json:"name"`
+	Status   string   `json:"status"`
+	Scenario string   `json:"scenario"`
+	Count    int64    `json:"count"`
+	Sum      float64  `json:"sum"`
+	Min      *float64 `json:"min,omitempty"`
+	Max      *float64 `json:"max,omitempty"`
+	Last     *float64 `json:"last,omitempty"`
+	HDR      string   `json:"hdr,omitempty"`
+}
+
+func renderSeries(k seriesKey, a *agg, scratch *hdrhistogram.Histogram) (seriesJSON, error) {
+	s := seriesJSON{
+		Metric: k.metric.Name, Type: typeName(k.metric.Type),
+		Name: k.name, Status: k.status, Scenario: k.scenario,
+		Count: a.count, Sum: a.sum,
+	}
+	switch k.metric.Type {
+	case metrics.Gauge:
+		s.Min, s.Max, s.Last = &a.min, &a.max, &a.last
+	case metrics.Trend:
+		s.Min, s.Max = &a.min, &a.max
+		enc, err := a.encode(scratch)
+		if err != nil {
+			return s, fmt.Errorf("encoding the histogram of %s: %w", k.metric.Name, err)
+		}
+		s.HDR = string(enc)
+	}
+	return s, nil
+}
+
+func compareKeys(a, b seriesKey) int {
+	return cmpStrings(
+		[]string{a.metric.Name, a.name, a.status, a.scenario},
+		[]string{b.metric.Name, b.name, b.status, b.scenario},
+	)
+}
+
+func cmpStrings(a, b []string) int {
+	for i := range a {
+		if c := strings.Compare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// writeFrame writes one period as one line, with a single Write, so a reader never sees half a line that
+// ends in "\n". After a write error the output stops writing and Stop returns the error.
+func (o *Output) writeFrame(p *period, keys []seriesKey, final bool) {
+	if o.werr != nil {
+		return
+	}
+	used := slices.Clone(p.used)
+	slices.SortFunc(used, func(a, b int32) int { return compareKeys(keys[a], keys[b]) })
+	f := frameJSON{
+		Schema: schema, Instance: o.cfg.instance, Seq: o.seq,
+		PeriodMs: o.cfg.period.Milliseconds(), Start: p.start / int64(time.Millisecond), Final: final,
+		Series: make([]seriesJSON, 0, len(used)),
+	}
+	err := func() error {
+		for _, idx := range used {
+			s, err := renderSeries(keys[idx], p.aggs[idx], o.scratch)
+			if err != nil {
+				return err
+			}
+			f.Series = append(f.Series, s)
+		}
+		o.buf.Reset()
+		if err := o.enc.Encode(&f); err != nil { // Encode ends the line with "\n"
+			return err
+		}
+		_, err := o.w.Write(o.buf.Bytes())
+		return err
+	}()
+	if err != nil {
+		o.werr = fmt.Errorf("--out loadctl: writing frame %d to %s: %w", o.seq, o.cfg.path, err)
+		o.logger.WithError(o.werr).Error("no more frames will be written")
+		return
+	}
+	o.seq++
+}

@@ -1,0 +1,688 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/sirupsen/logrus"
+	"go.k6.io/k6/lib/fsext"
+	"go.k6.io/k6/metrics"
+	k6output "go.k6.io/k6/output"
+)
+
+// 2025-12-03T06:00:00Z, a whole second and a whole minute.
+var t0 = time.UnixMilli(1764741600000)
+
+func at(ms int64) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+
+// fixture is an Output writing to a recorder, with a clock the test moves, and k6 metrics to make samples of.
+type fixture struct {
+	t        *testing.T
+	o        *Output
+	rec      *recorder
+	reg      *metrics.Registry
+	now      time.Time
+	duration *metrics.Metric
+	reqs     *metrics.Metric
+	failed   *metrics.Metric
+	vus      *metrics.Metric
+}
+
+// recorder keeps every Write apart, to check that each is exactly one whole line.
+type recorder struct {
+	mu     sync.Mutex
+	writes [][]byte
+	closed bool
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.writes = append(r.writes, bytes.Clone(p))
+	return len(p), nil
+}
+
+func (r *recorder) Close() error { r.closed = true; return nil }
+
+func newFixture(t *testing.T, period time.Duration) *fixture {
+	t.Helper()
+	reg := metrics.NewRegistry()
+	f := &fixture{
+		t: t, rec: &recorder{}, reg: reg, now: t0,
+		duration: reg.MustNewMetric("http_req_duration", metrics.Trend, metrics.Time),
+		reqs:     reg.MustNewMetric("http_reqs", metrics.Counter),
+		failed:   reg.MustNewMetric("http_req_failed", metrics.Rate),
+		vus:      reg.MustNewMetric("vus", metrics.Gauge),
+	}
+	logger := logrus.New()
+	logger.SetOutput(io.Discard)
+	f.o = newOutput(config{path: "frames.ndjson", period: period, instance: "test-1"}, fsext.NewMemMapFs(), logger,
+		func() time.Time { return f.now })
+	f.o.open = func() (io.WriteCloser, error) { return f.rec, nil }
+	return f
+}
+
+// start opens the output without its ticker mattering: the test calls flushDue itself.
+func (f *fixture) start() {
+	f.t.Helper()
+	if err := f.o.Start(); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) tags(kv ...string) *metrics.TagSet {
+	ts := f.reg.RootTagSet()
+	for i := 0; i+1 < len(kv); i += 2 {
+		ts = ts.With(kv[i], kv[i+1])
+	}
+	return ts
+}
+
+func sample(m *metrics.Metric, tags *metrics.TagSet, t time.Time, v float64) metrics.Sample {
+	return metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: m, Tags: tags}, Time: t, Value: v}
+}
+
+func (f *fixture) add(samples ...metrics.Sample) {
+	f.o.AddMetricSamples([]metrics.SampleContainer{metrics.Samples(samples)})
+}
+
+func (f *fixture) frames() []frameJSON {
+	f.t.Helper()
+	var out []frameJSON
+	for i, w := range f.rec.writes {
+		if bytes.Count(w, []byte("\n")) != 1 || w[len(w)-1] != '\n' {
+			f.t.Fatalf("write %d is not one whole line: %q", i, w)
+		}
+		var fr frameJSON
+		if err := json.Unmarshal(w, &fr); err != nil {
+			f.t.Fatalf("write %d: %v", i, err)
+		}
+		out = append(out, fr)
+	}
+	return out
+}
+
+func find(t *testing.T, fr frameJSON, metric, name, status string) seriesJSON {
+	t.Helper()
+	for _, s := range fr.Series {
+		if s.Metric == metric && s.Name == name && s.Status == status {
+			return s
+		}
+	}
+	t.Fatalf("frame seq %d start %d has no %s{name:%q,status:%q}: %+v", fr.Seq, fr.Start, metric, name, status, fr.Series)
+	return seriesJSON{}
+}
+
+func TestParseConfig(t *testing.T) {
+	t.Parallel()
+	got, err := parseConfig("/tmp/f.ndjson", "host-1")
+	if err != nil || got != (config{path: "/tmp/f.ndjson", period: time.Second, instance: "host-1"}) {
+		t.Fatalf("defaults: %+v %v", got, err)
+	}
+	got, err = parseConfig("/tmp/f.ndjson?period=250ms&instance=runner-2", "host-1")
+	if err != nil || got != (config{path: "/tmp/f.ndjson", period: 250 * time.Millisecond, instance: "runner-2"}) {
+		t.Fatalf("options: %+v %v", got, err)
+	}
+	for _, tc := range []struct{ arg, want string }{
+		{"", "no file to write the frames to"},
+		{"?period=1s", "no file to write the frames to"},
+		{"f?period=soon", "period=soon is not a Go duration"},
+		{"f?period=50ms", "period=50ms is out of range: it must be 100ms … 1m0s"},
+		{"f?period=2m", "period=2m is out of range"},
+		{"f?period=1500500us", "not a whole number of milliseconds"},
+		{"f?instance=", "instance= is empty"},
+		{"f?colour=red", `unknown option "colour"`},
+	} {
+		_, err := parseConfig(tc.arg, "h")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("parseConfig(%q) = %v, want an error with %q", tc.arg, err, tc.want)
+		}
+	}
+	// Every problem at once.
+	_, err = parseConfig("?period=x&colour=red", "h")
+	if err == nil || strings.Count(err.Error(), "\n") != 2 {
+		t.Errorf("want three problems, got %v", err)
+	}
+}
+
+func TestNewNamesTheOptionInItsError(t *testing.T) {
+	t.Parallel()
+	_, err := New(k6output.Params{ConfigArgument: "f?period=1h", FS: fsext.NewMemMapFs()})
+	if err == nil || !strings.HasPrefix(err.Error(), "--out loadctl=f?period=1h: period=1h is out of range") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestStatusClass(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		status string
+		ok     bool
+		want   string
+	}{
+		{"", false, ""}, {"0", true, "none"}, {"101", true, "1xx"}, {"200", true, "2xx"}, {"204", true, "2xx"},
+		{"302", true, "3xx"}, {"404", true, "4xx"}, {"503", true, "5xx"}, {"600", true, "other"},
+		{"20", true, "other"}, {"2x0", true, "other"}, {"", true, "other"},
+	} {
+		if got := statusClass(tc.status, tc.ok); got != tc.want {
+			t.Errorf("statusClass(%q, %v) = %q, want %q", tc.status, tc.ok, got, tc.want)
+		}
+	}
+}
+
+func TestSamplesGoToThePeriodOfTheirOwnTime(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, time.Second)
+	f.start()
+	a := f.tags("name", "a", "status", "200", "scenario", "s", "method", "GET", "url", "http://x/1")
+	// Arriving together, from three periods: 0 s, 1 s (its very first instant) and 2.999 s.
+	f.add(sample(f.reqs, a, at(0), 1), sample(f.reqs, a, at(999), 1), sample(f.reqs, a, at(1000), 1),
+		sample(f.reqs, a, at(2999), 1))
+	// [0 s, 1 s) is more than one period old from 2 s on, not before.
+	f.now = at(1999)
+	f.o.flushDue(f.now)
+	if n := len(f.rec.writes); n != 0 {
+		t.Fatalf("wrote %d frames before any period was due", n)
+	}
+	f.now = at(2999)
+	f.o.flushDue(f.now)
+	fr := f.frames()
+	if len(fr) != 1 || fr[0].Start != t0.UnixMilli() || fr[0].Seq != 0 || fr[0].Final {
+		t.Fatalf("after 2.999 s: %+v", fr)
+	}
+	if s := find(t, fr[0], "http_reqs", "a", "2xx"); s.Count != 2 || s.Sum != 2 || s.Scenario != "s" {
+		t.Fatalf("period 0: %+v", s)
+	}
+	f.now = at(3000)
+	f.o.flushDue(f.now)
+	fr = f.frames()
+	if len(fr) != 2 || fr[1].Start != at(1000).UnixMilli() || fr[1].Seq != 1 || fr[1].PeriodMs != 1000 {
+		t.Fatalf("after 3 s: %+v", fr)
+	}
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	fr = f.frames()
+	if len(fr) != 3 || !fr[2].Final || fr[2].Start != at(2000).UnixMilli() || find(t, fr[2], "http_reqs", "a", "2xx").Count != 1 {
+		t.Fatalf("after Stop: %+v", fr)
+	}
+	if !f.rec.closed {
+		t.Fatal("Stop did not close the file")
+	}
+}
+
+func TestPeriodsAreAlignedToTheEpoch(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 250*time.Millisecond)
+	f.start()
+	f.add(sample(f.reqs, f.tags(), at(1234), 1))
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	fr := f.frames()
+	if len(fr) != 1 || fr[0].Start != at(1000).UnixMilli() || fr[0].PeriodMs != 250 {
+		t.Fatalf("%+v", fr)
+	}
+	if s := fr[0].Series[0]; s.Name != "" || s.Status != "" || s.Scenario != "" {
+		t.Fatalf("a sample without tags: %+v", s)
+	}
+}
+
+func TestALateSampleGoesIntoAFrameOfItsOwnPeriod(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, time.Second)
+	f.start()
+	a := f.tags("name", "a", "status", "200")
+	f.add(sample(f.reqs, a, at(100), 1), sample(f.reqs, a, at(1100), 1))
+	f.now = at(2000)
+	f.o.flushDue(f.now)                  // writes period 0
+	f.add(sample(f.reqs, a, at(200), 5)) // late: period 0 again
+	f.now = at(2250)
+	f.o.flushDue(f.now)
+	fr := f.frames()
+	if len(fr) != 2 || fr[1].Start != t0.UnixMilli() || fr[1].Seq != 1 {
+		t.Fatalf("%+v", fr)
+	}
+	if s := find(t, fr[1], "http_reqs", "a", "2xx"); s.Count != 1 || s.Sum != 5 {
+		t.Fatalf("late frame: %+v", s)
+	}
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	fr = f.frames()
+	if len(fr) != 3 || fr[2].Start != at(1000).UnixMilli() || !fr[2].Final {
+		t.Fatalf("%+v", fr)
+	}
+	// A reader adds up repeated periods: 1 + 5 in period 0.
+	var sum0 float64
+	for _, x := range fr {
+		if x.Start == t0.UnixMilli() {
+			sum0 += find(t, x, "http_reqs", "a", "2xx").Sum
+		}
+	}
+	if sum0 != 6 {
+		t.Fatalf("period 0 adds up to %v", sum0)
+	}
+}
+
+func TestAggregationByMetricType(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, time.Second)
+	f.start()
+	ok := f.tags("name", "reserve", "status", "204", "scenario", "rush")
+	bad := f.tags("name", "reserve", "status", "0", "scenario", "rush", "error", "dial")
+	// Tags other than name, status and scenario are dropped: these two series are one.
+	ok2 := ok.With("method", "POST").With("url", "http://x/reserve?id=2")
+	f.add(
+		sample(f.duration, ok, at(10), 3.1), sample(f.duration, ok2, at(20), 48.2), sample(f.duration, ok, at(30), 10),
+		sample(f.duration, bad, at(40), 0.0004),
+		sample(f.reqs, ok, at(10), 1), sample(f.reqs, ok2, at(20), 1), sample(f.reqs, bad, at(40), 1),
+		sample(f.failed, ok, at(10), 0), sample(f.failed, ok2, at(20), 0), sample(f.failed, bad, at(40), 1),
+		// Gauge: last is by sample time, not arrival.
+		sample(f.vus, f.tags(), at(500), 10), sample(f.vus, f.tags(), at(900), 7), sample(f.vus, f.tags(), at(100), 12),
+	)
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	fr := f.frames()
+	if len(fr) != 1 || !fr[0].Final {
+		t.Fatalf("%+v", fr)
+	}
+	d := find(t, fr[0], "http_req_duration", "reserve", "2xx")
+	if d.Type != "trend" || d.Count != 3 || math.Abs(d.Sum-61.3) > 1e-9 || *d.Min != 3.1 || *d.Max != 48.2 || d.Last != nil || d.HDR == "" {
+		t.Errorf("trend: %+v", d)
+	}
+	h := decode(t, d.HDR)
+	if h.TotalCount() != 3 || !h.ValuesAreEquivalent(h.Min(), 3_100_000) || !h.ValuesAreEquivalent(h.Max(), 48_200_000) {
+		t.Errorf("trend hdr: count %d min %d max %d", h.TotalCount(), h.Min(), h.Max())
+	}
+	// Below 2,048 ns values are exact: 0.0004 ms is 400 ns.
+	dn := find(t, fr[0], "http_req_duration", "reserve", "none")
+	if hn := decode(t, dn.HDR); hn.Min() != 400 || hn.Max() != 400 || *dn.Min != 0.0004 {
+		t.Errorf("sub-µs trend: hdr min %d, min %v", hn.Min(), *dn.Min)
+	}
+	if c := find(t, fr[0], "http_reqs", "reserve", "2xx"); c.Type != "counter" || c.Count != 2 || c.Sum != 2 || c.Min != nil || c.Max != nil || c.HDR != "" {
+		t.Errorf("counter: %+v", c)
+	}
+	if r := find(t, fr[0], "http_req_failed", "reserve", "none"); r.Type != "rate" || r.Count != 1 || r.Sum != 1 || r.Min != nil {
+		t.Errorf("rate none: %+v", r)
+	}
+	if r := find(t, fr[0], "http_req_failed", "reserve", "2xx"); r.Count != 2 || r.Sum != 0 {
+		t.Errorf("rate 2xx: %+v", r)
+	}
+	g := find(t, fr[0], "vus", "", "")
+	if g.Type != "gauge" || g.Count != 3 || g.Sum != 29 || *g.Min != 7 || *g.Max != 12 || *g.Last != 7 || g.HDR != "" {
+		t.Errorf("gauge: %+v", g)
+	}
+	// Series are sorted by metric, name, status, scenario.
+	var order []string
+	for _, s := range fr[0].Series {
+		order = append(order, s.Metric+"/"+s.Status)
+	}
+	if !sort.StringsAreSorted(order) || len(order) != 7 {
+		t.Errorf("series order: %v", order)
+	}
+}
+
+func decode(t *testing.T, b64 string) *hdrhistogram.Histogram {
+	t.Helper()
+	h, err := hdrhistogram.Decode([]byte(b64))
+	if err != nil {
+		t.Fatalf("decoding %q: %v", b64, err)
+	}
+	return h
+}
+
+func TestHDRRoundTripsAndMergesWithin0_1Percent(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, time.Second)
+	f.start()
+	a := f.tags("name", "a")
+	// A skewed spread over two periods: 0.1 ms … ~2 s, as 20,000 values.
+	var all []float64
+	for i := range 20000 {
+		v := 0.1 + math.Pow(float64(i%1000)/10, 3)/500 + float64(i%7)*0.0123
+		all = append(all, v)
+		f.add(sample(f.duration, a, at(int64(i%2)*1000+int64(i%997)), v))
+	}
+	f.add(sample(f.duration, a, at(500), 7_200_000)) // two hours: recorded as the top of the range
+	all = append(all, 7_200_000)
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	fr := f.frames()
+	if len(fr) != 2 {
+		t.Fatalf("%d frames", len(fr))
+	}
+	merged := newHistogram()
+	var count int64
+	for _, x := range fr {
+		s := find(t, x, "http_req_duration", "a", "")
+		h := decode(t, s.HDR)
+		if h.TotalCount() != s.Count || h.SignificantFigures() != 3 || h.HighestTrackableValue() != hdrHighest {
+			t.Fatalf("frame %d: hdr count %d vs count %d, digits %d", x.Seq, h.TotalCount(), s.Count, h.SignificantFigures())
+		}
+		merged.Merge(h)
+		count += s.Count
+	}
+	if count != int64(len(all)) || merged.TotalCount() != count {
+		t.Fatalf("count %d, merged %d, want %d", count, merged.TotalCount(), len(all))
+	}
+	if merged.Max() < hdrHighest {
+		t.Fatalf("an out-of-range value was not clamped to the top: max %d", merged.Max())
+	}
+	slices.Sort(all)
+	for _, q := range []float64{50, 90, 95, 99} {
+		// Nearest rank, as HdrHistogram defines it.
+		exact := all[int(math.Ceil(q/100*float64(len(all))))-1]
+		got := float64(merged.ValueAtQuantile(q)) / 1e6
+		if math.Abs(got-exact)/exact > 0.001 {
+			t.Errorf("p%v = %v, exact %v: off by more than 0.1%%", q, got, exact)
+		}
+	}
+}
+
+func TestFinalFrame(t *testing.T) {
+	t.Parallel()
+	t.Run("no samples at all: one empty final frame at the current period", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, time.Second)
+		f.start()
+		f.now = at(5432)
+		if err := f.o.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		fr := f.frames()
+		if len(fr) != 1 || !fr[0].Final || fr[0].Seq != 0 || fr[0].Start != at(5000).UnixMilli() || fr[0].Series == nil || len(fr[0].Series) != 0 {
+			t.Fatalf("%+v", fr)
+		}
+		if !strings.Contains(string(f.rec.writes[0]), `"series":[]`) {
+			t.Fatalf("series must be [], not null: %s", f.rec.writes[0])
+		}
+	})
+	t.Run("everything written already: an empty final frame at the last period", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, time.Second)
+		f.start()
+		f.add(sample(f.reqs, f.tags(), at(1500), 1))
+		f.now = at(9000)
+		f.o.flushDue(f.now)
+		if err := f.o.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		fr := f.frames()
+		if len(fr) != 2 || fr[0].Final || !fr[1].Final || fr[1].Start != at(1000).UnixMilli() || len(fr[1].Series) != 0 || fr[1].Seq != 1 {
+			t.Fatalf("%+v", fr)
+		}
+	})
+	t.Run("samples after Stop are dropped", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, time.Second)
+		f.start()
+		if err := f.o.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		f.add(sample(f.reqs, f.tags(), at(0), 1))
+		if n := len(f.frames()); n != 1 {
+			t.Fatalf("%d frames", n)
+		}
+	})
+}
+
+// keysInOrder lists an object's keys in the order they appear in the line.
+func keysInOrder(t *testing.T, raw json.RawMessage) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not an object: %s", raw)
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
+}
+
+// The keys and their order, exactly as docs/stream.md's example frame shows them.
+func TestFrameJSONKeysAreThoseOfDocsStreamMd(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, time.Second)
+	f.start()
+	tags := f.tags("name", "reserve", "status", "200", "scenario", "rush")
+	f.add(sample(f.duration, tags, at(1), 3.1), sample(f.reqs, tags, at(1), 1), sample(f.failed, tags, at(1), 0),
+		sample(f.vus, f.tags(), at(1), 10))
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	var frame struct {
+		Series []json.RawMessage `json:"series"`
+	}
+	line := f.rec.writes[0]
+	if err := json.Unmarshal(line, &frame); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := keysInOrder(t, line), []string{"schema", "instance", "seq", "periodMs", "start", "final", "series"}; !slices.Equal(got, want) {
+		t.Errorf("frame keys %v, want %v", got, want)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(line, &m)
+	if m["schema"] != "loadctl.frames/v1" || m["instance"] != "test-1" {
+		t.Errorf("schema/instance: %v %v", m["schema"], m["instance"])
+	}
+	want := map[string][]string{
+		"trend":   {"metric", "type", "name", "status", "scenario", "count", "sum", "min", "max", "hdr"},
+		"counter": {"metric", "type", "name", "status", "scenario", "count", "sum"},
+		"rate":    {"metric", "type", "name", "status", "scenario", "count", "sum"},
+		"gauge":   {"metric", "type", "name", "status", "scenario", "count", "sum", "min", "max", "last"},
+	}
+	seen := map[string]bool{}
+	for _, raw := range frame.Series {
+		var s struct{ Type string }
+		_ = json.Unmarshal(raw, &s)
+		seen[s.Type] = true
+		if got := keysInOrder(t, raw); !slices.Equal(got, want[s.Type]) {
+			t.Errorf("%s keys %v, want %v", s.Type, got, want[s.Type])
+		}
+	}
+	if len(seen) != 4 {
+		t.Errorf("types seen: %v", seen)
+	}
+}
+
+func TestAddMetricSamplesDoesNotAllocateOnceSeriesAndPeriodExist(t *testing.T) {
+	f := newFixture(t, time.Second)
+	f.start()
+	a := f.tags("name", "a", "status", "200", "scenario", "s")
+	batch := []metrics.SampleContainer{metrics.Samples{
+		sample(f.duration, a, at(10), 12.5), sample(f.reqs, a, at(10), 1), sample(f.failed, a, at(10), 0),
+		sample(f.vus, f.tags(), at(10), 3),
+	}}
+	// Past rawLimit, so the trend series has taken its histogram.
+	for range rawLimit + 10 {
+		f.o.AddMetricSamples(batch)
+	}
+	if allocs := testing.AllocsPerRun(1000, func() { f.o.AddMetricSamples(batch) }); allocs != 0 {
+		t.Fatalf("%v allocations per call", allocs)
+	}
+	_ = f.o.Stop()
+}
+
+func TestStartFailsClearlyWhenTheFileCannotBeOpened(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	o, err := New(k6output.Params{ConfigArgument: filepath.Join(dir, "missing", "frames.ndjson"), FS: fsext.NewOsFs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = o.Start()
+	if err == nil || !strings.HasPrefix(err.Error(), "--out loadctl: cannot open "+filepath.Join(dir, "missing", "frames.ndjson")+" to append frames to:") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// Through a real file and the real ticker: frames appear while the output runs, and Stop appends the rest.
+func TestRealFileAndTicker(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "frames.ndjson")
+	if err := os.WriteFile(file, []byte("{\"kept\":true}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, err := New(k6output.Params{ConfigArgument: file + "?period=100ms&instance=it", FS: fsext.NewOsFs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Start(); err != nil {
+		t.Fatal(err)
+	}
+	reg := metrics.NewRegistry()
+	reqs := reg.MustNewMetric("http_reqs", metrics.Counter)
+	o.AddMetricSamples([]metrics.SampleContainer{sample(reqs, reg.RootTagSet(), time.Now(), 1)})
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, _ := os.ReadFile(file)
+		if strings.Count(string(b), "\n") >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no frame after 5 s: %q", b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(file)
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if lines[0] != `{"kept":true}` {
+		t.Fatalf("the file was not appended to: %q", lines[0])
+	}
+	var last frameJSON
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || !last.Final || last.Instance != "it" {
+		t.Fatalf("last line %q: %v", lines[len(lines)-1], err)
+	}
+}
+
+func TestHDRValueIsIntegerNanoseconds(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		ms   float64
+		want int64
+	}{
+		{3.1, 3_100_000}, {0.0004, 400}, {0.0000004, 1}, {0.0000006, 1}, {0.0000016, 2}, {0, 1}, {-5, 1},
+		{math.NaN(), 1}, {3_600_000, hdrHighest}, {7_200_000, hdrHighest},
+	} {
+		if got := hdrValue(tc.ms); got != tc.want {
+			t.Errorf("hdrValue(%v) = %d, want %d", tc.ms, got, tc.want)
+		}
+	}
+}
+
+// A trend keeps its first rawLimit values as they are and takes a histogram past that; both encode the same
+// histogram as recording every value would, and the scratch histogram is left empty.
+func TestRawAndHistogramTrendsEncodeTheSame(t *testing.T) {
+	t.Parallel()
+	reg := metrics.NewRegistry()
+	m := reg.MustNewMetric("dur", metrics.Trend, metrics.Time)
+	pool := &histPool{}
+	scratch := newHistogram()
+	for _, n := range []int{1, rawLimit, rawLimit + 1, 3 * rawLimit} {
+		var a agg
+		want := newHistogram()
+		for i := range n {
+			v := 0.05 + float64(i%977)*0.731
+			a.add(m.Type, v, int64(i), pool)
+			_ = want.RecordValue(hdrValue(v))
+		}
+		if (a.hdr != nil) != (n > rawLimit) {
+			t.Fatalf("%d values: histogram taken %v", n, a.hdr != nil)
+		}
+		got, err := a.encode(scratch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantEnc, _ := want.Encode(hdrhistogramV2Compressed)
+		if string(got) != string(wantEnc) {
+			t.Errorf("%d values: encoding differs from recording every value", n)
+		}
+		if scratch.TotalCount() != 0 || decode(t, string(got)).TotalCount() != int64(n) {
+			t.Errorf("%d values: scratch left with %d, decoded %d", n, scratch.TotalCount(), decode(t, string(got)).TotalCount())
+		}
+		if h := a.reset(); (h != nil) != (n > rawLimit) || (h != nil && h.TotalCount() != 0) || a.count != 0 || len(a.raw) != 0 {
+			t.Errorf("%d values: reset left %+v", n, a)
+		}
+	}
+}
+
+// The cost on k6's hot path: one call with the 13 samples k6 emits per HTTP request (8 trends, 2 counters
+// for data, http_reqs, http_req_failed, and an iteration's worth spread over a few endpoints).
+// `go test -bench AddMetricSamples -run '^$' ./output/`
+func BenchmarkAddMetricSamples(b *testing.B) {
+	reg := metrics.NewRegistry()
+	logger := logrus.New()
+	logger.SetOutput(io.Discard)
+	o := newOutput(config{path: "x", period: time.Second, instance: "b"}, fsext.NewMemMapFs(), logger, time.Now)
+	o.w = discard{}
+	var trends []*metrics.Metric
+	for _, n := range []string{"http_req_duration", "http_req_blocked", "http_req_connecting", "http_req_tls_handshaking",
+		"http_req_sending", "http_req_waiting", "http_req_receiving", "iteration_duration"} {
+		trends = append(trends, reg.MustNewMetric(n, metrics.Trend, metrics.Time))
+	}
+	counters := []*metrics.Metric{reg.MustNewMetric("data_sent", metrics.Counter), reg.MustNewMetric("data_received", metrics.Counter),
+		reg.MustNewMetric("http_reqs", metrics.Counter)}
+	rate := reg.MustNewMetric("http_req_failed", metrics.Rate)
+	var batches [][]metrics.SampleContainer
+	for e := range 4 {
+		tags := reg.RootTagSet().With("name", fmt.Sprintf("endpoint-%d", e)).With("status", "200").With("scenario", "s").
+			With("method", "GET").With("url", fmt.Sprintf("http://x/%d", e))
+		var ss metrics.Samples
+		for i, m := range trends {
+			ss = append(ss, sample(m, tags, time.Time{}, 1.5+float64(i)))
+		}
+		for _, m := range counters {
+			ss = append(ss, sample(m, tags, time.Time{}, 100))
+		}
+		ss = append(ss, sample(rate, tags, time.Time{}, 0))
+		batches = append(batches, []metrics.SampleContainer{ss})
+	}
+	b.ReportAllocs()
+	start := time.Now()
+	for i := 0; b.Loop(); i++ {
+		// Time moves 10 µs per request: a new period every 100,000 calls, flushed as k6 would.
+		now := start.Add(time.Duration(i) * 10 * time.Microsecond)
+		batch := batches[i%len(batches)]
+		ss := batch[0].(metrics.Samples)
+		for j := range ss {
+			ss[j].Time = now
+		}
+		o.AddMetricSamples(batch)
+		if i%25_000 == 0 {
+			o.flushDue(now)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*13), "ns/sample")
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+func (discard) Close() error                { return nil }
