@@ -91,6 +91,23 @@ export async function openRegularFile(path: string): Promise<{ file: FileHandle;
   }
 }
 
+/**
+ * Up to `maxBytes` of a regular file from byte `offset` on (fewer at its end, none past it): how a file that
+ * another process appends to is followed.
+ */
+export async function readFileFrom(path: string, offset: number, maxBytes: number): Promise<Buffer> {
+  const { file, size } = await openRegularFile(path);
+  try {
+    const length = Math.max(0, Math.min(maxBytes, size - offset));
+    if (length === 0) return Buffer.alloc(0);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await file.read(buffer, 0, length, offset);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
 const READ_STEP = 64 * 1024;
 
 /**

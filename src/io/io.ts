@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import { access, copyFile, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { makeDirs, readFileLimited } from './bounded-fs.js';
+import { makeDirs, readFileFrom, readFileLimited } from './bounded-fs.js';
 import type { CommandResult, RunOptions, StreamOptions, StreamingProcess } from './exec.js';
 import { probeDns, probeHostFacts, probeHostLoad, type HostFacts, type HostLoad } from './host.js';
 import { probeFreePort, probeTcp, type Reachability } from './net.js';
@@ -35,6 +35,8 @@ export interface Io {
    */
   readBytes(path: string, maxBytes: number): Promise<Uint8Array>;
   readText(path: string, maxBytes: number): Promise<string>;
+  /** Up to `maxBytes` of a regular file from byte `offset` on: a file another process appends to, followed. */
+  readFrom(path: string, offset: number, maxBytes: number): Promise<Uint8Array>;
   /** Writes through a temporary file and a rename, so a reader never sees half a file. */
   writeFileAtomic(path: string, content: string | Uint8Array): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
@@ -129,6 +131,7 @@ export function realIo(): Io {
     stderr: output(process.stderr),
     now: () => new Date(),
     readBytes: (path, maxBytes) => readFileLimited(path, maxBytes),
+    readFrom: (path, offset, maxBytes) => readFileFrom(path, offset, maxBytes),
     readText: async (path, maxBytes) => (await readFileLimited(path, maxBytes)).toString('utf8'),
     writeFileAtomic: writeFileAtomicReal,
     copyFile: async (from, to) => {

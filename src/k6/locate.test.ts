@@ -361,10 +361,16 @@ describe('findK6 on this machine', () => {
       kind: 'found',
       path: bin,
       source: 'project',
-      // `npm run setup:k6` builds it with loadctl's streaming extension.
+      // `npm run setup:k6` builds it with loadctl's output (docs/stream.md) and streaming extension.
       version: {
         text: PINNED_K6_VERSION,
         extensions: [
+          {
+            module: 'loadctl.local/k6ext/output.New',
+            version: expect.stringMatching(/^src-[0-9a-f]{12}$/) as unknown,
+            name: 'loadctl',
+            type: 'output',
+          },
           {
             module: 'loadctl.local/k6ext/sse',
             version: expect.stringMatching(/^src-[0-9a-f]{12}$/) as unknown,

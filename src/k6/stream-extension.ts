@@ -18,6 +18,14 @@ export type StreamSupport =
   /** `stamp` is the source stamp the build gave it (`src-<hash>`), `(devel)` for a plain `go build`. */
   | { kind: 'built'; stamp: string };
 
+/** The k6 output loadctl's build registers (`--out loadctl=<file>`): the metric stream of docs/stream.md. */
+export const FRAMES_OUTPUT = 'loadctl';
+
+/** Whether this k6 carries loadctl's output (`k6 version` lists it as `loadctl [output]`). */
+export function hasFramesOutput(version: K6Version): boolean {
+  return version.extensions.some((e) => e.name === FRAMES_OUTPUT && e.type === 'output');
+}
+
 export function resolveStreamSupport(version: K6Version): StreamSupport {
   const ext = version.extensions.find((e) => e.name === STREAM_EXTENSION);
   return ext === undefined ? { kind: 'none' } : { kind: 'built', stamp: ext.version };

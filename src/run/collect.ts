@@ -8,6 +8,7 @@ import type { InvariantSummary } from '../report/model/summary.js';
 import { endCodeOf } from './exit.js';
 import { runInvariants } from './invariants.js';
 import type { RunSpec } from './prepare.js';
+import type { FrameFindings } from './frames.js';
 import type { SampleFindings } from './samples.js';
 
 export interface AfterK6 {
@@ -17,6 +18,8 @@ export interface AfterK6 {
   demoStats: DemoStats | undefined;
   /** The raw samples' findings, or why they could not be read to the end. */
   samples: SampleFindings | { unreadable: string } | undefined;
+  /** The metric stream's findings (docs/stream.md), or why it could not be read; undefined with a stock k6. */
+  frames: FrameFindings | { unreadable: string } | undefined;
   /** undefined when the plan has invariants but the run did not finish. */
   invariants: InvariantSummary[] | undefined;
 }
@@ -56,6 +59,32 @@ async function readSamples(spec: RunSpec, io: Io, k6: K6Summary | undefined) {
   );
 }
 
+async function readFrames(
+  spec: RunSpec,
+  io: Io,
+  k6: K6Summary | undefined,
+): Promise<FrameFindings | { unreadable: string } | undefined> {
+  const path = spec.k6.framesPath;
+  if (path === undefined) return undefined;
+  if (!(await io.exists(path))) return { unreadable: 'k6 wrote no frames file' };
+  const [{ readFramesFile }, { frameFindings }] = await Promise.all([
+    import('../samples/read-frames.js'),
+    import('./frames.js'),
+  ]);
+  try {
+    const { frames, cutBytes } = await readFramesFile(path);
+    return frameFindings(
+      frames,
+      spec.endpoints.map((e) => e.name),
+      k6,
+      cutBytes,
+      spec.windows,
+    );
+  } catch (err) {
+    return { unreadable: (err as Error).message };
+  }
+}
+
 async function checkInvariants(io: Io, spec: RunSpec, baseUrl: string, finished: boolean) {
   const { list, headers } = spec.invariants;
   if (list.length === 0) return [];
@@ -86,6 +115,7 @@ export async function readAfterK6(
   const k6Summary = await readK6Summary(io, spec.k6.summaryPath, spec.redact);
   const demoStats = run.demo?.stats();
   const samples = await readSamples(spec, io, k6Summary.summary);
+  const frames = await readFrames(spec, io, k6Summary.summary);
   const endCode = endCodeOf(run.k6, run.stoppedBecause);
   const ranToEnd = (endCode === 0 || endCode === 99) && !run.k6.interrupted;
   return {
@@ -93,6 +123,7 @@ export async function readAfterK6(
     k6SummaryProblem: k6Summary.problem,
     demoStats,
     samples,
+    frames,
     invariants: await checkInvariants(io, spec, run.baseUrl, ranToEnd),
   };
 }

@@ -2,6 +2,7 @@
 // for k6's REST API.
 import type { Io } from '../io/io.js';
 import type { FindK6Result } from '../k6/locate.js';
+import { hasFramesOutput } from '../k6/stream-extension.js';
 import { renderVersion } from '../k6/version.js';
 import type { RunFacts } from './prepare.js';
 
@@ -14,7 +15,7 @@ export async function probeRunFacts(io: Io, k6: FoundK6): Promise<RunFacts> {
     now: io.now(),
     hex: io.randomHex(3),
     host: io.hostFacts(),
-    k6: { path: k6.path, version: renderVersion(k6.version) },
+    k6: { path: k6.path, version: renderVersion(k6.version), framesOutput: hasFramesOutput(k6.version) },
     restPort: await io.freePort(),
   };
 }

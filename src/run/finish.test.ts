@@ -38,6 +38,7 @@ function executed(more: Partial<ExecutedRun> = {}, exitCode = 0): ExecutedRun {
     k6SummaryProblem: undefined,
     demoStats: undefined,
     samples: undefined,
+    frames: undefined,
     invariants: [],
     release: () => {},
     ...more,

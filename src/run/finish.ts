@@ -29,7 +29,7 @@ export type SeriesDocument =
   | { schema: typeof SERIES_SCHEMA; source: 'k6-rest-api'; intervalMs: number; points: SeriesPoint[] }
   | {
       schema: typeof SERIES_SCHEMA;
-      source: 'samples';
+      source: 'samples' | 'frames';
       intervalMs: number;
       points: SeriesPoint[];
       endpoints: Record<string, SeriesPoint[]>;
@@ -52,19 +52,38 @@ export function summarizeNotes(run: ExecutedRun): string[] {
       `the raw samples could not be read to the end (${run.samples.unreadable}): series.json comes from the live data`,
     );
   else if (run.samples !== undefined) notes.push(...run.samples.notes);
+  if (run.frames !== undefined && 'unreadable' in run.frames)
+    notes.push(
+      `loadctl's metric stream could not be read (${run.frames.unreadable}): series.json is cumulative (k6's REST API)`,
+    );
+  else if (run.frames !== undefined) notes.push(...run.frames.notes);
+  else if (run.samples === undefined)
+    notes.push(
+      "this k6 has no loadctl output (a stock k6): series.json's percentiles are cumulative since the start (k6's REST API); `npm run setup:k6` builds one that has it",
+    );
   if (run.invariants === undefined) notes.push('invariants were not checked: the run did not finish');
   return notes;
 }
 
+/**
+ * series.json from the best source there is: the raw samples when asked for (exact), else loadctl's metric
+ * stream (windowed, within 0.1 %), else k6's REST API (cumulative percentiles since the start).
+ */
 function summarizeSeries(run: ExecutedRun): SeriesDocument {
   const samples = run.samples !== undefined && !('unreadable' in run.samples) ? run.samples : undefined;
-  return samples
+  const frames = run.frames !== undefined && !('unreadable' in run.frames) ? run.frames : undefined;
+  const windowed = samples
+    ? { source: 'samples' as const, ...samples }
+    : frames
+      ? { source: 'frames' as const, ...frames }
+      : undefined;
+  return windowed
     ? {
         schema: SERIES_SCHEMA,
-        source: 'samples',
+        source: windowed.source,
         intervalMs: 1000,
-        points: samples.series,
-        endpoints: samples.endpointSeries,
+        points: windowed.series,
+        endpoints: windowed.endpointSeries,
       }
     : { schema: SERIES_SCHEMA, source: 'k6-rest-api', intervalMs: 1000, points: run.series };
 }
@@ -74,7 +93,18 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
   const k6Summary = run.k6Summary;
   const guard = k6Summary ? foldGuard(run.guard, guardEndObservation(spec.guard, k6Summary)) : run.guard;
   const generator = judgeGuard(guard);
-  const thresholds = summarizeThresholds(k6Summary, plan.thresholds ?? {});
+  const frames = run.frames !== undefined && !('unreadable' in run.frames) ? run.frames : undefined;
+  const thresholds = summarizeThresholds(
+    k6Summary,
+    plan.thresholds ?? {},
+    (frames?.windows ?? []).map(({ threshold, verdict }) => ({
+      key: threshold.key,
+      expression: threshold.expression,
+      ok: verdict.ok,
+      ...(verdict.observed !== undefined ? { observed: verdict.observed } : {}),
+      windows: verdict.windows,
+    })),
+  );
   const failedThresholds = thresholds.filter((t) => !t.ok);
   const invariants = run.invariants ?? [];
   const samples = run.samples !== undefined && !('unreadable' in run.samples) ? run.samples : undefined;

@@ -12,6 +12,7 @@ import {
   type GuardState,
   type GuardVerdict,
 } from '../report/model/guard.js';
+import { FramesTail } from './frames-live.js';
 import type { RunSpec } from './prepare.js';
 
 /** How a command built on the engine (e.g. `breakpoint`) watches a run. */
@@ -54,6 +55,9 @@ export function startLiveView(io: Io, spec: RunSpec, opts: LiveViewOptions): Liv
   // The in-run guard: every observation is folded as it arrives, so the progress line can warn at once.
   let guard = initialGuardState(spec.guard);
   let stoppedBecause: string | undefined;
+  // loadctl's metric stream, followed for the windowed latency (a stock k6 has none: the cumulative p95).
+  const tail =
+    spec.k6.framesPath === undefined ? undefined : new FramesTail(io, spec.k6.framesPath, spec.windows);
   const observe = (obs: GuardObservation) => {
     guard = foldGuard(guard, obs);
   };
@@ -67,16 +71,35 @@ export function startLiveView(io: Io, spec: RunSpec, opts: LiveViewOptions): Liv
       stoppedBecause = seen.stop;
       opts.stop();
     }
+    void tail?.poll();
+    // A threshold over a window with abortOnFail stops k6 the way k6's own abortOnFail does; the run's end
+    // judges every window again on the whole stream, and the run exits as a threshold failure (99).
+    const broken = tail?.failedWindow();
+    if (broken && broken.threshold.abortOnFail && stoppedBecause === undefined) {
+      const t = broken.threshold;
+      stoppedBecause = `the threshold ${t.key} ${t.expression} over ${t.window} failed (abortOnFail)`;
+      opts.stop();
+    }
     if (!opts.progress) return;
+    const windowed = tail?.latency();
+    const window = windowed && {
+      ...windowed,
+      endpoints: windowed.endpoints.map((e) => ({ ...e, name: terminalSafe(e.name) })),
+    };
     // The observer's note may quote names from the plan (breakpoint: endpoints over the SLO).
     const warning = (judgeGuard(guard).saturated ? ' · ⚠ saturated' : '') + terminalSafe(seen?.note ?? '');
     const line =
-      renderProgressLine(point, snap, {
-        plannedMs: spec.planned.ms,
-        exact: spec.planned.exact,
-        tty,
-        width: io.stderr.columns - warning.length,
-      }) + warning;
+      renderProgressLine(
+        point,
+        snap,
+        {
+          plannedMs: spec.planned.ms,
+          exact: spec.planned.exact,
+          tty,
+          width: io.stderr.columns - warning.length,
+        },
+        window,
+      ) + warning;
     if (tty) io.stderr.write(`\r\x1b[2K${line}`);
     else if (snap.elapsedMs - lastPrinted >= 5000) {
       lastPrinted = snap.elapsedMs;

@@ -19,7 +19,8 @@ import {
   type BatchLayout,
 } from '../report/model/k6-submetrics.js';
 import type { ComparisonRef } from '../report/model/summary.js';
-import { usageError } from '../errors.js';
+import { windowThresholds, type WindowThreshold } from '../report/model/window-thresholds.js';
+import { environmentError, usageError } from '../errors.js';
 import { runDirFor, runFile } from '../store/layout.js';
 import { makeRunId } from '../store/run-id.js';
 import { META_SCHEMA } from '../store/schemas/files.js';
@@ -51,7 +52,8 @@ export interface RunFacts {
   /** Random hex for the run id. */
   hex: string;
   host: HostFacts;
-  k6: { path: string; version: string };
+  /** framesOutput: the k6 carries loadctl's output (docs/stream.md). */
+  k6: { path: string; version: string; framesOutput: boolean };
   restPort: number;
 }
 
@@ -95,9 +97,13 @@ export interface RunSpec {
     restAddress: string;
     summaryPath: string;
     samplesPath: string | undefined;
+    /** Where loadctl's k6 output writes its frames; undefined with a k6 without it. */
+    framesPath: string | undefined;
     logPath: string;
   };
   planned: { ms: number; exact: boolean };
+  /** Thresholds over a window: loadctl judges them from its metric stream (k6 never sees them). */
+  windows: WindowThreshold[];
   redact: (text: string) => string;
   /** plan.resolved.json, secrets redacted. */
   planDocument: string;
@@ -123,7 +129,12 @@ function runEndpoints(plan: Plan): { measured: Endpoint[]; leftOut: string[] } {
   return boundEndpoints(all, new Set(named));
 }
 
-function k6Args(c: RunChoices, f: RunFacts, runDir: string, samplesPath: string | undefined): string[] {
+function k6Args(
+  c: RunChoices,
+  f: RunFacts,
+  runDir: string,
+  out: { samplesPath: string | undefined; framesPath: string | undefined },
+): string[] {
   const plan = c.resolved.plan;
   return [
     'run',
@@ -135,7 +146,9 @@ function k6Args(c: RunChoices, f: RunFacts, runDir: string, samplesPath: string 
     ...(plan.script === undefined ? ['--summary-trend-stats', trendStats(plan).join(',')] : []),
     ...Object.entries(c.tags).flatMap(([k, v]) => ['--tag', `${k}=${v}`]),
     // Raw samples cost k6 about a fifth of its throughput (docs/benchmarks.md): only when asked.
-    ...(samplesPath !== undefined ? ['--out', `json=${samplesPath}`] : []),
+    ...(out.samplesPath !== undefined ? ['--out', `json=${out.samplesPath}`] : []),
+    // Windowed per-endpoint statistics every second, at little cost to k6 (docs/stream.md).
+    ...(out.framesPath !== undefined ? ['--out', `loadctl=${out.framesPath}`] : []),
     runFile(runDir, 'script'),
   ];
 }
@@ -186,6 +199,13 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
   const batches =
     plan.script === undefined ? (c.batches ?? planBatches(plannedDuration(plan).ms)) : undefined;
   const samplesPath = c.samples ? runFile(runDir, 'samples') : undefined;
+  const framesPath = f.k6.framesOutput ? runFile(runDir, 'frames') : undefined;
+  const windows = windowThresholds(plan.thresholds ?? {});
+  if (windows.length > 0 && framesPath === undefined)
+    throw environmentError(
+      `the plan's thresholds over a window (${windows.map((w) => `${w.key} ${w.expression} over ${w.window}`).join(', ')}) need loadctl's metric stream, and ${f.k6.path} is a k6 without loadctl's output`,
+      'run `npm run setup:k6`, which builds the pinned k6 with it into .tools/bin/k6 (and unset LOADCTL_K6_BIN if it points elsewhere)',
+    );
   const redact = makeRedactor((plan.secrets ?? []).map((name) => f.env[name]));
   return {
     runId,
@@ -203,14 +223,16 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     k6: {
       path: f.k6.path,
       version: f.k6.version,
-      args: k6Args(c, f, runDir, samplesPath),
+      args: k6Args(c, f, runDir, { samplesPath, framesPath }),
       env: planEnvDefaults(plan, f.env),
       restAddress: `127.0.0.1:${f.restPort}`,
       summaryPath: runFile(runDir, 'k6Summary'),
       samplesPath,
+      framesPath,
       logPath: runFile(runDir, 'log'),
     },
     planned: plannedDuration(plan),
+    windows,
     redact,
     planDocument: renderPlanResolvedFile(
       { profile: c.resolved.profile ?? null, target: targetName, plan },

@@ -42,7 +42,7 @@ export const FACTS: RunFacts = {
     hostname: 'gen',
     node: 'v20.0.0',
   },
-  k6: { path: '/bin/k6', version: 'v1.8.1' },
+  k6: { path: '/bin/k6', version: 'v1.8.1', framesOutput: false },
   restPort: 6565,
 };
 

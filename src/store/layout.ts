@@ -14,6 +14,7 @@ export const RUN_FILES = {
   demoStats: 'demo-stats.json',
   samples: 'samples.ndjson.gz',
   samplesAggregates: 'samples-aggregates.json',
+  frames: 'frames.ndjson',
   breakpoint: 'breakpoint.json',
 } as const;
 

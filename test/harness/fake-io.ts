@@ -119,6 +119,7 @@ function connectionRefused(url: string): TypeError {
 type FileMethods = Pick<
   Io,
   | 'readBytes'
+  | 'readFrom'
   | 'readText'
   | 'writeFileAtomic'
   | 'copyFile'
@@ -134,6 +135,7 @@ type FileMethods = Pick<
 function fileMethods(fs: FakeFs, freeBytes: number): FileMethods {
   return {
     readBytes: async (path, maxBytes) => fs.readBytesSync(path, maxBytes),
+    readFrom: async (path, offset, maxBytes) => fs.readBytesSync(path).slice(offset, offset + maxBytes),
     readText: async (path, maxBytes) => fs.readTextSync(path, maxBytes),
     writeFileAtomic: async (path, content) => fs.writeSync(path, content),
     copyFile: async (from, to) => fs.writeSync(to, fs.readBytesSync(from)),

@@ -27,10 +27,22 @@ export interface ProgressSnapshot {
   latency: { p95?: number };
 }
 
+/**
+ * The latency of the last second and the last 10 s from loadctl's metric stream (docs/stream.md). Without it
+ * the line shows k6's cumulative p95 since the start, which a slow minute late in a run barely moves.
+ */
+export interface ProgressWindow {
+  p95Last1s?: number;
+  p95Last10s?: number;
+  /** Per endpoint, over the last 10 s; shown as far as the width allows. */
+  endpoints: ReadonlyArray<{ name: string; p95Last10s: number }>;
+}
+
 export function renderProgressLine(
   point: ProgressPoint | undefined,
   snap: ProgressSnapshot,
   opts: ProgressOptions,
+  window?: ProgressWindow,
 ): string {
   const elapsed = formatDuration(snap.elapsedMs);
   const planned = `${opts.exact ? '' : '≤'}${formatDuration(opts.plannedMs)}`;
@@ -41,10 +53,15 @@ export function renderProgressLine(
     `${snap.vus} VUs`,
     `${formatRate(point?.rps ?? 0)} req/s`,
     `errors ${formatPercent(point?.errorRate ?? 0)}`,
-    `p95 ${formatMs(snap.latency.p95)}`,
+    window
+      ? `p95 ${formatMs(window.p95Last1s)} 1s / ${formatMs(window.p95Last10s)} 10s`
+      : `p95 ${formatMs(snap.latency.p95)}`,
     `${formatCount(snap.requests)} requests`,
   ];
   if (snap.droppedIterations > 0) parts.push(`${snap.droppedIterations} dropped`);
+  // Names come from the plan: the caller makes them terminal-safe.
+  if (window && window.endpoints.length > 1)
+    parts.push(window.endpoints.map((e) => `${e.name} ${formatMs(e.p95Last10s)}`).join(' '));
   const line = parts.join(' · ');
   if (!opts.tty) return line;
   const bar = 20;

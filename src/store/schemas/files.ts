@@ -64,11 +64,11 @@ export const seriesPointSchema = z.object({
 
 export const seriesSchema = z.object({
   schema: z.literal(SERIES_SCHEMA),
-  /** k6's REST API polled each second, or the raw samples (--samples). */
-  source: z.enum(['k6-rest-api', 'samples']),
+  /** k6's REST API polled each second (cumulative percentiles), the raw samples (--samples), or loadctl's metric stream. */
+  source: z.enum(['k6-rest-api', 'samples', 'frames']),
   intervalMs: z.number(),
   points: z.array(seriesPointSchema),
-  /** Per-endpoint points, written with --samples. */
+  /** Per-endpoint points, written with --samples or from the metric stream. */
   endpoints: z.record(z.string(), z.array(seriesPointSchema)).optional(),
 });
 export type StoredSeries = z.output<typeof seriesSchema>;

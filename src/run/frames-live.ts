@@ -1,0 +1,90 @@
+// loadctl's metric stream while k6 runs (docs/stream.md): the frames file followed once a second, and the
+// latency of the last second and the last 10 s, overall and per endpoint, for the progress line.
+import type { Io } from '../io/io.js';
+import { WindowJudge, type WindowThreshold, type WindowVerdict } from '../report/model/window-thresholds.js';
+import { FrameReader, metricWindow } from '../samples/frames.js';
+
+/** What the progress line shows of the stream: p95 over the last period and the last 10 s (ms). */
+export interface WindowedLatency {
+  p95Last1s?: number;
+  p95Last10s?: number;
+  endpoints: Array<{ name: string; p95Last10s: number }>;
+}
+
+// One poll reads at most this much: a second of frames is KiBs.
+const MAX_READ = 8 * 1024 * 1024;
+
+export class FramesTail {
+  private readonly reader = new FrameReader();
+  private readonly decoder = new TextDecoder('utf-8');
+  private offset = 0;
+  private busy = false;
+  private judges: WindowJudge[] | undefined;
+  private judgedUpTo = -Infinity;
+  /** Why following stopped (a line that is not a frame); the run's end reads the whole file again. */
+  failed: string | undefined;
+
+  constructor(
+    private readonly io: Io,
+    private readonly path: string,
+    private readonly windows: readonly WindowThreshold[] = [],
+  ) {}
+
+  /**
+   * The plan's thresholds over a window, judged on the periods read so far (each period once, in order):
+   * the first one that failed, if any. The run's end judges them again on the whole file.
+   */
+  failedWindow(): { threshold: WindowThreshold; verdict: WindowVerdict } | undefined {
+    const frames = this.reader.frames;
+    const period = frames.periodMs;
+    if (this.windows.length === 0 || period === undefined) return undefined;
+    this.judges ??= this.windows.map((w) => new WindowJudge(w, period));
+    for (const start of frames.starts()) {
+      if (start <= this.judgedUpTo) continue;
+      for (const j of this.judges)
+        j.push(start, metricWindow(frames, j.threshold.metric, j.threshold.selector, start, start + period));
+      this.judgedUpTo = start;
+    }
+    const failed = this.judges.find((j) => !j.result().ok);
+    return failed && { threshold: failed.threshold, verdict: failed.result() };
+  }
+
+  /** Reads what k6 appended since the last poll; a poll while one is running does nothing. */
+  async poll(): Promise<void> {
+    if (this.busy || this.failed !== undefined) return;
+    this.busy = true;
+    try {
+      if (!(await this.io.exists(this.path))) return;
+      const bytes = await this.io.readFrom(this.path, this.offset, MAX_READ);
+      this.offset += bytes.length;
+      this.reader.push(this.decoder.decode(bytes, { stream: true }));
+    } catch (err) {
+      this.failed = (err as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  latency(): WindowedLatency | undefined {
+    const frames = this.reader.frames;
+    const starts = frames.starts();
+    const last = starts[starts.length - 1];
+    const period = frames.periodMs;
+    if (last === undefined || period === undefined) return undefined;
+    const to = last + period;
+    const from10 = to - 10_000;
+    const p95 = (from: number, endpoint?: string) =>
+      frames.window(from, to, endpoint === undefined ? {} : { endpoint }).duration?.p95;
+    const endpoints = frames.endpoints().flatMap((name) => {
+      const v = p95(from10, name);
+      return v === undefined ? [] : [{ name, p95Last10s: v }];
+    });
+    const p95Last1s = p95(last);
+    const p95Last10s = p95(from10);
+    return {
+      ...(p95Last1s !== undefined ? { p95Last1s } : {}),
+      ...(p95Last10s !== undefined ? { p95Last10s } : {}),
+      endpoints,
+    };
+  }
+}
