@@ -4,7 +4,8 @@
 //   3. requests/s of the rendered script vs an equivalent hand-written k6 script, both under plain
 //      `k6 run` against the same demo endpoint                          (goal ≥ 0.97×)
 // Usage: npm run build && node bench/run-overhead.mjs [--rounds 5] [--seconds 8] [--vus 10]
-//        [--modes bare,loadctl,templated,hand-templated,hand]   (a subset, for more rounds of one ratio)
+//        [--modes bare,stream,loadctl,templated,hand-templated,hand]   (a subset, for more rounds of one ratio)
+//   stream: bare k6 with loadctl's metric stream (`--out loadctl`, docs/stream.md)   (goal ≥ 0.97×)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -127,14 +128,24 @@ export default function () {
   // --summary-export costs nothing during the run (written once at the end) and is the same for both.
   const exportedRps = (file) => JSON.parse(readFileSync(file, 'utf8')).metrics.http_reqs.rate;
   // Plain `k6 run` of a script: --summary-export costs nothing during the run (written once at the end).
-  const plainK6 = (label, file, env) => async (i) => {
-    const summary = join(work, `${label}-${i}.json`);
-    const x = await run(K6, ['run', '-q', '--summary-export', summary, file], { ...K6_ENV, ...env });
-    return { ms: x.ms, rps: x.code === 0 ? exportedRps(summary) : NaN };
-  };
+  const plainK6 =
+    (label, file, env, extra = () => []) =>
+    async (i) => {
+      const summary = join(work, `${label}-${i}.json`);
+      const x = await run(K6, ['run', '-q', '--summary-export', summary, ...extra(i), file], {
+        ...K6_ENV,
+        ...env,
+      });
+      return { ms: x.ms, rps: x.code === 0 ? exportedRps(summary) : NaN };
+    };
   const allModes = {
     // Plain k6 on the rendered bundle: k6's own end-of-test summary, nothing else.
     'k6 run (bare)': plainK6('bare', script, { LOADCTL_BASE_URL: demo.url }),
+    // The same with loadctl's metric stream (docs/stream.md): what the output itself costs k6.
+    'k6 run --out loadctl': plainK6('stream', script, { LOADCTL_BASE_URL: demo.url }, (i) => [
+      '--out',
+      `loadctl=${join(work, `frames-${i}.ndjson`)}`,
+    ]),
     'loadctl run': async (i) => {
       const results = join(work, `results-${i}`);
       const x = await run(
@@ -156,6 +167,7 @@ export default function () {
   };
   const keys = {
     bare: 'k6 run (bare)',
+    stream: 'k6 run --out loadctl',
     loadctl: 'loadctl run',
     templated: 'k6 run templated',
     'hand-templated': 'hand-written templated',
@@ -206,6 +218,10 @@ export default function () {
   ratio("req/s under loadctl's collection / bare:", 'loadctl run', 'k6 run (bare)', 'rps', {
     op: '≥',
     value: 0.95,
+  });
+  ratio("req/s with loadctl's metric stream / bare:", 'k6 run --out loadctl', 'k6 run (bare)', 'rps', {
+    op: '≥',
+    value: 0.97,
   });
   ratio('rendered script req/s / hand-written k6:', 'k6 run (bare)', 'hand-written k6', 'rps', {
     op: '≥',

@@ -250,7 +250,11 @@ export function toK6Options(
     ),
   };
   const thresholds: Record<string, unknown[]> = { ...(opts.extraThresholds ?? {}) };
-  for (const [key, list] of Object.entries(plan.thresholds ?? {})) thresholds[key] = list;
+  for (const [key, list] of Object.entries(plan.thresholds ?? {})) {
+    // A threshold over a window is loadctl's to judge, from its metric stream: k6's see the whole run only.
+    const forK6 = list.filter((t) => typeof t === 'string' || t.window === undefined);
+    if (forK6.length > 0 || thresholds[key] === undefined) thresholds[key] = forK6;
+  }
   if (Object.keys(thresholds).length > 0) options.thresholds = thresholds;
   const tags = { ...(plan.tags ?? {}), ...(target.tags ?? {}) };
   if (Object.keys(tags).length > 0) options.tags = tags;

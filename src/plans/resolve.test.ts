@@ -81,3 +81,15 @@ describe('resolvePlan', () => {
     });
   });
 });
+
+describe('thresholds over a window reach k6 only as data for loadctl', () => {
+  it('leaves them out of the options k6 gets, and keeps the plain ones', async () => {
+    const { toK6Options } = await import('./compile.js');
+    const valid = validated(
+      `${PLAN}thresholds:\n  http_req_duration: ['p(95)<900', { threshold: 'p(95)<500', window: 30s }]\n  http_reqs: [{ threshold: 'count>10', window: 10s }]\n`,
+    );
+    const r = resolvePlan(valid, {});
+    if (!r.ok) throw new Error(r.message);
+    expect(toK6Options(r.resolved).thresholds).toEqual({ http_req_duration: ['p(95)<900'], http_reqs: [] });
+  });
+});

@@ -161,6 +161,7 @@ function checkThresholds(plan: Plan, out: Finding[]): void {
           }[type],
         });
       }
+      if (typeof t !== 'string' && t.window !== undefined) checkWindow(key, selector, i, t.window, out);
     });
     const nameTag = selector?.match(/[{,]\s*name\s*:\s*([^,}]+)/)?.[1]?.trim();
     if (generated && nameTag !== undefined && metric === 'checks') {
@@ -185,6 +186,34 @@ function checkThresholds(plan: Plan, out: Finding[]): void {
       });
     }
   }
+}
+
+/** A threshold over a window is judged from loadctl's metric stream, which keeps a period of at least 1 s and the name and scenario tags. */
+function checkWindow(
+  key: string,
+  selector: string | undefined,
+  i: number,
+  window: string,
+  out: Finding[],
+): void {
+  const ms = parseDuration(window);
+  if (ms !== undefined && ms < 1000)
+    out.push({
+      severity: 'error',
+      path: ['thresholds', key, i, 'window'],
+      message: `a window of ${window} is shorter than the metric stream's period (1s)`,
+      hint: 'use 1s or more, e.g. window: 30s',
+    });
+  const tags = [...(selector ?? '').matchAll(/[{,]\s*([^:,}]+?)\s*:/g)].map((m) => m[1] ?? '');
+  const other = tags.filter((tag) => tag !== 'name' && tag !== 'scenario');
+  if (other.length > 0)
+    out.push({
+      severity: 'error',
+      path: ['thresholds', key],
+      atKey: true,
+      message: `a threshold over a window can select on name and scenario only, not on ${other.join(', ')}`,
+      hint: "loadctl's metric stream keeps those tags (docs/stream.md); drop the others or the window",
+    });
 }
 
 function checkScenarios(plan: Plan, out: Finding[]): void {

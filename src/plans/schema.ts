@@ -360,26 +360,8 @@ export type Executor = Scenario['executor'];
 
 // ---------------------------------------------------------------- thresholds, metrics, the rest
 
-export const THRESHOLD_EXPRESSION =
-  /^\s*(avg|min|max|med|count|rate|value|p\(\d{1,2}(\.\d+)?\)|p\(100\))\s*(<=|>=|===|==|!=|<|>)\s*-?\d+(\.\d+)?\s*$/;
-
-const thresholdExpression = z.string().regex(THRESHOLD_EXPRESSION, {
-  message: 'expected a k6 threshold such as "p(95)<500", "avg<200", "rate<0.01" or "count>100"',
-});
-
-export const thresholdSchema = z.union([
-  thresholdExpression,
-  z.strictObject({
-    threshold: thresholdExpression,
-    abortOnFail: z.boolean().optional(),
-    delayAbortEval: durationSchema.optional(),
-  }),
-]);
-
-export const THRESHOLD_KEY = /^([A-Za-z_][A-Za-z0-9_]{0,127})(\{[^{}]+\})?$/;
-const thresholdKey = z.string().regex(THRESHOLD_KEY, {
-  message: 'expected a metric name with an optional tag selector, such as "http_req_duration{name:reserve}"',
-});
+export { THRESHOLD_EXPRESSION, THRESHOLD_KEY, thresholdSchema } from './threshold-schema.js';
+import { thresholdKey, thresholdSchema } from './threshold-schema.js';
 
 export const metricSchema = z.strictObject({
   type: z.enum(['counter', 'rate', 'trend', 'gauge']),

@@ -118,6 +118,14 @@ describe('validatePlan', () => {
       ],
     ],
     [
+      'a threshold over a window shorter than the stream period, or selecting a tag the stream drops',
+      `${BASE}thresholds:\n  'http_req_duration{name:home,method:GET}': [{ threshold: 'p(95)<500', window: 500ms }]\n`,
+      [
+        'p.yaml:17:3: error: thresholds["http_req_duration{name:home,method:GET}"]: a threshold over a window can select on name and scenario only, not on method\n    hint: loadctl\'s metric stream keeps those tags (docs/stream.md); drop the others or the window',
+        'p.yaml:17:81: error: thresholds["http_req_duration{name:home,method:GET}"][0].window: a window of 500ms is shorter than the metric stream\'s period (1s)\n    hint: use 1s or more, e.g. window: 30s',
+      ],
+    ],
+    [
       'checks selected by the request name, a tag checks do not carry',
       `${BASE}thresholds:\n  'checks{name:home}': ['rate>0.99']\n`,
       [

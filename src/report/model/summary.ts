@@ -34,6 +34,11 @@ export interface ThresholdSummary {
   observed?: number;
   /** k6 saw no sample of the metric (an endpoint no scenario ran): k6 does not evaluate the threshold. */
   noData?: true;
+  /**
+   * Judged by loadctl over every window of this length (`30s`) from its metric stream; `observed` is then the
+   * worst window's value.
+   */
+  window?: string;
   stat: string;
   abortOnFail: boolean;
 }
@@ -121,6 +126,7 @@ export interface ComparisonRef {
 export interface ThresholdSpec {
   threshold: string;
   abortOnFail?: boolean;
+  window?: string;
 }
 
 const STAT_RE = /^\s*(avg|min|max|med|count|rate|value|p\([\d.]+\))/;
@@ -146,9 +152,20 @@ export function hasNoSamples(k6: K6Summary, metric: string): boolean {
   return false;
 }
 
+/** A threshold over a window as loadctl judged it from its stream (src/report/model/window-thresholds.ts). */
+export interface WindowResult {
+  key: string;
+  expression: string;
+  ok: boolean;
+  observed?: number;
+  /** Windows judged: 0 when the stream never covered one with samples. */
+  windows: number;
+}
+
 export function summarizeThresholds(
   k6: K6Summary | undefined,
   spec: Readonly<Record<string, ReadonlyArray<string | ThresholdSpec>>>,
+  windows: readonly WindowResult[] = [],
 ): ThresholdSummary[] {
   const out: ThresholdSummary[] = [];
   for (const [metric, list] of Object.entries(spec)) {
@@ -156,6 +173,20 @@ export function summarizeThresholds(
     for (const item of list) {
       const expression = typeof item === 'string' ? item : item.threshold;
       const stat = expression.match(STAT_RE)?.[1] ?? '';
+      if (typeof item !== 'string' && item.window !== undefined) {
+        const w = windows.find((x) => x.key === metric && x.expression === expression);
+        out.push({
+          metric,
+          expression,
+          ok: w?.ok ?? true,
+          ...(w?.observed !== undefined ? { observed: w.observed } : {}),
+          ...(w === undefined || w.windows === 0 ? { noData: true as const } : {}),
+          window: item.window,
+          stat,
+          abortOnFail: item.abortOnFail === true,
+        });
+        continue;
+      }
       const noData = k6 !== undefined && hasNoSamples(k6, metric);
       const observedRaw = noData ? undefined : m?.values[stat];
       const ok = m?.thresholds?.[expression]?.ok;

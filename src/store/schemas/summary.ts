@@ -46,6 +46,7 @@ const thresholdSchema = z.object({
   ok: z.boolean(),
   observed: z.number().optional(),
   noData: z.literal(true).optional(),
+  window: z.string().optional(),
   stat: z.string(),
   abortOnFail: z.boolean(),
 });
