@@ -7,6 +7,7 @@
 //   loadctl     `loadctl run` of the same load (its default collection: sub-metrics, REST polling, stream)
 //   stream-only plain k6 with `--out loadctl` and neither thresholds nor an end-of-test summary
 //               (`--no-summary`): what k6 keeps when loadctl's metric stream is the only collector
+//   none        the same without the output: k6's own growth with no collector at all (--modes … to add it)
 // Usage: npm run build && node bench/k6-memory.mjs [--rate 2000] [--seconds 60] [--endpoints 10] [--rounds 1]
 //        [--modes bare,loadctl,stream-only]
 // Load goes to the demo service on 127.0.0.1 only; every run is bounded by --seconds.
@@ -142,6 +143,14 @@ export default function () {
         ],
         { ...process.env, NO_COLOR: '1' },
         false,
+      ),
+    // Neither thresholds, summary nor output: what k6 itself keeps without any collector.
+    none: () =>
+      sampled(
+        K6,
+        ['run', '-q', '--no-summary', join(work, 'plain.js')],
+        { ...K6_ENV, BASE_URL: demo.url },
+        true,
       ),
     'stream-only': (i) =>
       sampled(

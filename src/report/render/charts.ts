@@ -170,7 +170,7 @@ export function latencyChart(
   runs: readonly ChartRun[],
   w: Pick<ChartWords, 'latency' | 'latencyCumulative' | 'latencyWindowed'>,
 ): ChartSpec {
-  const windowed = runs.every((r) => r.series?.source === 'samples');
+  const windowed = runs.every((r) => r.series?.source === 'samples' || r.series?.source === 'frames');
   const measures: TimeMeasure[] = [
     { label: 'p50', pick: (p) => p.p50 },
     { label: 'p95', pick: (p) => p.p95 },
@@ -189,7 +189,7 @@ export function latencyChart(
   );
 }
 
-/** p95 per endpoint over time: only with per-endpoint series (--samples). Undefined without them. */
+/** p95 per endpoint over time: only with per-endpoint series (the metric stream, or --samples). Undefined without them. */
 export function endpointLatencyChart(
   runs: readonly ChartRun[],
   w: Pick<ChartWords, 'endpointLatency' | 'latencyWindowed'>,

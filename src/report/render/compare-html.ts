@@ -286,7 +286,7 @@ export function compareChartSpecs(
 ): ChartSpec[] {
   const out: ChartSpec[] = [];
   if (hasTimeSeries(runs)) {
-    const windowed = runs.every((r) => r.series?.source === 'samples');
+    const windowed = runs.every((r) => r.series?.source === 'samples' || r.series?.source === 'frames');
     out.push(
       rpsChart(runs, m.chart),
       timeChart(

@@ -112,8 +112,8 @@ export const EN: Messages = {
     errors: 'Failed requests per second',
     latency: 'Latency',
     latencyCumulative:
-      "cumulative since the start of the run (k6's REST API has no per-second percentiles; run with --samples for those)",
-    latencyWindowed: 'per second, from the raw samples',
+      "cumulative since the start of the run (a stock k6: its REST API has no per-second percentiles; `npm run setup:k6` builds a k6 with loadctl's metric stream, or run with --samples)",
+    latencyWindowed: "per second, from loadctl's metric stream or the raw samples",
     endpointLatency: 'p95 latency per endpoint',
     percentiles: 'Latency percentiles per endpoint',
     percentilesCaption: 'over the whole run, from k6’s end-of-test data',

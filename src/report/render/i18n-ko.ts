@@ -103,8 +103,8 @@ export const KO: Messages = {
     errors: '초당 실패 요청 수',
     latency: '지연 시간',
     latencyCumulative:
-      '실행 시작부터의 누적값 (k6 REST API는 초 단위 백분위수를 제공하지 않습니다. 초 단위 값은 --samples로 실행하세요)',
-    latencyWindowed: '초 단위, 원시 샘플 기준',
+      '실행 시작부터의 누적값 (기본 k6의 REST API는 초 단위 백분위수를 제공하지 않습니다. `npm run setup:k6`로 loadctl 메트릭 스트림이 있는 k6를 빌드하거나 --samples로 실행하세요)',
+    latencyWindowed: '초 단위, loadctl 메트릭 스트림 또는 원시 샘플 기준',
     endpointLatency: '엔드포인트별 p95 지연 시간',
     percentiles: '엔드포인트별 지연 시간 백분위수',
     percentilesCaption: '전체 실행 기준, k6 종료 시점 데이터',
