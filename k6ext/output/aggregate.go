@@ -28,6 +28,12 @@ type seriesKey struct {
 // memory grow with the number of series; most series in a period have few values, kept in at most 16 KB.
 const rawLimit = 2048
 
+// valuesLimit is how many values a trend series may have for a frame to carry them as they are ("values",
+// integer nanoseconds) instead of an encoded histogram. Encoding reads all 33,792 counters of a histogram and
+// deflates them: for a plan of thousands of endpoints with a request or two each per period that was 80 s of
+// CPU for a 2 s run; a short list is a few bytes and no work.
+const valuesLimit = 256
+
 // agg is one series in one period.
 type agg struct {
 	count    int64

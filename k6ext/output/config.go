@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -14,12 +15,17 @@ const (
 	maxPeriod     = time.Minute
 )
 
-const usage = "--out loadctl=<path>[?period=1s&instance=<id>]"
+const usage = "--out loadctl=<path>[?period=1s&instance=<id>&maxNames=<n>]"
+
+// OtherName is the `name` a frame gives the samples of names past maxNames.
+const OtherName = "(other)"
 
 type config struct {
 	path     string
 	period   time.Duration
 	instance string
+	// maxNames bounds the distinct `name` tag values kept apart (0: no bound); later names are OtherName.
+	maxNames int
 }
 
 // parseConfig reads `<path>[?period=<duration>&instance=<id>]`, the part of `--out loadctl=…` after the `=`.
@@ -53,13 +59,20 @@ func parseConfig(arg, defaultInstance string) (config, error) {
 				default:
 					cfg.period = d
 				}
+			case "maxNames":
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 0 {
+					errs = append(errs, fmt.Errorf("maxNames=%s is not a whole number ≥ 0 (0: no bound)", v))
+				} else {
+					cfg.maxNames = n
+				}
 			case "instance":
 				if v == "" {
 					errs = append(errs, errors.New("instance= is empty: give the k6 process an id, or leave the option out"))
 				}
 				cfg.instance = v
 			default:
-				errs = append(errs, fmt.Errorf("unknown option %q: the options are period and instance (%s)", key, usage))
+				errs = append(errs, fmt.Errorf("unknown option %q: the options are period, instance and maxNames (%s)", key, usage))
 			}
 		}
 	}

@@ -57,6 +57,7 @@ type Output struct {
 	mu       sync.Mutex
 	byTS     map[metrics.TimeSeries]int32 // a sample's metric and tag set → index into keys
 	keyIndex map[seriesKey]int32
+	names    map[string]struct{} // the names kept apart, at most cfg.maxNames
 	keys     []seriesKey
 	periods  map[int64]*period // by start, Unix ns
 	cur      *period           // the period the last sample went to: most samples go there too
@@ -113,6 +114,7 @@ func newOutput(cfg config, fs fsext.Fs, logger logrus.FieldLogger, now func() ti
 		now:      now,
 		byTS:     make(map[metrics.TimeSeries]int32),
 		keyIndex: make(map[seriesKey]int32),
+		names:    make(map[string]struct{}),
 		periods:  make(map[int64]*period),
 	}
 	o.open = func() (io.WriteCloser, error) {
@@ -218,6 +220,7 @@ func (o *Output) indexOf(ts metrics.TimeSeries) int32 {
 	k.metric = ts.Metric
 	if ts.Tags != nil {
 		k.name, _ = ts.Tags.Get("name")
+		k.name = o.boundName(k.name)
 		status, ok := ts.Tags.Get("status")
 		k.status = statusClass(status, ok)
 		k.scenario, _ = ts.Tags.Get("scenario")
@@ -230,6 +233,22 @@ func (o *Output) indexOf(ts metrics.TimeSeries) int32 {
 	}
 	o.byTS[ts] = idx
 	return idx
+}
+
+// boundName keeps the first maxNames distinct names apart and files the rest under OtherName, so a plan of
+// thousands of endpoints costs frames of a bounded size (counts and totals stay exact).
+func (o *Output) boundName(name string) string {
+	if o.cfg.maxNames == 0 || name == "" {
+		return name
+	}
+	if _, ok := o.names[name]; ok {
+		return name
+	}
+	if len(o.names) >= o.cfg.maxNames {
+		return OtherName
+	}
+	o.names[name] = struct{}{}
+	return name
 }
 
 func (o *Output) newPeriod(start int64) *period {
@@ -356,6 +375,7 @@ type seriesJSON struct {
 	Min      *float64 `json:"min,omitempty"`
 	Max      *float64 `json:"max,omitempty"`
 	Last     *float64 `json:"last,omitempty"`
+	Values   []int64  `json:"values,omitempty"`
 	HDR      string   `json:"hdr,omitempty"`
 }
 
@@ -370,6 +390,11 @@ func renderSeries(k seriesKey, a *agg, scratch *hdrhistogram.Histogram) (seriesJ
 		s.Min, s.Max, s.Last = &a.min, &a.max, &a.last
 	case metrics.Trend:
 		s.Min, s.Max = &a.min, &a.max
+		if a.hdr == nil && len(a.raw) <= valuesLimit {
+			// Encoded before the agg is recycled (writeFrame), so the slice need not be copied.
+			s.Values = a.raw
+			return s, nil
+		}
 		enc, err := a.encode(scratch)
 		if err != nil {
 			return s, fmt.Errorf("encoding the histogram of %s: %w", k.metric.Name, err)

@@ -301,17 +301,17 @@ func TestAggregationByMetricType(t *testing.T) {
 		t.Fatalf("%+v", fr)
 	}
 	d := find(t, fr[0], "http_req_duration", "reserve", "2xx")
-	if d.Type != "trend" || d.Count != 3 || math.Abs(d.Sum-61.3) > 1e-9 || *d.Min != 3.1 || *d.Max != 48.2 || d.Last != nil || d.HDR == "" {
+	// A few values travel as they are, in integer nanoseconds (valuesLimit), not as a histogram.
+	if d.Type != "trend" || d.Count != 3 || math.Abs(d.Sum-61.3) > 1e-9 || *d.Min != 3.1 || *d.Max != 48.2 || d.Last != nil || d.HDR != "" {
 		t.Errorf("trend: %+v", d)
 	}
-	h := decode(t, d.HDR)
-	if h.TotalCount() != 3 || !h.ValuesAreEquivalent(h.Min(), 3_100_000) || !h.ValuesAreEquivalent(h.Max(), 48_200_000) {
-		t.Errorf("trend hdr: count %d min %d max %d", h.TotalCount(), h.Min(), h.Max())
+	if got := slices.Sorted(slices.Values(d.Values)); !slices.Equal(got, []int64{3_100_000, 10_000_000, 48_200_000}) {
+		t.Errorf("trend values: %v", d.Values)
 	}
-	// Below 2,048 ns values are exact: 0.0004 ms is 400 ns.
+	// 0.0004 ms is 400 ns.
 	dn := find(t, fr[0], "http_req_duration", "reserve", "none")
-	if hn := decode(t, dn.HDR); hn.Min() != 400 || hn.Max() != 400 || *dn.Min != 0.0004 {
-		t.Errorf("sub-µs trend: hdr min %d, min %v", hn.Min(), *dn.Min)
+	if !slices.Equal(dn.Values, []int64{400}) || *dn.Min != 0.0004 {
+		t.Errorf("sub-µs trend: values %v, min %v", dn.Values, *dn.Min)
 	}
 	if c := find(t, fr[0], "http_reqs", "reserve", "2xx"); c.Type != "counter" || c.Count != 2 || c.Sum != 2 || c.Min != nil || c.Max != nil || c.HDR != "" {
 		t.Errorf("counter: %+v", c)
@@ -490,7 +490,7 @@ func TestFrameJSONKeysAreThoseOfDocsStreamMd(t *testing.T) {
 		t.Errorf("schema/instance: %v %v", m["schema"], m["instance"])
 	}
 	want := map[string][]string{
-		"trend":   {"metric", "type", "name", "status", "scenario", "count", "sum", "min", "max", "hdr"},
+		"trend":   {"metric", "type", "name", "status", "scenario", "count", "sum", "min", "max", "values"},
 		"counter": {"metric", "type", "name", "status", "scenario", "count", "sum"},
 		"rate":    {"metric", "type", "name", "status", "scenario", "count", "sum"},
 		"gauge":   {"metric", "type", "name", "status", "scenario", "count", "sum", "min", "max", "last"},
@@ -686,3 +686,66 @@ type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 func (discard) Close() error                { return nil }
+
+// Up to valuesLimit values a trend series carries them as they are; past that, its histogram. Either way the
+// reader gets the same integer nanoseconds a histogram would record.
+func TestFewTrendValuesTravelAsTheyAre(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{valuesLimit, valuesLimit + 1} {
+		f := newFixture(t, time.Second)
+		f.start()
+		a := f.tags("name", "a")
+		want := newHistogram()
+		for i := range n {
+			v := 0.2 + float64(i)*0.013
+			f.add(sample(f.duration, a, at(int64(i%900)), v))
+			_ = want.RecordValue(hdrValue(v))
+		}
+		if err := f.o.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		s := find(t, f.frames()[0], "http_req_duration", "a", "")
+		got := newHistogram()
+		if n <= valuesLimit {
+			if s.HDR != "" || len(s.Values) != n {
+				t.Fatalf("%d values: hdr %q, %d values", n, s.HDR, len(s.Values))
+			}
+			for _, v := range s.Values {
+				_ = got.RecordValue(v)
+			}
+		} else {
+			if s.Values != nil || s.HDR == "" {
+				t.Fatalf("%d values: %d values, hdr %q", n, len(s.Values), s.HDR)
+			}
+			got = decode(t, s.HDR)
+		}
+		if !got.Equals(want) {
+			t.Errorf("%d values: the reader's histogram differs from recording every value", n)
+		}
+	}
+}
+
+// Past maxNames distinct names, samples are filed under OtherName: frames stay bounded, counts stay whole.
+func TestMaxNamesFilesLaterNamesUnderOther(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseConfig("/f?maxNames=2", "x")
+	if err != nil || cfg.maxNames != 2 {
+		t.Fatalf("%+v %v", cfg, err)
+	}
+	if _, err := parseConfig("/f?maxNames=-1", "x"); err == nil {
+		t.Fatal("maxNames=-1 accepted")
+	}
+	f := newFixture(t, time.Second)
+	f.o.cfg.maxNames = 2
+	f.start()
+	for _, n := range []string{"a", "b", "c", "a", "d"} {
+		f.add(sample(f.reqs, f.tags("name", n), at(1), 1))
+	}
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	fr := f.frames()[0]
+	if a, b, o := find(t, fr, "http_reqs", "a", ""), find(t, fr, "http_reqs", "b", ""), find(t, fr, "http_reqs", OtherName, ""); a.Sum != 2 || b.Sum != 1 || o.Sum != 2 {
+		t.Errorf("a %v b %v other %v", a.Sum, b.Sum, o.Sum)
+	}
+}

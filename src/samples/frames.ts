@@ -3,7 +3,7 @@
 // add, HDR histograms add bucket by bucket, so the percentiles of a merge are the percentiles of the union.
 import type { JsHistogram } from 'hdr-histogram-js';
 import { z } from 'zod';
-import { decodeHistogram, newHistogram, percentileOf, type DigestView } from './digest.js';
+import { decodeHistogram, newHistogram, percentileOf, recordUnits, type DigestView } from './digest.js';
 import type { DurationStats, SecondStats } from './aggregate.js';
 
 export const FRAMES_SCHEMA = 'loadctl.frames/v1';
@@ -19,6 +19,8 @@ const seriesSchema = z.object({
   min: z.number().optional(),
   max: z.number().optional(),
   last: z.number().optional(),
+  /** A trend with few values: them, in integer nanoseconds, instead of `hdr`. */
+  values: z.array(z.number().int()).optional(),
   hdr: z.string().optional(),
 });
 
@@ -269,6 +271,10 @@ function mergeInto(period: Map<string, Cell>, instance: string, s: FrameSeries):
   if (s.min !== undefined) cell.min = Math.min(cell.min, s.min);
   if (s.max !== undefined) cell.max = Math.max(cell.max, s.max);
   if (s.last !== undefined) cell.last.set(instance, s.last);
+  if (s.values !== undefined) {
+    cell.hdr ??= newHistogram();
+    for (const v of s.values) recordUnits(cell.hdr, v);
+  }
   if (s.hdr !== undefined) {
     const h = decodeHistogram(s.hdr);
     if (cell.hdr) cell.hdr.add(h);
@@ -284,12 +290,18 @@ export class FrameReader {
   readonly frames = new FrameAggregates();
   private pending = '';
   private lineNo = 0;
+  /** Lines the redactor changed: a secret in a tag (a script's URL as a request's name, say). */
+  redactedLines = 0;
+
+  constructor(private readonly redact: (text: string) => string = (t) => t) {}
 
   push(chunk: string): void {
     const { lines, rest } = splitLines(this.pending, chunk);
     this.pending = rest;
-    for (const line of lines) {
+    for (const raw of lines) {
       this.lineNo++;
+      const line = this.redact(raw);
+      if (line !== raw) this.redactedLines++;
       const parsed = parseFrameLine(line);
       if (!parsed.ok) throw new Error(`line ${this.lineNo}: ${parsed.problem}`);
       this.frames.add(parsed.frame);
