@@ -72,7 +72,12 @@ async function readFrames(
     import('./frames.js'),
   ]);
   try {
-    const { frames, cutBytes } = await readFramesFile(path);
+    const { frames, cutBytes, redactedLines } = await readFramesFile(path, spec.redact);
+    // k6 wrote the file: a secret in a tag (a script's URL as a request's name) is in it, as in its summary.
+    if (redactedLines > 0) {
+      const { rewriteLines } = await import('../io/rewrite-lines.js');
+      await rewriteLines(path, spec.redact);
+    }
     return frameFindings(
       frames,
       spec.endpoints.map((e) => e.name),

@@ -84,7 +84,7 @@ export function startLiveView(io: Io, spec: RunSpec, opts: LiveViewOptions): Liv
     const windowed = tail?.latency();
     const window = windowed && {
       ...windowed,
-      endpoints: windowed.endpoints.map((e) => ({ ...e, name: terminalSafe(e.name) })),
+      endpoints: windowed.endpoints.map((e) => ({ ...e, name: terminalSafe(spec.redact(e.name)) })),
     };
     // The observer's note may quote names from the plan (breakpoint: endpoints over the SLO).
     const warning = (judgeGuard(guard).saturated ? ' · ⚠ saturated' : '') + terminalSafe(seen?.note ?? '');

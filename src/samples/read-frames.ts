@@ -5,11 +5,14 @@ import { FrameReader, type FrameAggregates } from './frames.js';
 const READ_CHUNK = 1 << 20;
 
 /** The merged frames of a file. Rejects on I/O errors and on a line that is not a frame (with its number). */
-export async function readFramesFile(path: string): Promise<{ frames: FrameAggregates; cutBytes: number }> {
-  const reader = new FrameReader();
+export async function readFramesFile(
+  path: string,
+  redact: (text: string) => string = (t) => t,
+): Promise<{ frames: FrameAggregates; cutBytes: number; redactedLines: number }> {
+  const reader = new FrameReader(redact);
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of readFileChunks(path, READ_CHUNK))
     reader.push(decoder.decode(chunk, { stream: true }));
   reader.push(decoder.decode());
-  return { frames: reader.frames, cutBytes: reader.unfinishedTail };
+  return { frames: reader.frames, cutBytes: reader.unfinishedTail, redactedLines: reader.redactedLines };
 }
