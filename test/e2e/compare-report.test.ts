@@ -86,6 +86,8 @@ describe('compare --format html and junit (two real runs, headless Chromium)', (
       'latency',
       'vus',
       'errors',
+      // Per endpoint over time: the metric stream gives every run per-endpoint series.
+      'endpoint-latency',
       'percentiles',
       'endpoint-p95',
       'responses',
@@ -93,7 +95,14 @@ describe('compare --format html and junit (two real runs, headless Chromium)', (
     for (const c of page.charts) {
       expect(c.points, c.id).toBeGreaterThan(0);
       expect(c.painted, c.id).toBeGreaterThan(2000);
-      if (c.id !== 'responses') expect(c.legend, c.id).toEqual(['x86', 'graviton']);
+      // Per endpoint over time: one line per side and endpoint, both sides drawn.
+      if (c.id === 'endpoint-latency') {
+        expect(
+          c.legend.every((l) => /^(x86|graviton) · /.test(l)),
+          c.legend.join(),
+        ).toBe(true);
+        expect(new Set(c.legend.map((l) => l.split(' · ')[0]))).toEqual(new Set(['x86', 'graviton']));
+      } else if (c.id !== 'responses') expect(c.legend, c.id).toEqual(['x86', 'graviton']);
     }
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('data-side-verdict="worse"');
