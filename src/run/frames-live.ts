@@ -2,6 +2,8 @@
 // latency of the last second and the last 10 s, overall and per endpoint, for the progress line.
 import type { Io } from '../io/io.js';
 import { WindowJudge, type WindowThreshold, type WindowVerdict } from '../report/model/window-thresholds.js';
+import type { JsHistogram } from 'hdr-histogram-js';
+import { newHistogram, percentileOf, type DigestView } from '../samples/digest.js';
 import { FrameReader, metricWindow } from '../samples/frames.js';
 
 /** What the progress line shows of the stream: p95 over the last period and the last 10 s (ms). */
@@ -20,6 +22,7 @@ export class FramesTail {
   private offset = 0;
   private busy = false;
   private judges: WindowJudge[] | undefined;
+  private readonly slides = new Map<string, SlidingDurations>();
   private judgedUpTo = -Infinity;
   /** Why following stopped (a line that is not a frame); the run's end reads the whole file again. */
   failed: string | undefined;
@@ -71,20 +74,71 @@ export class FramesTail {
     const last = starts[starts.length - 1];
     const period = frames.periodMs;
     if (last === undefined || period === undefined) return undefined;
-    const to = last + period;
-    const from10 = to - 10_000;
-    const p95 = (from: number, endpoint?: string) =>
-      frames.window(from, to, endpoint === undefined ? {} : { endpoint }).duration?.p95;
+    const windowFrom = last + period - 10_000;
+    const slide = (endpoint: string | undefined) => {
+      const id = endpoint ?? '';
+      let w = this.slides.get(id);
+      if (!w) this.slides.set(id, (w = new SlidingDurations()));
+      w.advance(starts, windowFrom, (start) =>
+        frames.durationOf(start, endpoint === undefined ? {} : { endpoint }),
+      );
+      return w.p95();
+    };
     const endpoints = frames.endpoints().flatMap((name) => {
-      const v = p95(from10, name);
+      const v = slide(name);
       return v === undefined ? [] : [{ name, p95Last10s: v }];
     });
-    const p95Last1s = p95(last);
-    const p95Last10s = p95(from10);
+    const lastPeriod = frames.durationOf(last);
+    const p95Last1s = lastPeriod.count > 0 ? percentileOf(lastPeriod, 95) : undefined;
+    const p95Last10s = slide(undefined);
     return {
       ...(p95Last1s !== undefined ? { p95Last1s } : {}),
       ...(p95Last10s !== undefined ? { p95Last10s } : {}),
       endpoints,
     };
+  }
+}
+
+/**
+ * The last 10 s of one endpoint's durations, slid a period at a time: the newest period's histogram added,
+ * the oldest subtracted (HDR counts subtract exactly), instead of ten periods merged every second.
+ */
+class SlidingDurations {
+  private readonly periods: Array<{ start: number; view: Readonly<DigestView> }> = [];
+  private readonly hist: JsHistogram = newHistogram();
+  private count = 0;
+  private upTo = -Infinity;
+
+  advance(
+    starts: readonly number[],
+    from: number,
+    durationOf: (start: number) => Readonly<DigestView>,
+  ): void {
+    for (const start of starts) {
+      if (start <= this.upTo || start < from) continue;
+      const view = durationOf(start);
+      this.periods.push({ start, view });
+      this.count += view.count;
+      if (view.pos) this.hist.add(view.pos);
+      this.upTo = start;
+    }
+    while (this.periods.length > 0 && (this.periods[0]?.start ?? Infinity) < from) {
+      const old = this.periods.shift();
+      if (!old) break;
+      this.count -= old.view.count;
+      if (old.view.pos) this.hist.subtract(old.view.pos);
+    }
+  }
+
+  p95(): number | undefined {
+    if (this.count === 0) return undefined;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const { view } of this.periods)
+      if (view.count > 0) {
+        min = Math.min(min, view.min);
+        max = Math.max(max, view.max);
+      }
+    return percentileOf({ count: this.count, min, max, pos: this.hist, neg: null }, 95);
   }
 }

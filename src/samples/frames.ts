@@ -78,7 +78,27 @@ interface Cell {
   max: number;
   /** Gauges: the last value of each instance (their sum is the gauge across instances). */
   last: Map<string, number>;
+  /** The trend's histogram so far; use histogramOf(), which first adds what is still encoded. */
   hdr: JsHistogram | null;
+  /** Encoded histograms and value lists not decoded yet: only what a window asks for is ever decoded. */
+  pending: Array<string | number[]>;
+  key: { metric: string; name: string; status: string; scenario: string };
+}
+
+/** A trend cell's histogram, decoding and adding what its frames brought (once). */
+function histogramOf(cell: Cell): JsHistogram | null {
+  for (const p of cell.pending) {
+    if (typeof p === 'string') {
+      const h = decodeHistogram(p);
+      if (cell.hdr) cell.hdr.add(h);
+      else cell.hdr = h;
+    } else {
+      cell.hdr ??= newHistogram();
+      for (const v of p) recordUnits(cell.hdr, v);
+    }
+  }
+  cell.pending = [];
+  return cell.hdr;
 }
 
 export interface FrameFilter {
@@ -91,6 +111,8 @@ const HTTP_DURATION = 'http_req_duration';
 export class FrameAggregates {
   private readonly periods = new Map<number, Map<string, Cell>>();
   private readonly instances = new Map<string, { seq: number; final: boolean }>();
+  /** Each period's figures per endpoint (and overall, key ''), merged once: windows add whole periods. */
+  private readonly parts = new Map<number, Map<string, WindowAccumulator>>();
   periodMs: number | undefined;
 
   /** Adds a frame. A frame of a known instance with a seq already seen is a duplicate and is refused. */
@@ -106,6 +128,7 @@ export class FrameAggregates {
     let period = this.periods.get(frame.start);
     if (!period) this.periods.set(frame.start, (period = new Map()));
     for (const s of frame.series) mergeInto(period, frame.instance, s);
+    this.parts.delete(frame.start);
   }
 
   /** Instances seen, and whether each has sent its final frame. */
@@ -147,19 +170,38 @@ export class FrameAggregates {
   /** Everything of the periods that start in [fromMs, toMs), merged. */
   window(fromMs: number, toMs: number, filter: FrameFilter = {}): WindowStats {
     const acc = new WindowAccumulator();
-    for (const [start, cells] of this.periods)
-      if (start >= fromMs && start < toMs) for (const [key, cell] of cells) acc.add(key, cell, filter);
+    for (const start of this.periods.keys())
+      if (start >= fromMs && start < toMs) acc.absorb(this.part(start, filter));
     return acc.result();
+  }
+
+  /** http_req_duration of one period (of one endpoint, or all), merged once and kept: read it, do not change it. */
+  durationOf(start: number, filter: FrameFilter = {}): Readonly<DigestView> {
+    return this.part(start, filter).durationView();
+  }
+
+  private part(start: number, filter: FrameFilter): WindowAccumulator {
+    let byEndpoint = this.parts.get(start);
+    if (!byEndpoint) this.parts.set(start, (byEndpoint = new Map()));
+    const id = filter.endpoint ?? '\u0000all';
+    let part = byEndpoint.get(id);
+    if (!part) {
+      part = new WindowAccumulator();
+      for (const cell of this.periods.get(start)?.values() ?? []) part.add(cell, filter);
+      byEndpoint.set(id, part);
+    }
+    return part;
   }
 
   /** Every metric and tag set of the periods that start in [fromMs, toMs). */
   forEachCell(
     fromMs: number,
     toMs: number,
-    visit: (key: string, cell: Readonly<Omit<Cell, 'type'>>, type: FrameSeries['type']) => void,
+    visit: (cell: Readonly<Cell>, histogram: () => JsHistogram | null) => void,
   ): void {
     for (const [start, cells] of this.periods)
-      if (start >= fromMs && start < toMs) for (const [key, cell] of cells) visit(key, cell, cell.type);
+      if (start >= fromMs && start < toMs)
+        for (const cell of cells.values()) visit(cell, () => histogramOf(cell));
   }
 
   /** The whole run. */
@@ -171,10 +213,8 @@ export class FrameAggregates {
   endpoints(): string[] {
     const names = new Set<string>();
     for (const start of this.starts())
-      for (const key of this.periods.get(start)?.keys() ?? []) {
-        const k = splitKey(key);
+      for (const { key: k } of this.periods.get(start)?.values() ?? [])
         if (k.metric === 'http_reqs' && k.name !== '') names.add(k.name);
-      }
     return [...names];
   }
 }
@@ -197,8 +237,32 @@ class WindowAccumulator {
   private readonly statusClasses: Record<string, number> = {};
   private durations: DigestView = { count: 0, min: Infinity, max: -Infinity, pos: null, neg: null };
 
-  add(key: string, cell: Cell, filter: FrameFilter): void {
-    const k = splitKey(key);
+  durationView(): Readonly<DigestView> {
+    return this.durations;
+  }
+
+  /** Adds a whole period's figures (windows over several periods). */
+  absorb(part: WindowAccumulator): void {
+    this.requests += part.requests;
+    this.failed += part.failed;
+    this.iterations += part.iterations;
+    if (part.maxVus !== null) this.maxVus = Math.max(this.maxVus ?? 0, part.maxVus);
+    for (const [cls, n] of Object.entries(part.statusClasses))
+      this.statusClasses[cls] = (this.statusClasses[cls] ?? 0) + n;
+    const d = this.durations;
+    const p = part.durations;
+    if (p.count === 0) return;
+    d.count += p.count;
+    d.min = Math.min(d.min, p.min);
+    d.max = Math.max(d.max, p.max);
+    if (p.pos) {
+      if (!d.pos) d.pos = newHistogram();
+      d.pos.add(p.pos);
+    }
+  }
+
+  add(cell: Cell, filter: FrameFilter): void {
+    const k = cell.key;
     if (k.metric === 'vus') {
       let vus = 0;
       for (const v of cell.last.values()) vus += v;
@@ -219,9 +283,10 @@ class WindowAccumulator {
       d.count += cell.count;
       d.min = Math.min(d.min, cell.min);
       d.max = Math.max(d.max, cell.max);
-      if (cell.hdr) {
+      const h = histogramOf(cell);
+      if (h) {
         if (!d.pos) d.pos = newHistogram();
-        d.pos.add(cell.hdr);
+        d.pos.add(h);
       }
     }
   }
@@ -254,16 +319,21 @@ function keyOf(s: FrameSeries): string {
   return `${s.metric}\u0000${s.name}\u0000${s.status}\u0000${s.scenario}`;
 }
 
-function splitKey(key: string): { metric: string; name: string; status: string; scenario: string } {
-  const [metric = '', name = '', status = '', scenario = ''] = key.split('\u0000');
-  return { metric, name, status, scenario };
-}
-
 function mergeInto(period: Map<string, Cell>, instance: string, s: FrameSeries): void {
   const key = keyOf(s);
   let cell = period.get(key);
   if (!cell) {
-    cell = { type: s.type, count: 0, sum: 0, min: Infinity, max: -Infinity, last: new Map(), hdr: null };
+    cell = {
+      type: s.type,
+      count: 0,
+      sum: 0,
+      min: Infinity,
+      max: -Infinity,
+      last: new Map(),
+      hdr: null,
+      pending: [],
+      key: { metric: s.metric, name: s.name, status: s.status, scenario: s.scenario },
+    };
     period.set(key, cell);
   }
   cell.count += s.count;
@@ -271,15 +341,8 @@ function mergeInto(period: Map<string, Cell>, instance: string, s: FrameSeries):
   if (s.min !== undefined) cell.min = Math.min(cell.min, s.min);
   if (s.max !== undefined) cell.max = Math.max(cell.max, s.max);
   if (s.last !== undefined) cell.last.set(instance, s.last);
-  if (s.values !== undefined) {
-    cell.hdr ??= newHistogram();
-    for (const v of s.values) recordUnits(cell.hdr, v);
-  }
-  if (s.hdr !== undefined) {
-    const h = decodeHistogram(s.hdr);
-    if (cell.hdr) cell.hdr.add(h);
-    else cell.hdr = h;
-  }
+  if (s.values !== undefined) cell.pending.push(s.values);
+  if (s.hdr !== undefined) cell.pending.push(s.hdr);
 }
 
 /**
@@ -342,8 +405,9 @@ export function metricWindow(
   toMs: number,
 ): MetricWindow {
   const w: MetricWindow = { type: undefined, count: 0, sum: 0, min: Infinity, max: -Infinity, digest: null };
-  frames.forEachCell(fromMs, toMs, (key, cell, type) => {
-    const k = splitKey(key);
+  frames.forEachCell(fromMs, toMs, (cell, histogram) => {
+    const k = cell.key;
+    const type = cell.type;
     if (k.metric !== metric) return;
     if (selector.name !== undefined && k.name !== selector.name) return;
     if (selector.scenario !== undefined && k.scenario !== selector.scenario) return;
@@ -352,12 +416,13 @@ export function metricWindow(
     w.sum += cell.sum;
     w.min = Math.min(w.min, cell.min);
     w.max = Math.max(w.max, cell.max);
-    if (cell.hdr) {
+    const h = type === 'trend' ? histogram() : null;
+    if (h) {
       w.digest ??= { count: 0, min: Infinity, max: -Infinity, pos: newHistogram(), neg: null };
       w.digest.count += cell.count;
       w.digest.min = Math.min(w.digest.min, cell.min);
       w.digest.max = Math.max(w.digest.max, cell.max);
-      w.digest.pos?.add(cell.hdr);
+      w.digest.pos?.add(h);
     }
   });
   return w;
