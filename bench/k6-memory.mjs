@@ -5,8 +5,10 @@
 // slope against the requests made, by least squares after a warm-up. Modes, interleaved per round:
 //   bare        plain k6, with the per-endpoint sub-metric thresholds loadctl adds (what k6 users write)
 //   loadctl     `loadctl run` of the same load (its default collection: sub-metrics, REST polling, stream)
-//   stream-only plain k6 with `--out loadctl` and neither thresholds nor an end-of-test summary
-//               (`--no-summary`): what k6 keeps when loadctl's metric stream is the only collector
+//   stream-only plain k6 with `--out loadctl`, `--no-summary` and `--no-thresholds`: what k6 keeps when
+//               loadctl's metric stream is the only collector. Both flags are needed: k6 v1.8.1 runs its
+//               metrics engine, which keeps every Trend sample, when either the summary or thresholds are on
+//               (internal/cmd/run.go: shouldProcessMetrics), thresholds declared or not.
 //   none        the same without the output: k6's own growth with no collector at all (--modes … to add it)
 // Usage: npm run build && node bench/k6-memory.mjs [--rate 2000] [--seconds 60] [--endpoints 10] [--rounds 1]
 //        [--modes bare,loadctl,stream-only]
@@ -144,11 +146,11 @@ export default function () {
         { ...process.env, NO_COLOR: '1' },
         false,
       ),
-    // Neither thresholds, summary nor output: what k6 itself keeps without any collector.
+    // Neither thresholds, summary nor output (--no-thresholds too): what k6 itself keeps without any collector.
     none: () =>
       sampled(
         K6,
-        ['run', '-q', '--no-summary', join(work, 'plain.js')],
+        ['run', '-q', '--no-summary', '--no-thresholds', join(work, 'plain.js')],
         { ...K6_ENV, BASE_URL: demo.url },
         true,
       ),
@@ -159,6 +161,7 @@ export default function () {
           'run',
           '-q',
           '--no-summary',
+          '--no-thresholds',
           '--out',
           `loadctl=${join(work, `frames-${i}.ndjson`)}`,
           join(work, 'plain.js'),
