@@ -117,7 +117,8 @@ async function runK6(io: Io, spec: RunSpec, baseUrl: string, opts: ExecuteOption
     onInterrupt: (kind) =>
       io.stderr.write(
         kind === 'graceful'
-          ? '\nstopping k6 gracefully (Ctrl-C again to stop at once)…\n'
+          ? // The first of Ctrl-C, SIGTERM or SIGHUP: any second one stops k6 at once.
+            '\nstopping k6 gracefully (a second Ctrl-C or stop signal stops it at once)…\n'
           : '\nstopping k6 now\n',
       ),
   });

@@ -131,7 +131,7 @@ function thresholdSection(sec: RunSections, m: Messages): string[] {
   const rows = sec.thresholds.map((x) => [
     x.noData ? `<span class="sub">– ${h(m.noSamples)}</span>` : mark(x.ok, m),
     codeHtml(x.metric),
-    `${codeHtml(x.expression)}${x.window ? ` over ${h(x.window)}` : ''}${x.abortOnFail ? ` (${h(m.abortOnFail)})` : ''}`,
+    `${codeHtml(x.expression)}${x.window ? ` ${h(m.overWindow(x.window))}` : ''}${x.abortOnFail ? ` (${h(m.abortOnFail)})` : ''}`,
     h(x.observed === undefined ? m.noSamples : formatObserved(x, x.unit)),
   ]);
   return [section('thresholds', m.section.thresholds, htmlTable(columns, rows))];

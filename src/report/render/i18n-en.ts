@@ -104,6 +104,7 @@ export const EN: Messages = {
   notOk: 'fail',
   noSamples: 'no data',
   abortOnFail: 'abortOnFail',
+  overWindow: (window) => `over ${window}`,
   topLevel: '(top level)',
   chart: {
     vus: 'Virtual users',

@@ -95,6 +95,7 @@ export const KO: Messages = {
   notOk: '실패',
   noSamples: '데이터 없음',
   abortOnFail: 'abortOnFail',
+  overWindow: (window) => `(${window} 구간마다)`,
   topLevel: '(최상위)',
   chart: {
     vus: '가상 사용자 수',

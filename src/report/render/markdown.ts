@@ -166,7 +166,7 @@ function outcomeTableLines(sec: RunSections, m: Messages): string[] {
       sec.thresholds.map((x) => [
         x.noData ? '–' : ok(x.ok),
         codeCell(x.metric),
-        `${codeCell(x.expression)}${x.window ? ` over ${cell(x.window)}` : ''}${x.abortOnFail ? ` (${cell(m.abortOnFail)})` : ''}`,
+        `${codeCell(x.expression)}${x.window ? ` ${cell(m.overWindow(x.window))}` : ''}${x.abortOnFail ? ` (${cell(m.abortOnFail)})` : ''}`,
         cell(x.observed === undefined ? m.noSamples : formatObserved(x, x.unit)),
       ]),
       ['l', 'l', 'l', 'r'],

@@ -93,6 +93,8 @@ export interface Messages {
   notOk: string;
   noSamples: string;
   abortOnFail: string;
+  /** A threshold judged over every window of this length. */
+  overWindow: (window: string) => string;
   topLevel: string;
   chart: {
     vus: string;

@@ -21,6 +21,8 @@ export interface TableWords {
   type: string;
   value: string;
   invariants: string;
+  /** A threshold judged over every window of this length (`over 30s`). */
+  overWindow: (window: string) => string;
 }
 
 export const TABLE_WORDS: Readonly<Record<TableLang, TableWords>> = {
@@ -42,6 +44,7 @@ export const TABLE_WORDS: Readonly<Record<TableLang, TableWords>> = {
     type: 'type',
     value: 'value',
     invariants: 'invariants (checked after the run)',
+    overWindow: (window) => `over ${window}`,
   },
   ko: {
     endpoint: '엔드포인트',
@@ -61,5 +64,6 @@ export const TABLE_WORDS: Readonly<Record<TableLang, TableWords>> = {
     type: '유형',
     value: '값',
     invariants: '불변 조건 (실행 후 확인)',
+    overWindow: (window) => `(${window} 구간마다)`,
   },
 };

@@ -106,7 +106,7 @@ function thresholdLines(sec: RunSections, { c, w, nameWidth }: Draw): string[] {
       // No sample, no verdict: k6 does not evaluate such a threshold, so neither ✓ nor ✗ would be true.
       x.noData ? c.dim('–') : x.ok ? c.green('✓') : c.red('✗'),
       cut(x.metric, nameWidth + 20),
-      x.expression + (x.window ? ` over ${x.window}` : '') + (x.abortOnFail ? ' (abortOnFail)' : ''),
+      x.expression + (x.window ? ` ${w.overWindow(x.window)}` : '') + (x.abortOnFail ? ' (abortOnFail)' : ''),
       formatObserved(x, x.unit),
     ]);
   return ['', c.bold(w.thresholds), th.toString()];
