@@ -14,6 +14,7 @@ import {
   bucketsFromSorted,
   copyHistogram,
   decodeHistogram,
+  durationStatsOf,
   encodeHistogram,
   histogramFromBuckets,
   mergeBuckets,
@@ -26,6 +27,7 @@ import {
   unpackBuckets,
   type Buckets,
   type DigestView,
+  type DurationStats,
 } from './digest.js';
 import {
   emptyScanStats,
@@ -285,15 +287,7 @@ export type MetricStats =
   | ({ type: 'rate' } & RateStats)
   | ({ type: 'gauge' } & GaugeStats);
 
-export interface DurationStats {
-  count: number;
-  min: number;
-  max: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-}
+export type { DurationStats } from './digest.js';
 
 /** One whole second of the run, counted from the second of the first sample. */
 export interface SecondStats {
@@ -332,22 +326,13 @@ function statusOf(code: number): StatusClass {
 
 function durationStats(cell: Cell): DurationStats | null {
   if (cell.durations === 0) return null;
-  const view: DigestView = {
+  return durationStatsOf({
     count: cell.durations,
     min: cell.durationMin,
     max: cell.durationMax,
     pos: cell.histogram(),
     neg: null,
-  };
-  return {
-    count: cell.durations,
-    min: cell.durationMin,
-    max: cell.durationMax,
-    p50: percentileOf(view, 50),
-    p90: percentileOf(view, 90),
-    p95: percentileOf(view, 95),
-    p99: percentileOf(view, 99),
-  };
+  });
 }
 
 export interface AggregatesOptions {

@@ -274,3 +274,26 @@ export function percentileOf(d: DigestView, p: number): number {
   const b = valueAtRank(d, hi);
   return a + (b - a) * (i - lo);
 }
+
+export interface DurationStats {
+  count: number;
+  min: number;
+  max: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+}
+
+/** Count, extremes and p50/p90/p95/p99 of a distribution (the raw samples' or the metric stream's). */
+export function durationStatsOf(view: Readonly<DigestView>): DurationStats {
+  return {
+    count: view.count,
+    min: view.min,
+    max: view.max,
+    p50: percentileOf(view, 50),
+    p90: percentileOf(view, 90),
+    p95: percentileOf(view, 95),
+    p99: percentileOf(view, 99),
+  };
+}
