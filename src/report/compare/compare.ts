@@ -18,10 +18,9 @@ import {
   RPS,
   type CompareRun,
   type CompareSideInput,
-  type DeltaKind,
   type MetricDef,
+  type MetricDescription,
   type RunFacts,
-  type Unit,
 } from './metric-defs.js';
 import { benjaminiHochberg, mean, pairedTest, type PairedTest } from './stats.js';
 
@@ -46,15 +45,7 @@ export interface Cell {
   p?: number;
 }
 
-export interface MetricRow {
-  key: string;
-  label: string;
-  unit: Unit;
-  delta: DeltaKind;
-  /** Which direction is an improvement; "none" marks no winner (a custom counter, say). */
-  better: 'lower' | 'higher' | 'none';
-  /** False for a number that is shown with its change but never given a verdict (max: one request decides it). */
-  judged: boolean;
+export interface MetricRow extends MetricDescription {
   cells: Cell[];
 }
 

@@ -26,14 +26,19 @@ export type Unit = 'count' | 'rps' | 'ms' | 'fraction' | 'number';
 /** How a change is expressed: relative (%), or in percentage points for shares. */
 export type DeltaKind = 'relative' | 'points';
 
-export interface MetricDef {
+/** What a compared number is: the part of its definition that a row of the comparison carries. */
+export interface MetricDescription {
   key: string;
   label: string;
   unit: Unit;
   delta: DeltaKind;
+  /** Which direction is an improvement; "none" marks no winner (a custom counter, say). */
   better: 'lower' | 'higher' | 'none';
-  /** Whether changes get a verdict; max does not (one request decides it). */
+  /** False for a number that is shown with its change but never given a verdict (max: one request decides it). */
   judged: boolean;
+}
+
+export interface MetricDef extends MetricDescription {
   /** The whole-run value of a run, overall (endpoint undefined) or for one endpoint. */
   run: (s: RunSummary, endpoint?: EndpointSummary) => number | undefined;
   /** The value in one batch. */
