@@ -17,16 +17,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO, K6, K6_ENV, flag, listFlag } from './common.mjs';
 import { startDemoService } from '../dist/demo/server.js';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const K6 = process.env.LOADCTL_K6_BIN ?? join(REPO, '.tools', 'bin', 'k6');
-const args = process.argv.slice(2);
-const flag = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
 const RATE = flag('rate', 2000);
 const SECONDS = flag('seconds', 60);
 const ENDPOINTS = flag('endpoints', 10);
@@ -34,9 +27,7 @@ const ROUNDS = flag('rounds', 1);
 // Each iteration requests every endpoint once.
 const ITERATIONS = Math.max(1, Math.round(RATE / ENDPOINTS));
 const WARMUP_S = Math.min(10, Math.floor(SECONDS / 4));
-const modesAt = args.indexOf('--modes');
-const MODES = modesAt >= 0 ? args[modesAt + 1].split(',') : ['bare', 'loadctl', 'stream-only'];
-const K6_ENV = { ...process.env, K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false' };
+const MODES = listFlag('modes') ?? ['bare', 'loadctl', 'stream-only'];
 
 function rssKb(pid) {
   try {

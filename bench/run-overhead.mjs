@@ -10,22 +10,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO, K6, K6_ENV, flag, listFlag } from './common.mjs';
 import { startDemoService } from '../dist/demo/server.js';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const K6 = process.env.LOADCTL_K6_BIN ?? join(REPO, '.tools', 'bin', 'k6');
-const args = process.argv.slice(2);
-const flag = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
 const ROUNDS = flag('rounds', 5);
 const SECONDS = flag('seconds', 8);
 const VUS = flag('vus', 10);
-const modesAt = args.indexOf('--modes');
-const ONLY = modesAt >= 0 ? args[modesAt + 1].split(',') : undefined;
-const K6_ENV = { ...process.env, K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false' };
+const ONLY = listFlag('modes');
 
 function run(cmd, argv, env = K6_ENV, cwd = REPO) {
   return new Promise((resolve, reject) => {

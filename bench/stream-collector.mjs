@@ -9,19 +9,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { K6, flag } from './common.mjs';
 import { startDemoService } from '../dist/demo/server.js';
 import { FrameReader } from '../dist/samples/frames.js';
 import { windowThresholds } from '../dist/report/model/window-thresholds.js';
 import { FramesTail } from '../dist/run/frames-live.js';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const K6 = process.env.LOADCTL_K6_BIN ?? join(REPO, '.tools', 'bin', 'k6');
-const args = process.argv.slice(2);
-const flag = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
 const SECONDS = flag('seconds', 10);
 const VUS = flag('vus', 20);
 const ENDPOINTS = 20;
