@@ -20,6 +20,32 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
   }
 }
 
+/**
+ * Starts `loadctl run` of a plan, waits for its frames file (k6 has started, and its first frame is a second or
+ * two away), lets the fast target run 3 s more, then makes every request take SLOW_MS.
+ */
+async function runThenSlowDown(demo: DemoService, results: string, planName: string, args: string[]) {
+  const run = startCli(['run', ...args, '--results', results], { timeoutMs: 60_000 });
+  let runDir = '';
+  await until(
+    'the frames file',
+    () => {
+      const runs = existsSync(join(results, planName)) ? readdirSync(join(results, planName)) : [];
+      runDir = runs[0] ? join(results, planName, runs[0]) : '';
+      return runDir !== '' && existsSync(join(runDir, 'frames.ndjson'));
+    },
+    30_000,
+  );
+  await new Promise((r) => setTimeout(r, 3000));
+  const put = await fetch(`${demo.url}/admin/knobs`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ latencyMs: SLOW_MS }),
+  });
+  if (put.status !== 200) throw new Error(`PUT /admin/knobs: ${put.status}`);
+  return { runDir, changedAt: Date.now(), done: run.done };
+}
+
 describe('the metric stream: a target that turns slow halfway', () => {
   let demo: DemoService;
   let dir: string;
@@ -44,26 +70,9 @@ flows:
       - { name: dates, path: /reservations/available/dates, expect: 401 }
 `,
     );
-    const results = join(dir, 'results');
-    const run = startCli(['run', plan, '--results', results], { timeoutMs: 60_000 });
-    // The run folder appears when k6 starts; the frames file with its first frame a second or two later.
-    await until(
-      'the frames file',
-      () => {
-        const plans = existsSync(join(results, 'slow')) ? readdirSync(join(results, 'slow')) : [];
-        runDir = plans[0] ? join(results, 'slow', plans[0]) : '';
-        return runDir !== '' && existsSync(join(runDir, 'frames.ndjson'));
-      },
-      30_000,
-    );
-    await new Promise((r) => setTimeout(r, 3000));
-    const put = await fetch(`${demo.url}/admin/knobs`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ latencyMs: SLOW_MS }),
-    });
-    if (put.status !== 200) throw new Error(`PUT /admin/knobs: ${put.status}`);
-    changedAt = Date.now();
+    const run = await runThenSlowDown(demo, join(dir, 'results'), 'slow', [plan]);
+    runDir = run.runDir;
+    changedAt = run.changedAt;
     out = await run.done;
   }, 90_000);
 
@@ -146,28 +155,15 @@ thresholds:
       );
       const results = join(dir, 'results');
       const started = Date.now();
-      const run = startCli(['run', plan, '--results', results, '--no-progress'], { timeoutMs: 60_000 });
-      await until(
-        'the frames file',
-        () => {
-          const runs = existsSync(join(results, 'window')) ? readdirSync(join(results, 'window')) : [];
-          return runs[0] !== undefined && existsSync(join(results, 'window', runs[0], 'frames.ndjson'));
-        },
-        30_000,
-      );
-      await new Promise((r) => setTimeout(r, 3000));
-      await fetch(`${demo.url}/admin/knobs`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ latencyMs: SLOW_MS }),
-      });
-      const changedAt = Date.now();
-      const out = await run.done;
+      const { runDir, changedAt, done } = await runThenSlowDown(demo, results, 'window', [
+        plan,
+        '--no-progress',
+      ]);
+      const out = await done;
       expect(out.code, out.stdout + out.stderr).toBe(99);
       // Stopped within a few seconds of the change, far before the planned 30 s.
       expect(Date.now() - changedAt).toBeLessThan(15_000);
       expect(Date.now() - started).toBeLessThan(28_000);
-      const runDir = join(results, 'window', readdirSync(join(results, 'window'))[0] ?? '');
       const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as RunSummary;
       expect(summary.outcome.kind).toBe('thresholds-failed');
       const windowed = summary.thresholds.find((t) => t.window === '2s');
