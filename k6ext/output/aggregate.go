@@ -1,7 +1,9 @@
 package output
 
 import (
+	"encoding/binary"
 	"math"
+	"strings"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	"go.k6.io/k6/metrics"
@@ -21,6 +23,63 @@ type seriesKey struct {
 	name     string
 	status   string
 	scenario string
+	// tags holds the values of the tags kept by the `tags=` option, in its order, encoded by appendTag so the
+	// key stays comparable and a tag that is absent differs from one that is "". Empty without the option.
+	tags string
+}
+
+// appendTag adds one kept tag's value to a seriesKey's tags: "\x00" when the tag is absent; "\x01", the
+// value's length as a uvarint and the value when present. The length makes the encoding unambiguous whatever
+// bytes a value holds.
+func appendTag(b []byte, v string, present bool) []byte {
+	if !present {
+		return append(b, 0)
+	}
+	b = append(b, 1)
+	b = binary.AppendUvarint(b, uint64(len(v)))
+	return append(b, v...)
+}
+
+// nextTag reads the first value appendTag wrote to tags and returns the rest.
+func nextTag(tags string) (v string, present bool, rest string) {
+	if tags == "" {
+		return "", false, ""
+	}
+	if tags[0] == 0 {
+		return "", false, tags[1:]
+	}
+	// The uvarint of binary.AppendUvarint: 7 bits a byte, low bits first, the high bit set on all but the last.
+	var n uint64
+	i := 1
+	for shift := 0; ; shift += 7 {
+		c := tags[i]
+		i++
+		n |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			break
+		}
+	}
+	return tags[i : i+int(n)], true, tags[i+int(n):]
+}
+
+// compareTags orders two seriesKey tags of the same configuration tag by tag: absent before present, then
+// by value.
+func compareTags(a, b string) int {
+	for a != "" || b != "" {
+		va, pa, ra := nextTag(a)
+		vb, pb, rb := nextTag(b)
+		switch {
+		case pa != pb && !pa:
+			return -1
+		case pa != pb:
+			return 1
+		}
+		if c := strings.Compare(va, vb); c != 0 {
+			return c
+		}
+		a, b = ra, rb
+	}
+	return 0
 }
 
 // rawLimit is how many values a trend series keeps as they are in one period before it takes a histogram.

@@ -15,7 +15,7 @@ const (
 	maxPeriod     = time.Minute
 )
 
-const usage = "--out loadctl=<path>[?period=1s&instance=<id>&maxNames=<n>]"
+const usage = "--out loadctl=<path>[?period=1s&instance=<id>&maxNames=<n>&tags=<k1,k2,...>]"
 
 // OtherName is the `name` a frame gives the samples of names past maxNames.
 const OtherName = "(other)"
@@ -25,10 +25,13 @@ type config struct {
 	period   time.Duration
 	instance string
 	// maxNames bounds the distinct `name` tag values kept apart (0: no bound); later names are OtherName.
+	// It bounds each kept tag's distinct values the same way.
 	maxNames int
+	// tags are the k6 tag keys kept per series beside name, status (class) and scenario, in the order given.
+	tags []string
 }
 
-// parseConfig reads `<path>[?period=<duration>&instance=<id>]`, the part of `--out loadctl=…` after the `=`.
+// parseConfig reads `<path>[?period=<duration>&instance=<id>&maxNames=<n>&tags=<k1,k2,...>]`, the part of `--out loadctl=…` after the `=`.
 // Every problem is reported, not only the first.
 func parseConfig(arg, defaultInstance string) (config, error) {
 	path, query, hasQuery := strings.Cut(arg, "?")
@@ -66,13 +69,17 @@ func parseConfig(arg, defaultInstance string) (config, error) {
 				} else {
 					cfg.maxNames = n
 				}
+			case "tags":
+				tags, tagErrs := parseTags(v)
+				errs = append(errs, tagErrs...)
+				cfg.tags = tags
 			case "instance":
 				if v == "" {
 					errs = append(errs, errors.New("instance= is empty: give the k6 process an id, or leave the option out"))
 				}
 				cfg.instance = v
 			default:
-				errs = append(errs, fmt.Errorf("unknown option %q: the options are period, instance and maxNames (%s)", key, usage))
+				errs = append(errs, fmt.Errorf("unknown option %q: the options are period, instance, maxNames and tags (%s)", key, usage))
 			}
 		}
 	}
@@ -80,4 +87,32 @@ func parseConfig(arg, defaultInstance string) (config, error) {
 		return config{}, errors.Join(errs...)
 	}
 	return cfg, nil
+}
+
+// parseTags reads `tags=<k1,k2,...>`: k6 tag keys made of letters, digits and `_`, each once. `name` and
+// `scenario` are kept anyway; `status` is allowed, for the exact status beside the series' class.
+func parseTags(v string) ([]string, []error) {
+	var tags []string
+	var errs []error
+	seen := make(map[string]bool)
+	for i, key := range strings.Split(v, ",") {
+		switch {
+		case key == "":
+			errs = append(errs, fmt.Errorf("tags=%s: key %d is empty (use tags=<k1,k2,...>)", v, i+1))
+		case strings.IndexFunc(key, func(r rune) bool { return !isTagKeyRune(r) }) >= 0:
+			errs = append(errs, fmt.Errorf("tags=%s: key %q has characters other than A-Z, a-z, 0-9 and _", v, key))
+		case key == "name" || key == "scenario":
+			errs = append(errs, fmt.Errorf("tags=%s: %q is kept on every series already: leave it out", v, key))
+		case seen[key]:
+			errs = append(errs, fmt.Errorf("tags=%s: %q is listed twice", v, key))
+		default:
+			seen[key] = true
+			tags = append(tags, key)
+		}
+	}
+	return tags, errs
+}
+
+func isTagKeyRune(r rune) bool {
+	return r == '_' || (r >= '0' && r <= '9') || (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z')
 }

@@ -57,7 +57,9 @@ type Output struct {
 	mu       sync.Mutex
 	byTS     map[metrics.TimeSeries]int32 // a sample's metric and tag set → index into keys
 	keyIndex map[seriesKey]int32
-	names    map[string]struct{} // the names kept apart, at most cfg.maxNames
+	names    map[string]struct{}   // the names kept apart, at most cfg.maxNames
+	tagVals  []map[string]struct{} // per kept tag (cfg.tags), the values kept apart, at most cfg.maxNames each
+	tagBuf   []byte                // indexOf's scratch for a seriesKey's tags
 	keys     []seriesKey
 	periods  map[int64]*period // by start, Unix ns
 	cur      *period           // the period the last sample went to: most samples go there too
@@ -116,6 +118,9 @@ func newOutput(cfg config, fs fsext.Fs, logger logrus.FieldLogger, now func() ti
 		keyIndex: make(map[seriesKey]int32),
 		names:    make(map[string]struct{}),
 		periods:  make(map[int64]*period),
+	}
+	for range cfg.tags {
+		o.tagVals = append(o.tagVals, make(map[string]struct{}))
 	}
 	o.open = func() (io.WriteCloser, error) {
 		return o.fs.OpenFile(o.cfg.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
@@ -225,6 +230,22 @@ func (o *Output) indexOf(ts metrics.TimeSeries) int32 {
 		k.status = statusClass(status, ok)
 		k.scenario, _ = ts.Tags.Get("scenario")
 	}
+	if len(o.cfg.tags) > 0 {
+		b := o.tagBuf[:0]
+		for i, key := range o.cfg.tags {
+			var v string
+			var ok bool
+			if ts.Tags != nil {
+				v, ok = ts.Tags.Get(key)
+			}
+			if ok {
+				v = o.boundTag(i, v)
+			}
+			b = appendTag(b, v, ok)
+		}
+		k.tags = string(b)
+		o.tagBuf = b
+	}
 	idx, ok := o.keyIndex[k]
 	if !ok {
 		idx = int32(len(o.keys))
@@ -249,6 +270,23 @@ func (o *Output) boundName(name string) string {
 	}
 	o.names[name] = struct{}{}
 	return name
+}
+
+// boundTag is boundName for the i-th kept tag: its first maxNames distinct values are kept apart, later ones
+// are OtherName.
+func (o *Output) boundTag(i int, v string) string {
+	if o.cfg.maxNames == 0 || v == "" {
+		return v
+	}
+	seen := o.tagVals[i]
+	if _, ok := seen[v]; ok {
+		return v
+	}
+	if len(seen) >= o.cfg.maxNames {
+		return OtherName
+	}
+	seen[v] = struct{}{}
+	return v
 }
 
 func (o *Output) newPeriod(start int64) *period {
@@ -365,25 +403,39 @@ type frameJSON struct {
 }
 
 type seriesJSON struct {
-	Metric   string   `json:"metric"`
-	Type     string   `json:"type"`
-	Name     string   `json:"name"`
-	Status   string   `json:"status"`
-	Scenario string   `json:"scenario"`
-	Count    int64    `json:"count"`
-	Sum      float64  `json:"sum"`
-	Min      *float64 `json:"min,omitempty"`
-	Max      *float64 `json:"max,omitempty"`
-	Last     *float64 `json:"last,omitempty"`
-	Values   []int64  `json:"values,omitempty"`
-	HDR      string   `json:"hdr,omitempty"`
+	Metric   string `json:"metric"`
+	Type     string `json:"type"`
+	Name     string `json:"name"`
+	Status   string `json:"status"`
+	Scenario string `json:"scenario"`
+	// Tags holds the kept tags (the `tags=` option) present on the series' samples; without the option, none.
+	Tags   map[string]string `json:"tags,omitempty"`
+	Count  int64             `json:"count"`
+	Sum    float64           `json:"sum"`
+	Min    *float64          `json:"min,omitempty"`
+	Max    *float64          `json:"max,omitempty"`
+	Last   *float64          `json:"last,omitempty"`
+	Values []int64           `json:"values,omitempty"`
+	HDR    string            `json:"hdr,omitempty"`
 }
 
-func renderSeries(k seriesKey, a *agg, scratch *hdrhistogram.Histogram) (seriesJSON, error) {
+func renderSeries(k seriesKey, tagKeys []string, a *agg, scratch *hdrhistogram.Histogram) (seriesJSON, error) {
 	s := seriesJSON{
 		Metric: k.metric.Name, Type: typeName(k.metric.Type),
 		Name: k.name, Status: k.status, Scenario: k.scenario,
 		Count: a.count, Sum: a.sum,
+	}
+	rest := k.tags
+	for _, key := range tagKeys {
+		var v string
+		var ok bool
+		v, ok, rest = nextTag(rest)
+		if ok {
+			if s.Tags == nil {
+				s.Tags = make(map[string]string, len(tagKeys))
+			}
+			s.Tags[key] = v
+		}
 	}
 	switch k.metric.Type {
 	case metrics.Gauge:
@@ -405,10 +457,13 @@ func renderSeries(k seriesKey, a *agg, scratch *hdrhistogram.Histogram) (seriesJ
 }
 
 func compareKeys(a, b seriesKey) int {
-	return cmpStrings(
+	if c := cmpStrings(
 		[]string{a.metric.Name, a.name, a.status, a.scenario},
 		[]string{b.metric.Name, b.name, b.status, b.scenario},
-	)
+	); c != 0 {
+		return c
+	}
+	return compareTags(a.tags, b.tags)
 }
 
 func cmpStrings(a, b []string) int {
@@ -445,7 +500,7 @@ func (o *Output) writeFrame(p *period, keys []seriesKey, final bool) {
 	}
 	err := func() error {
 		for _, idx := range used {
-			s, err := renderSeries(keys[idx], p.aggs[idx], o.scratch)
+			s, err := renderSeries(keys[idx], o.cfg.tags, p.aggs[idx], o.scratch)
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -58,6 +59,12 @@ func (r *recorder) Close() error { r.closed = true; return nil }
 
 func newFixture(t *testing.T, period time.Duration) *fixture {
 	t.Helper()
+	return newFixtureWith(t, config{path: "frames.ndjson", period: period, instance: "test-1"})
+}
+
+// newFixtureWith is newFixture with the options of `--out loadctl=frames.ndjson?<options>`.
+func newFixtureWith(t *testing.T, cfg config) *fixture {
+	t.Helper()
 	reg := metrics.NewRegistry()
 	f := &fixture{
 		t: t, rec: &recorder{}, reg: reg, now: t0,
@@ -68,7 +75,7 @@ func newFixture(t *testing.T, period time.Duration) *fixture {
 	}
 	logger := logrus.New()
 	logger.SetOutput(io.Discard)
-	f.o = newOutput(config{path: "frames.ndjson", period: period, instance: "test-1"}, fsext.NewMemMapFs(), logger,
+	f.o = newOutput(cfg, fsext.NewMemMapFs(), logger,
 		func() time.Time { return f.now })
 	f.o.open = func() (io.WriteCloser, error) { return f.rec, nil }
 	return f
@@ -128,11 +135,11 @@ func find(t *testing.T, fr frameJSON, metric, name, status string) seriesJSON {
 func TestParseConfig(t *testing.T) {
 	t.Parallel()
 	got, err := parseConfig("/tmp/f.ndjson", "host-1")
-	if err != nil || got != (config{path: "/tmp/f.ndjson", period: time.Second, instance: "host-1"}) {
+	if err != nil || !reflect.DeepEqual(got, config{path: "/tmp/f.ndjson", period: time.Second, instance: "host-1"}) {
 		t.Fatalf("defaults: %+v %v", got, err)
 	}
 	got, err = parseConfig("/tmp/f.ndjson?period=250ms&instance=runner-2", "host-1")
-	if err != nil || got != (config{path: "/tmp/f.ndjson", period: 250 * time.Millisecond, instance: "runner-2"}) {
+	if err != nil || !reflect.DeepEqual(got, config{path: "/tmp/f.ndjson", period: 250 * time.Millisecond, instance: "runner-2"}) {
 		t.Fatalf("options: %+v %v", got, err)
 	}
 	for _, tc := range []struct{ arg, want string }{
@@ -637,10 +644,19 @@ func TestRawAndHistogramTrendsEncodeTheSame(t *testing.T) {
 // for data, http_reqs, http_req_failed, and an iteration's worth spread over a few endpoints).
 // `go test -bench AddMetricSamples -run '^$' ./output/`
 func BenchmarkAddMetricSamples(b *testing.B) {
+	benchAddMetricSamples(b, config{path: "x", period: time.Second, instance: "b"})
+}
+
+// The same with tags=status,method: the kept tags cost indexOf, once per tag set, not the hot path.
+func BenchmarkAddMetricSamplesWithTags(b *testing.B) {
+	benchAddMetricSamples(b, config{path: "x", period: time.Second, instance: "b", maxNames: 1000, tags: []string{"status", "method"}})
+}
+
+func benchAddMetricSamples(b *testing.B, cfg config) {
 	reg := metrics.NewRegistry()
 	logger := logrus.New()
 	logger.SetOutput(io.Discard)
-	o := newOutput(config{path: "x", period: time.Second, instance: "b"}, fsext.NewMemMapFs(), logger, time.Now)
+	o := newOutput(cfg, fsext.NewMemMapFs(), logger, time.Now)
 	o.w = discard{}
 	var trends []*metrics.Metric
 	for _, n := range []string{"http_req_duration", "http_req_blocked", "http_req_connecting", "http_req_tls_handshaking",
@@ -747,5 +763,236 @@ func TestMaxNamesFilesLaterNamesUnderOther(t *testing.T) {
 	fr := f.frames()[0]
 	if a, b, o := find(t, fr, "http_reqs", "a", ""), find(t, fr, "http_reqs", "b", ""), find(t, fr, "http_reqs", OtherName, ""); a.Sum != 2 || b.Sum != 1 || o.Sum != 2 {
 		t.Errorf("a %v b %v other %v", a.Sum, b.Sum, o.Sum)
+	}
+}
+
+func TestParseConfigTags(t *testing.T) {
+	t.Parallel()
+	got, err := parseConfig("/f?tags=status,check,group,batch&maxNames=3", "h")
+	if err != nil || !reflect.DeepEqual(got.tags, []string{"status", "check", "group", "batch"}) || got.maxNames != 3 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	// status is allowed: the exact value, beside the series' class.
+	if got, err := parseConfig("/f?tags=status", "h"); err != nil || !reflect.DeepEqual(got.tags, []string{"status"}) {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if got, _ := parseConfig("/f", "h"); got.tags != nil {
+		t.Fatalf("no option, tags %v", got.tags)
+	}
+	for _, tc := range []struct{ arg, want string }{
+		{"f?tags=", "tags=: key 1 is empty"},
+		{"f?tags=check,,group", "tags=check,,group: key 2 is empty"},
+		{"f?tags=check,", "key 2 is empty"},
+		{"f?tags=my-tag", `key "my-tag" has characters other than A-Z, a-z, 0-9 and _`},
+		{"f?tags=ch%C3%A9ck", `key "chéck" has characters other than`},
+		{"f?tags=check,group,check", `"check" is listed twice`},
+		{"f?tags=name", `"name" is kept on every series already`},
+		{"f?tags=check,scenario", `"scenario" is kept on every series already`},
+		{"f?colour=red", "the options are period, instance, maxNames and tags"},
+	} {
+		_, err := parseConfig(tc.arg, "h")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("parseConfig(%q) = %v, want an error with %q", tc.arg, err, tc.want)
+		}
+	}
+	// Every problem at once, with those of the other options.
+	_, err = parseConfig("f?tags=,a-b,name,x,x&period=x", "h")
+	if err == nil || strings.Count(err.Error(), "\n") != 4 {
+		t.Errorf("want five problems, got %v", err)
+	}
+	if !strings.Contains(usage, "tags=<k1,k2,...>") {
+		t.Errorf("usage: %s", usage)
+	}
+}
+
+// findTags is find for a series with exactly these kept tags (nil: no tags field).
+func findTags(t *testing.T, fr frameJSON, metric, name, status string, tags map[string]string) seriesJSON {
+	t.Helper()
+	for _, s := range fr.Series {
+		if s.Metric == metric && s.Name == name && s.Status == status && reflect.DeepEqual(s.Tags, tags) {
+			return s
+		}
+	}
+	t.Fatalf("frame seq %d has no %s{name:%q,status:%q,tags:%v}: %+v", fr.Seq, metric, name, status, tags, fr.Series)
+	return seriesJSON{}
+}
+
+// With tags=status,check, series of one status class are split by exact status and by check; a kept tag the
+// samples lack is left out of `tags`, one whose value is "" is not.
+func TestTagsSplitSeries(t *testing.T) {
+	t.Parallel()
+	f := newFixtureWith(t, config{path: "f", period: time.Second, instance: "test-1", tags: []string{"status", "check"}})
+	f.start()
+	ok200 := f.tags("name", "a", "status", "200", "method", "GET")
+	ok201 := f.tags("name", "a", "status", "201", "method", "POST")
+	checked := f.tags("name", "a", "status", "200", "check", "c1")
+	emptyCheck := f.tags("name", "a", "status", "200", "check", "")
+	none := f.tags("name", "a")
+	f.add(
+		sample(f.reqs, ok200, at(1), 1), sample(f.reqs, ok201, at(2), 1), sample(f.reqs, ok200, at(3), 1),
+		sample(f.reqs, checked, at(4), 1), sample(f.reqs, emptyCheck, at(5), 1), sample(f.reqs, none, at(6), 1),
+		sample(f.reqs, none, at(7), 1),
+	)
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	fr := f.frames()[0]
+	for _, tc := range []struct {
+		status string
+		tags   map[string]string
+		count  int64
+	}{
+		{"2xx", map[string]string{"status": "200"}, 2},
+		{"2xx", map[string]string{"status": "201"}, 1},
+		{"2xx", map[string]string{"status": "200", "check": "c1"}, 1},
+		{"2xx", map[string]string{"status": "200", "check": ""}, 1},
+		{"", nil, 2},
+	} {
+		if s := findTags(t, fr, "http_reqs", "a", tc.status, tc.tags); s.Count != tc.count || s.Sum != float64(tc.count) {
+			t.Errorf("%v: %+v", tc.tags, s)
+		}
+	}
+	if len(fr.Series) != 5 {
+		t.Errorf("%d series: %+v", len(fr.Series), fr.Series)
+	}
+	// Sorted after scenario by the kept tags in the option's order, an absent tag before any value.
+	var order []string
+	for _, s := range fr.Series {
+		order = append(order, fmt.Sprintf("%s %v", s.Status, s.Tags))
+	}
+	want := []string{" map[]", "2xx map[status:200]", "2xx map[check: status:200]", "2xx map[check:c1 status:200]", "2xx map[status:201]"}
+	if !slices.Equal(order, want) {
+		t.Errorf("order %q, want %q", order, want)
+	}
+	// The series without kept tags has no tags field at all.
+	var raw struct{ Series []map[string]json.RawMessage }
+	if err := json.Unmarshal(f.rec.writes[0], &raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, has := raw.Series[0]["tags"]; has {
+		t.Errorf("a series without kept tags has a tags field: %s", f.rec.writes[0])
+	}
+}
+
+// Without tags=, frames are byte for byte what they were before the option existed (this is the output of
+// commit 0388fce for the same input).
+func TestNoTagsOptionKeepsTheFramesAsTheyWere(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, time.Second)
+	f.start()
+	a := f.tags("name", "reserve", "status", "201", "scenario", "rush", "check", "ok", "method", "POST")
+	b := f.tags("name", "reserve", "status", "200", "scenario", "rush", "group", "::g")
+	c := f.tags("name", "home", "status", "0", "error", "dial")
+	f.add(
+		sample(f.duration, a, at(10), 3.1), sample(f.duration, b, at(20), 48.25), sample(f.duration, c, at(30), 0.5),
+		sample(f.reqs, a, at(10), 1), sample(f.reqs, b, at(20), 1), sample(f.reqs, c, at(30), 1),
+		sample(f.failed, a, at(10), 0), sample(f.failed, b, at(20), 0), sample(f.failed, c, at(30), 1),
+		sample(f.vus, f.tags(), at(500), 2), sample(f.vus, f.tags(), at(900), 3),
+		sample(f.reqs, a, at(1200), 1), sample(f.duration, b, at(1300), 7),
+	)
+	f.now = at(2500)
+	f.o.flushDue(f.now)
+	f.now = at(3250)
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`{"schema":"loadctl.frames/v1","instance":"test-1","seq":0,"periodMs":1000,"start":1764741600000,"final":false,"series":[` +
+			`{"metric":"http_req_duration","type":"trend","name":"home","status":"none","scenario":"","count":1,"sum":0.5,"min":0.5,"max":0.5,"values":[500000]},` +
+			`{"metric":"http_req_duration","type":"trend","name":"reserve","status":"2xx","scenario":"rush","count":2,"sum":51.35,"min":3.1,"max":48.25,"values":[3100000,48250000]},` +
+			`{"metric":"http_req_failed","type":"rate","name":"home","status":"none","scenario":"","count":1,"sum":1},` +
+			`{"metric":"http_req_failed","type":"rate","name":"reserve","status":"2xx","scenario":"rush","count":2,"sum":0},` +
+			`{"metric":"http_reqs","type":"counter","name":"home","status":"none","scenario":"","count":1,"sum":1},` +
+			`{"metric":"http_reqs","type":"counter","name":"reserve","status":"2xx","scenario":"rush","count":2,"sum":2},` +
+			`{"metric":"vus","type":"gauge","name":"","status":"","scenario":"","count":2,"sum":5,"min":2,"max":3,"last":3}]}` + "\n",
+		`{"schema":"loadctl.frames/v1","instance":"test-1","seq":1,"periodMs":1000,"start":1764741601000,"final":true,"series":[` +
+			`{"metric":"http_req_duration","type":"trend","name":"reserve","status":"2xx","scenario":"rush","count":1,"sum":7,"min":7,"max":7,"values":[7000000]},` +
+			`{"metric":"http_reqs","type":"counter","name":"reserve","status":"2xx","scenario":"rush","count":1,"sum":1}]}` + "\n",
+	}
+	if len(f.rec.writes) != len(want) {
+		t.Fatalf("%d frames", len(f.rec.writes))
+	}
+	for i, w := range f.rec.writes {
+		if string(w) != want[i] {
+			t.Errorf("frame %d:\n got %s\nwant %s", i, w, want[i])
+		}
+	}
+}
+
+// maxNames bounds each kept tag's values as it bounds names, with a set of its own per tag.
+func TestMaxNamesBoundsEachKeptTag(t *testing.T) {
+	t.Parallel()
+	f := newFixtureWith(t, config{path: "f", period: time.Second, instance: "test-1", maxNames: 1, tags: []string{"check"}})
+	f.start()
+	for i, c := range []string{"c1", "c2", "c1", "c3", "c2"} {
+		f.add(sample(f.reqs, f.tags("name", "a", "check", c), at(int64(i)), float64(i+1)))
+	}
+	f.add(sample(f.reqs, f.tags("name", "a"), at(9), 10)) // no check: not bounded, not counted
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	fr := f.frames()[0]
+	if s := findTags(t, fr, "http_reqs", "a", "", map[string]string{"check": "c1"}); s.Count != 2 || s.Sum != 1+3 {
+		t.Errorf("c1: %+v", s)
+	}
+	if s := findTags(t, fr, "http_reqs", "a", "", map[string]string{"check": OtherName}); s.Count != 3 || s.Sum != 2+4+5 {
+		t.Errorf("(other): %+v", s)
+	}
+	if s := findTags(t, fr, "http_reqs", "a", "", nil); s.Count != 1 || s.Sum != 10 {
+		t.Errorf("no check: %+v", s)
+	}
+	if len(fr.Series) != 3 {
+		t.Errorf("%d series: %+v", len(fr.Series), fr.Series)
+	}
+}
+
+func TestAddMetricSamplesWithTagsDoesNotAllocateOnceSeriesAndPeriodExist(t *testing.T) {
+	f := newFixtureWith(t, config{path: "f", period: time.Second, instance: "test-1", maxNames: 10, tags: []string{"status", "check"}})
+	f.start()
+	a := f.tags("name", "a", "status", "200", "scenario", "s", "check", "c")
+	batch := []metrics.SampleContainer{metrics.Samples{
+		sample(f.duration, a, at(10), 12.5), sample(f.reqs, a, at(10), 1), sample(f.failed, a, at(10), 0),
+		sample(f.vus, f.tags(), at(10), 3),
+	}}
+	for range rawLimit + 10 {
+		f.o.AddMetricSamples(batch)
+	}
+	if allocs := testing.AllocsPerRun(1000, func() { f.o.AddMetricSamples(batch) }); allocs != 0 {
+		t.Fatalf("%v allocations per call", allocs)
+	}
+	_ = f.o.Stop()
+}
+
+func TestTagEncodingRoundTrips(t *testing.T) {
+	t.Parallel()
+	type tv struct {
+		v  string
+		ok bool
+	}
+	long := strings.Repeat("x", 300) // a length of two uvarint bytes
+	for _, vals := range [][]tv{
+		{}, {{"", false}}, {{"", true}}, {{"a\x00\x01b", true}, {"", false}, {long, true}, {"", true}},
+	} {
+		var b []byte
+		for _, x := range vals {
+			b = appendTag(b, x.v, x.ok)
+		}
+		rest := string(b)
+		for i, x := range vals {
+			var v string
+			var ok bool
+			v, ok, rest = nextTag(rest)
+			if v != x.v || ok != x.ok {
+				t.Errorf("%v: value %d is %q %v", vals, i, v, ok)
+			}
+		}
+		if rest != "" {
+			t.Errorf("%v: left %q", vals, rest)
+		}
+	}
+	// Absent and "" differ, and sort absent first.
+	absent, empty := string(appendTag(nil, "", false)), string(appendTag(nil, "", true))
+	if absent == empty || compareTags(absent, empty) != -1 || compareTags(empty, absent) != 1 || compareTags(empty, empty) != 0 {
+		t.Errorf("absent %q, empty %q", absent, empty)
 	}
 }
