@@ -70,6 +70,9 @@ type Output struct {
 	hists    histPool
 	freePer  []*period
 
+	// startedAt is set by Start, stoppedAt by Stop: the final frame's runMs.
+	startedAt, stoppedAt time.Time
+
 	// Only the flushing goroutine, then Stop after it has ended, touch these.
 	w       io.WriteCloser
 	seq     int64
@@ -138,6 +141,7 @@ func (o *Output) Description() string {
 
 // Start opens the destination for appending and starts writing periods as they become due.
 func (o *Output) Start() error {
+	o.startedAt = o.now()
 	w, err := o.open()
 	if err != nil {
 		return fmt.Errorf("--out loadctl: cannot open %s to append frames to: %w", o.cfg.path, err)
@@ -362,24 +366,25 @@ func (o *Output) flushDue(now time.Time) {
 }
 
 // Stop writes every period not yet written, the last one marked final (an empty final frame when none is
-// left), and closes the file.
+// left, and the final frame carries runMs), and closes the file.
 func (o *Output) Stop() error {
 	if o.w == nil {
 		return nil
 	}
+	o.stoppedAt = o.now()
 	close(o.stopCh)
 	<-o.flushed
 	o.mu.Lock()
 	o.stopped = true
 	latest, seen := o.latest, o.seen
 	o.mu.Unlock()
-	due, keys := o.takeDue(o.now(), true)
+	due, keys := o.takeDue(o.stoppedAt, true)
 	for i, p := range due {
 		o.writeFrame(p, keys, i == len(due)-1)
 	}
 	if len(due) == 0 {
 		if !seen {
-			t := o.now().UnixNano()
+			t := o.stoppedAt.UnixNano()
 			latest = t - mod(t, int64(o.cfg.period))
 		}
 		o.writeFrame(&period{start: latest}, keys, true)
@@ -393,13 +398,15 @@ func (o *Output) Stop() error {
 }
 
 type frameJSON struct {
-	Schema   string       `json:"schema"`
-	Instance string       `json:"instance"`
-	Seq      int64        `json:"seq"`
-	PeriodMs int64        `json:"periodMs"`
-	Start    int64        `json:"start"`
-	Final    bool         `json:"final"`
-	Series   []seriesJSON `json:"series"`
+	Schema   string `json:"schema"`
+	Instance string `json:"instance"`
+	Seq      int64  `json:"seq"`
+	PeriodMs int64  `json:"periodMs"`
+	Start    int64  `json:"start"`
+	Final    bool   `json:"final"`
+	// RunMs is on the final frame only: whole milliseconds from the output's Start to its Stop.
+	RunMs  *int64       `json:"runMs,omitempty"`
+	Series []seriesJSON `json:"series"`
 }
 
 type seriesJSON struct {
@@ -497,6 +504,10 @@ func (o *Output) writeFrame(p *period, keys []seriesKey, final bool) {
 		Schema: schema, Instance: o.cfg.instance, Seq: o.seq,
 		PeriodMs: o.cfg.period.Milliseconds(), Start: p.start / int64(time.Millisecond), Final: final,
 		Series: make([]seriesJSON, 0, len(used)),
+	}
+	if final {
+		ms := o.stoppedAt.Sub(o.startedAt).Milliseconds()
+		f.RunMs = &ms
 	}
 	err := func() error {
 		for _, idx := range used {

@@ -488,7 +488,8 @@ func TestFrameJSONKeysAreThoseOfDocsStreamMd(t *testing.T) {
 	if err := json.Unmarshal(line, &frame); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := keysInOrder(t, line), []string{"schema", "instance", "seq", "periodMs", "start", "final", "series"}; !slices.Equal(got, want) {
+	// The only frame is the final one, hence runMs.
+	if got, want := keysInOrder(t, line), []string{"schema", "instance", "seq", "periodMs", "start", "final", "runMs", "series"}; !slices.Equal(got, want) {
 		t.Errorf("frame keys %v, want %v", got, want)
 	}
 	var m map[string]any
@@ -875,7 +876,7 @@ func TestTagsSplitSeries(t *testing.T) {
 }
 
 // Without tags=, frames are byte for byte what they were before the option existed (this is the output of
-// commit 0388fce for the same input).
+// commit 0388fce for the same input); the final frame has runMs besides.
 func TestNoTagsOptionKeepsTheFramesAsTheyWere(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, time.Second)
@@ -905,7 +906,8 @@ func TestNoTagsOptionKeepsTheFramesAsTheyWere(t *testing.T) {
 			`{"metric":"http_reqs","type":"counter","name":"home","status":"none","scenario":"","count":1,"sum":1},` +
 			`{"metric":"http_reqs","type":"counter","name":"reserve","status":"2xx","scenario":"rush","count":2,"sum":2},` +
 			`{"metric":"vus","type":"gauge","name":"","status":"","scenario":"","count":2,"sum":5,"min":2,"max":3,"last":3}]}` + "\n",
-		`{"schema":"loadctl.frames/v1","instance":"test-1","seq":1,"periodMs":1000,"start":1764741601000,"final":true,"series":[` +
+		// Before runMs, the same line without `"runMs":3250,`.
+		`{"schema":"loadctl.frames/v1","instance":"test-1","seq":1,"periodMs":1000,"start":1764741601000,"final":true,"runMs":3250,"series":[` +
 			`{"metric":"http_req_duration","type":"trend","name":"reserve","status":"2xx","scenario":"rush","count":1,"sum":7,"min":7,"max":7,"values":[7000000]},` +
 			`{"metric":"http_reqs","type":"counter","name":"reserve","status":"2xx","scenario":"rush","count":1,"sum":1}]}` + "\n",
 	}
@@ -943,6 +945,43 @@ func TestMaxNamesBoundsEachKeptTag(t *testing.T) {
 	}
 	if len(fr.Series) != 3 {
 		t.Errorf("%d series: %+v", len(fr.Series), fr.Series)
+	}
+}
+
+// runMs, whole milliseconds from Start to Stop, is on the final frame only.
+func TestRunMsIsOnTheFinalFrameOnly(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, time.Second)
+	f.now = at(250)
+	f.start()
+	a := f.tags("name", "a")
+	f.add(sample(f.reqs, a, at(300), 1), sample(f.reqs, a, at(1300), 1), sample(f.reqs, a, at(2300), 1))
+	f.now = at(3100)
+	f.o.flushDue(f.now)
+	f.now = at(4321).Add(999 * time.Microsecond)
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	fr := f.frames()
+	if len(fr) != 3 {
+		t.Fatalf("%d frames", len(fr))
+	}
+	for i, x := range fr[:2] {
+		if x.Final || x.RunMs != nil || bytes.Contains(f.rec.writes[i], []byte("runMs")) {
+			t.Errorf("frame %d: %s", i, f.rec.writes[i])
+		}
+	}
+	if last := fr[2]; !last.Final || last.RunMs == nil || *last.RunMs != 4321-250 {
+		t.Errorf("final frame: %s", f.rec.writes[2])
+	}
+	// 0 is a run time like any other, and an empty final frame carries it too.
+	f = newFixture(t, time.Second)
+	f.start()
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(f.rec.writes[0], []byte(`"final":true,"runMs":0,"series":[]`)) {
+		t.Errorf("empty final frame: %s", f.rec.writes[0])
 	}
 }
 
