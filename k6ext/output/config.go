@@ -17,7 +17,8 @@ const (
 
 const usage = "--out loadctl=<path>[?period=1s&instance=<id>&maxNames=<n>&tags=<k1,k2,...>]"
 
-// OtherName is the `name` a frame gives the samples of names past maxNames.
+// OtherName is the `name` a frame gives the samples of names past maxNames, and the value of a kept tag
+// (the `tags` option) past maxNames values of that tag.
 const OtherName = "(other)"
 
 type config struct {
@@ -31,8 +32,8 @@ type config struct {
 	tags []string
 }
 
-// parseConfig reads `<path>[?period=<duration>&instance=<id>&maxNames=<n>&tags=<k1,k2,...>]`, the part of `--out loadctl=…` after the `=`.
-// Every problem is reported, not only the first.
+// parseConfig reads `<path>[?period=<duration>&instance=<id>&maxNames=<n>&tags=<k1,k2,...>]`, the part of
+// `--out loadctl=…` after the `=`. Every problem is reported, not only the first.
 func parseConfig(arg, defaultInstance string) (config, error) {
 	path, query, hasQuery := strings.Cut(arg, "?")
 	cfg := config{path: path, period: defaultPeriod, instance: defaultInstance}
