@@ -70,8 +70,11 @@ type Output struct {
 	hists    histPool
 	freePer  []*period
 
-	// startedAt is set by Start, stoppedAt by Stop: the final frame's runMs.
+	// startedAt is set by Start, stoppedAt by Stop, firstNs is the earliest sample's time (Unix ns, once
+	// anySample): the final frame's runMs.
 	startedAt, stoppedAt time.Time
+	firstNs              int64
+	anySample            bool
 
 	// Only the flushing goroutine, then Stop after it has ended, touch these.
 	w       io.WriteCloser
@@ -184,6 +187,9 @@ func (o *Output) AddMetricSamples(containers []metrics.SampleContainer) {
 				continue
 			}
 			t := s.Time.UnixNano()
+			if !o.anySample || t < o.firstNs {
+				o.firstNs, o.anySample = t, true
+			}
 			start := t - mod(t, periodNs)
 			p := o.cur
 			if p == nil || p.start != start {
@@ -397,6 +403,20 @@ func (o *Output) Stop() error {
 	return err
 }
 
+// runDuration is the test's run time: from its first sample to the output's stop. k6 starts outputs before it
+// initializes VUs, which for thousands of VUs takes seconds that k6's own test run duration leaves out; its
+// first samples (setup's, the first vus gauge) come when execution starts.
+func (o *Output) runDuration() time.Duration {
+	from := o.startedAt
+	if o.anySample && o.firstNs > from.UnixNano() {
+		from = time.Unix(0, o.firstNs)
+	}
+	if d := o.stoppedAt.Sub(from); d > 0 {
+		return d
+	}
+	return 0
+}
+
 type frameJSON struct {
 	Schema   string `json:"schema"`
 	Instance string `json:"instance"`
@@ -506,7 +526,7 @@ func (o *Output) writeFrame(p *period, keys []seriesKey, final bool) {
 		Series: make([]seriesJSON, 0, len(used)),
 	}
 	if final {
-		ms := o.stoppedAt.Sub(o.startedAt).Milliseconds()
+		ms := o.runDuration().Milliseconds()
 		f.RunMs = &ms
 	}
 	err := func() error {

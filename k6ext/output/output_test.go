@@ -906,8 +906,8 @@ func TestNoTagsOptionKeepsTheFramesAsTheyWere(t *testing.T) {
 			`{"metric":"http_reqs","type":"counter","name":"home","status":"none","scenario":"","count":1,"sum":1},` +
 			`{"metric":"http_reqs","type":"counter","name":"reserve","status":"2xx","scenario":"rush","count":2,"sum":2},` +
 			`{"metric":"vus","type":"gauge","name":"","status":"","scenario":"","count":2,"sum":5,"min":2,"max":3,"last":3}]}` + "\n",
-		// Before runMs, the same line without `"runMs":3250,`.
-		`{"schema":"loadctl.frames/v1","instance":"test-1","seq":1,"periodMs":1000,"start":1764741601000,"final":true,"runMs":3250,"series":[` +
+		// Before runMs, the same line without `"runMs":3240,` (Stop at 3250, the first sample at 10).
+		`{"schema":"loadctl.frames/v1","instance":"test-1","seq":1,"periodMs":1000,"start":1764741601000,"final":true,"runMs":3240,"series":[` +
 			`{"metric":"http_req_duration","type":"trend","name":"reserve","status":"2xx","scenario":"rush","count":1,"sum":7,"min":7,"max":7,"values":[7000000]},` +
 			`{"metric":"http_reqs","type":"counter","name":"reserve","status":"2xx","scenario":"rush","count":1,"sum":1}]}` + "\n",
 	}
@@ -948,7 +948,7 @@ func TestMaxNamesBoundsEachKeptTag(t *testing.T) {
 	}
 }
 
-// runMs, whole milliseconds from Start to Stop, is on the final frame only.
+// runMs, whole milliseconds from the first sample (or Start, without any) to Stop, is on the final frame only.
 func TestRunMsIsOnTheFinalFrameOnly(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, time.Second)
@@ -971,7 +971,7 @@ func TestRunMsIsOnTheFinalFrameOnly(t *testing.T) {
 			t.Errorf("frame %d: %s", i, f.rec.writes[i])
 		}
 	}
-	if last := fr[2]; !last.Final || last.RunMs == nil || *last.RunMs != 4321-250 {
+	if last := fr[2]; !last.Final || last.RunMs == nil || *last.RunMs != 4321-300 {
 		t.Errorf("final frame: %s", f.rec.writes[2])
 	}
 	// 0 is a run time like any other, and an empty final frame carries it too.

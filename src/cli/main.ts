@@ -95,6 +95,10 @@ function addRunCommand(program: Command, io: Io, runCommand: Runner): void {
       'also keep k6’s raw samples (samples.ndjson.gz): exact per-second percentiles, status classes; costs k6 ~20% throughput',
     )
     .option(
+      '--k6-summary',
+      'let k6 keep its own metrics, summary and thresholds (exact percentiles; its memory grows with every request)',
+    )
+    .option(
       '--report <formats>',
       'also write reports into the run folder: html, markdown, junit, json (comma-separated)',
     )
@@ -109,8 +113,10 @@ Examples:
   $ loadctl run plans/graviton-vs-x86.yaml --target graviton --json > summary.json
   $ loadctl run plans/graviton-vs-x86.yaml --targets x86,graviton --rounds 3 --cooldown 30s
 
-Each run is kept in results/<plan>/<run-id>/: summary.json, k6-summary.json, series.json, meta.json,
-plan.resolved.json, script.js, options.json and k6.log. Ctrl-C (or SIGTERM, or the terminal closing: SIGHUP)
+Each run is kept in results/<plan>/<run-id>/: summary.json, series.json, frames.ndjson, meta.json,
+plan.resolved.json, script.js, options.json and k6.log (k6-summary.json with --k6-summary or a stock k6).
+With loadctl's k6 the summary and the thresholds come from its metric stream and k6 keeps no metrics of its
+own, so its memory stays flat in long runs. Ctrl-C (or SIGTERM, or the terminal closing: SIGHUP)
 stops k6 gracefully and keeps the partial run; a second one stops it at once.
 ${EXIT_CODES_HELP}`,
     )

@@ -5,6 +5,7 @@ import type { Io } from '../io/io.js';
 import type { K6RunResult } from '../k6/process.js';
 import { parseK6Summary, type K6Summary } from '../k6/summary.js';
 import type { InvariantSummary } from '../report/model/summary.js';
+import { trendStats } from '../plans/compile.js';
 import { endCodeOf } from './exit.js';
 import { runInvariants } from './invariants.js';
 import type { RunSpec } from './prepare.js';
@@ -63,6 +64,7 @@ async function readFrames(
   spec: RunSpec,
   io: Io,
   k6: K6Summary | undefined,
+  end: { wallMs: number; abortedBy: { key: string; expression: string } | undefined },
 ): Promise<FrameFindings | { unreadable: string } | undefined> {
   const path = spec.k6.framesPath;
   if (path === undefined) return undefined;
@@ -84,6 +86,16 @@ async function readFrames(
       k6,
       cutBytes,
       spec.windows,
+      spec.k6.summaryFrom === 'stream'
+        ? {
+            keys: Object.keys(spec.compile.extraThresholds),
+            trendStats: trendStats(spec.plan),
+            thresholds: spec.plan.thresholds ?? {},
+            declared: spec.plan.metrics ?? {},
+            fallbackMs: end.wallMs,
+            ...(end.abortedBy ? { abortedBy: end.abortedBy } : {}),
+          }
+        : undefined,
     );
   } catch (err) {
     return { unreadable: (err as Error).message };
@@ -114,13 +126,23 @@ export async function readAfterK6(
     baseUrl: string;
     k6: K6RunResult;
     stoppedBecause: string | undefined;
+    /** The abortOnFail threshold loadctl stopped k6 for: failed, whatever the rest of the run brought. */
+    abortedBy?: { key: string; expression: string } | undefined;
     demo: DemoService | undefined;
   },
 ): Promise<AfterK6> {
-  const k6Summary = await readK6Summary(io, spec.k6.summaryPath, spec.redact);
+  const fromK6 = await readK6Summary(io, spec.k6.summaryPath, spec.redact);
   const demoStats = run.demo?.stats();
+  const frames = await readFrames(spec, io, fromK6.summary, {
+    wallMs: run.k6.endedAt.getTime() - run.k6.startedAt.getTime(),
+    abortedBy: run.abortedBy,
+  });
+  // k6 kept no metrics of its own (--no-summary --no-thresholds): its end-of-test data is the stream's.
+  const k6Summary =
+    spec.k6.summaryFrom === 'stream' && frames !== undefined && !('unreadable' in frames)
+      ? { summary: frames.k6Summary, problem: fromK6.problem }
+      : fromK6;
   const samples = await readSamples(spec, io, k6Summary.summary);
-  const frames = await readFrames(spec, io, k6Summary.summary);
   const endCode = endCodeOf(run.k6, run.stoppedBecause);
   const ranToEnd = (endCode === 0 || endCode === 99) && !run.k6.interrupted;
   return {

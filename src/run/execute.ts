@@ -68,6 +68,7 @@ export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): P
       baseUrl,
       k6: k6.run,
       stoppedBecause: k6.live.stoppedBecause(),
+      abortedBy: k6.live.abortedBy(),
       demo,
     });
     return {

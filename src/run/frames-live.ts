@@ -5,6 +5,8 @@ import { WindowJudge, type WindowThreshold, type WindowVerdict } from '../report
 import type { JsHistogram } from 'hdr-histogram-js';
 import { newHistogram, percentileOf, type DigestView } from '../samples/digest.js';
 import { FrameReader, metricWindow } from '../samples/frames.js';
+import { RunJudge, type AbortThreshold } from '../report/model/run-judge.js';
+import type { LiveSnapshot } from '../k6/live.js';
 
 /** What the progress line shows of the stream: p95 over the last period and the last 10 s (ms). */
 export interface WindowedLatency {
@@ -27,11 +29,52 @@ export class FramesTail {
   /** Why following stopped (a line that is not a frame); the run's end reads the whole file again. */
   failed: string | undefined;
 
+  private runJudges: RunJudge[] | undefined;
+  private readonly totals = new RunTotals();
+
   constructor(
     private readonly io: Io,
     private readonly path: string,
     private readonly windows: readonly WindowThreshold[] = [],
+    private readonly aborts: readonly AbortThreshold[] = [],
   ) {}
+
+  /**
+   * The whole-run thresholds with abortOnFail, judged on the periods read so far, as k6 judges its own when
+   * it keeps metrics: the first one that failed, if any.
+   */
+  failedRunThreshold(): AbortThreshold | undefined {
+    const frames = this.reader.frames;
+    const period = frames.periodMs;
+    if (this.aborts.length === 0 || period === undefined) return undefined;
+    this.runJudges ??= this.aborts.map((t) => new RunJudge(t, period));
+    for (const j of this.runJudges) {
+      for (const start of frames.starts()) {
+        if (start <= j.upTo) continue;
+        j.push(start, metricWindow(frames, j.threshold.metric, j.threshold.selector, start, start + period));
+      }
+    }
+    return this.runJudges.find((j) => j.failedAt !== undefined)?.threshold;
+  }
+
+  /**
+   * A live snapshot's counts and latency from the stream (k6's REST API has none when k6 keeps no metrics):
+   * since the start, up to the last period written (a period or two behind k6).
+   */
+  fillSnapshot(snap: LiveSnapshot): LiveSnapshot {
+    const frames = this.reader.frames;
+    const period = frames.periodMs;
+    if (period === undefined) return snap;
+    for (const start of frames.starts()) {
+      if (start <= this.totals.upTo) continue;
+      const w = frames.window(start, start + period);
+      this.totals.absorb(start, w, frames.durationOf(start), {
+        dropped: metricWindow(frames, 'dropped_iterations', {}, start, start + period).sum,
+        vusMax: metricWindow(frames, 'vus_max', {}, start, start + period).last,
+      });
+    }
+    return this.totals.snapshot(snap);
+  }
 
   /**
    * The plan's thresholds over a window, judged on the periods read so far (each period once, in order):
@@ -140,5 +183,58 @@ class SlidingDurations {
         max = Math.max(max, view.max);
       }
     return percentileOf({ count: this.count, min, max, pos: this.hist, neg: null }, 95);
+  }
+}
+
+/** The run's counts and latency so far, period by period, for live snapshots. */
+class RunTotals {
+  upTo = -Infinity;
+  private requests = 0;
+  private failed = 0;
+  private iterations = 0;
+  private dropped = 0;
+  private vus = 0;
+  private vusMax = 0;
+  private readonly hist: JsHistogram = newHistogram();
+  private count = 0;
+  private min = Infinity;
+  private max = -Infinity;
+
+  absorb(
+    start: number,
+    w: { requests: number; failed: number; iterations: number; maxVus: number | null },
+    durations: Readonly<DigestView>,
+    more: { dropped: number; vusMax: number | undefined },
+  ): void {
+    this.upTo = start;
+    this.requests += w.requests;
+    this.failed += w.failed;
+    this.iterations += w.iterations;
+    this.dropped += more.dropped;
+    if (w.maxVus !== null) this.vus = w.maxVus;
+    this.vusMax = Math.max(this.vusMax, more.vusMax ?? 0, this.vus);
+    if (durations.count > 0) {
+      this.count += durations.count;
+      this.min = Math.min(this.min, durations.min);
+      this.max = Math.max(this.max, durations.max);
+      if (durations.pos) this.hist.add(durations.pos);
+    }
+  }
+
+  snapshot(snap: LiveSnapshot): LiveSnapshot {
+    const d: DigestView = { count: this.count, min: this.min, max: this.max, pos: this.hist, neg: null };
+    return {
+      ...snap,
+      vus: this.vus,
+      vusMax: this.vusMax,
+      requests: this.requests,
+      failed: this.failed,
+      iterations: this.iterations,
+      droppedIterations: this.dropped,
+      latency:
+        this.count === 0
+          ? {}
+          : { med: percentileOf(d, 50), p95: percentileOf(d, 95), p99: percentileOf(d, 99), max: this.max },
+    };
   }
 }

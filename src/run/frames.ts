@@ -8,6 +8,7 @@ import {
   type WindowVerdict,
 } from '../report/model/window-thresholds.js';
 import type { FrameAggregates } from '../samples/frames.js';
+import { k6SummaryFromFrames, type StreamSummaryInput } from '../report/model/stream-summary.js';
 
 export interface FrameFindings {
   series: SeriesPoint[];
@@ -15,6 +16,8 @@ export interface FrameFindings {
   /** The plan's thresholds over a window, judged over every window of the whole run. */
   windows: Array<{ threshold: WindowThreshold; verdict: WindowVerdict }>;
   notes: string[];
+  /** k6's end-of-test data rebuilt from the stream, when k6 kept none (RunSpec k6.summaryFrom 'stream'). */
+  k6Summary?: K6Summary;
 }
 
 export function frameFindings(
@@ -23,6 +26,7 @@ export function frameFindings(
   k6: K6Summary | undefined,
   cutBytes: number,
   windows: readonly WindowThreshold[] = [],
+  rebuild?: StreamSummaryInput,
 ): FrameFindings {
   const endpointSeries: Record<string, SeriesPoint[]> = {};
   for (const name of endpoints)
@@ -40,10 +44,15 @@ export function frameFindings(
     if (typeof k6Requests === 'number' && k6Requests !== streamed)
       notes.push(`loadctl's k6 output counted ${streamed} requests where k6's summary counts ${k6Requests}`);
   }
+  if (rebuild)
+    notes.push(
+      "k6 kept no metrics of its own (its memory stays flat): the summary and the thresholds' verdicts come from loadctl's metric stream, counts exact, percentiles within 0.1 % (`run --k6-summary` for k6's own)",
+    );
   return {
     series: seriesFromSamples(frames.perPeriod()),
     endpointSeries,
     windows: judgeWindowThresholds(frames, windows),
     notes,
+    ...(rebuild ? { k6Summary: k6SummaryFromFrames(frames, rebuild) } : {}),
   };
 }

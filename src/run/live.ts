@@ -13,6 +13,7 @@ import {
   type GuardVerdict,
 } from '../report/model/guard.js';
 import { FramesTail } from './frames-live.js';
+import { abortThresholds, type AbortThreshold } from '../report/model/run-judge.js';
 import type { RunSpec } from './prepare.js';
 
 /** How a command built on the engine (e.g. `breakpoint`) watches a run. */
@@ -38,6 +39,8 @@ export interface LiveView {
   guard(): GuardState;
   /** Why the observer stopped k6, if it did. */
   stoppedBecause(): string | undefined;
+  /** The whole-run threshold with abortOnFail that loadctl stopped k6 for (k6 judging none itself). */
+  abortedBy(): AbortThreshold | undefined;
 }
 
 export interface LiveViewOptions {
@@ -55,13 +58,24 @@ export function startLiveView(io: Io, spec: RunSpec, opts: LiveViewOptions): Liv
   // The in-run guard: every observation is folded as it arrives, so the progress line can warn at once.
   let guard = initialGuardState(spec.guard);
   let stoppedBecause: string | undefined;
+  let abortedBy: AbortThreshold | undefined;
+  // k6 keeps no metrics (its REST API has no counts): the stream gives them, and judges abortOnFail.
+  const fromStream = spec.k6.summaryFrom === 'stream';
   // loadctl's metric stream, followed for the windowed latency (a stock k6 has none: the cumulative p95).
   const tail =
-    spec.k6.framesPath === undefined ? undefined : new FramesTail(io, spec.k6.framesPath, spec.windows);
+    spec.k6.framesPath === undefined
+      ? undefined
+      : new FramesTail(
+          io,
+          spec.k6.framesPath,
+          spec.windows,
+          fromStream ? abortThresholds(spec.plan.thresholds ?? {}) : [],
+        );
   const observe = (obs: GuardObservation) => {
     guard = foldGuard(guard, obs);
   };
-  const onSnapshot = (snap: LiveSnapshot) => {
+  const onSnapshot = (rest: LiveSnapshot) => {
+    const snap = fromStream && tail ? tail.fillSnapshot(rest) : rest;
     const point = toSeriesPoint(last, snap);
     series.push(point);
     last = snap;
@@ -78,6 +92,12 @@ export function startLiveView(io: Io, spec: RunSpec, opts: LiveViewOptions): Liv
     if (broken && broken.threshold.abortOnFail && stoppedBecause === undefined) {
       const t = broken.threshold;
       stoppedBecause = `the threshold ${t.key} ${t.expression} over ${t.window} failed (abortOnFail)`;
+      opts.stop();
+    }
+    const failedRun = tail?.failedRunThreshold();
+    if (failedRun && stoppedBecause === undefined) {
+      abortedBy = failedRun;
+      stoppedBecause = `the threshold ${failedRun.key} ${failedRun.expression} failed (abortOnFail)`;
       opts.stop();
     }
     if (!opts.progress) return;
@@ -113,5 +133,6 @@ export function startLiveView(io: Io, spec: RunSpec, opts: LiveViewOptions): Liv
     last: () => last,
     guard: () => guard,
     stoppedBecause: () => stoppedBecause,
+    abortedBy: () => abortedBy,
   };
 }

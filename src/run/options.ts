@@ -13,6 +13,11 @@ export interface RunOptions {
   progress?: boolean;
   /** Also keep k6's raw samples and aggregate them (exact per-second percentiles, status classes). */
   samples?: boolean;
+  /**
+   * Let k6 keep its own metrics and judge the thresholds itself (exact percentiles; k6's memory grows with
+   * every request). By default, with loadctl's k6, both come from the metric stream.
+   */
+  k6Summary?: boolean;
   /** Skip the plan-sized host and target checks (`loadctl doctor`); k6, secrets and the results folder are still checked. */
   skipPreflight?: boolean;
   /** `--report html,junit`: reports written into the run folder after the run (docs/reports.md). */

@@ -38,6 +38,12 @@ export interface RunChoices {
   resultsRoot: string;
   tags: Record<string, string>;
   samples: boolean;
+  /**
+   * Let k6 keep its own metrics and write its end-of-test summary, as a stock k6 does (`run --k6-summary`;
+   * breakpoint, whose watch reads k6's live sub-metrics). Otherwise, with loadctl's k6, the summary and every
+   * threshold come from the metric stream and k6's memory stays flat.
+   */
+  k6Summary?: boolean;
   /** Set by `run --targets`: the comparison group this run belongs to. */
   comparison?: ComparisonRef | undefined;
   /** The time batches, when the caller shapes them (breakpoint: one per level); else planned from the duration. */
@@ -99,6 +105,13 @@ export interface RunSpec {
     samplesPath: string | undefined;
     /** Where loadctl's k6 output writes its frames; undefined with a k6 without it. */
     framesPath: string | undefined;
+    /**
+     * Where the end-of-test numbers and the thresholds' verdicts come from: k6 (its handleSummary and its
+     * own thresholds), or loadctl's metric stream (k6 runs with --no-summary --no-thresholds).
+     */
+    summaryFrom: 'k6' | 'stream';
+    /** The tags the stream keeps besides name, status class and scenario (docs/stream.md `tags=`). */
+    streamTags: string[];
     logPath: string;
   };
   planned: { ms: number; exact: boolean };
@@ -136,11 +149,55 @@ function runEndpoints(plan: Plan): { measured: Endpoint[]; leftOut: string[] } {
   return boundEndpoints(all, new Set(named));
 }
 
+/**
+ * Whether k6 can run without metrics of its own: with loadctl's output, for a generated script (an existing
+ * script's thresholds are its own, k6's to judge), unless asked otherwise.
+ */
+function summaryFrom(c: RunChoices, f: RunFacts): 'k6' | 'stream' {
+  return f.k6.framesOutput && c.resolved.plan.script === undefined && c.k6Summary !== true ? 'stream' : 'k6';
+}
+
+/**
+ * The tags the stream must keep for the summary to be rebuilt from it: the exact status (declared statuses),
+ * the batch, a check's name and group, and any tag a threshold selects on.
+ */
+export function streamTagsFor(
+  plan: Plan,
+  endpoints: readonly Endpoint[],
+  batches: BatchLayout | undefined,
+): string[] {
+  const tags = new Set<string>();
+  if (endpoints.some((e) => e.statuses.length > 0)) tags.add('status');
+  if (batches) tags.add(BATCH_TAG);
+  if (hasChecks([plan.flows, plan.setup, plan.teardown])) {
+    tags.add('check');
+    tags.add('group');
+  }
+  for (const key of Object.keys(plan.thresholds ?? {})) {
+    const selector = /\{(.*)\}$/.exec(key)?.[1] ?? '';
+    for (const part of selector.split(',')) {
+      const tag = part.split(':')[0]?.trim() ?? '';
+      if (tag !== '' && tag !== 'name' && tag !== 'scenario') tags.add(tag);
+    }
+  }
+  return [...tags];
+}
+
+function framesOut(path: string, streamTags: readonly string[]): string {
+  const tags = streamTags.length > 0 ? `&tags=${streamTags.join(',')}` : '';
+  return `loadctl=${path}?maxNames=${STREAM_MAX_NAMES}${tags}`;
+}
+
 function k6Args(
   c: RunChoices,
   f: RunFacts,
   runDir: string,
-  out: { samplesPath: string | undefined; framesPath: string | undefined },
+  out: {
+    samplesPath: string | undefined;
+    framesPath: string | undefined;
+    streamTags: readonly string[];
+    lean: boolean;
+  },
 ): string[] {
   const plan = c.resolved.plan;
   return [
@@ -148,6 +205,9 @@ function k6Args(
     '--quiet',
     '--address',
     `127.0.0.1:${f.restPort}`,
+    // k6's metrics engine keeps every sample of every trend it summarizes or judges (k6 #763): loadctl
+    // summarizes and judges from its stream instead, so k6's memory stays flat (docs/benchmarks.md).
+    ...(out.lean ? ['--no-summary', '--no-thresholds'] : []),
     // For an existing script the statistics travel in its merged options: the flag would replace the
     // script's own.
     ...(plan.script === undefined ? ['--summary-trend-stats', trendStats(plan).join(',')] : []),
@@ -155,9 +215,7 @@ function k6Args(
     // Raw samples cost k6 about a fifth of its throughput (docs/benchmarks.md): only when asked.
     ...(out.samplesPath !== undefined ? ['--out', `json=${out.samplesPath}`] : []),
     // Windowed per-endpoint statistics every second, at little cost to k6 (docs/stream.md).
-    ...(out.framesPath !== undefined
-      ? ['--out', `loadctl=${out.framesPath}?maxNames=${STREAM_MAX_NAMES}`]
-      : []),
+    ...(out.framesPath !== undefined ? ['--out', framesOut(out.framesPath, out.streamTags)] : []),
     runFile(runDir, 'script'),
   ];
 }
@@ -216,6 +274,10 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
       'run `npm run setup:k6`, which builds the pinned k6 with it into .tools/bin/k6 (and unset LOADCTL_K6_BIN if it points elsewhere)',
     );
   const redact = makeRedactor((plan.secrets ?? []).map((name) => f.env[name]));
+  const from = summaryFrom(c, f);
+  // Kept with k6's own summary too, so that a run can be summarized both ways (the verdicts' e2e test).
+  const streamTags =
+    framesPath !== undefined && plan.script === undefined ? streamTagsFor(plan, endpoints, batches) : [];
   return {
     runId,
     runDir,
@@ -232,12 +294,14 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     k6: {
       path: f.k6.path,
       version: f.k6.version,
-      args: k6Args(c, f, runDir, { samplesPath, framesPath }),
+      args: k6Args(c, f, runDir, { samplesPath, framesPath, streamTags, lean: from === 'stream' }),
       env: planEnvDefaults(plan, f.env),
       restAddress: `127.0.0.1:${f.restPort}`,
       summaryPath: runFile(runDir, 'k6Summary'),
       samplesPath,
       framesPath,
+      summaryFrom: from,
+      streamTags,
       logPath: runFile(runDir, 'log'),
     },
     planned: plannedDuration(plan),

@@ -21,6 +21,8 @@ const seriesSchema = z.object({
   name: z.string(),
   status: z.string(),
   scenario: z.string(),
+  /** The tags loadctl asked the output to keep besides these (`tags=`), those the sample had. */
+  tags: z.record(z.string(), z.string()).optional(),
   count: z.number().int().nonnegative(),
   sum: z.number(),
   min: z.number().optional(),
@@ -38,6 +40,8 @@ const frameSchema = z.object({
   periodMs: z.number().int().positive(),
   start: z.number(),
   final: z.boolean(),
+  /** The final frame's: milliseconds from the output's start to its stop, the test's run duration. */
+  runMs: z.number().int().nonnegative().optional(),
   series: z.array(seriesSchema),
 });
 
@@ -89,7 +93,16 @@ interface Cell {
   hdr: JsHistogram | null;
   /** Encoded histograms and value lists not decoded yet: only what a window asks for is ever decoded. */
   pending: Array<string | number[]>;
-  key: { metric: string; name: string; status: string; scenario: string };
+  key: CellKey;
+}
+
+export interface CellKey {
+  metric: string;
+  name: string;
+  status: string;
+  scenario: string;
+  /** The other tags kept (docs/stream.md `tags=`); empty when none were asked for. */
+  tags: Readonly<Record<string, string>>;
 }
 
 /** A trend cell's histogram, decoding and adding what its frames brought (once). */
@@ -121,6 +134,8 @@ export class FrameAggregates {
   /** Each period's figures per endpoint (and overall, key ''), merged once: windows add whole periods. */
   private readonly parts = new Map<number, Map<string, WindowAccumulator>>();
   periodMs: number | undefined;
+  /** The run's duration as the final frames give it (the longest of the instances'). */
+  runMs: number | undefined;
 
   /** Adds a frame. A frame of a known instance with a seq already seen is a duplicate and is refused. */
   add(frame: Frame): void {
@@ -131,6 +146,7 @@ export class FrameAggregates {
     if (this.periodMs === undefined) this.periodMs = frame.periodMs;
     else if (this.periodMs !== frame.periodMs)
       throw new Error(`frames with periods of ${this.periodMs} and ${frame.periodMs} ms cannot be merged`);
+    if (frame.runMs !== undefined) this.runMs = Math.max(this.runMs ?? 0, frame.runMs);
     if (frame.series.length === 0) return;
     let period = this.periods.get(frame.start);
     if (!period) this.periods.set(frame.start, (period = new Map()));
@@ -223,10 +239,10 @@ export class FrameAggregates {
   forEachCell(
     fromMs: number,
     toMs: number,
-    visit: (cell: Readonly<Cell>, histogram: () => JsHistogram | null) => void,
+    visit: (cell: Readonly<Cell>, histogram: () => JsHistogram | null, start: number) => void,
   ): void {
     for (const start of this.startsIn(fromMs, toMs))
-      for (const cell of this.periods.get(start)?.values() ?? []) visit(cell, () => histogramOf(cell));
+      for (const cell of this.periods.get(start)?.values() ?? []) visit(cell, () => histogramOf(cell), start);
   }
 
   /** The whole run. */
@@ -330,7 +346,12 @@ class WindowAccumulator {
 }
 
 function keyOf(s: FrameSeries): string {
-  return `${s.metric}\u0000${s.name}\u0000${s.status}\u0000${s.scenario}`;
+  const base = `${s.metric}\u0000${s.name}\u0000${s.status}\u0000${s.scenario}`;
+  if (s.tags === undefined) return base;
+  const extra = Object.keys(s.tags)
+    .sort()
+    .map((k) => `${k}\u0001${s.tags?.[k] ?? ''}`);
+  return extra.length === 0 ? base : `${base}\u0000${extra.join('\u0000')}`;
 }
 
 function mergeInto(period: Map<string, Cell>, instance: string, s: FrameSeries): void {
@@ -346,7 +367,7 @@ function mergeInto(period: Map<string, Cell>, instance: string, s: FrameSeries):
       last: new Map(),
       hdr: null,
       pending: [],
-      key: { metric: s.metric, name: s.name, status: s.status, scenario: s.scenario },
+      key: { metric: s.metric, name: s.name, status: s.status, scenario: s.scenario, tags: s.tags ?? {} },
     };
     period.set(key, cell);
   }
@@ -402,12 +423,28 @@ export interface MetricWindow {
   max: number;
   /** A trend's distribution (null for the other types). */
   digest: DigestView | null;
+  /** A gauge's value at the window's end: the sum over instances of each one's last value. */
+  last?: number;
 }
 
-/** Which tag sets a windowed threshold takes: every one, or those of one endpoint and/or one scenario. */
+/**
+ * Which tag sets a threshold or sub-metric takes, as k6's `{tag:value,…}`: every one, or those whose tags
+ * have these values. `name` and `scenario` are kept by every stream; any other tag only when loadctl asked
+ * the output to keep it (`tags=`), `status` then being the exact status, not its class.
+ */
 export interface MetricSelector {
   name?: string;
   scenario?: string;
+  tags?: Readonly<Record<string, string>>;
+}
+
+/** Whether a metric and tag set is one a selector takes. */
+export function selects(selector: MetricSelector, key: CellKey): boolean {
+  if (selector.name !== undefined && key.name !== selector.name) return false;
+  if (selector.scenario !== undefined && key.scenario !== selector.scenario) return false;
+  if (selector.tags !== undefined)
+    for (const [tag, value] of Object.entries(selector.tags)) if (key.tags[tag] !== value) return false;
+  return true;
 }
 
 /** A metric's samples in the periods that start in [fromMs, toMs). */
@@ -419,17 +456,22 @@ export function metricWindow(
   toMs: number,
 ): MetricWindow {
   const w: MetricWindow = { type: undefined, count: 0, sum: 0, min: Infinity, max: -Infinity, digest: null };
-  frames.forEachCell(fromMs, toMs, (cell, histogram) => {
+  const lastOf = new Map<string, { start: number; value: number }>();
+  frames.forEachCell(fromMs, toMs, (cell, histogram, start) => {
     const k = cell.key;
     const type = cell.type;
-    if (k.metric !== metric) return;
-    if (selector.name !== undefined && k.name !== selector.name) return;
-    if (selector.scenario !== undefined && k.scenario !== selector.scenario) return;
+    if (k.metric !== metric || !selects(selector, k)) return;
     w.type = type;
     w.count += cell.count;
     w.sum += cell.sum;
     w.min = Math.min(w.min, cell.min);
     w.max = Math.max(w.max, cell.max);
+    // Per instance and tag set: a gauge's tag sets (two scenarios' VUs, say) add up as instances do.
+    for (const [instance, value] of cell.last) {
+      const id = `${instance}\u0000${cell.key.name}\u0000${cell.key.scenario}\u0000${JSON.stringify(cell.key.tags)}`;
+      const seen = lastOf.get(id);
+      if (!seen || seen.start <= start) lastOf.set(id, { start, value });
+    }
     const h = type === 'trend' ? histogram() : null;
     if (h) {
       w.digest ??= { count: 0, min: Infinity, max: -Infinity, pos: newHistogram(), neg: null };
@@ -439,5 +481,6 @@ export function metricWindow(
       w.digest.pos?.add(h);
     }
   });
+  if (lastOf.size > 0) w.last = [...lastOf.values()].reduce((sum, l) => sum + l.value, 0);
   return w;
 }

@@ -132,6 +132,8 @@ export async function runBreakpoint(io: Io, file: string, opts: BreakpointOption
     resultsRoot,
     tags,
     samples: false,
+    // The watch reads k6's live sub-metrics (its REST API), which k6 keeps only with metrics of its own.
+    k6Summary: true,
     batches: rampBatches(search.ramp),
   };
   const spec = prepareRun(runChoices, await probeRunFacts(io, k6));

@@ -46,7 +46,15 @@ export async function runPlan(
     samples,
     skipHostChecks: opts.skipPreflight === true,
   });
-  const choices = { loaded, resolved, resultsRoot, tags, samples, comparison: opts.comparison };
+  const choices = {
+    loaded,
+    resolved,
+    resultsRoot,
+    tags,
+    samples,
+    k6Summary: opts.k6Summary === true,
+    comparison: opts.comparison,
+  };
   const spec = prepareRun(choices, await probeRunFacts(io, k6));
   // The modules that finish a run load while k6 runs: nothing after k6 waits for them.
   const finishing = deferredImport(() => import('./run-finish.js'));

@@ -57,17 +57,24 @@ export function windowThresholds(
   return out;
 }
 
-/** `metric{name:x,scenario:y}` into the metric and the tags the stream keeps. */
-function splitKey(key: string): { metric: string; selector: MetricSelector } {
+/**
+ * `metric{name:x,scenario:y,status:409}` into the metric and its selector: `name` and `scenario` are kept by
+ * every stream, any other tag only when the output was asked to keep it (docs/stream.md `tags=`).
+ */
+export function splitKey(key: string): { metric: string; selector: MetricSelector } {
   const brace = key.indexOf('{');
   if (brace < 0) return { metric: key, selector: {} };
   const selector: MetricSelector = {};
+  const tags: Record<string, string> = {};
   for (const part of key.slice(brace + 1, -1).split(',')) {
-    const [tag = '', ...rest] = part.split(':');
+    const [rawTag = '', ...rest] = part.split(':');
+    const tag = rawTag.trim();
     const value = rest.join(':').trim();
-    if (tag.trim() === 'name') selector.name = value;
-    else if (tag.trim() === 'scenario') selector.scenario = value;
+    if (tag === 'name') selector.name = value;
+    else if (tag === 'scenario') selector.scenario = value;
+    else if (tag !== '') tags[tag] = value;
   }
+  if (Object.keys(tags).length > 0) selector.tags = tags;
   return { metric: key.slice(0, brace), selector };
 }
 

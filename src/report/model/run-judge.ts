@@ -1,0 +1,106 @@
+// Thresholds with abortOnFail judged while k6 runs, when k6 judges none itself (it runs with
+// --no-thresholds and loadctl summarizes from its metric stream): each threshold's metric is accumulated
+// period by period since the start, and judged as k6 would judge it at that moment, once its
+// delayAbortEval has passed. Pure.
+import { newHistogram, type DigestView } from '../../samples/digest.js';
+import type { MetricWindow } from '../../samples/frames.js';
+import type { MetricSelector } from '../../samples/frames.js';
+import { parseDuration } from '../../plans/duration.js';
+import { THRESHOLD_EXPRESSION } from '../../plans/threshold-schema.js';
+import { valuesOf } from './stream-summary.js';
+import type { ThresholdSpec } from './summary.js';
+import { holds, splitKey } from './window-thresholds.js';
+
+export interface AbortThreshold {
+  key: string;
+  metric: string;
+  selector: MetricSelector;
+  expression: string;
+  stat: string;
+  op: string;
+  limit: number;
+  /** k6's delayAbortEval: no abort before this much of the run has passed. */
+  delayMs: number;
+}
+
+const PARTS = /^\s*(\S+?)\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+/** The plan's whole-run thresholds with abortOnFail (those over a window have their own judge). */
+export function abortThresholds(
+  thresholds: Readonly<Record<string, ReadonlyArray<string | (ThresholdSpec & { delayAbortEval?: string })>>>,
+): AbortThreshold[] {
+  const out: AbortThreshold[] = [];
+  for (const [key, list] of Object.entries(thresholds))
+    for (const item of list) {
+      if (typeof item === 'string' || item.window !== undefined || item.abortOnFail !== true) continue;
+      const m = THRESHOLD_EXPRESSION.test(item.threshold) ? PARTS.exec(item.threshold) : null;
+      if (!m) continue;
+      out.push({
+        key,
+        ...splitKey(key),
+        expression: item.threshold,
+        stat: m[1] ?? '',
+        op: m[2] ?? '<',
+        limit: Number(m[3]),
+        delayMs: item.delayAbortEval === undefined ? 0 : (parseDuration(item.delayAbortEval) ?? 0),
+      });
+    }
+  return out;
+}
+
+/** One abortOnFail threshold, fed the periods in order. */
+export class RunJudge {
+  private readonly acc: MetricWindow = {
+    type: undefined,
+    count: 0,
+    sum: 0,
+    min: Infinity,
+    max: -Infinity,
+    digest: null,
+  };
+  private first: number | undefined;
+  failedAt: number | undefined;
+  /** The start of the last period pushed. */
+  upTo = -Infinity;
+
+  constructor(
+    readonly threshold: AbortThreshold,
+    private readonly periodMs: number,
+  ) {}
+
+  /** Adds the period that starts at `start`; true once the threshold has failed. */
+  push(start: number, w: MetricWindow): boolean {
+    this.first ??= start;
+    this.upTo = start;
+    const a = this.acc;
+    if (w.count > 0) {
+      a.type = w.type;
+      a.count += w.count;
+      a.sum += w.sum;
+      a.min = Math.min(a.min, w.min);
+      a.max = Math.max(a.max, w.max);
+      if (w.last !== undefined) a.last = w.last;
+      if (w.digest?.pos) {
+        const d: DigestView = (a.digest ??= {
+          count: 0,
+          min: Infinity,
+          max: -Infinity,
+          pos: newHistogram(),
+          neg: null,
+        });
+        d.count += w.digest.count;
+        d.min = Math.min(d.min, w.digest.min);
+        d.max = Math.max(d.max, w.digest.max);
+        d.pos?.add(w.digest.pos);
+      }
+    }
+    const end = start + this.periodMs;
+    const t = this.threshold;
+    if (this.failedAt !== undefined || a.type === undefined || a.count === 0)
+      return this.failedAt !== undefined;
+    if (end - this.first < t.delayMs) return false;
+    const observed = valuesOf(a.type, a, (end - this.first) / 1000, [t.stat])[t.stat];
+    if (observed !== undefined && !holds(t.op, observed, t.limit)) this.failedAt = end;
+    return this.failedAt !== undefined;
+  }
+}
