@@ -4,7 +4,9 @@
 // so its RSS grows with the requests. Measured: k6's RSS (/proc/<pid>/status VmRSS) once a second, and its
 // slope against the requests made, by least squares after a warm-up. Modes, interleaved per round:
 //   bare        plain k6, with the per-endpoint sub-metric thresholds loadctl adds (what k6 users write)
-//   loadctl     `loadctl run` of the same load (its default collection: sub-metrics, REST polling, stream)
+//   loadctl     `loadctl run` of the same load, its default: k6 with --no-summary --no-thresholds and loadctl's
+//               output; the summary, sub-metrics and thresholds are rebuilt from the stream
+//   loadctl-k6-summary  `loadctl run --k6-summary`: k6 keeps its own metrics (loadctl's default before the stream)
 //   stream-only plain k6 with `--out loadctl`, `--no-summary` and `--no-thresholds`: what k6 keeps when
 //               loadctl's metric stream is the only collector. Both flags are needed: k6 v1.8.1 runs its
 //               metrics engine, which keeps every Trend sample, when either the summary or thresholds are on
@@ -27,7 +29,7 @@ const ROUNDS = flag('rounds', 1);
 // Each iteration requests every endpoint once.
 const ITERATIONS = Math.max(1, Math.round(RATE / ENDPOINTS));
 const WARMUP_S = Math.min(10, Math.floor(SECONDS / 4));
-const MODES = listFlag('modes') ?? ['bare', 'loadctl', 'stream-only'];
+const MODES = listFlag('modes') ?? ['bare', 'loadctl', 'loadctl-k6-summary'];
 
 function rssKb(pid) {
   try {
@@ -100,14 +102,22 @@ flows:
   f:
     steps:
 ${endpointNames.map((n) => `      - { name: ${n}, path: /health }`).join('\n')}
+thresholds:
+  http_req_duration: ['p(95)<500']
+  'http_req_duration{name:e0}': ['p(99)<1000']
+  http_req_failed: ['rate<0.01']
 `,
   );
   // The plain k6 script: the same load and the same per-endpoint sub-metrics as loadctl asks for.
-  const perEndpoint = endpointNames.flatMap((n) => [
-    `'http_req_duration{name:${n}}': []`,
-    `'http_reqs{name:${n}}': []`,
-    `'http_req_failed{name:${n}}': []`,
-  ]);
+  const perEndpoint = [
+    "'http_req_duration': ['p(95)<500']",
+    "'http_req_failed': ['rate<0.01']",
+    ...endpointNames.flatMap((n) => [
+      `'http_req_duration{name:${n}}': []`,
+      `'http_reqs{name:${n}}': []`,
+      `'http_req_failed{name:${n}}': []`,
+    ]),
+  ];
   const script = (withThresholds) => `import http from 'k6/http';
 const names = ${JSON.stringify(endpointNames)};
 export const options = {
@@ -120,23 +130,26 @@ export default function () {
 `;
   writeFileSync(join(work, 'bare.js'), script(true));
   writeFileSync(join(work, 'plain.js'), script(false));
+  const loadctl = (i, extra) =>
+    sampled(
+      process.execPath,
+      [
+        join(REPO, 'bin', 'loadctl.js'),
+        'run',
+        planFile,
+        '--results',
+        join(work, `results-${i}-${extra.length}`),
+        '--no-progress',
+        '--skip-preflight',
+        ...extra,
+      ],
+      { ...process.env, NO_COLOR: '1' },
+      false,
+    );
   const modes = {
     bare: () => sampled(K6, ['run', '-q', join(work, 'bare.js')], { ...K6_ENV, BASE_URL: demo.url }, true),
-    loadctl: (i) =>
-      sampled(
-        process.execPath,
-        [
-          join(REPO, 'bin', 'loadctl.js'),
-          'run',
-          planFile,
-          '--results',
-          join(work, `results-${i}`),
-          '--no-progress',
-          '--skip-preflight',
-        ],
-        { ...process.env, NO_COLOR: '1' },
-        false,
-      ),
+    loadctl: (i) => loadctl(i, []),
+    'loadctl-k6-summary': (i) => loadctl(i, ['--k6-summary']),
     // Neither thresholds, summary nor output (--no-thresholds too): what k6 itself keeps without any collector.
     none: () =>
       sampled(
@@ -172,7 +185,7 @@ export default function () {
       const perMillion = (perSecond / RATE) * 1e6;
       const peak = Math.max(...r.samples.map((s) => s.mb));
       console.log(
-        `  ${k.padEnd(12)} exit ${r.code}  RSS ${r.samples[0]?.mb.toFixed(0)} → ${peak.toFixed(0)} MB  slope ${perSecond.toFixed(2)} MB/s = ${perMillion.toFixed(1)} MB per million requests`,
+        `  ${k.padEnd(18)} exit ${r.code}  RSS ${r.samples[0]?.mb.toFixed(0)} → ${peak.toFixed(0)} MB  slope ${perSecond.toFixed(2)} MB/s = ${perMillion.toFixed(1)} MB per million requests`,
       );
       if (r.code !== 0 && r.code !== 99) console.log(r.err.split('\n').slice(-5).join('\n'));
     }

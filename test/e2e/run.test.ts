@@ -81,13 +81,19 @@ describe('loadctl run (real k6, demo service)', () => {
     );
     expect(demo.seatsBooked).toBe(1);
     expect(demo.doubleBookings).toBe(0);
-    // loadctl's counts are k6's own.
-    const k6 = readJson<{ metrics: Record<string, { values: Record<string, number> }> }>(
-      join(runDir, 'k6-summary.json'),
-    );
-    expect(summary.totals.requests).toBe(k6.metrics['http_reqs']!.values['count']);
+    // k6 kept no metrics of its own: loadctl's counts come from its stream, and equal the server's.
+    expect(existsSync(join(runDir, 'k6-summary.json'))).toBe(false);
+    expect(summary.notes.join(' ')).toContain("loadctl's metric stream");
     expect(summary.totals.requests).toBe(Object.values(demo.requests).reduce((a, b) => a + b, 0));
-    for (const f of ['meta.json', 'series.json', 'plan.resolved.json', 'script.js', 'options.json', 'k6.log'])
+    for (const f of [
+      'meta.json',
+      'series.json',
+      'frames.ndjson',
+      'plan.resolved.json',
+      'script.js',
+      'options.json',
+      'k6.log',
+    ])
       expect(existsSync(join(runDir, f))).toBe(true);
     expect(r.stdout).toContain('✓ PASSED');
     expect(r.stdout).toMatch(/reserve\s+120 .*201: 1 · 409: 119/);
@@ -254,9 +260,11 @@ flows:
     expect(r.stderr).toContain('stopping k6 now');
     const summary = readJson<RunSummary>(join(onlyRunDir(results, 'long'), 'summary.json'));
     expect(summary.outcome.kind).toBe('interrupted');
-    // k6 was killed before its end-of-test data: the summary comes from the last live snapshot.
+    // k6 was killed before its output's last frame: the summary comes from the frames written until then,
+    // per endpoint too.
     expect(summary.totals.requests).toBeGreaterThan(10);
-    expect(summary.notes.join(' ')).toContain('last live snapshot');
+    expect(summary.endpoints.find((e) => e.name === 'quick')?.requests).toBe(summary.totals.requests);
+    expect(summary.notes.join(' ')).toContain('did not write its last frame');
   });
 });
 
@@ -401,7 +409,13 @@ flows:
         expect: 401
 `,
     );
-    const r = await runCli(['run', file, '--samples', '--results', results, '--no-progress'], { cwd: dir });
+    // k6's own summary, which the raw samples are checked against.
+    const r = await runCli(
+      ['run', file, '--samples', '--k6-summary', '--results', results, '--no-progress'],
+      {
+        cwd: dir,
+      },
+    );
     expect(r.code).toBe(0);
     const runDir = onlyRunDir(results, 'samples');
     const summary = readJson<RunSummary>(join(runDir, 'summary.json'));

@@ -182,10 +182,12 @@ describe('what a real run and a breakpoint search write fits the schemas', () =>
     return checked;
   }
 
-  it('run --samples', async () => {
-    const r = await runCli(['run', 'store.yaml', '--results', 'results', '--no-progress', '--samples'], {
-      cwd: dir,
-    });
+  // With k6's own summary, so that k6-summary.json is checked too (the default writes a subset of these).
+  it('run --samples --k6-summary', async () => {
+    const r = await runCli(
+      ['run', 'store.yaml', '--results', 'results', '--no-progress', '--samples', '--k6-summary'],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(0);
     const plan = join(dir, 'results', 'store-e2e');
     const [id] = await readdir(plan);

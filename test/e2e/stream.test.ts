@@ -80,7 +80,7 @@ flows:
     await demo?.close();
   });
 
-  it('runs with the stream, and its counts equal k6 own summary', () => {
+  it("runs with the stream as the summary's source, and its counts equal the server's", () => {
     expect(out.code, out.stderr).toBe(0);
     const series = JSON.parse(readFileSync(join(runDir, 'series.json'), 'utf8')) as {
       source: string;
@@ -89,10 +89,13 @@ flows:
     expect(series.source).toBe('frames');
     expect(Object.keys(series.endpoints)).toEqual(['dates']);
     const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.notes.join(' ')).not.toMatch(/loadctl's k6 output|metric stream/);
+    // The summary is the stream's (k6 kept no metrics), whole: no problem reading it.
+    expect(summary.notes.join(' ')).toContain("come from loadctl's metric stream");
+    expect(summary.notes.join(' ')).not.toMatch(/could not be read|did not write|counted/);
     const reader = new FrameReader();
     reader.push(readFileSync(join(runDir, 'frames.ndjson'), 'utf8'));
     expect(reader.frames.total().requests).toBe(summary.totals.requests);
+    expect(summary.totals.requests).toBe(demo.stats().requests['GET /reservations/available/dates']);
     expect(reader.frames.instanceStates()).toEqual([expect.objectContaining({ final: true })]);
   });
 
@@ -170,6 +173,59 @@ thresholds:
       expect(windowed).toMatchObject({ ok: false, abortOnFail: true });
       expect(windowed?.observed).toBeGreaterThan(SLOW_MS * 0.8);
       expect(out.stdout).toMatch(/✗\s+http_req_duration\{name:dates\}\s+p\(95\)<25 over 2s \(abortOnFail\)/);
+    } finally {
+      await demo.close();
+    }
+  }, 90_000);
+});
+
+describe('a whole-run threshold with abortOnFail, judged by loadctl (k6 runs with --no-thresholds)', () => {
+  it('stops k6 once it fails after its delayAbortEval: exit 99, aborted, failed in summary.json', async () => {
+    const demo = await startDemoService({ latencyMs: 20 });
+    try {
+      const dir = await tempDir('stream-abort');
+      const plan = await writePlan(
+        dir,
+        'abort.yaml',
+        `name: abort
+targets:
+  local: { url: '${demo.url}' }
+scenarios:
+  users: { executor: constant-vus, vus: 5, duration: 30s, flow: browse }
+flows:
+  browse:
+    steps:
+      - { name: dates, path: /reservations/available/dates, expect: 401 }
+thresholds:
+  'http_reqs{name:dates}':
+    - { threshold: 'count<100', abortOnFail: true, delayAbortEval: 3s }
+  'http_req_duration{name:dates}': ['p(95)<10000']
+`,
+      );
+      const results = join(dir, 'results');
+      const out = await startCli(['run', plan, '--no-progress', '--results', results], { timeoutMs: 60_000 })
+        .done;
+      expect(out.code, out.stdout + out.stderr).toBe(99);
+      const runDir = join(results, 'abort', readdirSync(join(results, 'abort'))[0] ?? '');
+      // k6 kept no metrics and wrote no summary: the verdicts are loadctl's, from the stream.
+      expect(existsSync(join(runDir, 'k6-summary.json'))).toBe(false);
+      const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as RunSummary;
+      expect(summary.outcome).toMatchObject({ kind: 'thresholds-failed', aborted: true });
+      // Not before its delay (3 s), and long before the planned 30 s.
+      expect(summary.durationMs).toBeGreaterThan(3000);
+      expect(summary.durationMs).toBeLessThan(15_000);
+      expect(summary.thresholds).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ metric: 'http_reqs{name:dates}', ok: false, abortOnFail: true }),
+          expect.objectContaining({ metric: 'http_req_duration{name:dates}', ok: true }),
+        ]),
+      );
+      const counted = summary.thresholds.find((t) => t.metric === 'http_reqs{name:dates}')?.observed;
+      expect(counted).toBe(summary.endpoints.find((e) => e.name === 'dates')?.requests);
+      expect(counted).toBeGreaterThan(100);
+      expect(summary.notes.join('\n')).toContain(
+        'the threshold http_reqs{name:dates} count<100 failed (abortOnFail)',
+      );
     } finally {
       await demo.close();
     }

@@ -61,6 +61,9 @@ function builtinType(metric: string): K6Metric['type'] | undefined {
   return BUILTIN_TYPES[metric] ?? (metric.startsWith('http_req_') ? 'trend' : undefined);
 }
 
+/** One nanosecond in k6's milliseconds: the stream's lowest recorded value. */
+const ONE_NS = 1e-6;
+
 const PARTS = /^\s*(\S+?)\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
 function trendValue(w: MetricWindow, stat: string): number {
@@ -72,7 +75,10 @@ function trendValue(w: MetricWindow, stat: string): number {
   const p = stat === 'med' ? 50 : Number(/^p\(([\d.]+)\)$/.exec(stat)?.[1]);
   if (!Number.isFinite(p) || w.digest === null) return 0;
   const v = percentileOf(w.digest, p);
-  return Number.isFinite(v) ? v : 0;
+  if (!Number.isFinite(v)) return 0;
+  // The stream records values below 1 ns as 1 ns (docs/stream.md): such a percentile is the exact minimum,
+  // 0 for the connecting time of a reused connection, not 0.000001 ms.
+  return v <= ONE_NS && w.min < ONE_NS ? w.min : v;
 }
 
 /** handleSummary's `values` of one metric over the whole run. */
