@@ -12,7 +12,7 @@
 //               metrics engine, which keeps every Trend sample, when either the summary or thresholds are on
 //               (internal/cmd/run.go: shouldProcessMetrics), thresholds declared or not.
 //   none        the same without the output: k6's own growth with no collector at all (--modes … to add it)
-// Usage: npm run build && node bench/k6-memory.mjs [--rate 2000] [--seconds 60] [--endpoints 10] [--rounds 1]
+// Usage: npm run build && node bench/k6-memory.mjs [--rate 2000] [--seconds 300] [--endpoints 10] [--rounds 1]
 //        [--modes bare,loadctl,stream-only]
 // Load goes to the demo service on 127.0.0.1 only; every run is bounded by --seconds.
 import { spawn } from 'node:child_process';
@@ -23,12 +23,13 @@ import { REPO, K6, K6_ENV, flag, listFlag } from './common.mjs';
 import { startDemoService } from '../dist/demo/server.js';
 
 const RATE = flag('rate', 2000);
-const SECONDS = flag('seconds', 60);
+const SECONDS = flag('seconds', 300);
 const ENDPOINTS = flag('endpoints', 10);
 const ROUNDS = flag('rounds', 1);
 // Each iteration requests every endpoint once.
 const ITERATIONS = Math.max(1, Math.round(RATE / ENDPOINTS));
-const WARMUP_S = Math.min(10, Math.floor(SECONDS / 4));
+// k6's heap settles in the first 20–30 s (its RSS climbs ~25 MB, then grows as its metrics do).
+const WARMUP_S = Math.min(60, Math.floor(SECONDS / 4));
 const MODES = listFlag('modes') ?? ['bare', 'loadctl', 'loadctl-k6-summary'];
 
 function rssKb(pid) {
@@ -187,6 +188,13 @@ export default function () {
       console.log(
         `  ${k.padEnd(18)} exit ${r.code}  RSS ${r.samples[0]?.mb.toFixed(0)} → ${peak.toFixed(0)} MB  slope ${perSecond.toFixed(2)} MB/s = ${perMillion.toFixed(1)} MB per million requests`,
       );
+      if (process.argv.includes('--trace'))
+        console.log(
+          `    RSS every 10 s: ${r.samples
+            .filter((x, i) => i % 10 === 0)
+            .map((x) => x.mb.toFixed(0))
+            .join(' ')}`,
+        );
       if (r.code !== 0 && r.code !== 99) console.log(r.err.split('\n').slice(-5).join('\n'));
     }
 } finally {
