@@ -15,6 +15,9 @@ export interface WindowedLatency {
   endpoints: Array<{ name: string; p95Last10s: number }>;
 }
 
+// Periods kept beyond the longest window: the judges and the progress line take each period within seconds.
+const FORGET_MARGIN_MS = 30_000;
+
 // One poll reads at most this much: a second of frames is KiBs.
 const MAX_READ = 8 * 1024 * 1024;
 
@@ -104,11 +107,24 @@ export class FramesTail {
       const bytes = await this.io.readFrom(this.path, this.offset, MAX_READ);
       this.offset += bytes.length;
       this.reader.push(this.decoder.decode(bytes, { stream: true }));
+      this.forgetOld();
     } catch (err) {
       this.failed = (err as Error).message;
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * Forgets periods no window can ask for any more: the longest window (10 s, or a threshold's) and a margin
+   * for the judges, which take each period a second or so after it is read. The run's end reads the file again.
+   */
+  private forgetOld(): void {
+    const starts = this.reader.frames.starts();
+    const latest = starts[starts.length - 1];
+    if (latest === undefined) return;
+    const longest = Math.max(10_000, ...this.windows.map((w) => w.windowMs));
+    this.reader.frames.forget(latest - longest - FORGET_MARGIN_MS);
   }
 
   latency(): WindowedLatency | undefined {

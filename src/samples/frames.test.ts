@@ -123,6 +123,32 @@ describe('frames', () => {
     expect(agg.window(8000, 10_000, { endpoint: 'x' }).duration?.p95).toBeCloseTo(50, 1);
   });
 
+  it('gives the same figures whether it keeps what it decoded or not, and forgets old periods when asked', () => {
+    const build = (keep: boolean) => {
+      const agg = new FrameAggregates(keep);
+      for (let s = 0; s < 5; s++)
+        agg.add(
+          frame('a', s, s * 1000, [
+            trend(
+              'x',
+              '2xx',
+              Array.from({ length: 300 }, (_, i) => 1 + i / 10 + s),
+            ),
+            counter('http_reqs', 'x', '2xx', 300),
+          ]),
+        );
+      return agg;
+    };
+    const kept = build(true);
+    const once = build(false);
+    for (const agg of [kept, once]) agg.perPeriod({ endpoint: 'x' });
+    expect(once.perPeriod({ endpoint: 'x' })).toEqual(kept.perPeriod({ endpoint: 'x' }));
+    expect(once.total().duration).toEqual(kept.total().duration);
+    kept.forget(3000);
+    expect(kept.starts()).toEqual([3000, 4000]);
+    expect(kept.total().requests).toBe(600);
+  });
+
   it('adds periods that come again (late samples), counts failures and status classes, and sums VUs over instances', () => {
     const agg = new FrameAggregates();
     const vus = (last: number): FrameSeries => ({

@@ -4,6 +4,7 @@
 import type { JsHistogram } from 'hdr-histogram-js';
 import { z } from 'zod';
 import {
+  copyHistogram,
   decodeHistogram,
   durationStatsOf,
   newHistogram,
@@ -92,9 +93,12 @@ interface Cell {
   /** The trend's histogram so far; use histogramOf(), which first adds what is still encoded. */
   hdr: JsHistogram | null;
   /** Encoded histograms and value lists not decoded yet: only what a window asks for is ever decoded. */
-  pending: Array<string | number[]>;
+  pending: Array<string | Float64Array>;
   key: CellKey;
 }
+
+/** One metric and tag set in one period, as a reader sees it. */
+export type FrameCell = Readonly<Cell>;
 
 export interface CellKey {
   metric: string;
@@ -105,20 +109,39 @@ export interface CellKey {
   tags: Readonly<Record<string, string>>;
 }
 
-/** A trend cell's histogram, decoding and adding what its frames brought (once). */
-function histogramOf(cell: Cell): JsHistogram | null {
-  for (const p of cell.pending) {
-    if (typeof p === 'string') {
-      const h = decodeHistogram(p);
-      if (cell.hdr) cell.hdr.add(h);
-      else cell.hdr = h;
-    } else {
-      cell.hdr ??= newHistogram();
-      for (const v of p) recordUnits(cell.hdr, v);
-    }
+/**
+ * A trend cell's histogram, decoding and adding what its frames brought: once, kept in the cell, when `keep`
+ * (a run's live view asks for the same periods every second); else a histogram of its own for the caller,
+ * the cell left encoded (the end of a long run reads each cell once or twice, and a decoded histogram is
+ * tens of KB where its encoding is a few hundred bytes).
+ */
+function histogramOf(cell: Cell, keep = true): JsHistogram | null {
+  if (!keep) {
+    if (cell.pending.length === 0) return cell.hdr;
+    const h = cell.hdr ? copyHistogram(cell.hdr) : null;
+    return addPending(cell.pending, h);
   }
+  cell.hdr = addPending(cell.pending, cell.hdr);
   cell.pending = [];
   return cell.hdr;
+}
+
+function addPending(
+  pending: ReadonlyArray<string | Float64Array>,
+  into: JsHistogram | null,
+): JsHistogram | null {
+  let h = into;
+  for (const p of pending) {
+    if (typeof p === 'string') {
+      const decoded = decodeHistogram(p);
+      if (h) h.add(decoded);
+      else h = decoded;
+    } else {
+      h ??= newHistogram();
+      for (const v of p) recordUnits(h, v);
+    }
+  }
+  return h;
 }
 
 export interface FrameFilter {
@@ -137,6 +160,12 @@ export class FrameAggregates {
   /** The run's duration as the final frames give it (the longest of the instances'). */
   runMs: number | undefined;
 
+  /**
+   * `keep`: decoded histograms and each period's merged figures are kept for the next ask (a run's live
+   * view); without it (a whole file read once at the end) memory holds the frames as they were written.
+   */
+  constructor(private readonly keep = true) {}
+
   /** Adds a frame. A frame of a known instance with a seq already seen is a duplicate and is refused. */
   add(frame: Frame): void {
     const known = this.instances.get(frame.instance);
@@ -152,6 +181,15 @@ export class FrameAggregates {
     if (!period) this.periods.set(frame.start, (period = new Map()));
     for (const s of frame.series) mergeInto(period, frame.instance, s);
     this.parts.delete(frame.start);
+  }
+
+  /**
+   * Drops the periods that start before `beforeMs` and what was merged of them: a run's live view keeps only
+   * the periods its windows can still ask for, so its memory does not grow with the run.
+   */
+  forget(beforeMs: number): void {
+    for (const start of this.periods.keys()) if (start < beforeMs) this.periods.delete(start);
+    for (const start of this.parts.keys()) if (start < beforeMs) this.parts.delete(start);
   }
 
   /** Instances seen, and whether each has sent its final frame. */
@@ -228,9 +266,9 @@ export class FrameAggregates {
     const id = filter.endpoint ?? '\u0000all';
     let part = byEndpoint.get(id);
     if (!part) {
-      part = new WindowAccumulator();
+      part = new WindowAccumulator(this.keep);
       for (const cell of this.periods.get(start)?.values() ?? []) part.add(cell, filter);
-      byEndpoint.set(id, part);
+      if (this.keep) byEndpoint.set(id, part);
     }
     return part;
   }
@@ -271,6 +309,7 @@ export interface WindowStats {
 }
 
 class WindowAccumulator {
+  constructor(private readonly keep = true) {}
   private requests = 0;
   private failed = 0;
   private iterations = 0;
@@ -324,7 +363,7 @@ class WindowAccumulator {
       d.count += cell.count;
       d.min = Math.min(d.min, cell.min);
       d.max = Math.max(d.max, cell.max);
-      const h = histogramOf(cell);
+      const h = histogramOf(cell, this.keep);
       if (h) {
         if (!d.pos) d.pos = newHistogram();
         d.pos.add(h);
@@ -376,7 +415,8 @@ function mergeInto(period: Map<string, Cell>, instance: string, s: FrameSeries):
   if (s.min !== undefined) cell.min = Math.min(cell.min, s.min);
   if (s.max !== undefined) cell.max = Math.max(cell.max, s.max);
   if (s.last !== undefined) cell.last.set(instance, s.last);
-  if (s.values !== undefined) cell.pending.push(s.values);
+  // 8 bytes a value, where a parsed array of numbers above 2^31 takes 16 and more: a long run's end holds them all.
+  if (s.values !== undefined) cell.pending.push(Float64Array.from(s.values));
   if (s.hdr !== undefined) cell.pending.push(s.hdr);
 }
 
@@ -385,13 +425,18 @@ function mergeInto(period: Map<string, Cell>, instance: string, s: FrameSeries):
  * the next chunk (a write in progress). A line that is not a frame is an error naming its line number.
  */
 export class FrameReader {
-  readonly frames = new FrameAggregates();
+  readonly frames: FrameAggregates;
   private pending = '';
   private lineNo = 0;
   /** Lines the redactor changed: a secret in a tag (a script's URL as a request's name, say). */
   redactedLines = 0;
 
-  constructor(private readonly redact: (text: string) => string = (t) => t) {}
+  constructor(
+    private readonly redact: (text: string) => string = (t) => t,
+    opts: { keep?: boolean } = {},
+  ) {
+    this.frames = new FrameAggregates(opts.keep ?? true);
+  }
 
   push(chunk: string): void {
     const { lines, rest } = splitLines(this.pending, chunk);

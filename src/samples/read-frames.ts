@@ -9,7 +9,8 @@ export async function readFramesFile(
   path: string,
   redact: (text: string) => string = (t) => t,
 ): Promise<{ frames: FrameAggregates; cutBytes: number; redactedLines: number }> {
-  const reader = new FrameReader(redact);
+  // Read once, at the end of a run: nothing decoded is kept (memory holds the frames as written).
+  const reader = new FrameReader(redact, { keep: false });
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of readFileChunks(path, READ_CHUNK))
     reader.push(decoder.decode(chunk, { stream: true }));

@@ -4,8 +4,15 @@
 // (summary.json, batches, the guard, compare) reads it unchanged: counts are exact, percentiles are k6's
 // interpolated ones over HDR histograms (within 0.1 %), and every threshold carries loadctl's verdict. Pure.
 import type { K6Group, K6Metric, K6Summary } from '../../k6/summary.js';
-import { percentileOf } from '../../samples/digest.js';
-import { metricWindow, type FrameAggregates, type MetricWindow } from '../../samples/frames.js';
+import type { JsHistogram } from 'hdr-histogram-js';
+import { decodeHistogram, newHistogram, percentileOf, recordUnits } from '../../samples/digest.js';
+import {
+  selects,
+  type FrameAggregates,
+  type FrameCell,
+  type MetricSelector,
+  type MetricWindow,
+} from '../../samples/frames.js';
 import { THRESHOLD_EXPRESSION } from '../../plans/threshold-schema.js';
 import type { ThresholdSpec } from './summary.js';
 import { holds, splitKey } from './window-thresholds.js';
@@ -181,6 +188,82 @@ export function checksGroupOf(frames: FrameAggregates): K6Group {
   return root;
 }
 
+interface KeyAcc {
+  key: string;
+  selector: MetricSelector;
+  w: MetricWindow;
+  lastOf: Map<string, { start: number; value: number }>;
+}
+
+/**
+ * A trend cell's samples into every key's histogram that takes it: values as they are (recording a few
+ * hundred values costs less than adding a histogram of tens of thousands of counters), an encoded histogram
+ * decoded once and added to each.
+ */
+function addTrend(cell: FrameCell, accs: KeyAcc[]): void {
+  const digests = accs.map(({ w }) => {
+    const d = (w.digest ??= { count: 0, min: Infinity, max: -Infinity, pos: newHistogram(), neg: null });
+    d.count += cell.count;
+    d.min = Math.min(d.min, cell.min);
+    d.max = Math.max(d.max, cell.max);
+    return d.pos as JsHistogram;
+  });
+  if (cell.hdr) for (const h of digests) h.add(cell.hdr);
+  for (const part of cell.pending) {
+    if (typeof part === 'string') {
+      const decoded = decodeHistogram(part);
+      for (const h of digests) h.add(decoded);
+    } else for (const h of digests) for (const v of part) recordUnits(h, v);
+  }
+}
+
+/**
+ * Every key's metric over the whole run, in one pass over the stream: each trend cell is decoded once and
+ * added to every key that takes it (the overall metric, its endpoint, its batch…), and nothing decoded is
+ * kept, so a long run's end costs memory by the keys, not by its cells.
+ */
+function mergeByKeys(frames: FrameAggregates, keys: Iterable<string>): Map<string, MetricWindow> {
+  const byMetric = new Map<string, KeyAcc[]>();
+  for (const key of keys) {
+    const { metric, selector } = splitKey(key);
+    const w: MetricWindow = {
+      type: undefined,
+      count: 0,
+      sum: 0,
+      min: Infinity,
+      max: -Infinity,
+      digest: null,
+    };
+    const list = byMetric.get(metric) ?? [];
+    list.push({ key, selector, w, lastOf: new Map() });
+    byMetric.set(metric, list);
+  }
+  frames.forEachCell(-Infinity, Infinity, (cell, _histogram, start) => {
+    const accs = byMetric.get(cell.key.metric)?.filter((a) => selects(a.selector, cell.key));
+    if (!accs || accs.length === 0) return;
+    if (cell.type === 'trend' && cell.count > 0) addTrend(cell, accs);
+    for (const { w, lastOf } of accs) {
+      w.type = cell.type;
+      w.count += cell.count;
+      w.sum += cell.sum;
+      w.min = Math.min(w.min, cell.min);
+      w.max = Math.max(w.max, cell.max);
+      for (const [instance, value] of cell.last) {
+        const id = `${instance}\u0000${JSON.stringify(cell.key)}`;
+        const seen = lastOf.get(id);
+        if (!seen || seen.start <= start) lastOf.set(id, { start, value });
+      }
+    }
+  });
+  const out = new Map<string, MetricWindow>();
+  for (const list of byMetric.values())
+    for (const { key, w, lastOf } of list) {
+      if (lastOf.size > 0) w.last = [...lastOf.values()].reduce((sum, l) => sum + l.value, 0);
+      out.set(key, w);
+    }
+  return out;
+}
+
 /** k6's end-of-test data as the stream gives it: top-level metrics, the keys asked for, thresholds judged. */
 export function k6SummaryFromFrames(frames: FrameAggregates, input: StreamSummaryInput): K6Summary {
   const runMs = frames.runMs ?? input.fallbackMs;
@@ -198,12 +281,13 @@ export function k6SummaryFromFrames(frames: FrameAggregates, input: StreamSummar
     const http = /^http_req_[a-z_]+(\{.*\})$/.exec(key);
     if (http) keys.add(`http_reqs${http[1]}`);
   }
+  const merged = mergeByKeys(frames, keys);
   const metrics: Record<string, K6Metric> = {};
   for (const key of keys) {
-    const { metric, selector } = splitKey(key);
+    const { metric } = splitKey(key);
     const type = types.get(metric) ?? input.declared?.[metric]?.type ?? builtinType(metric);
-    if (type === undefined) continue;
-    const w = metricWindow(frames, metric, selector, -Infinity, Infinity);
+    const w = merged.get(key);
+    if (type === undefined || w === undefined) continue;
     const list = input.thresholds[key];
     const values = valuesOf(type, w, seconds, statsOf(list, input.trendStats));
     const thresholds = list ? verdictsOf(list, values, w.count) : {};
