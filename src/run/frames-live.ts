@@ -4,7 +4,8 @@ import type { Io } from '../io/io.js';
 import { WindowJudge, type WindowThreshold, type WindowVerdict } from '../report/model/window-thresholds.js';
 import type { JsHistogram } from 'hdr-histogram-js';
 import { newHistogram, percentileOf, type DigestView } from '../samples/digest.js';
-import { FrameReader, metricWindow } from '../samples/frames.js';
+import { FrameReader } from '../samples/frames.js';
+import { metricWindow } from '../samples/metric-window.js';
 import { RunJudge, type AbortThreshold } from '../report/model/run-judge.js';
 import type { LiveSnapshot } from '../k6/live.js';
 

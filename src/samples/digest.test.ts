@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  addEncoded,
   bucketIndexOf,
   bucketsFromHistogram,
   bucketsFromSorted,
@@ -128,6 +129,44 @@ describe('buckets (the packed per-second form)', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('addEncoded', () => {
+  const counts = (h: ReturnType<typeof newHistogram>) => {
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < h.countsArrayLength; i++)
+      if (h.getCountAtIndex(i) > 0) out.push([i, h.getCountAtIndex(i)]);
+    return out;
+  };
+
+  it('adds what decoding and adding adds, bucket for bucket, into an empty or a filled histogram', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3_600_000_000_000 }), { maxLength: 300 }),
+        fc.array(fc.integer({ min: 0, max: 50_000_000 }), { maxLength: 50 }),
+        (encodedValues, already) => {
+          const src = newHistogram();
+          for (const v of encodedValues) recordUnits(src, v);
+          const encoded = encodeHistogram(src);
+          const a = newHistogram();
+          const b = newHistogram();
+          for (const v of already) {
+            recordUnits(a, v);
+            recordUnits(b, v);
+          }
+          a.add(decodeHistogram(encoded));
+          addEncoded(b, encoded);
+          expect(b.totalCount).toBe(a.totalCount);
+          expect(counts(b)).toEqual(counts(a));
+          if (a.totalCount > 1) {
+            const view = (h: typeof a) => ({ count: h.totalCount, min: 0, max: 4e6, pos: h, neg: null });
+            expect(percentileOf(view(b), 95)).toBe(percentileOf(view(a), 95));
+          }
+        },
+      ),
+      { numRuns: 200, seed: 15 },
     );
   });
 });

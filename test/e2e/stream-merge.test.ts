@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoService, type DemoService } from '../../src/demo/index.js';
 import { bucketsFromHistogram, newHistogram, recordUnits, toUnits } from '../../src/samples/digest.js';
-import { FrameReader, metricWindow } from '../../src/samples/frames.js';
+import { FrameReader } from '../../src/samples/frames.js';
+import { metricWindow } from '../../src/samples/metric-window.js';
 import { REPO, tempDir } from './helpers.js';
 
 const K6 = process.env.LOADCTL_K6_BIN ?? join(REPO, '.tools', 'bin', 'k6');

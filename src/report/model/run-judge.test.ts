@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FrameReader, metricWindow } from '../../samples/frames.js';
+import { FrameReader } from '../../samples/frames.js';
+import { metricWindow } from '../../samples/metric-window.js';
 import { abortThresholds, RunJudge } from './run-judge.js';
 
 const frame = (seq: number, start: number, requests: number, failed: number) => ({

@@ -3,8 +3,8 @@
 // period by period since the start, and judged as k6 would judge it at that moment, once its
 // delayAbortEval has passed. Pure.
 import { newHistogram, type DigestView } from '../../samples/digest.js';
-import type { MetricWindow } from '../../samples/frames.js';
-import type { MetricSelector } from '../../samples/frames.js';
+import { type MetricWindow } from '../../samples/metric-window.js';
+import { type MetricSelector } from '../../samples/metric-window.js';
 import { parseDuration } from '../../plans/duration.js';
 import { THRESHOLD_EXPRESSION } from '../../plans/threshold-schema.js';
 import { valuesOf } from './stream-summary.js';

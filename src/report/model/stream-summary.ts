@@ -5,14 +5,9 @@
 // interpolated ones over HDR histograms (within 0.1 %), and every threshold carries loadctl's verdict. Pure.
 import type { K6Group, K6Metric, K6Summary } from '../../k6/summary.js';
 import type { JsHistogram } from 'hdr-histogram-js';
-import { decodeHistogram, newHistogram, percentileOf, recordUnits } from '../../samples/digest.js';
-import {
-  selects,
-  type FrameAggregates,
-  type FrameCell,
-  type MetricSelector,
-  type MetricWindow,
-} from '../../samples/frames.js';
+import { addEncoded, newHistogram, percentileOf, recordUnits } from '../../samples/digest.js';
+import { type FrameAggregates, type FrameCell } from '../../samples/frames.js';
+import { selects, type MetricSelector, type MetricWindow } from '../../samples/metric-window.js';
 import { THRESHOLD_EXPRESSION } from '../../plans/threshold-schema.js';
 import type { ThresholdSpec } from './summary.js';
 import { holds, splitKey } from './window-thresholds.js';
@@ -210,10 +205,8 @@ function addTrend(cell: FrameCell, accs: KeyAcc[]): void {
   });
   if (cell.hdr) for (const h of digests) h.add(cell.hdr);
   for (const part of cell.pending) {
-    if (typeof part === 'string') {
-      const decoded = decodeHistogram(part);
-      for (const h of digests) h.add(decoded);
-    } else for (const h of digests) for (const v of part) recordUnits(h, v);
+    if (typeof part === 'string') for (const h of digests) addEncoded(h, part);
+    else for (const h of digests) for (const v of part) recordUnits(h, v);
   }
 }
 

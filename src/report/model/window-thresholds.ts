@@ -3,12 +3,8 @@
 // fails when any window of that length, ending at a period's end, breaks it. Pure.
 import type { JsHistogram } from 'hdr-histogram-js';
 import { newHistogram, percentileOf, type DigestView } from '../../samples/digest.js';
-import {
-  metricWindow,
-  type FrameAggregates,
-  type MetricSelector,
-  type MetricWindow,
-} from '../../samples/frames.js';
+import { type FrameAggregates } from '../../samples/frames.js';
+import { metricWindow, type MetricSelector, type MetricWindow } from '../../samples/metric-window.js';
 import { parseDuration } from '../../plans/duration.js';
 import { THRESHOLD_EXPRESSION } from '../../plans/schema.js';
 import type { ThresholdSpec } from './summary.js';
