@@ -4,10 +4,10 @@
 // so its RSS grows with the requests. Measured: k6's RSS (/proc/<pid>/status VmRSS) once a second, and its
 // slope against the requests made, by least squares after a warm-up. Modes, interleaved per round:
 //   bare        plain k6, with the per-endpoint sub-metric thresholds loadctl adds (what k6 users write)
-//   loadctl     `loadctl run` of the same load, its default: k6 with --no-summary --no-thresholds and loadctl's
+//   loadctl     `loadctl run` of the same load, its default: k6 with --summary-mode=disabled --no-thresholds and loadctl's
 //               output; the summary, sub-metrics and thresholds are rebuilt from the stream
 //   loadctl-k6-summary  `loadctl run --k6-summary`: k6 keeps its own metrics (loadctl's default before the stream)
-//   stream-only plain k6 with `--out loadctl`, `--no-summary` and `--no-thresholds`: what k6 keeps when
+//   stream-only plain k6 with `--out loadctl`, `--summary-mode=disabled` and `--no-thresholds`: what k6 keeps when
 //               loadctl's metric stream is the only collector. Both flags are needed: k6 v1.8.1 runs its
 //               metrics engine, which keeps every Trend sample, when either the summary or thresholds are on
 //               (internal/cmd/run.go: shouldProcessMetrics), thresholds declared or not.
@@ -155,7 +155,7 @@ export default function () {
     none: () =>
       sampled(
         K6,
-        ['run', '-q', '--no-summary', '--no-thresholds', join(work, 'plain.js')],
+        ['run', '-q', '--summary-mode=disabled', '--no-thresholds', join(work, 'plain.js')],
         { ...K6_ENV, BASE_URL: demo.url },
         true,
       ),
@@ -165,7 +165,7 @@ export default function () {
         [
           'run',
           '-q',
-          '--no-summary',
+          '--summary-mode=disabled',
           '--no-thresholds',
           '--out',
           `loadctl=${join(work, `frames-${i}.ndjson`)}`,

@@ -40,7 +40,7 @@ export default function () {
   );
   const frames = join(work, 'frames.ndjson');
   const code = await new Promise((resolve, reject) => {
-    const child = spawn(K6, ['run', '-q', '--no-summary', '--out', `loadctl=${frames}`, script], {
+    const child = spawn(K6, ['run', '-q', '--summary-mode=disabled', '--out', `loadctl=${frames}`, script], {
       env: {
         ...process.env,
         BASE_URL: demo.url,

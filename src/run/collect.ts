@@ -137,7 +137,7 @@ export async function readAfterK6(
     wallMs: run.k6.endedAt.getTime() - run.k6.startedAt.getTime(),
     abortedBy: run.abortedBy,
   });
-  // k6 kept no metrics of its own (--no-summary --no-thresholds): its end-of-test data is the stream's.
+  // k6 kept no metrics of its own (--summary-mode=disabled --no-thresholds): its end-of-test data is the stream's.
   const k6Summary =
     spec.k6.summaryFrom === 'stream' && frames !== undefined && !('unreadable' in frames)
       ? { summary: frames.k6Summary, problem: fromK6.problem }

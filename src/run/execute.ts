@@ -44,6 +44,48 @@ async function startDemo(spec: RunSpec): Promise<DemoService | undefined> {
   return startDemoService({ ...knobs, port: knobs.port ?? 0 });
 }
 
+/** k6's exit code when its REST API could not listen (lib/errext/exitcodes: CannotStartRESTAPI). */
+const K6_REST_NOT_STARTED = 106;
+const REST_TRIES = 3;
+
+/**
+ * Whether k6 ended because the REST API's port, free when loadctl probed it, was taken before k6 could
+ * listen (another program, often another run, took it meanwhile): nothing ran, and another port will do.
+ */
+function lostRestPort(run: K6RunResult): boolean {
+  return (
+    run.result.kind === 'exited' &&
+    run.result.exitCode === K6_REST_NOT_STARTED &&
+    !run.interrupted &&
+    run.errorLines.some((l) => l.includes('address already in use'))
+  );
+}
+
+/** The same run with k6's REST API on another port. */
+function withRestPort(spec: RunSpec, port: number): RunSpec {
+  const address = `127.0.0.1:${port}`;
+  const args = [...spec.k6.args];
+  const at = args.indexOf('--address');
+  if (at >= 0) args[at + 1] = address;
+  return { ...spec, k6: { ...spec.k6, args, restAddress: address } };
+}
+
+/** k6, started again on another REST port while the probed one turns out taken (at most REST_TRIES times). */
+async function runK6OnFreePort(io: Io, first: RunSpec, baseUrl: string, opts: ExecuteOptions) {
+  let spec = first;
+  for (let attempt = 1; ; attempt++) {
+    const k6 = await runK6(io, spec, baseUrl, opts);
+    if (attempt >= REST_TRIES || !lostRestPort(k6.run)) return { ...k6, spec };
+    io.stderr.write(
+      `note: k6's REST API port ${spec.k6.restAddress} was taken meanwhile; starting k6 again\n`,
+    );
+    // Whatever the first k6 wrote of its stream (a final frame with no samples) goes with it.
+    if (spec.k6.framesPath !== undefined && (await io.exists(spec.k6.framesPath)))
+      await io.remove(spec.k6.framesPath);
+    spec = withRestPort(spec, await io.freePort());
+  }
+}
+
 export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): Promise<ExecutedRun> {
   let demo: DemoService | undefined;
   let release: () => void = () => {};
@@ -63,8 +105,8 @@ export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): P
     release = () => {
       for (const off of offs) off();
     };
-    const k6 = await runK6(io, spec, baseUrl, opts);
-    const after = await readAfterK6(io, spec, {
+    const k6 = await runK6OnFreePort(io, spec, baseUrl, opts);
+    const after = await readAfterK6(io, k6.spec, {
       baseUrl,
       k6: k6.run,
       stoppedBecause: k6.live.stoppedBecause(),

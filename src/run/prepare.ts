@@ -107,7 +107,7 @@ export interface RunSpec {
     framesPath: string | undefined;
     /**
      * Where the end-of-test numbers and the thresholds' verdicts come from: k6 (its handleSummary and its
-     * own thresholds), or loadctl's metric stream (k6 runs with --no-summary --no-thresholds).
+     * own thresholds), or loadctl's metric stream (k6 runs with --summary-mode=disabled --no-thresholds).
      */
     summaryFrom: 'k6' | 'stream';
     /** The tags the stream keeps besides name, status class and scenario (docs/stream.md `tags=`). */
@@ -207,7 +207,7 @@ function k6Args(
     `127.0.0.1:${f.restPort}`,
     // k6's metrics engine keeps every sample of every trend it summarizes or judges (k6 #763): loadctl
     // summarizes and judges from its stream instead, so k6's memory stays flat (docs/benchmarks.md).
-    ...(out.lean ? ['--no-summary', '--no-thresholds'] : []),
+    ...(out.lean ? ['--summary-mode=disabled', '--no-thresholds'] : []),
     // For an existing script the statistics travel in its merged options: the flag would replace the
     // script's own.
     ...(plan.script === undefined ? ['--summary-trend-stats', trendStats(plan).join(',')] : []),

@@ -56,7 +56,7 @@ export default function () {
         [
           'run',
           '--quiet',
-          '--no-summary',
+          '--summary-mode=disabled',
           '--execution-segment',
           segment,
           '--execution-segment-sequence',

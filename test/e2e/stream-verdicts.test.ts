@@ -1,4 +1,4 @@
-// The summary loadctl rebuilds from its metric stream (the default: k6 runs with --no-summary
+// The summary loadctl rebuilds from its metric stream (the default: k6 runs with --summary-mode=disabled
 // --no-thresholds) against k6's own, on the same run: every shipped plan's smoke profile runs once with
 // `--k6-summary`, which keeps k6's summary and the stream side by side, and every metric, sub-metric, check
 // and threshold verdict k6 reported is rebuilt from the frames.

@@ -1,5 +1,5 @@
 // k6's end-of-test data rebuilt from loadctl's metric stream (docs/stream.md), for runs where k6 keeps no
-// metrics of its own (`--no-summary --no-thresholds`: k6's memory then stays flat however long the run,
+// metrics of its own (`--summary-mode=disabled --no-thresholds`: k6's memory then stays flat however long the run,
 // docs/benchmarks.md). The result has the shape of handleSummary's data, so every reader of k6's summary
 // (summary.json, batches, the guard, compare) reads it unchanged: counts are exact, percentiles are k6's
 // interpolated ones over HDR histograms (within 0.1 %), and every threshold carries loadctl's verdict. Pure.
