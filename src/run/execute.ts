@@ -52,7 +52,7 @@ const REST_TRIES = 3;
  * Whether k6 ended because the REST API's port, free when loadctl probed it, was taken before k6 could
  * listen (another program, often another run, took it meanwhile): nothing ran, and another port will do.
  */
-function lostRestPort(run: K6RunResult): boolean {
+export function lostRestPort(run: K6RunResult): boolean {
   return (
     run.result.kind === 'exited' &&
     run.result.exitCode === K6_REST_NOT_STARTED &&
@@ -62,7 +62,7 @@ function lostRestPort(run: K6RunResult): boolean {
 }
 
 /** The same run with k6's REST API on another port. */
-function withRestPort(spec: RunSpec, port: number): RunSpec {
+export function withRestPort(spec: RunSpec, port: number): RunSpec {
   const address = `127.0.0.1:${port}`;
   const args = [...spec.k6.args];
   const at = args.indexOf('--address');
