@@ -1,7 +1,8 @@
 // One metric over a window of loadctl's metric stream, merged over periods, instances and the tag sets a
 // k6-style selector takes. Pure.
+import type { JsHistogram } from 'hdr-histogram-js';
 import { newHistogram, type DigestView } from './digest.js';
-import type { CellKey, FrameAggregates, FrameSeries } from './frames.js';
+import type { CellKey, FrameAggregates, FrameCell, FrameSeries } from './frames.js';
 
 /** One metric over a window, merged over the periods, instances and tag sets the selector takes. */
 export interface MetricWindow {
@@ -38,6 +39,66 @@ export function selects(selector: MetricSelector, key: CellKey): boolean {
   return true;
 }
 
+/**
+ * A MetricWindow being summed: cells of the stream (metricWindow, the summary's keys) or whole windows (a
+ * judge of the run so far), with a gauge's last value per instance and tag set.
+ */
+export class WindowSum {
+  private readonly w: MetricWindow = {
+    type: undefined,
+    count: 0,
+    sum: 0,
+    min: Infinity,
+    max: -Infinity,
+    digest: null,
+  };
+  private readonly lastOf = new Map<string, { start: number; value: number }>();
+
+  /** A cell's counts and extremes, and its gauge values; its histogram goes to histogramFor(). */
+  addCell(cell: FrameCell, start: number): void {
+    this.addCounts(cell);
+    // Per instance and tag set: a gauge's tag sets (two scenarios' VUs, say) add up as instances do.
+    const k = cell.key;
+    for (const [instance, value] of cell.last) {
+      const id = `${instance}\u0000${k.name}\u0000${k.scenario}\u0000${JSON.stringify(k.tags)}`;
+      const seen = this.lastOf.get(id);
+      if (!seen || seen.start <= start) this.lastOf.set(id, { start, value });
+    }
+  }
+
+  /** A later window: its counts and distribution, and its gauge value as the latest. */
+  addWindow(w: MetricWindow): void {
+    if (w.count === 0) return;
+    this.addCounts(w);
+    if (w.last !== undefined) this.w.last = w.last;
+    if (w.digest?.pos) this.histogramFor(w.digest).add(w.digest.pos);
+  }
+
+  /** The histogram to add the samples of `part` to, its count and extremes counted. */
+  histogramFor(part: { count: number; min: number; max: number }): JsHistogram {
+    const d = (this.w.digest ??= { count: 0, min: Infinity, max: -Infinity, pos: newHistogram(), neg: null });
+    d.count += part.count;
+    d.min = Math.min(d.min, part.min);
+    d.max = Math.max(d.max, part.max);
+    return (d.pos ??= newHistogram());
+  }
+
+  /** The sum so far (not a copy: read it before adding more). */
+  result(): MetricWindow {
+    if (this.lastOf.size > 0) this.w.last = [...this.lastOf.values()].reduce((sum, l) => sum + l.value, 0);
+    return this.w;
+  }
+
+  private addCounts(part: Pick<MetricWindow, 'type' | 'count' | 'sum' | 'min' | 'max'>): void {
+    const w = this.w;
+    w.type = part.type;
+    w.count += part.count;
+    w.sum += part.sum;
+    w.min = Math.min(w.min, part.min);
+    w.max = Math.max(w.max, part.max);
+  }
+}
+
 /** A metric's samples in the periods that start in [fromMs, toMs). */
 export function metricWindow(
   frames: FrameAggregates,
@@ -46,32 +107,12 @@ export function metricWindow(
   fromMs: number,
   toMs: number,
 ): MetricWindow {
-  const w: MetricWindow = { type: undefined, count: 0, sum: 0, min: Infinity, max: -Infinity, digest: null };
-  const lastOf = new Map<string, { start: number; value: number }>();
+  const sum = new WindowSum();
   frames.forEachCell(fromMs, toMs, (cell, histogram, start) => {
-    const k = cell.key;
-    const type = cell.type;
-    if (k.metric !== metric || !selects(selector, k)) return;
-    w.type = type;
-    w.count += cell.count;
-    w.sum += cell.sum;
-    w.min = Math.min(w.min, cell.min);
-    w.max = Math.max(w.max, cell.max);
-    // Per instance and tag set: a gauge's tag sets (two scenarios' VUs, say) add up as instances do.
-    for (const [instance, value] of cell.last) {
-      const id = `${instance}\u0000${cell.key.name}\u0000${cell.key.scenario}\u0000${JSON.stringify(cell.key.tags)}`;
-      const seen = lastOf.get(id);
-      if (!seen || seen.start <= start) lastOf.set(id, { start, value });
-    }
-    const h = type === 'trend' ? histogram() : null;
-    if (h) {
-      w.digest ??= { count: 0, min: Infinity, max: -Infinity, pos: newHistogram(), neg: null };
-      w.digest.count += cell.count;
-      w.digest.min = Math.min(w.digest.min, cell.min);
-      w.digest.max = Math.max(w.digest.max, cell.max);
-      w.digest.pos?.add(h);
-    }
+    if (cell.key.metric !== metric || !selects(selector, cell.key)) return;
+    sum.addCell(cell, start);
+    const h = cell.type === 'trend' ? histogram() : null;
+    if (h) sum.histogramFor(cell).add(h);
   });
-  if (lastOf.size > 0) w.last = [...lastOf.values()].reduce((sum, l) => sum + l.value, 0);
-  return w;
+  return sum.result();
 }

@@ -2,9 +2,7 @@
 // --no-thresholds and loadctl summarizes from its metric stream): each threshold's metric is accumulated
 // period by period since the start, and judged as k6 would judge it at that moment, once its
 // delayAbortEval has passed. Pure.
-import { newHistogram, type DigestView } from '../../samples/digest.js';
-import { type MetricWindow } from '../../samples/metric-window.js';
-import { type MetricSelector } from '../../samples/metric-window.js';
+import { WindowSum, type MetricSelector, type MetricWindow } from '../../samples/metric-window.js';
 import { parseDuration } from '../../plans/duration.js';
 import { THRESHOLD_EXPRESSION } from '../../plans/threshold-schema.js';
 import { valuesOf } from './stream-summary.js';
@@ -50,14 +48,7 @@ export function abortThresholds(
 
 /** One abortOnFail threshold, fed the periods in order. */
 export class RunJudge {
-  private readonly acc: MetricWindow = {
-    type: undefined,
-    count: 0,
-    sum: 0,
-    min: Infinity,
-    max: -Infinity,
-    digest: null,
-  };
+  private readonly sum = new WindowSum();
   private first: number | undefined;
   failedAt: number | undefined;
   /** The start of the last period pushed. */
@@ -72,28 +63,8 @@ export class RunJudge {
   push(start: number, w: MetricWindow): boolean {
     this.first ??= start;
     this.upTo = start;
-    const a = this.acc;
-    if (w.count > 0) {
-      a.type = w.type;
-      a.count += w.count;
-      a.sum += w.sum;
-      a.min = Math.min(a.min, w.min);
-      a.max = Math.max(a.max, w.max);
-      if (w.last !== undefined) a.last = w.last;
-      if (w.digest?.pos) {
-        const d: DigestView = (a.digest ??= {
-          count: 0,
-          min: Infinity,
-          max: -Infinity,
-          pos: newHistogram(),
-          neg: null,
-        });
-        d.count += w.digest.count;
-        d.min = Math.min(d.min, w.digest.min);
-        d.max = Math.max(d.max, w.digest.max);
-        d.pos?.add(w.digest.pos);
-      }
-    }
+    this.sum.addWindow(w);
+    const a = this.sum.result();
     const end = start + this.periodMs;
     const t = this.threshold;
     if (this.failedAt !== undefined || a.type === undefined || a.count === 0)

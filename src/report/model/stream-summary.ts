@@ -4,10 +4,9 @@
 // (summary.json, batches, the guard, compare) reads it unchanged: counts are exact, percentiles are k6's
 // interpolated ones over HDR histograms (within 0.1 %), and every threshold carries loadctl's verdict. Pure.
 import type { K6Group, K6Metric, K6Summary } from '../../k6/summary.js';
-import type { JsHistogram } from 'hdr-histogram-js';
-import { addEncoded, newHistogram, percentileOf, recordUnits } from '../../samples/digest.js';
+import { addEncoded, percentileOf, recordUnits } from '../../samples/digest.js';
 import { type FrameAggregates, type FrameCell } from '../../samples/frames.js';
-import { selects, type MetricSelector, type MetricWindow } from '../../samples/metric-window.js';
+import { selects, WindowSum, type MetricSelector, type MetricWindow } from '../../samples/metric-window.js';
 import { THRESHOLD_EXPRESSION } from '../../plans/threshold-schema.js';
 import type { ThresholdSpec } from './summary.js';
 import { holds, splitKey } from './window-thresholds.js';
@@ -186,8 +185,7 @@ export function checksGroupOf(frames: FrameAggregates): K6Group {
 interface KeyAcc {
   key: string;
   selector: MetricSelector;
-  w: MetricWindow;
-  lastOf: Map<string, { start: number; value: number }>;
+  sum: WindowSum;
 }
 
 /**
@@ -195,18 +193,12 @@ interface KeyAcc {
  * hundred values costs less than adding a histogram of tens of thousands of counters), an encoded histogram
  * decoded once and added to each.
  */
-function addTrend(cell: FrameCell, accs: KeyAcc[]): void {
-  const digests = accs.map(({ w }) => {
-    const d = (w.digest ??= { count: 0, min: Infinity, max: -Infinity, pos: newHistogram(), neg: null });
-    d.count += cell.count;
-    d.min = Math.min(d.min, cell.min);
-    d.max = Math.max(d.max, cell.max);
-    return d.pos as JsHistogram;
-  });
-  if (cell.hdr) for (const h of digests) h.add(cell.hdr);
+function addTrend(cell: FrameCell, accs: readonly KeyAcc[]): void {
+  const histograms = accs.map(({ sum }) => sum.histogramFor(cell));
+  if (cell.hdr) for (const h of histograms) h.add(cell.hdr);
   for (const part of cell.pending) {
-    if (typeof part === 'string') for (const h of digests) addEncoded(h, part);
-    else for (const h of digests) for (const v of part) recordUnits(h, v);
+    if (typeof part === 'string') for (const h of histograms) addEncoded(h, part);
+    else for (const h of histograms) for (const v of part) recordUnits(h, v);
   }
 }
 
@@ -219,41 +211,18 @@ function mergeByKeys(frames: FrameAggregates, keys: Iterable<string>): Map<strin
   const byMetric = new Map<string, KeyAcc[]>();
   for (const key of keys) {
     const { metric, selector } = splitKey(key);
-    const w: MetricWindow = {
-      type: undefined,
-      count: 0,
-      sum: 0,
-      min: Infinity,
-      max: -Infinity,
-      digest: null,
-    };
     const list = byMetric.get(metric) ?? [];
-    list.push({ key, selector, w, lastOf: new Map() });
+    list.push({ key, selector, sum: new WindowSum() });
     byMetric.set(metric, list);
   }
   frames.forEachCell(-Infinity, Infinity, (cell, _histogram, start) => {
     const accs = byMetric.get(cell.key.metric)?.filter((a) => selects(a.selector, cell.key));
     if (!accs || accs.length === 0) return;
     if (cell.type === 'trend' && cell.count > 0) addTrend(cell, accs);
-    for (const { w, lastOf } of accs) {
-      w.type = cell.type;
-      w.count += cell.count;
-      w.sum += cell.sum;
-      w.min = Math.min(w.min, cell.min);
-      w.max = Math.max(w.max, cell.max);
-      for (const [instance, value] of cell.last) {
-        const id = `${instance}\u0000${JSON.stringify(cell.key)}`;
-        const seen = lastOf.get(id);
-        if (!seen || seen.start <= start) lastOf.set(id, { start, value });
-      }
-    }
+    for (const { sum } of accs) sum.addCell(cell, start);
   });
   const out = new Map<string, MetricWindow>();
-  for (const list of byMetric.values())
-    for (const { key, w, lastOf } of list) {
-      if (lastOf.size > 0) w.last = [...lastOf.values()].reduce((sum, l) => sum + l.value, 0);
-      out.set(key, w);
-    }
+  for (const list of byMetric.values()) for (const { key, sum } of list) out.set(key, sum.result());
   return out;
 }
 
