@@ -2,26 +2,16 @@
 // --no-thresholds and loadctl summarizes from its metric stream): each threshold's metric is accumulated
 // period by period since the start, and judged as k6 would judge it at that moment, once its
 // delayAbortEval has passed. Pure.
-import { WindowSum, type MetricSelector, type MetricWindow } from '../../samples/metric-window.js';
+import { WindowSum, type MetricWindow } from '../../samples/metric-window.js';
 import { parseDuration } from '../../plans/duration.js';
-import { THRESHOLD_EXPRESSION } from '../../plans/threshold-schema.js';
 import { valuesOf } from './stream-summary.js';
 import type { ThresholdSpec } from './summary.js';
-import { holds, splitKey } from './window-thresholds.js';
+import { holds, judgedThreshold, type JudgedThreshold } from './window-thresholds.js';
 
-export interface AbortThreshold {
-  key: string;
-  metric: string;
-  selector: MetricSelector;
-  expression: string;
-  stat: string;
-  op: string;
-  limit: number;
+export interface AbortThreshold extends JudgedThreshold {
   /** k6's delayAbortEval: no abort before this much of the run has passed. */
   delayMs: number;
 }
-
-const PARTS = /^\s*(\S+?)\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
 /** The plan's whole-run thresholds with abortOnFail (those over a window have their own judge). */
 export function abortThresholds(
@@ -31,15 +21,10 @@ export function abortThresholds(
   for (const [key, list] of Object.entries(thresholds))
     for (const item of list) {
       if (typeof item === 'string' || item.window !== undefined || item.abortOnFail !== true) continue;
-      const m = THRESHOLD_EXPRESSION.test(item.threshold) ? PARTS.exec(item.threshold) : null;
-      if (!m) continue;
+      const judged = judgedThreshold(key, item.threshold);
+      if (!judged) continue;
       out.push({
-        key,
-        ...splitKey(key),
-        expression: item.threshold,
-        stat: m[1] ?? '',
-        op: m[2] ?? '<',
-        limit: Number(m[3]),
+        ...judged,
         delayMs: item.delayAbortEval === undefined ? 0 : (parseDuration(item.delayAbortEval) ?? 0),
       });
     }

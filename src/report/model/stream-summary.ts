@@ -7,9 +7,8 @@ import type { K6Group, K6Metric, K6Summary } from '../../k6/summary.js';
 import { addEncoded, percentileOf, recordUnits } from '../../samples/digest.js';
 import { type FrameAggregates, type FrameCell } from '../../samples/frames.js';
 import { selects, WindowSum, type MetricSelector, type MetricWindow } from '../../samples/metric-window.js';
-import { THRESHOLD_EXPRESSION } from '../../plans/threshold-schema.js';
 import type { ThresholdSpec } from './summary.js';
-import { holds, splitKey } from './window-thresholds.js';
+import { holds, parseExpression, splitKey } from './window-thresholds.js';
 
 export interface StreamSummaryInput {
   /** Sub-metrics besides the top-level metrics (per endpoint, per batch, the guard's), as k6 keys them. */
@@ -65,8 +64,6 @@ function builtinType(metric: string): K6Metric['type'] | undefined {
 /** One nanosecond in k6's milliseconds: the stream's lowest recorded value. */
 const ONE_NS = 1e-6;
 
-const PARTS = /^\s*(\S+?)\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
-
 function trendValue(w: MetricWindow, stat: string): number {
   if (w.count === 0) return 0;
   if (stat === 'avg') return w.sum / w.count;
@@ -106,7 +103,7 @@ function statsOf(list: ReadonlyArray<string | ThresholdSpec> | undefined, base: 
   const stats = [...base];
   for (const item of list ?? []) {
     const expression = typeof item === 'string' ? item : item.threshold;
-    const stat = PARTS.exec(expression)?.[1];
+    const stat = parseExpression(expression)?.stat;
     if (stat !== undefined && !stats.includes(stat)) stats.push(stat);
   }
   return stats;
@@ -122,10 +119,11 @@ function verdictsOf(
   for (const item of list) {
     if (typeof item !== 'string' && item.window !== undefined) continue;
     const expression = typeof item === 'string' ? item : item.threshold;
-    const m = THRESHOLD_EXPRESSION.test(expression) ? PARTS.exec(expression) : null;
-    const observed = m ? values[m[1] ?? ''] : undefined;
+    const test = parseExpression(expression);
+    const observed = test && values[test.stat];
     out[expression] = {
-      ok: samples === 0 || observed === undefined || holds(m?.[2] ?? '<', observed, Number(m?.[3])),
+      ok:
+        samples === 0 || test === undefined || observed === undefined || holds(test.op, observed, test.limit),
     };
   }
   return out;

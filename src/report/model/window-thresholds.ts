@@ -9,15 +9,23 @@ import { parseDuration } from '../../plans/duration.js';
 import { THRESHOLD_EXPRESSION } from '../../plans/schema.js';
 import type { ThresholdSpec } from './summary.js';
 
-export interface WindowThreshold {
+/** A threshold expression's test: the statistic, the operator and the limit, as in `p(95)<500`. */
+export interface ThresholdTest {
+  stat: string;
+  op: string;
+  limit: number;
+}
+
+/** A plan's threshold that loadctl judges itself: its key's metric and selector, its expression and test. */
+export interface JudgedThreshold extends ThresholdTest {
   /** The plan's key, e.g. `http_req_duration{name:reserve}`. */
   key: string;
   metric: string;
   selector: MetricSelector;
   expression: string;
-  stat: string;
-  op: string;
-  limit: number;
+}
+
+export interface WindowThreshold extends JudgedThreshold {
   windowMs: number;
   /** As written in the plan, e.g. `30s`. */
   window: string;
@@ -27,6 +35,18 @@ export interface WindowThreshold {
 // A threshold expression (checked with THRESHOLD_EXPRESSION first) as its statistic, operator and limit.
 const PARTS = /^\s*(\S+?)\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
+/** A k6 threshold expression (THRESHOLD_EXPRESSION) as its test; undefined for one that is not. */
+export function parseExpression(expression: string): ThresholdTest | undefined {
+  const m = THRESHOLD_EXPRESSION.test(expression) ? PARTS.exec(expression) : null;
+  return m ? { stat: m[1] ?? '', op: m[2] ?? '<', limit: Number(m[3]) } : undefined;
+}
+
+/** A plan's threshold as loadctl judges it; undefined for an expression that is not k6's. */
+export function judgedThreshold(key: string, expression: string): JudgedThreshold | undefined {
+  const test = parseExpression(expression);
+  return test && { key, ...splitKey(key), expression, ...test };
+}
+
 /** The plan's windowed thresholds (the long form with `window:`); k6 gets the others only. */
 export function windowThresholds(
   thresholds: Readonly<Record<string, ReadonlyArray<string | ThresholdSpec>>>,
@@ -35,16 +55,11 @@ export function windowThresholds(
   for (const [key, list] of Object.entries(thresholds))
     for (const item of list) {
       if (typeof item === 'string' || item.window === undefined) continue;
-      const m = THRESHOLD_EXPRESSION.test(item.threshold) ? PARTS.exec(item.threshold) : null;
+      const judged = judgedThreshold(key, item.threshold);
       const ms = parseDuration(item.window);
-      if (!m || ms === undefined) continue;
+      if (!judged || ms === undefined) continue;
       out.push({
-        key,
-        ...splitKey(key),
-        expression: item.threshold,
-        stat: m[1] ?? '',
-        op: m[2] ?? '<',
-        limit: Number(m[3]),
+        ...judged,
         windowMs: ms,
         window: item.window,
         abortOnFail: item.abortOnFail === true,
