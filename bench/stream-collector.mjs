@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { K6, flag } from './common.mjs';
+import { K6, K6_ENV, flag } from './common.mjs';
 import { startDemoService } from '../dist/demo/server.js';
 import { FrameReader } from '../dist/samples/frames.js';
 import { windowThresholds } from '../dist/report/model/window-thresholds.js';
@@ -41,12 +41,7 @@ export default function () {
   const frames = join(work, 'frames.ndjson');
   const code = await new Promise((resolve, reject) => {
     const child = spawn(K6, ['run', '-q', '--summary-mode=disabled', '--out', `loadctl=${frames}`, script], {
-      env: {
-        ...process.env,
-        BASE_URL: demo.url,
-        K6_NO_USAGE_REPORT: 'true',
-        K6_AUTO_EXTENSION_RESOLUTION: 'false',
-      },
+      env: { ...K6_ENV, BASE_URL: demo.url },
       stdio: 'ignore',
     });
     child.on('error', reject);
