@@ -52,8 +52,9 @@ export class FramesTail {
     const period = frames.periodMs;
     if (this.aborts.length === 0 || period === undefined) return undefined;
     this.runJudges ??= this.aborts.map((t) => new RunJudge(t, period));
+    const starts = frames.starts();
     for (const j of this.runJudges) {
-      for (const start of frames.starts()) {
+      for (const start of starts) {
         if (start <= j.upTo) continue;
         j.push(start, metricWindow(frames, j.threshold.metric, j.threshold.selector, start, start + period));
       }
