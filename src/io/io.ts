@@ -9,6 +9,7 @@ import type { CommandResult, RunOptions, StreamOptions, StreamingProcess } from 
 import { probeDns, probeHostFacts, probeHostLoad, type HostFacts, type HostLoad } from './host.js';
 import { probeFreePort, probeTcp, type Reachability } from './net.js';
 import type { TlsCertificate } from './net-tls.js';
+import type { HttpAnswer, HttpRequestIn, Listening } from './http-listen.js';
 
 export interface Output {
   write(text: string): void;
@@ -73,6 +74,13 @@ export interface Io {
   lookup(host: string): Promise<string[]>;
   /** The certificate a TLS server presents (src/io/net-tls.ts, loaded on first use). */
   probeTls(host: string, port: number, timeoutMs?: number): Promise<TlsCertificate>;
+  /** An HTTP server on host:port (0: a free port): runners push their metric streams to it. */
+  listenHttp(
+    host: string,
+    port: number,
+    maxBytes: number,
+    handle: (req: HttpRequestIn) => Promise<HttpAnswer> | HttpAnswer,
+  ): Promise<Listening>;
 }
 
 export interface AppendFile {
@@ -182,6 +190,8 @@ export function realIo(): Io {
     lookup: probeDns,
     probeTls: async (host, port, timeoutMs) =>
       (await import('./net-tls.js')).probeTlsCertificate(host, port, timeoutMs),
+    listenHttp: async (host, port, maxBytes, handle) =>
+      (await import('./http-listen.js')).listenHttp(host, port, maxBytes, handle),
     freeBytes: async (path) => {
       try {
         const s = await statfs(path);

@@ -39,7 +39,7 @@ export interface K6RunResult {
   endedAt: Date;
 }
 
-async function pollRest(
+export async function pollRest(
   io: Io,
   address: string,
   startedMs: number,

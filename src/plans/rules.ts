@@ -1,4 +1,5 @@
 // Rules a schema cannot express: references between parts of the plan, and legal-but-suspicious plans.
+import { parseRunnerSpec, RUNNER_SPEC_HELP } from './runners.js';
 import { didYouMean, type Finding, type PlanPath } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import {
@@ -379,12 +380,31 @@ function checkTargets(plan: Plan, out: Finding[]): void {
   }
 }
 
+function checkRunners(plan: Plan, out: Finding[]): void {
+  if (plan.runners === undefined) return;
+  if (plan.script !== undefined)
+    out.push({
+      severity: 'error',
+      path: ['runners'],
+      atKey: true,
+      message: "a `script:` plan runs on one k6: its thresholds are the script's, judged by each k6 on its share",
+      hint: 'write the load as flows to split it over runners',
+    });
+  if (typeof plan.runners === 'number') return;
+  for (const [i, text] of plan.runners.entries()) {
+    const parsed = parseRunnerSpec(text);
+    if (!parsed.ok)
+      out.push({ severity: 'error', path: ['runners', i], message: parsed.problem, hint: `use ${RUNNER_SPEC_HELP}` });
+  }
+}
+
 /** All rule findings for a plan that passed the schema. */
 export function checkPlanRules(plan: Plan): Finding[] {
   const out: Finding[] = [];
   checkTargets(plan, out);
   checkScenarios(plan, out);
   checkThresholds(plan, out);
+  checkRunners(plan, out);
   if (plan.script !== undefined && plan.flows !== undefined) {
     out.push({
       severity: 'warning',

@@ -439,6 +439,13 @@ const planFields = {
     .meta({ description: 'Checks against the target after the load.' }),
   summaryTrendStats: z.array(z.string().regex(/^(avg|min|med|max|count|p\(\d{1,2}(\.\d+)?\))$/)).optional(),
   script: scriptSchema.optional().meta({ description: 'Run an existing k6 script instead of flows.' }),
+  runners: z
+    .union([z.number().int().min(1).max(64), z.array(z.string().min(1)).min(1).max(64)])
+    .optional()
+    .meta({
+      description:
+        'Split the load over several k6 processes (execution segments): a count of local ones, or a list of `local` and `netns:NAME`.',
+    }),
 };
 
 // A profile overrides parts of the plan; `null` removes a scenario or a threshold.

@@ -188,7 +188,7 @@ function processMethods(fs: FakeFs, k6: FakeK6, options: FakeIoOptions): Process
 
 type NetMethods = Pick<
   Io,
-  'fetch' | 'freePort' | 'probeTcp' | 'hostFacts' | 'hostLoad' | 'lookup' | 'probeTls'
+  'fetch' | 'freePort' | 'probeTcp' | 'hostFacts' | 'hostLoad' | 'lookup' | 'probeTls' | 'listenHttp'
 >;
 
 function netMethods(k6: FakeK6, options: FakeIoOptions): NetMethods {
@@ -212,6 +212,9 @@ function netMethods(k6: FakeK6, options: FakeIoOptions): NetMethods {
       throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
     },
     probeTls: async () => ({ ok: false, detail: 'no TLS server in the fake' }),
+    listenHttp: async () => {
+      throw new Error('the fake has no HTTP server: multi-runner runs are tested end to end');
+    },
   };
 }
 

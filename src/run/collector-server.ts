@@ -1,0 +1,84 @@
+// The collector's effects: HTTP servers the runners push their frames to (one per address they reach loadctl
+// on), and the run's frames file the pushes are appended to, timed by the collector's clock. What a push
+// means is decided in src/samples/collector.ts.
+import type { Io } from '../io/io.js';
+import type { HttpAnswer, HttpRequestIn, Listening } from '../io/http-listen.js';
+import { CLOCK_HEADER, FrameCollector, INSTANCE_HEADER, type InstanceState } from '../samples/collector.js';
+import { terminalSafe } from '../terminal-safe.js';
+
+/** A push carries a period or a few of frames: KiBs, MiBs for thousands of endpoints. */
+const MAX_PUSH_BYTES = 64 * 1024 * 1024;
+export const COLLECTOR_PATH = '/frames';
+
+export interface RunningCollector {
+  /** The URL runners that reach loadctl at `host` push to. */
+  urlFor(host: string): string;
+  requestStop(reason: string): void;
+  states(): InstanceState[];
+  /** Pushes refused (not a frame, another run's runner…), each said once. */
+  refusals(): string[];
+  close(): Promise<void>;
+}
+
+export async function startCollector(
+  io: Io,
+  o: {
+    hosts: readonly string[];
+    /** 0: a free port on each host. */
+    port: number;
+    framesPath: string;
+    allowed: ReadonlySet<string> | undefined;
+    redact: (text: string) => string;
+  },
+): Promise<RunningCollector> {
+  const collector = new FrameCollector(o.allowed);
+  const file = await io.openAppend(o.framesPath);
+  const refusals = new Set<string>();
+  const handle = (req: HttpRequestIn): HttpAnswer => {
+    if (req.method !== 'POST' || req.path.split('?')[0] !== COLLECTOR_PATH)
+      return { status: 404, body: `loadctl's collector takes POST ${COLLECTOR_PATH}\n` };
+    const clock = Number(req.headers[CLOCK_HEADER]);
+    const taken = collector.take({
+      instance: req.headers[INSTANCE_HEADER],
+      clockMs: Number.isFinite(clock) ? clock : undefined,
+      receivedMs: io.now().getTime(),
+      body: req.body,
+    });
+    if (!taken.ok) {
+      refusals.add(terminalSafe(taken.problem));
+      return { status: taken.status, body: `${taken.problem}\n` };
+    }
+    // A secret in a tag (a URL as a request's name) never reaches the disk.
+    for (const line of taken.lines) file.write(`${o.redact(line)}\n`);
+    return taken.answer === undefined
+      ? { status: 204 }
+      : { status: 200, body: JSON.stringify(taken.answer), contentType: 'application/json' };
+  };
+  const servers: Listening[] = [];
+  try {
+    for (const host of new Set(o.hosts)) servers.push(await io.listenHttp(host, o.port, MAX_PUSH_BYTES, handle));
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.close()));
+    await file.close();
+    throw err;
+  }
+  const urls = new Map(servers.map((s) => [s.host, `http://${hostPort(s.host, s.port)}${COLLECTOR_PATH}`]));
+  return {
+    urlFor: (host) => {
+      const url = urls.get(host);
+      if (url === undefined) throw new Error(`the collector does not listen on ${host}`);
+      return url;
+    },
+    requestStop: (reason) => collector.requestStop(reason),
+    states: () => collector.states(),
+    refusals: () => [...refusals],
+    close: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+      await file.close();
+    },
+  };
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

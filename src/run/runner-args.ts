@@ -1,0 +1,69 @@
+// A runner's k6 command line, made from the one k6 the run would have had (docs/distributed.md): its own
+// REST address, its execution segment, its stream pushed to the collector, and paused with no setup or
+// teardown of its own (loadctl runs both once, through the first runner). Pure.
+import { segmentArgs } from '../plans/segments.js';
+import { renderRunnerSpec, type RunnerSpec } from '../plans/runners.js';
+
+export interface RunnerPlan {
+  /** 1-based, as the runners are listed. */
+  index: number;
+  /** The instance id its frames carry, and its name in output: `runner-1` … */
+  id: string;
+  spec: RunnerSpec;
+  /** The spec as written: `local`, `netns:lc-a`. */
+  where: string;
+  segment: string;
+  sequence: string;
+}
+
+export function planRunners(specs: readonly RunnerSpec[]): RunnerPlan[] {
+  const segments = segmentArgs(specs.length);
+  return specs.map((spec, i) => {
+    const seg = segments[i];
+    if (seg === undefined) throw new Error(`no segment for runner ${i + 1} of ${specs.length}`);
+    return {
+      index: i + 1,
+      id: `runner-${i + 1}`,
+      spec,
+      where: renderRunnerSpec(spec),
+      segment: seg.segment,
+      sequence: seg.sequence,
+    };
+  });
+}
+
+/**
+ * The runner's arguments from the single k6's: `--address` replaced, the loadctl output's file replaced by
+ * the collector's URL (its options kept, the instance added), and the segment and control flags added before
+ * the script (the last argument). The first runner lingers after its share ends, so that teardown can run on
+ * it once every runner is done.
+ */
+export function runnerArgs(
+  base: readonly string[],
+  runner: RunnerPlan,
+  at: { restAddress: string; collectorUrl: string },
+): string[] {
+  const args = [...base];
+  const address = args.indexOf('--address');
+  if (address < 0 || address + 1 >= args.length) throw new Error('the k6 arguments have no --address');
+  args[address + 1] = at.restAddress;
+  const out = args.findIndex((a, i) => i > 0 && args[i - 1] === '--out' && a.startsWith('loadctl='));
+  if (out < 0) throw new Error("the k6 arguments have no --out loadctl=…: runners need loadctl's k6");
+  const options = (args[out] ?? '').split('?')[1];
+  const query = options === undefined || options === '' ? '' : `${options}&`;
+  args[out] = `loadctl=${at.collectorUrl}?${query}instance=${encodeURIComponent(runner.id)}`;
+  const script = args.pop();
+  if (script === undefined) throw new Error('the k6 arguments have no script');
+  return [
+    ...args,
+    '--paused',
+    '--no-setup',
+    '--no-teardown',
+    ...(runner.index === 1 ? ['--linger'] : []),
+    '--execution-segment',
+    runner.segment,
+    '--execution-segment-sequence',
+    runner.sequence,
+    script,
+  ];
+}

@@ -1,0 +1,141 @@
+// What a loadctl collector does with frames that runners push to it (docs/stream.md, the HTTP destination):
+// check each line, time it by the collector's clock, say which runners have finished, and answer with a stop
+// when the run must end. Pure: the HTTP server and the file are the caller's.
+import { parseFrameLine, type Frame } from './frames.js';
+
+/** The headers loadctl's k6 output sends with each push. */
+export const INSTANCE_HEADER = 'x-loadctl-instance';
+export const CLOCK_HEADER = 'x-loadctl-clock';
+
+export interface Push {
+  /** X-Loadctl-Instance. */
+  instance: string | undefined;
+  /** X-Loadctl-Clock: the runner's clock when it sent the push, Unix ms. */
+  clockMs: number | undefined;
+  /** The collector's clock when the push arrived, Unix ms. */
+  receivedMs: number;
+  body: string;
+}
+
+export type PushAnswer =
+  | {
+      ok: true;
+      /** The frames as the collector keeps them (start shifted by the runner's clock offset), each a line. */
+      lines: string[];
+      frames: Frame[];
+      /** The 2xx answer's body: a stop, or nothing to say. */
+      answer: { stop: string } | undefined;
+    }
+  | { ok: false; status: 400 | 403; problem: string };
+
+export interface InstanceState {
+  instance: string;
+  frames: number;
+  final: boolean;
+  /** The whole periods the runner's frames were moved by: its clock against the collector's. */
+  shiftMs: number;
+  /** The collector's clock at its last push. */
+  lastPushMs: number;
+  /** The final frame's runMs, once it came. */
+  runMs?: number;
+}
+
+/**
+ * A runner's clock offset, taken once, at its first push (the push's travel time is in it: milliseconds on a
+ * network a load test runs on), rounded to whole periods so the runner's frames stay aligned with everyone's.
+ * Kept for the whole run, so a series is never moved half-way.
+ */
+export function clockShift(offsetMs: number, periodMs: number): number {
+  const periods = Math.round(offsetMs / periodMs);
+  // Math.round(-0.4) is -0: a shift of -0 ms would print as 0 anyway, but keep it a plain 0.
+  return periods === 0 ? 0 : periods * periodMs;
+}
+
+export class FrameCollector {
+  private readonly instances = new Map<string, InstanceState>();
+  private stopReason: string | undefined;
+
+  /**
+   * @param allowed the instance ids of this run's runners, when known: a push from another is refused (a
+   *   runner of another run pointed at this collector). undefined: anyone (the k6-operator's pod names).
+   */
+  constructor(private readonly allowed?: ReadonlySet<string>) {}
+
+  /** From now on every answer asks the runners to stop. */
+  requestStop(reason: string): void {
+    this.stopReason ??= reason;
+  }
+
+  get stopRequested(): string | undefined {
+    return this.stopReason;
+  }
+
+  states(): InstanceState[] {
+    return [...this.instances.values()].map((s) => ({ ...s }));
+  }
+
+  /** A push: every line must be a frame of the instance the header names, in order; all or nothing is kept. */
+  take(push: Push): PushAnswer {
+    const id = push.instance;
+    if (id === undefined || id === '')
+      return { ok: false, status: 400, problem: `no ${INSTANCE_HEADER} header: not loadctl's k6 output` };
+    if (this.allowed !== undefined && !this.allowed.has(id))
+      return { ok: false, status: 403, problem: `instance ${JSON.stringify(id)} is not a runner of this run` };
+    const known = this.instances.get(id);
+    if (known?.final) return { ok: false, status: 400, problem: `instance ${id} has sent its final frame already` };
+    const parsed = parseLines(push.body, id);
+    if (!parsed.ok) return { ok: false, status: 400, problem: parsed.problem };
+    const first = parsed.frames[0];
+    if (first === undefined) return { ok: true, lines: [], frames: [], answer: this.answer() };
+    const state = known ?? this.firstPush(id, push, first.periodMs);
+    const frames = parsed.frames.map((f) => (state.shiftMs === 0 ? f : { ...f, start: f.start + state.shiftMs }));
+    state.frames += frames.length;
+    state.lastPushMs = push.receivedMs;
+    const last = frames[frames.length - 1];
+    if (last?.final) {
+      state.final = true;
+      if (last.runMs !== undefined) state.runMs = last.runMs;
+    }
+    const lines = frames.map((f) => JSON.stringify(f));
+    return { ok: true, lines, frames, answer: this.answer() };
+  }
+
+  private firstPush(id: string, push: Push, periodMs: number): InstanceState {
+    const offset = push.clockMs === undefined ? 0 : push.receivedMs - push.clockMs;
+    const state: InstanceState = {
+      instance: id,
+      frames: 0,
+      final: false,
+      shiftMs: clockShift(offset, periodMs),
+      lastPushMs: push.receivedMs,
+    };
+    this.instances.set(id, state);
+    return state;
+  }
+
+  private answer(): { stop: string } | undefined {
+    return this.stopReason === undefined ? undefined : { stop: this.stopReason };
+  }
+}
+
+function parseLines(
+  body: string,
+  instance: string,
+): { ok: true; frames: Frame[] } | { ok: false; problem: string } {
+  const frames: Frame[] = [];
+  const lines = body.split('\n');
+  for (const [i, line] of lines.entries()) {
+    if (line === '' && i === lines.length - 1) break;
+    const parsed = parseFrameLine(line);
+    if (!parsed.ok) return { ok: false, problem: `line ${i + 1}: ${parsed.problem}` };
+    if (parsed.frame.instance !== instance)
+      return {
+        ok: false,
+        problem: `line ${i + 1}: a frame of ${JSON.stringify(parsed.frame.instance)} in a push of ${JSON.stringify(instance)}`,
+      };
+    if (parsed.frame.final && i < lines.length - 2)
+      return { ok: false, problem: `line ${i + 1}: the final frame is not the push's last` };
+    frames.push(parsed.frame);
+  }
+  return { ok: true, frames };
+}
