@@ -46,7 +46,7 @@ func init() {
 	}
 }
 
-// Output implements k6's output.Output.
+// Output implements k6's output.Output, and output.WithTestRunStop for a collector's stop answer.
 type Output struct {
 	cfg    config
 	fs     fsext.Fs
@@ -99,6 +99,8 @@ type period struct {
 	aggs  []*agg // by key index; nil where the series had no sample
 	used  []int32
 }
+
+var _ k6output.WithTestRunStop = (*Output)(nil)
 
 // New is the constructor k6 calls for `--out loadctl=…`; params.ConfigArgument is what follows the `=`.
 func New(params k6output.Params) (k6output.Output, error) {
