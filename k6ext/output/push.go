@@ -128,6 +128,7 @@ func (p *pusher) Close() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), p.budget)
 	defer cancel()
+	var last error
 	for {
 		err := p.post(ctx, requestTimeout)
 		if err == nil {
@@ -137,10 +138,14 @@ func (p *pusher) Close() error {
 		if errors.As(err, &refused) {
 			return err
 		}
+		// A request cut short by the budget's end tells less than the failure before it.
+		if last == nil || ctx.Err() == nil {
+			last = err
+		}
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("the last %d frames, the final one among them, did not reach the collector at %s within %s: %w",
-				p.frames, p.url, p.budget, err)
+				p.frames, p.url, p.budget, last)
 		case <-time.After(p.pause):
 		}
 	}
