@@ -182,6 +182,10 @@ func (p *pusher) post(ctx context.Context, timeout time.Duration) error {
 		return errRefused{fmt.Errorf("the collector at %s refused the frames: %s %s", p.url, res.Status, excerpt(body))}
 	}
 	p.queue = p.queue[:0]
+	if cap(p.queue) > 1<<20 {
+		// What a long outage queued is not kept for the next one.
+		p.queue = nil
+	}
 	p.frames = 0
 	p.notBefore = time.Time{}
 	var answer struct {
