@@ -7,7 +7,7 @@ package main
 import (
 	"go.k6.io/k6/cmd"
 
-	// Registers the output `--out loadctl=<path>` (docs/stream.md).
+	// Registers the output `--out loadctl=<path>|http://<host>:<port>[/<path>]` (docs/stream.md).
 	_ "loadctl.local/k6ext/output"
 	// Registers k6/x/loadctl-sse.
 	_ "loadctl.local/k6ext/sse"

@@ -15,14 +15,16 @@ const (
 	maxPeriod     = time.Minute
 )
 
-const usage = "--out loadctl=<path>[?period=1s&instance=<id>&maxNames=<n>&tags=<k1,k2,...>]"
+const usage = "--out loadctl=<path>|http://<host>:<port>[/<path>][?period=1s&instance=<id>&maxNames=<n>&tags=<k1,k2,...>]"
 
 // OtherName is the `name` a frame gives the samples of names past maxNames, and the value of a kept tag
 // (the `tags` option) past maxNames values of that tag.
 const OtherName = "(other)"
 
 type config struct {
+	// path is the file the frames are appended to, unless url is set: then they are POSTed to it.
 	path     string
+	url      string
 	period   time.Duration
 	instance string
 	// maxNames bounds the distinct `name` tag values kept apart (0: no bound); later names are OtherName.
@@ -32,14 +34,29 @@ type config struct {
 	tags []string
 }
 
-// parseConfig reads `<path>[?period=<duration>&instance=<id>&maxNames=<n>&tags=<k1,k2,...>]`, the part of
-// `--out loadctl=…` after the `=`. Every problem is reported, not only the first.
+// parseConfig reads `<destination>[?period=<duration>&instance=<id>&maxNames=<n>&tags=<k1,k2,...>]`, the part
+// of `--out loadctl=…` after the `=`; the destination is a collector's http:// URL or else a file's path. Every
+// problem is reported, not only the first.
 func parseConfig(arg, defaultInstance string) (config, error) {
-	path, query, hasQuery := strings.Cut(arg, "?")
-	cfg := config{path: path, period: defaultPeriod, instance: defaultInstance}
+	dest, query, hasQuery := strings.Cut(arg, "?")
+	cfg := config{period: defaultPeriod, instance: defaultInstance}
 	var errs []error
-	if path == "" {
+	switch {
+	case dest == "":
 		errs = append(errs, fmt.Errorf("no file to write the frames to: use %s", usage))
+	case hasPrefixFold(dest, "https://"):
+		// The runners' hosts would need the collector's certificate or a CA of its own; a tunnel gets the same
+		// protection with no certificate to hand out.
+		errs = append(errs, fmt.Errorf("%s: https is not supported: to send frames across a network you do not "+
+			"trust, tunnel them (e.g. ssh -N -L 9400:127.0.0.1:9400 <collector-host>) and use http://127.0.0.1:9400/…", dest))
+	case hasPrefixFold(dest, "http://"):
+		u, err := parseCollectorURL(dest)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		cfg.url = u
+	default:
+		cfg.path = dest
 	}
 	if hasQuery {
 		values, err := url.ParseQuery(query)
@@ -88,6 +105,38 @@ func parseConfig(arg, defaultInstance string) (config, error) {
 		return config{}, errors.Join(errs...)
 	}
 	return cfg, nil
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// parseCollectorURL checks `http://<host>:<port>[/<path>]`. Its own query cannot be given: `?` starts the
+// output's options.
+func parseCollectorURL(dest string) (string, error) {
+	u, err := url.Parse(dest)
+	if err != nil {
+		return "", fmt.Errorf("%s is not a collector URL http://<host>:<port>[/<path>]: %w", dest, err)
+	}
+	var problems []string
+	if u.Hostname() == "" {
+		problems = append(problems, "it has no host")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			problems = append(problems, fmt.Sprintf("port %s is not 1 … 65535", p))
+		}
+	}
+	if u.User != nil {
+		problems = append(problems, "it has a user (credentials in a URL end up in logs)")
+	}
+	if u.Fragment != "" || strings.Contains(dest, "#") {
+		problems = append(problems, "it has a #fragment")
+	}
+	if len(problems) > 0 {
+		return "", fmt.Errorf("%s is not a collector URL http://<host>:<port>[/<path>]: %s", dest, strings.Join(problems, ", "))
+	}
+	return u.String(), nil
 }
 
 // parseTags reads `tags=<k1,k2,...>`: k6 tag keys made of letters, digits and `_`, each once. `name` and

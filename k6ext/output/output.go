@@ -1,6 +1,7 @@
 // Package output is loadctl's k6 output, `k6 run --out loadctl=<path>[?period=1s&instance=<id>]`: it cuts k6's
 // samples into aligned periods and appends one frame per period to <path>, one JSON line each, with an HDR
-// histogram per trend series and counts for counters, rates and gauges. The format, loadctl.frames/v1, is the
+// histogram per trend series and counts for counters, rates and gauges. With `--out loadctl=http://…` it POSTs
+// the lines to a collector instead (push.go). The format, loadctl.frames/v1, is the
 // contract with loadctl's reader: docs/stream.md.
 //
 // AddMetricSamples is on k6's hot path: it takes the lock once per call and, for a series and period already
@@ -45,7 +46,7 @@ func init() {
 	}
 }
 
-// Output implements k6's output.Output.
+// Output implements k6's output.Output, and output.WithTestRunStop for a collector's stop answer.
 type Output struct {
 	cfg    config
 	fs     fsext.Fs
@@ -53,6 +54,12 @@ type Output struct {
 	now    func() time.Time
 	// open is how Start opens the destination; tests replace it to watch each Write.
 	open func() (io.WriteCloser, error)
+	// push is the destination when it is a collector's URL, nil for a file.
+	push *pusher
+	// tick is how often the flushing goroutine looks for due periods; tests that flush by hand make it long.
+	tick time.Duration
+	// stopRun is k6's way to stop the test run (SetTestRunStopCallback), handed to push.
+	stopRun func(error)
 
 	mu       sync.Mutex
 	byTS     map[metrics.TimeSeries]int32 // a sample's metric and tag set → index into keys
@@ -93,6 +100,8 @@ type period struct {
 	used  []int32
 }
 
+var _ k6output.WithTestRunStop = (*Output)(nil)
+
 // New is the constructor k6 calls for `--out loadctl=…`; params.ConfigArgument is what follows the `=`.
 func New(params k6output.Params) (k6output.Output, error) {
 	host, err := os.Hostname()
@@ -128,8 +137,14 @@ func newOutput(cfg config, fs fsext.Fs, logger logrus.FieldLogger, now func() ti
 	for range cfg.tags {
 		o.tagVals = append(o.tagVals, make(map[string]struct{}))
 	}
+	// A period is due one period after its end; a quarter period of checking keeps frames at most that late.
+	o.tick = cfg.period / 4
 	o.open = func() (io.WriteCloser, error) {
 		return o.fs.OpenFile(o.cfg.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	}
+	if cfg.url != "" {
+		o.push = newPusher(cfg.url, cfg.instance, cfg.period, logger, now)
+		o.open = func() (io.WriteCloser, error) { return o.push, nil }
 	}
 	o.scratch = newHistogram()
 	o.enc = json.NewEncoder(&o.buf)
@@ -137,14 +152,31 @@ func newOutput(cfg config, fs fsext.Fs, logger logrus.FieldLogger, now func() ti
 	return o
 }
 
+// dest names the destination in messages: the file's path or the collector's URL.
+func (o *Output) dest() string {
+	if o.cfg.url != "" {
+		return o.cfg.url
+	}
+	return o.cfg.path
+}
+
 // Description is shown by `k6 run` under "output:".
 func (o *Output) Description() string {
-	return fmt.Sprintf("loadctl %s (%s, period %s, instance %s)", version, o.cfg.path, o.cfg.period, o.cfg.instance)
+	return fmt.Sprintf("loadctl %s (%s, period %s, instance %s)", version, o.dest(), o.cfg.period, o.cfg.instance)
+}
+
+// SetTestRunStopCallback implements k6's output.WithTestRunStop: k6 calls it before Start, and a collector's
+// stop answer calls the function (push.go).
+func (o *Output) SetTestRunStopCallback(stop func(error)) {
+	o.stopRun = stop
 }
 
 // Start opens the destination for appending and starts writing periods as they become due.
 func (o *Output) Start() error {
 	o.startedAt = o.now()
+	if o.push != nil {
+		o.push.stopRun = o.stopRun
+	}
 	w, err := o.open()
 	if err != nil {
 		return fmt.Errorf("--out loadctl: cannot open %s to append frames to: %w", o.cfg.path, err)
@@ -158,8 +190,7 @@ func (o *Output) Start() error {
 
 func (o *Output) flushLoop() {
 	defer close(o.flushed)
-	// A period is due one period after its end; a quarter period of checking keeps frames at most that late.
-	t := time.NewTicker(o.cfg.period / 4)
+	t := time.NewTicker(o.tick)
 	defer t.Stop()
 	for {
 		select {
@@ -369,10 +400,23 @@ func (o *Output) flushDue(now time.Time) {
 		o.writeFrame(p, keys, false)
 	}
 	o.recycle(due)
+	if o.push != nil && o.werr == nil {
+		// Outside the lock and off k6's goroutine: AddMetricSamples never waits for the collector.
+		if err := o.push.send(); err != nil {
+			o.giveUp(fmt.Errorf("--out loadctl: %w", err))
+		}
+	}
+}
+
+// giveUp ends the stream after a failure: no frame is written or sent after it, and Stop returns err.
+func (o *Output) giveUp(err error) {
+	o.werr = err
+	o.logger.WithError(err).Error("no more frames will be written")
 }
 
 // Stop writes every period not yet written, the last one marked final (an empty final frame when none is
-// left, and the final frame carries runMs), and closes the file.
+// left, and the final frame carries runMs), and closes the file, or delivers the frames still queued for the
+// collector.
 func (o *Output) Stop() error {
 	if o.w == nil {
 		return nil
@@ -398,7 +442,11 @@ func (o *Output) Stop() error {
 	o.recycle(due)
 	err := o.werr
 	if cerr := o.w.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("--out loadctl: closing %s: %w", o.cfg.path, cerr)
+		if o.push != nil {
+			err = fmt.Errorf("--out loadctl: %w", cerr)
+		} else {
+			err = fmt.Errorf("--out loadctl: closing %s: %w", o.cfg.path, cerr)
+		}
 	}
 	return err
 }
@@ -545,8 +593,7 @@ func (o *Output) writeFrame(p *period, keys []seriesKey, final bool) {
 		return err
 	}()
 	if err != nil {
-		o.werr = fmt.Errorf("--out loadctl: writing frame %d to %s: %w", o.seq, o.cfg.path, err)
-		o.logger.WithError(o.werr).Error("no more frames will be written")
+		o.giveUp(fmt.Errorf("--out loadctl: writing frame %d to %s: %w", o.seq, o.dest(), err))
 		return
 	}
 	o.seq++

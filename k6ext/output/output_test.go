@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -77,7 +79,11 @@ func newFixtureWith(t *testing.T, cfg config) *fixture {
 	logger.SetOutput(io.Discard)
 	f.o = newOutput(cfg, fsext.NewMemMapFs(), logger,
 		func() time.Time { return f.now })
-	f.o.open = func() (io.WriteCloser, error) { return f.rec, nil }
+	// Only the test flushes, at the times it sets.
+	f.o.tick = time.Hour
+	if cfg.url == "" {
+		f.o.open = func() (io.WriteCloser, error) { return f.rec, nil }
+	}
 	return f
 }
 
@@ -1033,5 +1039,368 @@ func TestTagEncodingRoundTrips(t *testing.T) {
 	absent, empty := string(appendTag(nil, "", false)), string(appendTag(nil, "", true))
 	if absent == empty || compareTags(absent, empty) != -1 || compareTags(empty, absent) != 1 || compareTags(empty, empty) != 0 {
 		t.Errorf("absent %q, empty %q", absent, empty)
+	}
+}
+
+// collector is a loadctl collector on 127.0.0.1 that keeps every request it gets. Request i gets answers[i]
+// when there is one, else 200 with no body.
+type collector struct {
+	t       *testing.T
+	url     string
+	mu      sync.Mutex
+	reqs    []pushed
+	answers []func(w http.ResponseWriter)
+}
+
+type pushed struct {
+	header   http.Header
+	body     []byte
+	accepted bool
+}
+
+func newCollector(t *testing.T, answers ...func(w http.ResponseWriter)) *collector {
+	t.Helper()
+	c := &collector{t: t, answers: answers}
+	srv := httptest.NewServer(c)
+	t.Cleanup(srv.Close)
+	c.url = srv.URL + "/frames"
+	return c
+}
+
+func (c *collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil || r.Method != http.MethodPost || r.URL.Path != "/frames" {
+		c.t.Errorf("%s %s: %v", r.Method, r.URL, err)
+	}
+	c.mu.Lock()
+	i := len(c.reqs)
+	c.reqs = append(c.reqs, pushed{header: r.Header.Clone(), body: body})
+	c.mu.Unlock()
+	rec := httptest.NewRecorder()
+	if i < len(c.answers) {
+		if c.answers[i] == nil {
+			// The connection drops without an answer.
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+			return
+		}
+		c.answers[i](rec)
+	}
+	c.mu.Lock()
+	c.reqs[i].accepted = rec.Code/100 == 2
+	c.mu.Unlock()
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+func status(code int, body string) func(w http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+func (c *collector) requests() []pushed {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.reqs)
+}
+
+// frames are the frames of the accepted requests, in the order they came.
+func (c *collector) frames() []frameJSON {
+	c.t.Helper()
+	var out []frameJSON
+	for i, r := range c.requests() {
+		if !r.accepted {
+			continue
+		}
+		if len(r.body) == 0 || r.body[len(r.body)-1] != '\n' {
+			c.t.Fatalf("request %d: the body does not end in a whole line: %q", i, r.body)
+		}
+		for _, line := range bytes.SplitAfter(r.body[:len(r.body)-1], []byte("\n")) {
+			var fr frameJSON
+			if err := json.Unmarshal(line, &fr); err != nil {
+				c.t.Fatalf("request %d: %v in %q", i, err, line)
+			}
+			out = append(out, fr)
+		}
+	}
+	return out
+}
+
+func seqs(frames []frameJSON) []int64 {
+	var out []int64
+	for _, fr := range frames {
+		out = append(out, fr.Seq)
+	}
+	return out
+}
+
+func newPushFixture(t *testing.T, c *collector) *fixture {
+	t.Helper()
+	return newFixtureWith(t, config{url: c.url, period: time.Second, instance: "runner-1"})
+}
+
+// step moves the clock to ms, adds a request sample of that time and flushes.
+func (f *fixture) step(ms int64) {
+	f.now = at(ms)
+	f.add(sample(f.reqs, f.tags("name", "a"), f.now, 1))
+	f.o.flushDue(f.now)
+}
+
+func TestPushSendsEachFlushsFramesInOneRequest(t *testing.T) {
+	t.Parallel()
+	c := newCollector(t)
+	f := newPushFixture(t, c)
+	f.start()
+	f.add(sample(f.reqs, f.tags(), at(0), 1), sample(f.reqs, f.tags(), at(1000), 1), sample(f.reqs, f.tags(), at(2000), 1))
+	f.now = at(1500)
+	f.o.flushDue(f.now) // nothing due: no request
+	f.now = at(2500)
+	f.o.flushDue(f.now) // [0 s, 1 s)
+	f.now = at(4000)
+	f.o.flushDue(f.now) // [1 s, 2 s) and [2 s, 3 s), together
+	f.now = at(4100)
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	reqs := c.requests()
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests, want 3", len(reqs))
+	}
+	for i, r := range reqs {
+		if got := r.header.Get("Content-Type"); got != "application/x-ndjson" {
+			t.Errorf("request %d: Content-Type %q", i, got)
+		}
+		if got := r.header.Get("X-Loadctl-Instance"); got != "runner-1" {
+			t.Errorf("request %d: X-Loadctl-Instance %q", i, got)
+		}
+	}
+	for i, want := range []time.Time{at(2500), at(4000), at(4100)} {
+		if got := reqs[i].header.Get("X-Loadctl-Clock"); got != fmt.Sprint(want.UnixMilli()) {
+			t.Errorf("request %d: X-Loadctl-Clock %q, want %d", i, got, want.UnixMilli())
+		}
+	}
+	if n := bytes.Count(reqs[1].body, []byte("\n")); n != 2 {
+		t.Errorf("the second request carries %d frames, want 2", n)
+	}
+	fr := c.frames()
+	if !reflect.DeepEqual(seqs(fr), []int64{0, 1, 2, 3}) || !fr[3].Final || fr[2].Final || fr[2].Start != at(2000).UnixMilli() || fr[0].Instance != "runner-1" {
+		t.Fatalf("%+v", fr)
+	}
+}
+
+func TestPushKeepsFramesWhileTheCollectorIsDown(t *testing.T) {
+	t.Parallel()
+	// A dropped connection, an overloaded collector, a rate limit, then it takes them.
+	c := newCollector(t, nil, status(503, "restarting"), status(429, ""))
+	f := newPushFixture(t, c)
+	f.start()
+	for ms := int64(0); ms <= 6000; ms += 1000 {
+		f.step(ms)
+		if ms == 3000 {
+			// Tried again one period after a failure, not at every flush.
+			f.now = at(3500)
+			f.o.flushDue(f.now)
+		}
+	}
+	if f.o.werr != nil {
+		t.Fatal(f.o.werr)
+	}
+	f.now = at(6500)
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	// 2 s: dropped, 3 s: 503, 4 s: 429, 5 s: taken; 6 s and Stop.
+	if n := len(c.requests()); n != 6 {
+		t.Fatalf("%d requests, want 6", n)
+	}
+	fr := c.frames()
+	if !reflect.DeepEqual(seqs(fr), []int64{0, 1, 2, 3, 4, 5, 6}) || !fr[6].Final {
+		t.Fatalf("frames %v", seqs(fr))
+	}
+	for i, fr := range fr[:6] {
+		if fr.Start != at(int64(i)*1000).UnixMilli() {
+			t.Fatalf("frame %d starts at %d", i, fr.Start)
+		}
+	}
+}
+
+func TestPushGivesUpWhenTheCollectorRefuses(t *testing.T) {
+	t.Parallel()
+	c := newCollector(t, status(400, "unknown run\x00\x1b[31m"+strings.Repeat("x", 300)))
+	f := newPushFixture(t, c)
+	f.start()
+	for ms := int64(0); ms <= 5000; ms += 1000 {
+		f.step(ms)
+	}
+	err := f.o.Stop()
+	want := `--out loadctl: the collector at ` + c.url + ` refused the frames: 400 Bad Request "unknown run\x00\x1b[31m` + strings.Repeat("x", 200-len("unknown run\x00\x1b[31m")) + `"…`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got  %v\nwant %s", err, want)
+	}
+	if n := len(c.requests()); n != 1 {
+		t.Fatalf("%d requests after the refusal, want 1", n)
+	}
+}
+
+func TestPushGivesUpAfterAMinuteWithoutTheCollector(t *testing.T) {
+	t.Parallel()
+	answers := make([]func(http.ResponseWriter), 100)
+	for i := range answers {
+		answers[i] = status(502, "")
+	}
+	c := newCollector(t, answers...)
+	f := newPushFixture(t, c)
+	f.start()
+	ms := int64(0)
+	for ; f.o.werr == nil && ms < 100_000; ms += 1000 {
+		f.step(ms)
+	}
+	// The first frame was queued at 2 s; at 63 s it has waited more than a minute.
+	if ms != 64_000 || !strings.Contains(f.o.werr.Error(), "has taken no frame for 1m1s") {
+		t.Fatalf("at %d ms: %v", ms, f.o.werr)
+	}
+	n := len(c.requests())
+	if err := f.o.Stop(); err != f.o.werr {
+		t.Fatalf("Stop: %v", err)
+	}
+	if len(c.requests()) != n {
+		t.Fatal("Stop sent frames after giving up")
+	}
+}
+
+func TestPushStopRetriesTheLastFrames(t *testing.T) {
+	t.Parallel()
+	t.Run("delivered", func(t *testing.T) {
+		t.Parallel()
+		c := newCollector(t, status(503, ""), status(503, ""))
+		f := newPushFixture(t, c)
+		f.o.push.pause = time.Millisecond
+		f.start()
+		f.add(sample(f.reqs, f.tags(), at(0), 1))
+		f.now = at(500)
+		if err := f.o.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		if fr := c.frames(); len(fr) != 1 || !fr[0].Final || len(c.requests()) != 3 {
+			t.Fatalf("%d requests, frames %+v", len(c.requests()), fr)
+		}
+	})
+	t.Run("not delivered within the budget", func(t *testing.T) {
+		t.Parallel()
+		answers := make([]func(http.ResponseWriter), 10_000)
+		for i := range answers {
+			answers[i] = status(503, "")
+		}
+		c := newCollector(t, answers...)
+		f := newPushFixture(t, c)
+		f.o.push.budget, f.o.push.pause = 50*time.Millisecond, time.Millisecond
+		f.start()
+		err := f.o.Stop()
+		// The last failure is the 503, unless the budget ran out during the very first request.
+		if err == nil || !strings.HasPrefix(err.Error(), "--out loadctl: the last 1 frames, the final one among them, did not reach the collector at "+c.url+" within 50ms: ") ||
+			(len(c.requests()) > 1 && !strings.HasSuffix(err.Error(), "answered 503 Service Unavailable")) {
+			t.Fatalf("got %v", err)
+		}
+	})
+}
+
+func TestPushStopAnswerStopsTheTestRunOnce(t *testing.T) {
+	t.Parallel()
+	answers := make([]func(http.ResponseWriter), 10)
+	for i := range answers {
+		answers[i] = status(200, `{"stop":"error budget spent"}`)
+	}
+	c := newCollector(t, append([]func(http.ResponseWriter){status(200, `{"ok":true}`)}, answers...)...)
+	f := newPushFixture(t, c)
+	var stops []error
+	f.o.SetTestRunStopCallback(func(err error) { stops = append(stops, err) })
+	f.start()
+	for ms := int64(0); ms <= 5000; ms += 1000 {
+		f.step(ms)
+		if ms == 2000 && len(stops) != 0 {
+			t.Fatalf("stopped on an answer without stop: %v", stops)
+		}
+	}
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if len(stops) != 1 || stops[0].Error() != "stopped by the loadctl collector: error budget spent" {
+		t.Fatalf("stops: %v", stops)
+	}
+	// The frames after the answer, the final one included, were still sent.
+	if fr := c.frames(); !reflect.DeepEqual(seqs(fr), []int64{0, 1, 2, 3, 4, 5}) || !fr[5].Final {
+		t.Fatalf("frames %v", seqs(fr))
+	}
+}
+
+// k6 calls AddMetricSamples on its hot path: a collector that takes its time must not hold it up.
+func TestPushDoesNotBlockAddMetricSamples(t *testing.T) {
+	t.Parallel()
+	inRequest, release := make(chan struct{}), make(chan struct{})
+	c := newCollector(t, func(w http.ResponseWriter) {
+		close(inRequest)
+		<-release
+	})
+	f := newPushFixture(t, c)
+	f.start()
+	f.add(sample(f.reqs, f.tags(), at(0), 1))
+	f.now = at(2000)
+	flushed := make(chan struct{})
+	go func() {
+		f.o.flushDue(at(2000))
+		close(flushed)
+	}()
+	<-inRequest
+	f.o.AddMetricSamples([]metrics.SampleContainer{sample(f.reqs, f.tags(), at(2100), 1)})
+	close(release)
+	<-flushed
+	if err := f.o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if fr := c.frames(); !reflect.DeepEqual(seqs(fr), []int64{0, 1}) || fr[1].Series[0].Count != 1 {
+		t.Fatalf("%+v", fr)
+	}
+}
+
+func TestParseConfigCollectorURL(t *testing.T) {
+	t.Parallel()
+	got, err := parseConfig("http://127.0.0.1:9400/frames?period=500ms&instance=r1", "h")
+	if err != nil || !reflect.DeepEqual(got, config{url: "http://127.0.0.1:9400/frames", period: 500 * time.Millisecond, instance: "r1"}) {
+		t.Fatalf("%+v %v", got, err)
+	}
+	got, err = parseConfig("HTTP://collector:9400", "h")
+	if err != nil || got.url != "http://collector:9400" || got.path != "" {
+		t.Fatalf("%+v %v", got, err)
+	}
+	// Any other scheme is a file's path, as before.
+	got, err = parseConfig("ftp://x", "h")
+	if err != nil || got.path != "ftp://x" || got.url != "" {
+		t.Fatalf("%+v %v", got, err)
+	}
+	for _, tc := range []struct{ arg, want string }{
+		{"https://collector:9400/frames", "https://collector:9400/frames: https is not supported: to send frames across a network you do not trust, tunnel them (e.g. ssh -N -L 9400:127.0.0.1:9400 <collector-host>) and use http://127.0.0.1:9400/…"},
+		{"HTTPS://collector:9400?period=1s", "https is not supported"},
+		{"http://", "http:// is not a collector URL http://<host>:<port>[/<path>]: it has no host"},
+		{"http://:9400/x", "it has no host"},
+		{"http://h:0/x", "port 0 is not 1 … 65535"},
+		{"http://h:70000", "port 70000 is not 1 … 65535"},
+		{"http://h:port", `http://h:port is not a collector URL http://<host>:<port>[/<path>]: parse "http://h:port": invalid port`},
+		{"http://u:secret@h:1/x", "it has a user"},
+		{"http://h:1/x#y", "it has a #fragment"},
+		{"http://u@:0#y", "it has no host, port 0 is not 1 … 65535, it has a user (credentials in a URL end up in logs), it has a #fragment"},
+	} {
+		_, err := parseConfig(tc.arg, "h")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("parseConfig(%q) = %v, want an error with %q", tc.arg, err, tc.want)
+		}
+	}
+	if _, err := New(k6output.Params{ConfigArgument: "https://c:1/f?instance=r1"}); err == nil ||
+		!strings.HasPrefix(err.Error(), "--out loadctl=https://c:1/f?instance=r1: https://c:1/f: https is not supported") {
+		t.Fatalf("New: %v", err)
 	}
 }
