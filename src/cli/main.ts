@@ -103,11 +103,27 @@ function addRunCommand(program: Command, io: Io, runCommand: Runner): void {
       'also write reports into the run folder: html, markdown, junit, json (comma-separated)',
     )
     .option('--lang <lang>', 'language of the reports and the summary table headings: en or ko', 'en')
+    .option(
+      '--runners <n>',
+      'split the load over n local k6 processes (execution segments; over the plan’s `runners`)',
+    )
+    .option(
+      '--runner <spec>',
+      'a runner: local or netns:NAME (repeatable, one per runner; over the plan’s `runners`)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option(
+      '--keep-going',
+      'with runners: when one cannot start or dies, the others go on (the run is marked partial)',
+    )
+    .option('--per-runner', 'with runners: the summary also shows each runner’s requests, failures and p95')
     .addHelpText(
       'after',
       `
 Examples:
   $ loadctl run plans/seat-race.yaml
+  $ loadctl run plans/coupon-issue.yaml --runners 4 --per-runner
   $ loadctl run plans/seat-race.yaml --profile smoke --tag build=1234
   $ loadctl run plans/seat-race.yaml --profile smoke --report html,junit
   $ loadctl run plans/graviton-vs-x86.yaml --target graviton --json > summary.json

@@ -29,7 +29,8 @@ async function call(
       signal: AbortSignal.timeout(init.timeoutMs),
     });
     const text = await res.text();
-    if (!res.ok) return { ok: false, problem: `${init.method} ${path}: HTTP ${res.status}: ${k6ErrorOf(text)}` };
+    if (!res.ok)
+      return { ok: false, problem: `${init.method} ${path}: HTTP ${res.status}: ${k6ErrorOf(text)}` };
     return { ok: true, value: text === '' ? undefined : (JSON.parse(text) as unknown) };
   } catch (err) {
     return { ok: false, problem: `${init.method} ${path}: ${(err as Error).message}` };

@@ -387,14 +387,20 @@ function checkRunners(plan: Plan, out: Finding[]): void {
       severity: 'error',
       path: ['runners'],
       atKey: true,
-      message: "a `script:` plan runs on one k6: its thresholds are the script's, judged by each k6 on its share",
+      message:
+        "a `script:` plan runs on one k6: its thresholds are the script's, judged by each k6 on its share",
       hint: 'write the load as flows to split it over runners',
     });
   if (typeof plan.runners === 'number') return;
   for (const [i, text] of plan.runners.entries()) {
     const parsed = parseRunnerSpec(text);
     if (!parsed.ok)
-      out.push({ severity: 'error', path: ['runners', i], message: parsed.problem, hint: `use ${RUNNER_SPEC_HELP}` });
+      out.push({
+        severity: 'error',
+        path: ['runners', i],
+        message: parsed.problem,
+        hint: `use ${RUNNER_SPEC_HELP}`,
+      });
   }
 }
 

@@ -16,7 +16,9 @@ export const RUNNER_SPEC_HELP = '`local` or `netns:NAME` (a k6 inside the networ
 const NETNS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
 /** One runner spec as written in a plan or after `--runner`; a message saying what is wrong otherwise. */
-export function parseRunnerSpec(text: string): { ok: true; spec: RunnerSpec } | { ok: false; problem: string } {
+export function parseRunnerSpec(
+  text: string,
+): { ok: true; spec: RunnerSpec } | { ok: false; problem: string } {
   if (text === 'local') return { ok: true, spec: { kind: 'local' } };
   if (text.startsWith('netns:')) {
     const netns = text.slice('netns:'.length);

@@ -56,7 +56,8 @@ export async function startCollector(
   };
   const servers: Listening[] = [];
   try {
-    for (const host of new Set(o.hosts)) servers.push(await io.listenHttp(host, o.port, MAX_PUSH_BYTES, handle));
+    for (const host of new Set(o.hosts))
+      servers.push(await io.listenHttp(host, o.port, MAX_PUSH_BYTES, handle));
   } catch (err) {
     await Promise.all(servers.map((s) => s.close()));
     await file.close();

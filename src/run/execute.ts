@@ -6,13 +6,13 @@ import { STOP_SIGNALS, type Io } from '../io/io.js';
 import { requestK6Stop, runK6Process, type K6RunResult } from '../k6/process.js';
 import type { LiveSnapshot, SeriesPoint } from '../k6/live.js';
 import type { GuardState } from '../report/model/guard.js';
-import { leftOutNotes } from '../report/model/endpoint-bound.js';
 import { readAfterK6, type AfterK6 } from './collect.js';
-import { startLiveView, type LiveObserver } from './live.js';
+import { startLiveView, type LiveObserver, type LiveView } from './live.js';
 import { k6EnvFor, startMeta, type RunMeta, type RunSpec } from './prepare.js';
 import { writeScript } from './prepare-script.js';
 import { renderMetaFile, writeRunFiles } from '../store/write.js';
-import { terminalSafe } from '../terminal-safe.js';
+import type { GroupFacts } from './runner-group.js';
+import { announceRun } from './announce.js';
 
 export interface ExecuteOptions {
   progress: boolean;
@@ -34,6 +34,8 @@ export interface ExecutedRun extends AfterK6 {
   stoppedBecause: string | undefined;
   /** Stops ignoring Ctrl-C: call once the run's files are written. */
   release(): void;
+  /** The runners' facts, when the load was split (docs/distributed.md). */
+  runners?: GroupFacts | undefined;
 }
 
 async function startDemo(spec: RunSpec): Promise<DemoService | undefined> {
@@ -105,7 +107,10 @@ export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): P
     release = () => {
       for (const off of offs) off();
     };
-    const k6 = await runK6OnFreePort(io, spec, baseUrl, opts);
+    const k6: { run: K6RunResult; live: LiveView; spec: RunSpec; runners?: GroupFacts } =
+      spec.runners === undefined
+        ? await runK6OnFreePort(io, spec, baseUrl, opts)
+        : await (await import('./execute-runners.js')).runOnRunners(io, spec, baseUrl, opts);
     const after = await readAfterK6(io, k6.spec, {
       baseUrl,
       k6: k6.run,
@@ -123,6 +128,7 @@ export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): P
       guard: k6.live.guard(),
       stoppedBecause: k6.live.stoppedBecause(),
       release,
+      ...(k6.runners ? { runners: k6.runners } : {}),
     };
   } catch (err) {
     release();
@@ -138,11 +144,7 @@ async function runK6(io: Io, spec: RunSpec, baseUrl: string, opts: ExecuteOption
     observer: opts.observer,
     stop: () => void requestK6Stop(io, spec.k6.restAddress),
   });
-  io.stderr.write(
-    `running ${spec.plan.name} against ${spec.target.name} (${terminalSafe(baseUrl)}) with k6 ${spec.k6.version}; results in ${spec.shownDir}\n`,
-  );
-  // Said before k6 starts, so a huge plan's first lines explain its rows.
-  for (const note of leftOutNotes(spec.endpointsLeftOut)) io.stderr.write(`note: ${note}\n`);
+  announceRun(io, spec, baseUrl);
   const liveMetrics = opts.observer?.liveMetrics;
   const run = await runK6Process(io, {
     k6Path: spec.k6.path,

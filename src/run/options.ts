@@ -24,6 +24,14 @@ export interface RunOptions {
   report?: string;
   /** Language of those reports and of the summary table headings: en (default) or ko. */
   lang?: string;
+  /** `--runners N`: N local k6 processes, each an execution segment of the plan (docs/distributed.md). */
+  runners?: string;
+  /** `--runner SPEC` (repeatable): the runners one by one. */
+  runner?: string[];
+  /** With runners: one that cannot start or dies does not stop the others; the run is marked partial. */
+  keepGoing?: boolean;
+  /** With runners: each runner's numbers beside the merged ones. */
+  perRunner?: boolean;
 }
 
 /** One run of a read plan, as `run` and `run --targets` (once per target and round) make it. */

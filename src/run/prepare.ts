@@ -27,6 +27,8 @@ import { META_SCHEMA } from '../store/schemas/files.js';
 import { renderPlanResolvedFile } from '../store/write.js';
 import { VERSION } from '../version.js';
 import { makeRedactor } from './redact.js';
+import type { RunnerSpec } from '../plans/runners.js';
+import { planRunners, type RunnerPlan } from './runner-args.js';
 
 export const SUMMARY_ENV = 'LOADCTL_SUMMARY_PATH';
 
@@ -48,6 +50,10 @@ export interface RunChoices {
   comparison?: ComparisonRef | undefined;
   /** The time batches, when the caller shapes them (breakpoint: one per level); else planned from the duration. */
   batches?: BatchLayout | undefined;
+  /** Several k6 processes, each an execution segment of the plan (docs/distributed.md); undefined: one k6. */
+  runners?: RunnerSpec[] | undefined;
+  /** With runners: one that cannot start or dies does not stop the others. */
+  keepGoing?: boolean;
 }
 
 /** What was probed for the run (src/run/facts.ts). */
@@ -124,6 +130,8 @@ export interface RunSpec {
   host: HostFacts;
   tags: Record<string, string>;
   comparison: ComparisonRef | undefined;
+  /** The runners, when the load is split (k6.args is then the command line each one's is made from). */
+  runners: { list: RunnerPlan[]; keepGoing: boolean } | undefined;
 }
 
 /**
@@ -155,6 +163,37 @@ function runEndpoints(plan: Plan): { measured: Endpoint[]; leftOut: string[] } {
  */
 function summaryFrom(c: RunChoices, f: RunFacts): 'k6' | 'stream' {
   return f.k6.framesOutput && c.resolved.plan.script === undefined && c.k6Summary !== true ? 'stream' : 'k6';
+}
+
+/**
+ * Runners merge their streams and loadctl judges the thresholds on the merge: that needs loadctl's k6 and a
+ * generated script, and none of the options that are one k6's own.
+ */
+function checkRunnable(c: RunChoices, f: RunFacts, demo: DemoKnobs | undefined): void {
+  const runners = c.runners;
+  if (runners === undefined) return;
+  const why = (problem: string, hint?: string) => usageError(`${runners.length} runners: ${problem}`, hint);
+  if (!f.k6.framesOutput)
+    throw environmentError(
+      `runners push their metric streams to loadctl, and ${f.k6.path} is a k6 without loadctl's output`,
+      'run `npm run setup:k6` (and unset LOADCTL_K6_BIN if it points elsewhere)',
+    );
+  if (c.resolved.plan.script !== undefined)
+    throw why(
+      "a `script:` plan's thresholds are the script's, judged by each k6 on its own share",
+      'write the load as flows',
+    );
+  if (c.samples)
+    throw why(
+      '--samples keeps one k6’s raw samples',
+      'leave out --samples; the merged stream has every count',
+    );
+  if (c.k6Summary === true) throw why('--k6-summary would be each k6’s summary of its own share');
+  if (demo !== undefined && runners.some((r) => r.kind === 'netns'))
+    throw why(
+      'a demo target listens on loopback in loadctl’s process, which a runner in a network namespace cannot reach',
+      'start `loadctl demo --host ADDR` in the target’s namespace and point a `url:` target at it',
+    );
 }
 
 /**
@@ -257,6 +296,7 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
   const { plan, target, targetName } = c.resolved;
   const demo = target.demo === undefined ? undefined : target.demo === true ? {} : target.demo;
   if (demo === undefined && target.url === undefined) throw usageError(`target ${targetName} has no URL`);
+  checkRunnable(c, f, demo);
   const runId = makeRunId(f.now, f.hex);
   const runDir = runDirFor(c.resultsRoot, plan.name, runId);
   const shown = relative(f.cwd, runDir);
@@ -318,6 +358,8 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     host: f.host,
     tags: c.tags,
     comparison: c.comparison,
+    runners:
+      c.runners === undefined ? undefined : { list: planRunners(c.runners), keepGoing: c.keepGoing === true },
   };
 }
 

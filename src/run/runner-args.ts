@@ -35,8 +35,8 @@ export function planRunners(specs: readonly RunnerSpec[]): RunnerPlan[] {
 /**
  * The runner's arguments from the single k6's: `--address` replaced, the loadctl output's file replaced by
  * the collector's URL (its options kept, the instance added), and the segment and control flags added before
- * the script (the last argument). The first runner lingers after its share ends, so that teardown can run on
- * it once every runner is done.
+ * the script (the last argument). Every runner lingers after its share ends (until loadctl lets it go), so
+ * that teardown can run once every share is done, on whichever runner is still there.
  */
 export function runnerArgs(
   base: readonly string[],
@@ -59,7 +59,7 @@ export function runnerArgs(
     '--paused',
     '--no-setup',
     '--no-teardown',
-    ...(runner.index === 1 ? ['--linger'] : []),
+    '--linger',
     '--execution-segment',
     runner.segment,
     '--execution-segment-sequence',

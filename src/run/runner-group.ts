@@ -7,14 +7,7 @@ import { STOP_SIGNALS, type Io } from '../io/io.js';
 import { k6ProcessEnv } from '../k6/locate.js';
 import type { K6RunResult } from '../k6/process.js';
 import { requestK6Stop } from '../k6/process.js';
-import {
-  fetchK6Status,
-  K6_STATUS,
-  putK6SetupData,
-  resumeK6,
-  runK6Setup,
-  runK6Teardown,
-} from '../k6/rest.js';
+import { fetchK6Status, K6_STATUS, putK6SetupData, resumeK6, runK6Setup, runK6Teardown } from '../k6/rest.js';
 import { startCollector, type RunningCollector } from './collector-server.js';
 import { runnerArgs, type RunnerPlan } from './runner-args.js';
 import { placeRunner, type RunnerPlace } from './runner-place.js';
@@ -32,6 +25,14 @@ export interface RunnerOutcome {
   /** Frames its stream brought, and whether its last frame came. */
   frames: number;
   final: boolean;
+}
+
+/** What a run on runners keeps of them (meta.json, the summary's notes). */
+export interface GroupFacts {
+  list: RunnerOutcome[];
+  /** A runner failed and the others went on (--keep-going): the load was not all the plan's. */
+  partial: boolean;
+  notes: string[];
 }
 
 export interface GroupOptions {
@@ -113,14 +114,15 @@ export class RunnerGroup {
         lastError: undefined,
       }));
       const exits = await Promise.all(this.members.map((m) => this.spawn(m, collector)));
-      const waitAll = Promise.all(exits);
+      const waitAll = Promise.all(exits.map((e) => e.ended));
       if (await this.waitReady()) {
         if (await this.setup()) await this.resume();
         await this.superviseToEnd();
       } else this.releaseAll();
       await waitAll;
       await this.collector.close();
-      for (const refusal of this.collector.refusals()) this.notes.push(`the collector refused a push: ${refusal}`);
+      for (const refusal of this.collector.refusals())
+        this.notes.push(`the collector refused a push: ${refusal}`);
     } finally {
       for (const off of offSignals) off();
       if (this.collector === undefined) this.killAll('SIGKILL');
@@ -145,7 +147,8 @@ export class RunnerGroup {
     for (const m of this.members) if (m.phase !== 'exited') m.proc?.kill(signal);
   }
 
-  private async spawn(m: Member, collector: RunningCollector): Promise<void> {
+  /** Starts the runner's k6; `ended` settles when it has exited (an object: awaiting it must not wait for that). */
+  private async spawn(m: Member, collector: RunningCollector): Promise<{ ended: Promise<void> }> {
     const args = runnerArgs(this.o.baseArgs, m.plan, {
       restAddress: m.place.restAddress,
       collectorUrl: collector.urlFor(m.place.collectorHost),
@@ -162,7 +165,7 @@ export class RunnerGroup {
       onStderrLine: onLine,
       detached: true,
     });
-    return m.proc.result.then((result) => this.onExit(m, result));
+    return { ended: m.proc.result.then((result) => this.onExit(m, result)) };
   }
 
   private onExit(m: Member, result: CommandResult): void {
@@ -191,7 +194,8 @@ export class RunnerGroup {
           .filter((m) => m.phase === 'starting')
           .map(async (m) => {
             const s = await fetchK6Status(this.io, m.place.restAddress);
-            if (s.ok && s.value.status >= K6_STATUS.pausedBeforeRun && m.phase === 'starting') m.phase = 'ready';
+            if (s.ok && s.value.status >= K6_STATUS.pausedBeforeRun && m.phase === 'starting')
+              m.phase = 'ready';
           }),
       );
       if (this.stopReason !== undefined) return false;
@@ -228,7 +232,9 @@ export class RunnerGroup {
     }
     this.lifecycle.push(`setup() ran once, on ${lead.plan.id}`);
     const others = this.members.filter((m) => m !== lead && m.phase === 'ready');
-    const handed = await Promise.all(others.map((m) => putK6SetupData(this.io, m.place.restAddress, data.value)));
+    const handed = await Promise.all(
+      others.map((m) => putK6SetupData(this.io, m.place.restAddress, data.value)),
+    );
     const failed = handed.findIndex((h) => !h.ok);
     if (failed >= 0) {
       const m = others[failed] as Member;
@@ -267,7 +273,9 @@ export class RunnerGroup {
     else {
       const t = await runK6Teardown(this.io, lead.place.restAddress, this.o.lifecycleTimeoutMs);
       this.lifecycle.push(
-        t.ok ? `teardown() ran once, on ${lead.plan.id}` : `teardown() failed on ${lead.plan.id}: ${this.o.redact(t.problem)}`,
+        t.ok
+          ? `teardown() ran once, on ${lead.plan.id}`
+          : `teardown() failed on ${lead.plan.id}: ${this.o.redact(t.problem)}`,
       );
     }
     this.releaseAll();
@@ -340,7 +348,8 @@ function groupResult(members: readonly Member[], failed: Member | undefined): Co
   const file = members[0]?.place.command.file ?? 'k6';
   const pick = failed ?? members.find((m) => m.result?.kind !== 'exited' || m.result.exitCode !== 0);
   const r = pick?.result;
-  if (r === undefined) return { kind: 'exited', file, exitCode: failed ? 1 : 0, stdout: '', stderr: '', durationMs: 0 };
+  if (r === undefined)
+    return { kind: 'exited', file, exitCode: failed ? 1 : 0, stdout: '', stderr: '', durationMs: 0 };
   if (failed && r.kind === 'exited' && r.exitCode === 0) return { ...r, exitCode: 1 };
   return r;
 }

@@ -29,8 +29,15 @@ async function ipOutput(io: Io, args: string[], what: string): Promise<string> {
   const r = await io.runCommand('ip', args, { timeoutMs: 10_000 });
   if (r.kind === 'exited' && r.exitCode === 0) return r.stdout;
   const why =
-    r.kind === 'exited' ? r.stderr.trim() || `exit code ${r.exitCode}` : r.kind === 'error' ? r.message : r.kind;
-  throw environmentError(`${what}: \`ip ${args.join(' ')}\` failed: ${why}`, 'list the namespaces with `ip netns list`');
+    r.kind === 'exited'
+      ? r.stderr.trim() || `exit code ${r.exitCode}`
+      : r.kind === 'error'
+        ? r.message
+        : r.kind;
+  throw environmentError(
+    `${what}: \`ip ${args.join(' ')}\` failed: ${why}`,
+    'list the namespaces with `ip netns list`',
+  );
 }
 
 export async function placeRunner(io: Io, runner: RunnerPlan, k6Path: string): Promise<RunnerPlace> {
@@ -42,7 +49,9 @@ export async function placeRunner(io: Io, runner: RunnerPlan, k6Path: string): P
     };
   const ns = runner.spec.netns;
   const what = `${runner.id} (netns:${ns})`;
-  const ip = parseFirstIpv4(await ipOutput(io, ['-n', ns, '-4', '-o', 'addr', 'show', 'scope', 'global'], what));
+  const ip = parseFirstIpv4(
+    await ipOutput(io, ['-n', ns, '-4', '-o', 'addr', 'show', 'scope', 'global'], what),
+  );
   if (ip === undefined)
     throw environmentError(
       `${what}: the network namespace has no IPv4 address loadctl can reach it at`,
@@ -50,7 +59,10 @@ export async function placeRunner(io: Io, runner: RunnerPlan, k6Path: string): P
     );
   const src = parseRouteSource(await ipOutput(io, ['-4', '-o', 'route', 'get', ip], what));
   if (src === undefined)
-    throw environmentError(`${what}: no route from this host to its address ${ip}`, 'check `ip route get ' + ip + '`');
+    throw environmentError(
+      `${what}: no route from this host to its address ${ip}`,
+      'check `ip route get ' + ip + '`',
+    );
   return {
     restAddress: `${ip}:${NETNS_REST_PORT}`,
     collectorHost: src,

@@ -36,6 +36,8 @@ export interface InstanceState {
   shiftMs: number;
   /** The collector's clock at its last push. */
   lastPushMs: number;
+  /** The last frame's seq taken: a push retried after its answer was lost repeats frames, taken once. */
+  lastSeq: number;
   /** The final frame's runMs, once it came. */
   runMs?: number;
 }
@@ -80,15 +82,23 @@ export class FrameCollector {
     if (id === undefined || id === '')
       return { ok: false, status: 400, problem: `no ${INSTANCE_HEADER} header: not loadctl's k6 output` };
     if (this.allowed !== undefined && !this.allowed.has(id))
-      return { ok: false, status: 403, problem: `instance ${JSON.stringify(id)} is not a runner of this run` };
+      return {
+        ok: false,
+        status: 403,
+        problem: `instance ${JSON.stringify(id)} is not a runner of this run`,
+      };
     const known = this.instances.get(id);
-    if (known?.final) return { ok: false, status: 400, problem: `instance ${id} has sent its final frame already` };
+    if (known?.final)
+      return { ok: false, status: 400, problem: `instance ${id} has sent its final frame already` };
     const parsed = parseLines(push.body, id);
     if (!parsed.ok) return { ok: false, status: 400, problem: parsed.problem };
     const first = parsed.frames[0];
     if (first === undefined) return { ok: true, lines: [], frames: [], answer: this.answer() };
     const state = known ?? this.firstPush(id, push, first.periodMs);
-    const frames = parsed.frames.map((f) => (state.shiftMs === 0 ? f : { ...f, start: f.start + state.shiftMs }));
+    const frames = parsed.frames
+      .filter((f) => f.seq > state.lastSeq)
+      .map((f) => (state.shiftMs === 0 ? f : { ...f, start: f.start + state.shiftMs }));
+    state.lastSeq = Math.max(state.lastSeq, ...frames.map((f) => f.seq));
     state.frames += frames.length;
     state.lastPushMs = push.receivedMs;
     const last = frames[frames.length - 1];
@@ -108,6 +118,7 @@ export class FrameCollector {
       final: false,
       shiftMs: clockShift(offset, periodMs),
       lastPushMs: push.receivedMs,
+      lastSeq: -1,
     };
     this.instances.set(id, state);
     return state;

@@ -11,6 +11,7 @@ import { parseReportOptions, parseTags, type PlanRun, type RunOptions } from '..
 import { prepareRun, resolveResultsRoot } from '../../run/prepare.js';
 import { resolveOrThrow } from '../../run/prepare-script.js';
 import { runPreflight } from '../../run/preflight.js';
+import { parseRunnerCount, resolveRunners } from '../../plans/runners.js';
 
 export type { PlanRun, RunOptions };
 
@@ -36,6 +37,10 @@ export async function runPlan(
   for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
   const resolved = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
   const tags = parseTags(opts.tag ?? []);
+  const runners = resolveRunners(resolved.plan.runners, {
+    runners: opts.runners === undefined ? undefined : parseRunnerCount(opts.runners),
+    runner: opts.runner,
+  });
   const resultsRoot = resolveResultsRoot(io.cwd, opts.results);
   const samples = opts.samples === true;
   const k6 = await runPreflight(io, {
@@ -54,6 +59,8 @@ export async function runPlan(
     samples,
     k6Summary: opts.k6Summary === true,
     comparison: opts.comparison,
+    runners,
+    keepGoing: opts.keepGoing === true,
   };
   const spec = prepareRun(choices, await probeRunFacts(io, k6));
   // The modules that finish a run load while k6 runs: nothing after k6 waits for them.

@@ -1,0 +1,13 @@
+// The line that says what runs where, before k6 starts.
+import type { Io } from '../io/io.js';
+import { leftOutNotes } from '../report/model/endpoint-bound.js';
+import { terminalSafe } from '../terminal-safe.js';
+import type { RunSpec } from './prepare.js';
+
+export function announceRun(io: Io, spec: RunSpec, baseUrl: string, where = ''): void {
+  io.stderr.write(
+    `running ${spec.plan.name} against ${spec.target.name} (${terminalSafe(baseUrl)}) with k6 ${spec.k6.version}${where}; results in ${spec.shownDir}\n`,
+  );
+  // Said before k6 starts, so a huge plan's first lines explain its rows.
+  for (const note of leftOutNotes(spec.endpointsLeftOut)) io.stderr.write(`note: ${note}\n`);
+}
