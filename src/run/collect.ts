@@ -74,7 +74,9 @@ async function readFrames(
     import('./frames.js'),
   ]);
   try {
-    const { frames, cutBytes, redactedLines } = await readFramesFile(path, spec.redact);
+    const { frames, cutBytes, redactedLines } = await readFramesFile(path, spec.redact, {
+      perInstance: spec.runners !== undefined,
+    });
     // k6 wrote the file: a secret in a tag (a script's URL as a request's name) is in it, as in its summary.
     if (redactedLines > 0) {
       const { rewriteLines } = await import('../io/rewrite-lines.js');

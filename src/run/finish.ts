@@ -6,8 +6,15 @@ import { summarizeBatches } from '../report/model/batches.js';
 import { leftOutNotes } from '../report/model/endpoint-bound.js';
 import { foldGuard, guardEndObservation, judgeGuard } from '../report/model/guard.js';
 import { classifyOutcome, parseK6ErrorLine, ranNothing, type Outcome } from '../report/model/outcome.js';
-import { summarizeRun, summarizeThresholds, type RunSummary } from '../report/model/summary.js';
+import {
+  summarizeRun,
+  summarizeThresholds,
+  type RunnerRow,
+  type RunSummary,
+} from '../report/model/summary.js';
 import type { ExecutedRun } from './execute.js';
+import type { GroupFacts } from './runner-group.js';
+import type { InstanceTotals } from '../samples/frames.js';
 import { endCodeOf, exitCodeFor, k6ExitCodeOf } from './exit.js';
 import type { RunSpec } from './prepare.js';
 import { SERIES_SCHEMA, type breakpointSchema } from '../store/schemas/files.js';
@@ -62,7 +69,38 @@ export function summarizeNotes(run: ExecutedRun): string[] {
       "this k6 has no loadctl output (a stock k6): series.json's percentiles are cumulative since the start (k6's REST API); `npm run setup:k6` builds one that has it",
     );
   if (run.invariants === undefined) notes.push('invariants were not checked: the run did not finish');
+  if (run.runners !== undefined) {
+    notes.push(...run.runners.notes);
+    if (run.runners.partial)
+      notes.push(
+        'partial run: a runner failed and the others went on (--keep-going); the totals lack its share',
+      );
+  }
   return notes;
+}
+
+/** Each runner's row: how it ended (from the group) beside its own totals (from its stream). */
+export function summarizeRunners(
+  facts: GroupFacts,
+  instances: readonly InstanceTotals[],
+): { rows: RunnerRow[]; partial: boolean } {
+  const byId = new Map(instances.map((i) => [i.instance, i]));
+  const rows = facts.list.map((r): RunnerRow => {
+    const own = byId.get(r.id);
+    const p95 = own?.duration.p95;
+    return {
+      id: r.id,
+      where: r.where,
+      segment: r.segment,
+      exit: r.exit,
+      problem: r.problem,
+      requests: own?.requests ?? 0,
+      failed: own?.failed ?? 0,
+      iterations: own?.iterations ?? 0,
+      p95: p95 === undefined || Number.isNaN(p95) ? null : p95,
+    };
+  });
+  return { rows, partial: facts.partial };
 }
 
 /**
@@ -148,6 +186,7 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
     ),
     comparison: spec.comparison,
     ...(samples ? { statusClasses: samples.statusClasses } : {}),
+    ...(run.runners ? { runners: summarizeRunners(run.runners, frames?.instances ?? []) } : {}),
   });
   return { outcome, summary, series: summarizeSeries(run), exitCode: exitCodeFor(outcome) };
 }
@@ -176,6 +215,12 @@ export function renderRunFiles(
       k6ExitCode: k6ExitCodeOf(run.k6) ?? null,
       exitCode: extra.exitCode ?? finished.exitCode,
       outcome: finished.outcome.kind,
+      ...(run.runners
+        ? {
+            runners: run.runners.list.map((r) => ({ ...r, k6: run.meta.k6.version })),
+            partial: run.runners.partial,
+          }
+        : {}),
     }),
   };
   return Object.fromEntries(

@@ -7,7 +7,7 @@ import {
   type WindowThreshold,
   type WindowVerdict,
 } from '../report/model/window-thresholds.js';
-import type { FrameAggregates } from '../samples/frames.js';
+import type { FrameAggregates, InstanceTotals } from '../samples/frames.js';
 import { k6SummaryFromFrames, type StreamSummaryInput } from '../report/model/stream-summary.js';
 
 export interface FrameFindings {
@@ -18,6 +18,8 @@ export interface FrameFindings {
   notes: string[];
   /** k6's end-of-test data rebuilt from the stream, when k6 kept none (RunSpec k6.summaryFrom 'stream'). */
   k6Summary?: K6Summary;
+  /** Each k6 process's own totals, when the load was split over runners. */
+  instances?: InstanceTotals[];
 }
 
 export function frameFindings(
@@ -54,5 +56,6 @@ export function frameFindings(
     windows: judgeWindowThresholds(frames, windows),
     notes,
     ...(rebuild ? { k6Summary: k6SummaryFromFrames(frames, rebuild) } : {}),
+    ...(frames.instanceTotals().length > 0 ? { instances: frames.instanceTotals() } : {}),
   };
 }

@@ -16,6 +16,8 @@ export interface PrintChoices {
   /** false: one line per run (`run --targets` prints one comparison at the end instead). */
   table: boolean;
   lang: Lang;
+  /** Each runner's row even when none failed (`run --per-runner`). */
+  perRunner?: boolean;
 }
 
 export function printRunSummary(io: Io, spec: RunSpec, finished: FinishedRun, choices: PrintChoices): void {
@@ -33,6 +35,7 @@ export function printRunSummary(io: Io, spec: RunSpec, finished: FinishedRun, ch
         runDir: spec.shownDir,
         k6Version: spec.k6.version,
         lang: choices.lang,
+        perRunner: choices.perRunner === true,
       }),
     );
 }

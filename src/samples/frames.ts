@@ -155,11 +155,37 @@ export class FrameAggregates {
   /** The run's duration as the final frames give it (the longest of the instances'). */
   runMs: number | undefined;
 
+  /** Each instance's own totals, when asked for (runners: a run's end shows each one's share). */
+  private readonly byInstance: Map<string, InstanceAccumulator> | undefined;
+
   /**
    * `keep`: decoded histograms and each period's merged figures are kept for the next ask (a run's live
    * view); without it (a whole file read once at the end) memory holds the frames as they were written.
+   * `perInstance`: also each instance's requests, failures, iterations and request durations.
    */
-  constructor(private readonly keep = true) {}
+  constructor(
+    private readonly keep = true,
+    perInstance = false,
+  ) {
+    this.byInstance = perInstance ? new Map() : undefined;
+  }
+
+  /** Each instance's totals, in first-seen order (empty unless asked for at construction). */
+  instanceTotals(): InstanceTotals[] {
+    return [...(this.byInstance ?? new Map<string, InstanceAccumulator>())].map(([instance, a]) => ({
+      instance,
+      requests: a.requests,
+      failed: a.failed,
+      iterations: a.iterations,
+      duration: durationStatsOf({
+        count: a.count,
+        min: a.min,
+        max: a.max,
+        pos: addPending(a.pending, null),
+        neg: null,
+      }),
+    }));
+  }
 
   /** Adds a frame. A frame of a known instance with a seq already seen is a duplicate and is refused. */
   add(frame: Frame): void {
@@ -172,6 +198,7 @@ export class FrameAggregates {
       throw new Error(`frames with periods of ${this.periodMs} and ${frame.periodMs} ms cannot be merged`);
     if (frame.runMs !== undefined) this.runMs = Math.max(this.runMs ?? 0, frame.runMs);
     if (frame.series.length === 0) return;
+    if (this.byInstance) accumulateInstance(this.byInstance, frame);
     let period = this.periods.get(frame.start);
     if (!period) this.periods.set(frame.start, (period = new Map()));
     for (const s of frame.series) mergeInto(period, frame.instance, s);
@@ -388,6 +415,44 @@ function keyOf(s: FrameSeries): string {
   return extra.length === 0 ? base : `${base}\u0000${extra.join('\u0000')}`;
 }
 
+export interface InstanceTotals {
+  instance: string;
+  requests: number;
+  failed: number;
+  iterations: number;
+  duration: DurationStats;
+}
+
+interface InstanceAccumulator {
+  requests: number;
+  failed: number;
+  iterations: number;
+  count: number;
+  min: number;
+  max: number;
+  pending: Array<string | Float64Array>;
+}
+
+function accumulateInstance(into: Map<string, InstanceAccumulator>, frame: Frame): void {
+  let a = into.get(frame.instance);
+  if (!a) {
+    a = { requests: 0, failed: 0, iterations: 0, count: 0, min: Infinity, max: -Infinity, pending: [] };
+    into.set(frame.instance, a);
+  }
+  for (const s of frame.series) {
+    if (s.metric === 'http_reqs') a.requests += s.sum;
+    else if (s.metric === 'http_req_failed') a.failed += s.sum;
+    else if (s.metric === 'iterations') a.iterations += s.sum;
+    else if (s.metric === HTTP_DURATION) {
+      a.count += s.count;
+      if (s.min !== undefined) a.min = Math.min(a.min, s.min);
+      if (s.max !== undefined) a.max = Math.max(a.max, s.max);
+      if (s.values !== undefined) a.pending.push(Float64Array.from(s.values));
+      if (s.hdr !== undefined) a.pending.push(s.hdr);
+    }
+  }
+}
+
 function mergeInto(period: Map<string, Cell>, instance: string, s: FrameSeries): void {
   const key = keyOf(s);
   let cell = period.get(key);
@@ -428,9 +493,9 @@ export class FrameReader {
 
   constructor(
     private readonly redact: (text: string) => string = (t) => t,
-    opts: { keep?: boolean } = {},
+    opts: { keep?: boolean; perInstance?: boolean } = {},
   ) {
-    this.frames = new FrameAggregates(opts.keep ?? true);
+    this.frames = new FrameAggregates(opts.keep ?? true, opts.perInstance ?? false);
   }
 
   push(chunk: string): void {

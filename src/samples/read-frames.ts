@@ -8,9 +8,10 @@ const READ_CHUNK = 1 << 20;
 export async function readFramesFile(
   path: string,
   redact: (text: string) => string = (t) => t,
+  opts: { perInstance?: boolean } = {},
 ): Promise<{ frames: FrameAggregates; cutBytes: number; redactedLines: number }> {
   // Read once, at the end of a run: nothing decoded is kept (memory holds the frames as written).
-  const reader = new FrameReader(redact, { keep: false });
+  const reader = new FrameReader(redact, { keep: false, perInstance: opts.perInstance ?? false });
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of readFileChunks(path, READ_CHUNK))
     reader.push(decoder.decode(chunk, { stream: true }));

@@ -24,6 +24,7 @@ export async function finishPlanRun(
     json: opts.json === true,
     table: opts.table !== false,
     lang: opts.lang,
+    perRunner: opts.perRunner === true,
   });
   printRunFiles(io, spec, finished, reports);
   return finished.exitCode;

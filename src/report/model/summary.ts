@@ -112,6 +112,23 @@ export interface RunSummary {
   batches?: RunBatches;
   /** Set when the run was one of `loadctl run --targets …`: the group it belongs to. */
   comparison?: ComparisonRef;
+  /** The runners the load was split over, each with its own share (docs/distributed.md). */
+  runners?: RunnerRow[];
+  /** A runner failed and the others went on (`--keep-going`). */
+  partial?: boolean;
+}
+
+export interface RunnerRow {
+  id: string;
+  where: string;
+  segment: string;
+  exit: string;
+  problem: string | null;
+  requests: number;
+  failed: number;
+  iterations: number;
+  /** http_req_duration's p95 on this runner (ms); null without requests. */
+  p95: number | null;
 }
 
 export interface ComparisonRef {
@@ -259,6 +276,7 @@ export interface SummaryInput {
   generator?: GuardVerdict;
   batches?: RunBatches | undefined;
   comparison?: ComparisonRef | undefined;
+  runners?: { rows: RunnerRow[]; partial: boolean } | undefined;
 }
 
 /** k6's end-of-test data as far as a live snapshot of its REST API can stand in for it. */
@@ -390,5 +408,6 @@ export function summarizeRun(input: SummaryInput): RunSummary {
     notes,
     ...(input.batches ? { batches: input.batches } : {}),
     ...(input.comparison ? { comparison: input.comparison } : {}),
+    ...(input.runners ? { runners: input.runners.rows, partial: input.runners.partial } : {}),
   };
 }

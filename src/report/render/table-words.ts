@@ -23,6 +23,11 @@ export interface TableWords {
   invariants: string;
   /** A threshold judged over every window of this length (`over 30s`). */
   overWindow: (window: string) => string;
+  runners: string;
+  runner: string;
+  segment: string;
+  iterations: string;
+  exit: string;
 }
 
 export const TABLE_WORDS: Readonly<Record<TableLang, TableWords>> = {
@@ -45,6 +50,11 @@ export const TABLE_WORDS: Readonly<Record<TableLang, TableWords>> = {
     value: 'value',
     invariants: 'invariants (checked after the run)',
     overWindow: (window) => `over ${window}`,
+    runners: 'runners',
+    runner: 'runner',
+    segment: 'segment',
+    iterations: 'iterations',
+    exit: 'exit',
   },
   ko: {
     endpoint: '엔드포인트',
@@ -65,5 +75,10 @@ export const TABLE_WORDS: Readonly<Record<TableLang, TableWords>> = {
     value: '값',
     invariants: '불변 조건 (실행 후 확인)',
     overWindow: (window) => `(${window} 구간마다)`,
+    runners: '러너',
+    runner: '러너',
+    segment: '세그먼트',
+    iterations: '반복 수',
+    exit: '종료',
   },
 };

@@ -7,7 +7,7 @@ import { buildRunSections, type EndpointTotal, type RunSections } from '../model
 import type { RunSummary } from '../model/summary.js';
 import { plainTable } from './plain-table.js';
 import { TABLE_WORDS, type TableLang, type TableWords } from './table-words.js';
-import { formatCount, formatPercent, formatRate } from './units.js';
+import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
 import { declaredStatusText, describeMetric, endpointFigureCells, formatObserved } from './values.js';
 
 export interface RenderOptions {
@@ -19,6 +19,8 @@ export interface RenderOptions {
   k6Version?: string;
   /** Language of the headings (`--lang`); English by default. */
   lang?: TableLang;
+  /** Each runner's row even when none failed (`run --per-runner`). */
+  perRunner?: boolean;
 }
 
 interface Draw {
@@ -142,6 +144,27 @@ function invariantLines(sec: RunSections, { c, w }: Draw): string[] {
   ];
 }
 
+/** Each runner's share and how it ended: with --per-runner, or whenever one of them failed. */
+function runnerLines(s: RunSummary, { c, w }: Draw, always: boolean): string[] {
+  const rows = s.runners ?? [];
+  if (rows.length === 0 || (!always && rows.every((r) => r.problem === null))) return [];
+  const t = plainTable(
+    [w.runner, w.segment, w.requests, w.iterations, w.errors, 'p95', w.exit],
+    ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
+  );
+  for (const r of rows)
+    t.push([
+      `${r.id} (${r.where})`,
+      r.segment,
+      formatCount(r.requests),
+      formatCount(r.iterations),
+      formatPercent(r.requests > 0 ? r.failed / r.requests : 0),
+      r.p95 === null ? '–' : formatMs(r.p95),
+      r.problem === null ? r.exit : c.red(r.problem),
+    ]);
+  return ['', c.bold(w.runners), t.toString()];
+}
+
 export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
   // Every name in the summary (plan, endpoints, checks, thresholds, tags, URLs, errors) may hold control
   // characters from the plan or a response; they are made visible before anything is drawn.
@@ -161,6 +184,7 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     ...checkLines(sec, draw),
     ...customMetricLines(sec, draw),
     ...invariantLines(sec, draw),
+    ...runnerLines(terminalSafeDeep(s), draw, opts.perRunner === true),
     ...sec.notes.map((note) => c.yellow(`note: ${note}`)),
     '',
     outcomeLine(sec, c),

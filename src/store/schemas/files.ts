@@ -46,6 +46,24 @@ export const metaSchema = z.object({
   exitCode: z.number().nullable().optional(),
   /** The outcome's kind (summary.json has the whole outcome). */
   outcome: z.string().nullable().optional(),
+  /** The runners the load was split over: where each ran, its segment, its k6 and how it ended. */
+  runners: z
+    .array(
+      z.object({
+        id: z.string(),
+        where: z.string(),
+        segment: z.string(),
+        restAddress: z.string(),
+        k6: z.string(),
+        exit: z.string(),
+        exitCode: z.number().nullable(),
+        problem: z.string().nullable(),
+        frames: z.number(),
+        final: z.boolean(),
+      }),
+    )
+    .optional(),
+  partial: z.boolean().optional(),
 });
 export type StoredMeta = z.output<typeof metaSchema>;
 

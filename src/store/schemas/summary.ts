@@ -82,6 +82,18 @@ const batchesSchema = z.object({
   checks: z.array(z.number().nullable()),
 });
 
+export const runnerRowSchema = z.object({
+  id: z.string(),
+  where: z.string(),
+  segment: z.string(),
+  exit: z.string(),
+  problem: z.string().nullable(),
+  requests: z.number(),
+  failed: z.number(),
+  iterations: z.number(),
+  p95: z.number().nullable(),
+});
+
 export const comparisonRefSchema = z.object({
   id: z.string(),
   round: z.number(),
@@ -111,6 +123,10 @@ export const summarySchema = z.object({
   notes: z.array(z.string()),
   batches: batchesSchema.optional(),
   comparison: comparisonRefSchema.optional(),
+  /** The runners the load was split over (docs/distributed.md), each with its own share of the totals. */
+  runners: z.array(runnerRowSchema).optional(),
+  /** A runner failed and the others went on (`--keep-going`): the load was not all the plan's. */
+  partial: z.boolean().optional(),
 });
 
 export type StoredSummary = z.output<typeof summarySchema>;
