@@ -58,9 +58,28 @@ function addRenderCommand(program: Command, io: Io, runCommand: Runner): void {
     );
 }
 
+/** `run`'s options for splitting the load over several k6 processes (docs/distributed.md). */
+function withRunnerOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--runners <n>',
+      'split the load over n local k6 processes (execution segments; over the plan’s `runners`)',
+    )
+    .option(
+      '--runner <spec>',
+      'a runner: local or netns:NAME (repeatable, one per runner; over the plan’s `runners`)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option(
+      '--keep-going',
+      'with runners: when one cannot start or dies, the others go on (the run is marked partial)',
+    )
+    .option('--per-runner', 'with runners: the summary also shows each runner’s requests, failures and p95');
+}
+
 function addRunCommand(program: Command, io: Io, runCommand: Runner): void {
-  program
-    .command('run')
+  withRunnerOptions(program.command('run'))
     .description(
       'run a plan with the real k6: preflight, live progress, results kept under results/, a summary',
     )
@@ -103,21 +122,6 @@ function addRunCommand(program: Command, io: Io, runCommand: Runner): void {
       'also write reports into the run folder: html, markdown, junit, json (comma-separated)',
     )
     .option('--lang <lang>', 'language of the reports and the summary table headings: en or ko', 'en')
-    .option(
-      '--runners <n>',
-      'split the load over n local k6 processes (execution segments; over the plan’s `runners`)',
-    )
-    .option(
-      '--runner <spec>',
-      'a runner: local or netns:NAME (repeatable, one per runner; over the plan’s `runners`)',
-      (v: string, all: string[]) => [...all, v],
-      [] as string[],
-    )
-    .option(
-      '--keep-going',
-      'with runners: when one cannot start or dies, the others go on (the run is marked partial)',
-    )
-    .option('--per-runner', 'with runners: the summary also shows each runner’s requests, failures and p95')
     .addHelpText(
       'after',
       `

@@ -13,6 +13,14 @@ import {
   type DurationStats,
 } from './digest.js';
 import type { SecondStats } from './aggregate.js';
+import {
+  accumulateInstance,
+  totalsOf,
+  type InstanceAccumulator,
+  type InstanceTotals,
+} from './frame-instances.js';
+
+export type { InstanceTotals };
 
 export const FRAMES_SCHEMA = 'loadctl.frames/v1';
 
@@ -172,19 +180,9 @@ export class FrameAggregates {
 
   /** Each instance's totals, in first-seen order (empty unless asked for at construction). */
   instanceTotals(): InstanceTotals[] {
-    return [...(this.byInstance ?? new Map<string, InstanceAccumulator>())].map(([instance, a]) => ({
-      instance,
-      requests: a.requests,
-      failed: a.failed,
-      iterations: a.iterations,
-      duration: durationStatsOf({
-        count: a.count,
-        min: a.min,
-        max: a.max,
-        pos: addPending(a.pending, null),
-        neg: null,
-      }),
-    }));
+    return [...(this.byInstance ?? new Map<string, InstanceAccumulator>())].map(([instance, a]) =>
+      totalsOf(instance, a),
+    );
   }
 
   /** Adds a frame. A frame of a known instance with a seq already seen is a duplicate and is refused. */
@@ -413,44 +411,6 @@ function keyOf(s: FrameSeries): string {
     .sort()
     .map((k) => `${k}\u0001${s.tags?.[k] ?? ''}`);
   return extra.length === 0 ? base : `${base}\u0000${extra.join('\u0000')}`;
-}
-
-export interface InstanceTotals {
-  instance: string;
-  requests: number;
-  failed: number;
-  iterations: number;
-  duration: DurationStats;
-}
-
-interface InstanceAccumulator {
-  requests: number;
-  failed: number;
-  iterations: number;
-  count: number;
-  min: number;
-  max: number;
-  pending: Array<string | Float64Array>;
-}
-
-function accumulateInstance(into: Map<string, InstanceAccumulator>, frame: Frame): void {
-  let a = into.get(frame.instance);
-  if (!a) {
-    a = { requests: 0, failed: 0, iterations: 0, count: 0, min: Infinity, max: -Infinity, pending: [] };
-    into.set(frame.instance, a);
-  }
-  for (const s of frame.series) {
-    if (s.metric === 'http_reqs') a.requests += s.sum;
-    else if (s.metric === 'http_req_failed') a.failed += s.sum;
-    else if (s.metric === 'iterations') a.iterations += s.sum;
-    else if (s.metric === HTTP_DURATION) {
-      a.count += s.count;
-      if (s.min !== undefined) a.min = Math.min(a.min, s.min);
-      if (s.max !== undefined) a.max = Math.max(a.max, s.max);
-      if (s.values !== undefined) a.pending.push(Float64Array.from(s.values));
-      if (s.hdr !== undefined) a.pending.push(s.hdr);
-    }
-  }
 }
 
 function mergeInto(period: Map<string, Cell>, instance: string, s: FrameSeries): void {

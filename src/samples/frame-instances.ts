@@ -1,0 +1,59 @@
+// Each k6 process's own totals in a merged stream (runners: a run's end shows each one's share). Pure.
+import { addEncoded, durationStatsOf, newHistogram, recordUnits, type DurationStats } from './digest.js';
+import type { Frame } from './frames.js';
+
+export interface InstanceTotals {
+  instance: string;
+  requests: number;
+  failed: number;
+  iterations: number;
+  duration: DurationStats;
+}
+
+export interface InstanceAccumulator {
+  requests: number;
+  failed: number;
+  iterations: number;
+  count: number;
+  min: number;
+  max: number;
+  pending: Array<string | Float64Array>;
+}
+
+export function accumulateInstance(into: Map<string, InstanceAccumulator>, frame: Frame): void {
+  let a = into.get(frame.instance);
+  if (!a) {
+    a = { requests: 0, failed: 0, iterations: 0, count: 0, min: Infinity, max: -Infinity, pending: [] };
+    into.set(frame.instance, a);
+  }
+  for (const s of frame.series) {
+    if (s.metric === 'http_reqs') a.requests += s.sum;
+    else if (s.metric === 'http_req_failed') a.failed += s.sum;
+    else if (s.metric === 'iterations') a.iterations += s.sum;
+    else if (s.metric === 'http_req_duration') {
+      a.count += s.count;
+      if (s.min !== undefined) a.min = Math.min(a.min, s.min);
+      if (s.max !== undefined) a.max = Math.max(a.max, s.max);
+      if (s.values !== undefined) a.pending.push(Float64Array.from(s.values));
+      if (s.hdr !== undefined) a.pending.push(s.hdr);
+    }
+  }
+}
+
+export function totalsOf(instance: string, a: InstanceAccumulator): InstanceTotals {
+  let pos = null;
+  if (a.pending.length > 0) {
+    pos = newHistogram();
+    for (const p of a.pending) {
+      if (typeof p === 'string') addEncoded(pos, p);
+      else for (const v of p) recordUnits(pos, v);
+    }
+  }
+  return {
+    instance,
+    requests: a.requests,
+    failed: a.failed,
+    iterations: a.iterations,
+    duration: durationStatsOf({ count: a.count, min: a.min, max: a.max, pos, neg: null }),
+  };
+}
