@@ -58,14 +58,23 @@ export async function runOnRunners(
   });
   opts.onK6Started?.();
   const polling = pollLead(io, group, live.onSnapshot, opts.observer?.liveMetrics);
-  const done = await group.run();
-  await polling.stop();
-  if (opts.progress && io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
-  await log.close();
+  let done: Awaited<ReturnType<RunnerGroup['run']>>;
+  try {
+    done = await group.run();
+  } finally {
+    await polling.stop();
+    if (opts.progress && io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
+    await log.close();
+  }
   for (const r of done.runners)
     if (r.problem !== null)
       io.stderr.write(`${r.id} (${terminalSafe(r.where)}) ${terminalSafe(r.problem)}\n`);
-  const facts: GroupFacts = { list: done.runners, partial: done.partial, notes: group.notes };
+  const facts: GroupFacts = {
+    list: done.runners,
+    partial: done.partial,
+    notes: group.notes,
+    stopped: group.stopped,
+  };
   return { run: done.run, live, spec, runners: facts };
 }
 

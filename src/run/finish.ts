@@ -219,6 +219,7 @@ export function renderRunFiles(
         ? {
             runners: run.runners.list.map((r) => ({ ...r, k6: run.meta.k6.version })),
             partial: run.runners.partial,
+            ...(run.runners.stopped ? { runnersStopped: run.runners.stopped } : {}),
           }
         : {}),
     }),

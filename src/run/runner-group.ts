@@ -33,6 +33,8 @@ export interface GroupFacts {
   /** A runner failed and the others went on (--keep-going): the load was not all the plan's. */
   partial: boolean;
   notes: string[];
+  /** When and why loadctl ended every runner's share early (a threshold, a failed runner, Ctrl-C). */
+  stopped: { reason: string; at: string } | undefined;
 }
 
 export interface GroupOptions {
@@ -69,6 +71,7 @@ export class RunnerGroup {
   private members: Member[] = [];
   private collector: RunningCollector | undefined;
   private stopReason: string | undefined;
+  private stoppedAt: Date | undefined;
   private interrupts = 0;
   private lifecycle: string[] = [];
   readonly notes: string[] = [];
@@ -81,7 +84,10 @@ export class RunnerGroup {
 
   /** Ends every runner's share now (an abortOnFail threshold, the guard, Ctrl-C); teardown still runs. */
   stop(reason: string): void {
-    this.stopReason ??= reason;
+    if (this.stopReason === undefined) {
+      this.stopReason = reason;
+      this.stoppedAt = this.io.now();
+    }
     this.collector?.requestStop(reason);
     for (const m of this.members)
       if (m.phase === 'running' || m.phase === 'ready') void requestK6Stop(this.io, m.place.restAddress);
@@ -89,6 +95,12 @@ export class RunnerGroup {
 
   get restAddressOfLead(): string | undefined {
     return this.members.find((m) => m.phase !== 'exited')?.place.restAddress;
+  }
+
+  get stopped(): { reason: string; at: string } | undefined {
+    return this.stopReason === undefined || this.stoppedAt === undefined
+      ? undefined
+      : { reason: this.stopReason, at: this.stoppedAt.toISOString() };
   }
 
   async run(): Promise<{ run: K6RunResult; runners: RunnerOutcome[]; partial: boolean }> {

@@ -64,6 +64,8 @@ export const metaSchema = z.object({
     )
     .optional(),
   partial: z.boolean().optional(),
+  /** When and why loadctl ended every runner's share early. */
+  runnersStopped: z.object({ reason: z.string(), at: z.string() }).optional(),
 });
 export type StoredMeta = z.output<typeof metaSchema>;
 
