@@ -158,8 +158,11 @@ interface ArrivalShare extends ShareBase {
    */
   readonly iterations: number;
   /**
-   * Whether this runner also owns an iteration scheduled exactly at the scenario's end. k6 races it
-   * against the end of the duration, so it runs in some runs and not in others.
+   * Whether this runner also owns the iteration whose exact start time is the scenario's end, so that k6
+   * runs `iterations` or `iterations + 1`. k6 schedules it at the end or, having truncated a constant
+   * rate's period to whole ns, a few ns before it, and races it against the end of the duration
+   * (7/s for 2s ran 15 of 15 times, 0→10/s over 1s ran 5 or 4); float64 rounding can also leave it out of
+   * a ramping rate's schedule altogether (1→3/s over 7s always runs 13 of an exact 14).
    */
   readonly endIteration: boolean;
 }
