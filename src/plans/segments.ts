@@ -143,7 +143,7 @@ function runnerTuple(segmentIndex: number, n: number): Tuple {
 interface ShareBase {
   /**
    * Whether this runner's k6 runs the scenario at all (k6's HasWork). A runner whose share of the VUs is 0
-   * skips it: the scenario is missing from its output, and the other runners do all of its work.
+   * lists it in its header with 0 VUs and emits nothing for it; the other runners do all of its work.
    */
   readonly hasWork: boolean;
   /** The most VUs this runner's k6 holds for the scenario. */
@@ -171,14 +171,16 @@ interface ArrivalShare extends ShareBase {
  * What one runner's k6 does with one scenario. Counts of VUs are split by k6's striping, so the runners'
  * shares add up exactly to the scenario's; so do iterations and rates.
  *
- * Arrival rates: k6 scales a rate by the runner's segment length, and a runner starts the iterations whose
- * global index it owns, at the time the whole test would start them (index k of a constant rate r per
- * timeUnit at k·timeUnit/r). Ownership follows the VUs: k6 re-cuts the segments by each runner's share of
- * maxVUs, so a runner with no VUs gets no iterations, and with maxVUs 7 over 8 runners each of the first 7
- * runs every 7th iteration. A user sees on each runner an even 1/N of the iterations, spread over the
- * whole duration (not a contiguous block of time), and in k6's header:
- * - constant-arrival-rate: the rate times the runner's share of maxVUs over maxVUs (`rate` below);
- * - ramping-arrival-rate: "Up to" the highest target over N, whatever the runner's VUs (`stageTargets`).
+ * Arrival rates: k6 scales a rate by a segment length, and a runner starts the iterations whose global
+ * index it owns, at the instant the whole test would start them (index k of a constant rate r per timeUnit
+ * at k·timeUnit/r), so its iterations are spread over the whole duration, not a block of it. Ownership
+ * follows the VUs: k6 re-cuts the segments by each runner's share of maxVUs, so a runner gets that share
+ * of the iterations (1/N when N divides maxVUs), and none without VUs; with maxVUs 7 over 8 runners, each
+ * of the first 7 runs every 7th iteration and the 8th is idle. In k6's header a user sees
+ * - constant-arrival-rate: the rate times the runner's share of maxVUs over maxVUs (`rate`), the rate the
+ *   runner's iterations actually arrive at;
+ * - ramping-arrival-rate: "Up to" the highest target over N (`stageTargets`), whatever the runner's VUs,
+ *   although its iterations arrive at its share of maxVUs over maxVUs of the rate.
  */
 export type ScenarioShare =
   | (ShareBase & {
@@ -206,7 +208,7 @@ export type ScenarioShare =
     })
   | (ArrivalShare & {
       readonly executor: 'ramping-arrival-rate';
-      /** Iterations per timeUnit: the scenario's rates over N. */
+      /** Iterations per timeUnit as k6's header scales them: the scenario's rates over N. */
       readonly startRate: Fraction;
       readonly stageTargets: readonly Fraction[];
     })
@@ -223,9 +225,9 @@ function times(f: Fraction, value: number): Fraction {
 }
 
 /**
- * An arrival-rate scenario's iterations as k6 schedules them: indexes 0…scheduled-1 start before its end.
- * `atEnd` is the index whose exact start time is the end itself: k6 races it against the end of the
- * duration, so some runs start it and others do not.
+ * An arrival-rate scenario's iterations as k6 schedules them: indexes 0…scheduled-1. `atEnd` is the index
+ * whose exact start time is the scenario's end, which k6 races against the end of the duration; it may be
+ * the last scheduled one (at the end, or a few ns before it) or, left out by rounding, the next.
  */
 interface Arrivals {
   readonly scheduled: number;
@@ -270,7 +272,8 @@ function rampingArrivals(startRate: number, timeUnit: string, stages: readonly S
   }
   const scheduled = Math.floor(endCount);
   const exact = area / (2n * unit);
-  // A whole exact area is reached only when the last stage that takes time ends, if its rate is not 0.
+  // A whole exact area is reached at the scenario's end when the area still grows in the last stage that
+  // takes time; a closing stage at rate 0 has it reached, and its last iteration started, earlier.
   return area % (2n * unit) === 0n && exact > 0n && endsAtEnd
     ? { scheduled, atEnd: Number(exact) - 1 }
     : { scheduled };
@@ -287,9 +290,10 @@ function arrivalShare(
   const own = (k: number) => vuTuple !== undefined && owns(vuTuple.striping, vuTuple.index, k);
   const { scheduled, atEnd } = arrivals;
   const racing = atEnd !== undefined && own(atEnd);
+  const runnerMaxVUs = scaleInt(tuple.striping, tuple.index, maxVUs);
   return {
-    hasWork: scaleInt(tuple.striping, tuple.index, maxVUs) > 0,
-    maxVUs: scaleInt(tuple.striping, tuple.index, maxVUs),
+    hasWork: runnerMaxVUs > 0,
+    maxVUs: runnerMaxVUs,
     preAllocatedVUs: scaleInt(tuple.striping, tuple.index, preAllocated),
     iterations:
       vuTuple === undefined
