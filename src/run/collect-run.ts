@@ -5,6 +5,7 @@
 import { STOP_SIGNALS, type Io } from '../io/io.js';
 import { K6_STOPPED_FROM_REST, type K6RunResult } from '../k6/process.js';
 import type { InstanceState } from '../samples/collector.js';
+import { segmentArgs } from '../plans/segments.js';
 import { terminalSafe } from '../terminal-safe.js';
 import { readAfterK6 } from './collect.js';
 import { startCollector, type RunningCollector } from './collector-server.js';
@@ -85,11 +86,22 @@ async function waitForRunners(
   }
 }
 
-function runnerOutcome(s: InstanceState): RunnerOutcome {
+/**
+ * A runner's segment from its instance id, `<hostname>-<pid>`, where the operator names the pod's host
+ * `<testrun>-<i>` (runner.go) and gives it the i-th of N equal segments (pkg/segmentation).
+ */
+export function operatorSegmentOf(instance: string, runners: number): string {
+  const i = Number(/-(\d+)-\d+$/.exec(instance)?.[1]);
+  return Number.isInteger(i) && i >= 1 && i <= runners
+    ? (segmentArgs(runners)[i - 1]?.segment ?? 'unknown')
+    : 'unknown';
+}
+
+function runnerOutcome(s: InstanceState, runners: number): RunnerOutcome {
   return {
     id: s.instance,
     where: 'k6-operator',
-    segment: 'the operator’s',
+    segment: operatorSegmentOf(s.instance, runners),
     restAddress: '',
     exit: s.final ? 'sent its final frame' : 'never sent its final frame',
     exitCode: null,
@@ -101,7 +113,7 @@ function runnerOutcome(s: InstanceState): RunnerOutcome {
 
 /** What the collector saw of the runners, as a group's facts; the runners that never came are counted. */
 function groupFacts(states: InstanceState[], c: CollectChoices, w: Waited, waitedMs: number): GroupFacts {
-  const list = states.map(runnerOutcome);
+  const list = states.map((s) => runnerOutcome(s, c.runners));
   const notes = [OPERATOR_SETUP_NOTE];
   const unfinished = list.filter((r) => !r.final).map((r) => terminalSafe(r.id));
   const missing = c.runners - list.length;
