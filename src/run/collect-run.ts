@@ -188,6 +188,17 @@ export async function collectRun(io: Io, spec: RunSpec, c: CollectChoices): Prom
   const facts = groupFacts(collector.states(), c, w, endedAt.getTime() - startedAt.getTime());
   for (const refusal of collector.refusals()) facts.notes.push(`the collector refused a push: ${refusal}`);
   for (const note of facts.notes.slice(1)) io.stderr.write(`note: ${note}\n`);
+  // The runners' own logs stay with them (`kubectl logs`): k6.log, which a failed run points to, says so.
+  await io.writeFileAtomic(
+    spec.k6.logPath,
+    spec.redact(
+      [
+        'loadctl collect: the runners’ k6 logs are in their pods (kubectl logs -l k6_cr=<TestRun name>,runner=true)',
+        ...facts.notes,
+        '',
+      ].join('\n'),
+    ),
+  );
   const first = w.firstPushMs === undefined ? startedAt : new Date(w.firstPushMs);
   const k6 = k6Result(facts, w, first, endedAt, live.stoppedBecause() !== undefined);
   const after = await readAfterK6(io, spec, {
