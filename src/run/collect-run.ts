@@ -31,7 +31,7 @@ export const OPERATOR_SETUP_NOTE =
 
 const TICK_MS = 1000;
 
-interface Waited {
+export interface Waited {
   interrupts: number;
   timedOut: boolean;
   firstPushMs: number | undefined;
@@ -112,7 +112,12 @@ function runnerOutcome(s: InstanceState, runners: number): RunnerOutcome {
 }
 
 /** What the collector saw of the runners, as a group's facts; the runners that never came are counted. */
-function groupFacts(states: InstanceState[], c: CollectChoices, w: Waited, waitedMs: number): GroupFacts {
+export function groupFacts(
+  states: InstanceState[],
+  c: CollectChoices,
+  w: Waited,
+  waitedMs: number,
+): GroupFacts {
   const list = states.map((s) => runnerOutcome(s, c.runners));
   const notes = [OPERATOR_SETUP_NOTE];
   const unfinished = list.filter((r) => !r.final).map((r) => terminalSafe(r.id));
@@ -129,7 +134,7 @@ function groupFacts(states: InstanceState[], c: CollectChoices, w: Waited, waite
 }
 
 /** The runners' end as one k6's exit: all finished (or stopped by loadctl, 103 as k6's REST stop), else 1. */
-function k6Result(
+export function k6Result(
   facts: GroupFacts,
   w: Waited,
   startedAt: Date,
