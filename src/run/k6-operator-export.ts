@@ -17,7 +17,7 @@ import { MAX_SCRIPT_BYTES, writeScript, type OutDirOrigin } from './prepare-scri
  * What a run whose k6s are the operator's runner pods is prepared from: the clock, id and host are this
  * process's; the k6 is the runner image's (the pinned k6 with loadctl's output), never run here.
  */
-export function operatorRunFacts(io: Io, restPort: number, runners: string): RunFacts {
+export function probeOperatorRunFacts(io: Io, restPort: number, runners: string): RunFacts {
   return {
     cwd: io.cwd,
     env: io.env,
@@ -84,7 +84,7 @@ export async function writeOperatorExport(
       tags: {},
       samples: false,
     },
-    operatorRunFacts(io, 6565, `k6-operator runners (${c.image})`),
+    probeOperatorRunFacts(io, 6565, `k6-operator runners (${c.image})`),
   );
   const baseUrl = spec.target.url ?? '';
   const prepared = await writeScript(io, loaded, resolved, c.outDir, { baseUrl, ...spec.compile }, c.origin);

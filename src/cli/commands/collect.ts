@@ -8,7 +8,7 @@ import { readPlan } from '../../plans/load.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
 import { collectRun } from '../../run/collect-run.js';
 import { checkParallelism } from '../../run/k6-operator.js';
-import { checkOperatorPlan, operatorRunFacts } from '../../run/k6-operator-export.js';
+import { checkOperatorPlan, probeOperatorRunFacts } from '../../run/k6-operator-export.js';
 import { parseReportOptions } from '../../run/options.js';
 import { prepareRun, resolveResultsRoot } from '../../run/prepare.js';
 import { resolveOrThrow } from '../../run/prepare-script.js';
@@ -69,7 +69,7 @@ export async function runCollect(io: Io, opts: CollectOptions): Promise<ExitCode
       // Each runner's share is kept apart too (summary.json's runners, --per-runner).
       runners: Array.from({ length: runners }, () => ({ kind: 'local' as const })),
     },
-    operatorRunFacts(io, 0, 'k6-operator runners'),
+    probeOperatorRunFacts(io, 0, 'k6-operator runners'),
   );
   const run = await collectRun(
     io,
