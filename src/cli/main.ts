@@ -11,6 +11,7 @@ import type { ReportOptions } from './commands/report.js';
 import type { CompareOptions } from './commands/compare.js';
 import type { TargetsOptions } from './commands/run-targets.js';
 import type { BreakpointOptions } from './commands/breakpoint.js';
+import { addExportCommands } from './export-commands.js';
 
 // Commands load their modules when they run: `loadctl run` should not pay for what `demo` needs, and every
 // millisecond of start-up is part of a run's wall time.
@@ -378,6 +379,7 @@ const COMMANDS = [
   addReportCommand,
   addDoctorCommand,
   addDemoCommand,
+  addExportCommands,
 ];
 
 function buildProgram(io: Io, runCommand: Runner): Command {

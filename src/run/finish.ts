@@ -73,7 +73,7 @@ export function summarizeNotes(run: ExecutedRun): string[] {
     notes.push(...run.runners.notes);
     if (run.runners.partial)
       notes.push(
-        'partial run: a runner failed and the others went on (--keep-going); the totals lack its share',
+        'partial run: not every runner finished (one failed and the others went on with --keep-going, or `collect` stopped waiting); the totals lack its share',
       );
   }
   return notes;
