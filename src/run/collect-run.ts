@@ -35,6 +35,8 @@ export interface Waited {
   interrupts: number;
   timedOut: boolean;
   firstPushMs: number | undefined;
+  /** When and why the runners were asked to stop (their next push's answer). */
+  stopped?: { reason: string; at: string } | undefined;
 }
 
 /** Ticks once a second until N runners have sent their final frame, the time is up, or a second Ctrl-C. */
@@ -130,7 +132,7 @@ export function groupFacts(
     ];
     notes.push(`${why}, ${parts.join('; ')}: the totals lack their share`);
   }
-  return { list, partial: unfinished.length > 0 || missing > 0, notes };
+  return { list, partial: unfinished.length > 0 || missing > 0, notes, stopped: w.stopped };
 }
 
 /** The runners' end as one k6's exit: all finished (or stopped by loadctl, 103 as k6's REST stop), else 1. */
@@ -190,7 +192,12 @@ export async function collectRun(io: Io, spec: RunSpec, c: CollectChoices): Prom
   }
   if (c.progress && io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
   const endedAt = io.now();
-  const facts = groupFacts(collector.states(), c, w, endedAt.getTime() - startedAt.getTime());
+  const facts = groupFacts(
+    collector.states(),
+    c,
+    { ...w, stopped: collector.stopped() },
+    endedAt.getTime() - startedAt.getTime(),
+  );
   for (const refusal of collector.refusals()) facts.notes.push(`the collector refused a push: ${refusal}`);
   for (const note of facts.notes.slice(1)) io.stderr.write(`note: ${note}\n`);
   // The runners' own logs stay with them (`kubectl logs`): k6.log, which a failed run points to, says so.

@@ -14,6 +14,8 @@ export interface RunningCollector {
   /** The URL runners that reach loadctl at `host` push to. */
   urlFor(host: string): string;
   requestStop(reason: string): void;
+  /** When and why the first stop was asked for, if one was. */
+  stopped(): { reason: string; at: string } | undefined;
   states(): InstanceState[];
   /** Pushes refused (not a frame, another run's runner…), each said once. */
   refusals(): string[];
@@ -34,6 +36,7 @@ export async function startCollector(
   const collector = new FrameCollector(o.allowed);
   const file = await io.openAppend(o.framesPath);
   const refusals = new Set<string>();
+  let stoppedAt: Date | undefined;
   const handle = (req: HttpRequestIn): HttpAnswer => {
     if (req.method !== 'POST' || req.path.split('?')[0] !== COLLECTOR_PATH)
       return { status: 404, body: `loadctl's collector takes POST ${COLLECTOR_PATH}\n` };
@@ -70,7 +73,16 @@ export async function startCollector(
       if (url === undefined) throw new Error(`the collector does not listen on ${host}`);
       return url;
     },
-    requestStop: (reason) => collector.requestStop(reason),
+    requestStop: (reason) => {
+      if (collector.stopRequested === undefined) stoppedAt = io.now();
+      collector.requestStop(reason);
+    },
+    stopped: () => {
+      const reason = collector.stopRequested;
+      return reason === undefined || stoppedAt === undefined
+        ? undefined
+        : { reason, at: stoppedAt.toISOString() };
+    },
     states: () => collector.states(),
     refusals: () => [...refusals],
     close: async () => {

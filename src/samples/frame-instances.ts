@@ -1,6 +1,19 @@
 // Each k6 process's own totals in a merged stream (runners: a run's end shows each one's share). Pure.
 import { addEncoded, durationStatsOf, newHistogram, recordUnits, type DurationStats } from './digest.js';
-import type { Frame } from './frames.js';
+
+/** What of a frame the totals read (src/samples/frames.ts Frame has it; named here to keep the modules acyclic). */
+interface FrameLike {
+  instance: string;
+  series: ReadonlyArray<{
+    metric: string;
+    count: number;
+    sum: number;
+    min?: number | undefined;
+    max?: number | undefined;
+    values?: number[] | undefined;
+    hdr?: string | undefined;
+  }>;
+}
 
 export interface InstanceTotals {
   instance: string;
@@ -20,7 +33,7 @@ export interface InstanceAccumulator {
   pending: Array<string | Float64Array>;
 }
 
-export function accumulateInstance(into: Map<string, InstanceAccumulator>, frame: Frame): void {
+export function accumulateInstance(into: Map<string, InstanceAccumulator>, frame: FrameLike): void {
   let a = into.get(frame.instance);
   if (!a) {
     a = { requests: 0, failed: 0, iterations: 0, count: 0, min: Infinity, max: -Infinity, pending: [] };
