@@ -9,6 +9,7 @@ const state = (instance: string, final: boolean): InstanceState => ({
   shiftMs: 0,
   lastPushMs: 0,
   lastSeq: 3,
+  requests: 12,
 });
 const choices = { host: '127.0.0.1', port: 0, runners: 3, timeoutMs: 60_000, progress: false };
 const waited = (over: Partial<Waited> = {}): Waited => ({

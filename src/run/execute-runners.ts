@@ -19,7 +19,12 @@ export async function runOnRunners(
   io: Io,
   spec: RunSpec,
   baseUrl: string,
-  opts: { progress: boolean; observer?: LiveObserver | undefined; onK6Started?: () => void },
+  opts: {
+    progress: boolean;
+    observer?: LiveObserver | undefined;
+    onK6Started?: () => void;
+    perRunner?: boolean;
+  },
 ): Promise<{ run: K6RunResult; live: LiveView; spec: RunSpec; runners: GroupFacts }> {
   const runners = spec.runners;
   const framesPath = spec.k6.framesPath;
@@ -31,6 +36,7 @@ export async function runOnRunners(
     progress: opts.progress,
     observer: opts.observer,
     stop: () => group?.stop(live.stoppedBecause() ?? 'stopped by loadctl'),
+    more: opts.perRunner === true ? () => group?.progressText() ?? '' : undefined,
   });
   const places = runners.list.map((r) => terminalSafe(r.where));
   announceRun(io, spec, baseUrl, ` on ${runners.list.length} runners (${places.join(', ')})`);

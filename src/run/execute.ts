@@ -19,6 +19,8 @@ export interface ExecuteOptions {
   observer?: LiveObserver | undefined;
   /** Called once k6 is running (see K6RunSpec.onStarted). */
   onK6Started?: () => void;
+  /** With runners: each runner's requests after the progress line. */
+  perRunner?: boolean;
 }
 
 export interface ExecutedRun extends AfterK6 {

@@ -48,6 +48,31 @@ export interface LiveViewOptions {
   observer?: LiveObserver | undefined;
   /** Asks k6 to stop (its REST API). */
   stop: () => void;
+  /** More to show after the progress line (each runner's requests, with `--per-runner`). */
+  more?: (() => string) | undefined;
+}
+
+function progressLine(
+  io: Io,
+  spec: RunSpec,
+  at: {
+    point: SeriesPoint;
+    snap: LiveSnapshot;
+    window: ReturnType<FramesTail['latency']> | undefined;
+    warning: string;
+  },
+): string {
+  const window = at.window && {
+    ...at.window,
+    endpoints: at.window.endpoints.map((e) => ({ ...e, name: terminalSafe(spec.redact(e.name)) })),
+  };
+  const shape = {
+    plannedMs: spec.planned.ms,
+    exact: spec.planned.exact,
+    tty: io.stderr.isTTY,
+    width: io.stderr.columns - at.warning.length,
+  };
+  return renderProgressLine(at.point, at.snap, shape, window) + at.warning;
 }
 
 export function startLiveView(io: Io, spec: RunSpec, opts: LiveViewOptions): LiveView {
@@ -101,25 +126,12 @@ export function startLiveView(io: Io, spec: RunSpec, opts: LiveViewOptions): Liv
       opts.stop();
     }
     if (!opts.progress) return;
-    const windowed = tail?.latency();
-    const window = windowed && {
-      ...windowed,
-      endpoints: windowed.endpoints.map((e) => ({ ...e, name: terminalSafe(spec.redact(e.name)) })),
-    };
     // The observer's note may quote names from the plan (breakpoint: endpoints over the SLO).
-    const warning = (judgeGuard(guard).saturated ? ' · ⚠ saturated' : '') + terminalSafe(seen?.note ?? '');
-    const line =
-      renderProgressLine(
-        point,
-        snap,
-        {
-          plannedMs: spec.planned.ms,
-          exact: spec.planned.exact,
-          tty,
-          width: io.stderr.columns - warning.length,
-        },
-        window,
-      ) + warning;
+    const warning =
+      (judgeGuard(guard).saturated ? ' · ⚠ saturated' : '') +
+      terminalSafe(seen?.note ?? '') +
+      (opts.more ? ` · ${opts.more()}` : '');
+    const line = progressLine(io, spec, { point, snap, window: tail?.latency(), warning });
     if (tty) io.stderr.write(`\r\x1b[2K${line}`);
     else if (snap.elapsedMs - lastPrinted >= 5000) {
       lastPrinted = snap.elapsedMs;

@@ -93,6 +93,19 @@ export class RunnerGroup {
       if (m.phase === 'running' || m.phase === 'ready') void requestK6Stop(this.io, m.place.restAddress);
   }
 
+  /** Each runner's requests so far, or how it ended: `runner-1 1,204 · runner-2 ✗ exited`. */
+  progressText(): string {
+    const states = new Map((this.collector?.states() ?? []).map((s) => [s.instance, s]));
+    return this.members
+      .map((m) => {
+        const requests = states.get(m.plan.id)?.requests ?? 0;
+        return m.problem === undefined
+          ? `${m.plan.id} ${requests.toLocaleString('en-US')}`
+          : `${m.plan.id} ✗ ${requests.toLocaleString('en-US')}`;
+      })
+      .join(' · ');
+  }
+
   get restAddressOfLead(): string | undefined {
     return this.members.find((m) => m.phase !== 'exited')?.place.restAddress;
   }

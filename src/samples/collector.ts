@@ -40,6 +40,8 @@ export interface InstanceState {
   lastSeq: number;
   /** The final frame's runMs, once it came. */
   runMs?: number;
+  /** Requests its frames counted (http_reqs), for live progress per runner. */
+  requests: number;
 }
 
 /**
@@ -100,6 +102,7 @@ export class FrameCollector {
       .map((f) => (state.shiftMs === 0 ? f : { ...f, start: f.start + state.shiftMs }));
     state.lastSeq = Math.max(state.lastSeq, ...frames.map((f) => f.seq));
     state.frames += frames.length;
+    for (const f of frames) for (const s of f.series) if (s.metric === 'http_reqs') state.requests += s.sum;
     state.lastPushMs = push.receivedMs;
     const last = frames[frames.length - 1];
     if (last?.final) {
@@ -119,6 +122,7 @@ export class FrameCollector {
       shiftMs: clockShift(offset, periodMs),
       lastPushMs: push.receivedMs,
       lastSeq: -1,
+      requests: 0,
     };
     this.instances.set(id, state);
     return state;

@@ -53,6 +53,9 @@ export class WindowSum {
     digest: null,
   };
   private readonly lastOf = new Map<string, { start: number; value: number }>();
+  /** A gauge's last value per period and instance: with several instances its extremes are of their sum. */
+  private readonly gaugeByPeriod = new Map<number, Map<string, number>>();
+  private readonly gaugeInstances = new Set<string>();
 
   /** A cell's counts and extremes, and its gauge values; its histogram goes to histogramFor(). */
   addCell(cell: FrameCell, start: number): void {
@@ -63,6 +66,10 @@ export class WindowSum {
       const id = `${instance}\u0000${k.name}\u0000${k.scenario}\u0000${JSON.stringify(k.tags)}`;
       const seen = this.lastOf.get(id);
       if (!seen || seen.start <= start) this.lastOf.set(id, { start, value });
+      this.gaugeInstances.add(instance);
+      let period = this.gaugeByPeriod.get(start);
+      if (!period) this.gaugeByPeriod.set(start, (period = new Map()));
+      period.set(id, value);
     }
   }
 
@@ -86,7 +93,27 @@ export class WindowSum {
   /** The sum so far (not a copy: read it before adding more). */
   result(): MetricWindow {
     if (this.lastOf.size > 0) this.w.last = [...this.lastOf.values()].reduce((sum, l) => sum + l.value, 0);
+    if (this.gaugeInstances.size > 1) this.sumGaugeExtremes();
     return this.w;
+  }
+
+  /**
+   * Several k6 processes' gauge (runners' VUs) is the sum of each one's value: its extremes are those of that
+   * sum, period by period, each instance's last value carried until it sends another.
+   */
+  private sumGaugeExtremes(): void {
+    const current = new Map<string, number>();
+    let min = Infinity;
+    let max = -Infinity;
+    for (const start of [...this.gaugeByPeriod.keys()].sort((a, b) => a - b)) {
+      for (const [id, value] of this.gaugeByPeriod.get(start) ?? []) current.set(id, value);
+      let total = 0;
+      for (const v of current.values()) total += v;
+      min = Math.min(min, total);
+      max = Math.max(max, total);
+    }
+    this.w.min = min;
+    this.w.max = max;
   }
 
   private addCounts(part: Pick<MetricWindow, 'type' | 'count' | 'sum' | 'min' | 'max'>): void {

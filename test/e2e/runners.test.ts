@@ -174,7 +174,9 @@ thresholds:
     });
     expect(out.code, out.stderr).toBe(99);
     expect(Date.now() - started).toBeLessThan(25_000);
-    const { meta, frames } = readRun(onlyRun(results, 'abort'));
+    const { meta, frames, summary } = readRun(onlyRun(results, 'abort'));
+    // A gauge of several k6 processes is their sum: one VU on each runner is the plan's two.
+    expect(summary.totals.vusMax).toBe(2);
     expect(meta.runnersStopped?.reason).toMatch(/http_req_failed rate<0\.5 failed/);
     const stoppedAt = Date.parse(meta.runnersStopped?.at ?? '');
     for (const id of ['runner-1', 'runner-2']) {

@@ -67,6 +67,7 @@ export async function runPlan(
   const finishing = deferredImport(() => import('./run-finish.js'));
   const run = await executeRun(io, spec, {
     progress: opts.progress !== false,
+    perRunner: opts.perRunner === true,
     onK6Started: finishing.start,
   });
   try {
