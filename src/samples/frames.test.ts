@@ -242,3 +242,34 @@ describe('frames recorded from a real k6 run (test/fixtures/stream/README.md)', 
       ).toBeLessThan(0.001);
   });
 });
+
+describe('a gauge of several instances (runners), through metricWindow', () => {
+  const gauge = (v: number): FrameSeries => ({
+    metric: 'vus_max',
+    type: 'gauge',
+    name: '',
+    status: '',
+    scenario: '',
+    count: 1,
+    sum: v,
+    min: v,
+    max: v,
+    last: v,
+  });
+
+  it('is the sum of each instance’s last value, and its extremes are those of that sum over time', async () => {
+    const { metricWindow } = await import('./metric-window.js');
+    const agg = new FrameAggregates();
+    agg.add(frame('r1', 0, 0, [gauge(5)]));
+    agg.add(frame('r2', 0, 0, [gauge(5)]));
+    // r2 sends nothing in the second period: its 5 is carried; r1 grows to 7.
+    agg.add(frame('r1', 1, 1000, [gauge(7)]));
+    agg.add(frame('r2', 1, 2000, [gauge(1)]));
+    const w = metricWindow(agg, 'vus_max', {}, -Infinity, Infinity);
+    expect({ last: w.last, min: w.min, max: w.max }).toEqual({ last: 8, min: 8, max: 12 });
+    // One instance: its own extremes, as k6 gives them.
+    const one = new FrameAggregates();
+    one.add(frame('r1', 0, 0, [{ ...gauge(3), min: 1, max: 9 }]));
+    expect(metricWindow(one, 'vus_max', {}, -Infinity, Infinity)).toMatchObject({ last: 3, min: 1, max: 9 });
+  });
+});
