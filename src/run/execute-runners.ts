@@ -9,6 +9,7 @@ import { startLiveView, type LiveObserver, type LiveView } from './live.js';
 import type { K6RunResult } from '../k6/process.js';
 import { k6EnvFor, type RunSpec } from './prepare.js';
 import { RunnerGroup, type GroupFacts } from './runner-group.js';
+import { renderShare } from './runner-args.js';
 
 /** setup() and teardown() get k6's own limits (setupTimeout, teardownTimeout); this bounds the wait beyond them. */
 const LIFECYCLE_LIMIT_MS = 15 * 60_000;
@@ -40,6 +41,10 @@ export async function runOnRunners(
   });
   const places = runners.list.map((r) => terminalSafe(r.where));
   announceRun(io, spec, baseUrl, ` on ${runners.list.length} runners (${places.join(', ')})`);
+  for (const r of runners.list)
+    io.stderr.write(
+      `  ${r.id} ${terminalSafe(r.where)} ${r.segment}: ${terminalSafe(renderShare(r.share))}\n`,
+    );
   const log = await io.openAppend(spec.k6.logPath);
   group = new RunnerGroup(io, runners.list, {
     k6Path: spec.k6.path,

@@ -3,7 +3,8 @@
 // batches, the thresholds that make k6 compute per-endpoint numbers, the documents written first). Pure.
 import { relative, resolve } from 'node:path';
 import type { HostFacts } from '../io/host.js';
-import { baseUrlEnvNames, planEndpoints, trendStats } from '../plans/compile.js';
+import { baseUrlEnvNames, planEndpoints, toK6Options, trendStats } from '../plans/compile.js';
+import type { Scenario } from 'k6/options';
 import type { LoadedPlan } from '../plans/load.js';
 import { plannedDuration, type ResolvedPlan } from '../plans/resolve.js';
 import type { DemoKnobs, Invariant, Plan } from '../plans/schema.js';
@@ -359,7 +360,12 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     tags: c.tags,
     comparison: c.comparison,
     runners:
-      c.runners === undefined ? undefined : { list: planRunners(c.runners), keepGoing: c.keepGoing === true },
+      c.runners === undefined
+        ? undefined
+        : {
+            list: planRunners(c.runners, toK6Options(c.resolved).scenarios as Record<string, Scenario>),
+            keepGoing: c.keepGoing === true,
+          },
   };
 }
 

@@ -1,7 +1,8 @@
 // A runner's k6 command line, made from the one k6 the run would have had (docs/distributed.md): its own
 // REST address, its execution segment, its stream pushed to the collector, and paused with no setup or
 // teardown of its own (loadctl runs both once, through the first runner). Pure.
-import { segmentArgs } from '../plans/segments.js';
+import type { Scenario } from 'k6/options';
+import { scenarioShare, segmentArgs } from '../plans/segments.js';
 import { renderRunnerSpec, type RunnerSpec } from '../plans/runners.js';
 
 export interface RunnerPlan {
@@ -14,9 +15,40 @@ export interface RunnerPlan {
   where: string;
   segment: string;
   sequence: string;
+  /** Its share of each scenario, as k6 splits it (src/plans/segments.ts). */
+  share: Record<string, RunnerShare>;
 }
 
-export function planRunners(specs: readonly RunnerSpec[]): RunnerPlan[] {
+/** What a runner's k6 holds and runs of one scenario; iterations where the scenario counts them. */
+export interface RunnerShare {
+  vus: number;
+  iterations?: number;
+}
+
+function sharesOf(scenarios: Readonly<Record<string, Scenario>>, index: number, n: number) {
+  const out: Record<string, RunnerShare> = {};
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    const s = scenarioShare(scenario, index, n);
+    out[name] = 'iterations' in s ? { vus: s.maxVUs, iterations: s.iterations } : { vus: s.maxVUs };
+  }
+  return out;
+}
+
+/** One line of what a runner runs: `race 67 VUs, 335 iterations · warm 1 VU`. */
+export function renderShare(share: Readonly<Record<string, RunnerShare>>): string {
+  return Object.entries(share)
+    .map(([name, s]) => {
+      const vus = `${s.vus} VU${s.vus === 1 ? '' : 's'}`;
+      return s.iterations === undefined ? `${name} ${vus}` : `${name} ${vus}, ${s.iterations} iterations`;
+    })
+    .join(' · ');
+}
+
+/** The runners of a run: each one's id, segment and share of the scenarios (the k6 options' `scenarios`). */
+export function planRunners(
+  specs: readonly RunnerSpec[],
+  scenarios: Readonly<Record<string, Scenario>> = {},
+): RunnerPlan[] {
   const segments = segmentArgs(specs.length);
   return specs.map((spec, i) => {
     const seg = segments[i];
@@ -28,6 +60,7 @@ export function planRunners(specs: readonly RunnerSpec[]): RunnerPlan[] {
       where: renderRunnerSpec(spec),
       segment: seg.segment,
       sequence: seg.sequence,
+      share: sharesOf(scenarios, i, specs.length),
     };
   });
 }

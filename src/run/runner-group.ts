@@ -9,13 +9,15 @@ import type { K6RunResult } from '../k6/process.js';
 import { requestK6Stop } from '../k6/process.js';
 import { fetchK6Status, K6_STATUS, putK6SetupData, resumeK6, runK6Setup, runK6Teardown } from '../k6/rest.js';
 import { startCollector, type RunningCollector } from './collector-server.js';
-import { runnerArgs, type RunnerPlan } from './runner-args.js';
+import { runnerArgs, type RunnerPlan, type RunnerShare } from './runner-args.js';
 import { placeRunner, type RunnerPlace } from './runner-place.js';
 
 export interface RunnerOutcome {
   id: string;
   where: string;
   segment: string;
+  /** Its share of each scenario (unknown for runners loadctl did not start). */
+  share?: Record<string, RunnerShare>;
   restAddress: string;
   /** The k6 process's exit, or why there was none. */
   exit: string;
@@ -323,6 +325,7 @@ export class RunnerGroup {
         id: m.plan.id,
         where: m.plan.where,
         segment: m.plan.segment,
+        share: m.plan.share,
         restAddress: m.place.restAddress,
         exit: m.result === undefined ? 'not started' : describeExit(m.result),
         exitCode: m.result?.kind === 'exited' ? m.result.exitCode : null,

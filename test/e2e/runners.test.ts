@@ -110,6 +110,14 @@ thresholds:
     expect(sum((r) => r.iterations)).toBe(run.summary.totals.iterations);
     expect(run.summary.totals.iterations).toBe(101 + 7 * 3);
     for (const r of rows) expect(r.requests).toBeGreaterThan(0);
+    // Each runner ran exactly the share loadctl computed for it (and announced), as k6 splits it.
+    for (const [i, m] of run.meta.runners.entries()) {
+      const planned = Object.values(m.share ?? {}).reduce((n, s) => n + (s.iterations ?? 0), 0);
+      expect(rows[i]?.iterations, m.id).toBe(planned);
+    }
+    expect(out.stderr).toMatch(
+      /runner-1 local 0:1\/3: shared 2 VUs, \d+ iterations · pervu 3 VUs, 9 iterations/,
+    );
     expect(run.meta.runners.map((r) => [r.id, r.exitCode, r.final])).toEqual([
       ['runner-1', 0, true],
       ['runner-2', 0, true],

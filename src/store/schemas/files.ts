@@ -53,6 +53,10 @@ export const metaSchema = z.object({
         id: z.string(),
         where: z.string(),
         segment: z.string(),
+        /** Its share of each scenario: VUs, and iterations where the scenario counts them. */
+        share: z
+          .record(z.string(), z.object({ vus: z.number(), iterations: z.number().optional() }))
+          .optional(),
         restAddress: z.string(),
         k6: z.string(),
         exit: z.string(),
