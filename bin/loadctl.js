@@ -12,4 +12,11 @@ try {
   }
   throw err;
 }
+// A reader that stops early (`loadctl run --help | head`) closes the pipe: that ends the output, not loadctl
+// with a stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 process.exitCode = await main(process.argv.slice(2));
