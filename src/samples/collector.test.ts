@@ -46,6 +46,18 @@ describe('FrameCollector', () => {
     expect(c.states()).toMatchObject([{ instance: 'r1', frames: 3, shiftMs: 7000, final: false }]);
   });
 
+  it('writes an unmoved frame as it came, and one with an escape or a shift serialized again', () => {
+    const c = new FrameCollector();
+    const plain = frame('r1', 0, 1000);
+    // Go's encoder writes & as \u0026: the line written must carry the text as the redaction sees it.
+    const escaped = plain.replace('"name":"a"', '"name":"a\\u0026b"');
+    const r = c.take(push('r1', [plain, escaped.replace('"seq":0', '"seq":1')], 10_000, 10_000));
+    expect(r.ok && r.lines[0]).toBe(plain);
+    expect(r.ok && r.lines[1]).toContain('"name":"a&b"');
+    const moved = new FrameCollector().take(push('r2', [frame('r2', 0, 1000)], 5_000, 10_000));
+    expect(moved.ok && JSON.parse(moved.lines[0] ?? '{}').start).toBe(6000);
+  });
+
   it('takes a frame repeated by a retried push once', () => {
     const c = new FrameCollector();
     c.take(push('r1', [frame('r1', 0, 1000), frame('r1', 1, 2000)]));
