@@ -142,12 +142,17 @@ async function replayRound(work, recorded, round) {
   const { abortThresholds } = await import('../dist/report/model/run-judge.js');
   const io = realIo();
   const framesPath = join(work, `frames-${round}.ndjson`);
+  let tail;
   const collector = await startCollector(io, {
     hosts: ['127.0.0.1'],
     port: 0,
     framesPath,
     allowed: new Set(ids),
     redact: (text) => text,
+    // As `loadctl run` and `collect` do: the live view takes the frames the collector parsed.
+    onFrames: (frames) => {
+      if (LIVE) tail.feed(frames);
+    },
   });
   // A plan's thresholds as `loadctl run` judges them live: one over a window, whole-run ones with abortOnFail
   // (none fails: the run must go on).
@@ -157,7 +162,7 @@ async function replayRound(work, recorded, round) {
     'http_req_duration{name:balance}': [{ threshold: 'p(95)<2000', abortOnFail: true }],
     checks: [{ threshold: 'rate>0.5', abortOnFail: true }],
   };
-  const tail = new FramesTail(io, framesPath, windowThresholds(plan), abortThresholds(plan));
+  tail = new FramesTail(io, framesPath, windowThresholds(plan), abortThresholds(plan));
   let snap = {
     elapsedMs: 0,
     vus: 0,

@@ -175,8 +175,10 @@ export async function collectRun(io: Io, spec: RunSpec, c: CollectChoices): Prom
     // The operator names its pods: any runner that pushes is one of this run's.
     allowed: undefined,
     redact: spec.redact,
+    // The live view reads the collector's frames, parsed once, rather than the file again.
+    onFrames: (frames) => live.feed(frames),
   });
-  const live = startLiveView(io, spec, {
+  const live: LiveView = startLiveView(io, spec, {
     progress: c.progress,
     stop: () => collector.requestStop(live.stoppedBecause() ?? 'stopped by loadctl'),
   });

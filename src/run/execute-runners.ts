@@ -64,6 +64,7 @@ export async function runOnRunners(
           ? '\nstopping every runner gracefully (a second Ctrl-C or stop signal stops them at once)…\n'
           : '\nstopping every runner now\n',
       ),
+    onFrames: (frames) => live.feed(frames),
     lifecycleTimeoutMs: LIFECYCLE_LIMIT_MS,
     startTimeoutMs: START_LIMIT_MS,
   });

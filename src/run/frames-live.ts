@@ -4,7 +4,7 @@ import type { Io } from '../io/io.js';
 import { WindowJudge, type WindowThreshold, type WindowVerdict } from '../report/model/window-thresholds.js';
 import type { JsHistogram } from 'hdr-histogram-js';
 import { newHistogram, percentileOf, type DigestView } from '../samples/digest.js';
-import { FrameReader } from '../samples/frames.js';
+import { FrameReader, type Frame } from '../samples/frames.js';
 import { metricWindow } from '../samples/metric-window.js';
 import { RunJudge, type AbortThreshold } from '../report/model/run-judge.js';
 import type { LiveSnapshot } from '../k6/live.js';
@@ -19,6 +19,17 @@ export interface WindowedLatency {
 // Periods kept beyond the longest window: the judges and the progress line take each period within seconds.
 const FORGET_MARGIN_MS = 30_000;
 
+/** What the progress line and the in-run guard read of the stream (fillSnapshot, latency). */
+const LIVE_METRICS = [
+  'http_reqs',
+  'http_req_failed',
+  'http_req_duration',
+  'iterations',
+  'vus',
+  'vus_max',
+  'dropped_iterations',
+];
+
 // One poll reads at most this much: a second of frames is KiBs.
 const MAX_READ = 8 * 1024 * 1024;
 
@@ -27,6 +38,8 @@ export class FramesTail {
   private readonly decoder = new TextDecoder('utf-8');
   private offset = 0;
   private busy = false;
+  private fed = false;
+  private liveMetrics: Set<string> | undefined;
   private judges: WindowJudge[] | undefined;
   private readonly slides = new Map<string, SlidingDurations>();
   private judgedUpTo = -Infinity;
@@ -100,9 +113,31 @@ export class FramesTail {
     return failed && { threshold: failed.threshold, verdict: failed.result() };
   }
 
+  /**
+   * Frames handed over by loadctl's own collector, which has parsed and checked them already (runners):
+   * from the first one on, the file is not followed, so a second of 100 runners' frames is not parsed twice.
+   */
+  feed(frames: readonly Frame[]): void {
+    this.fed = true;
+    if (this.failed !== undefined) return;
+    // Only the metrics the live view reads: most of a frame is timings it never shows (http_req_waiting…).
+    const read = (this.liveMetrics ??= new Set([
+      ...LIVE_METRICS,
+      ...this.windows.map((w) => w.metric),
+      ...this.aborts.map((a) => a.metric),
+    ]));
+    try {
+      for (const f of frames)
+        this.reader.frames.add({ ...f, series: f.series.filter((s) => read.has(s.metric)) });
+      this.forgetOld();
+    } catch (err) {
+      this.failed = (err as Error).message;
+    }
+  }
+
   /** Reads what k6 appended since the last poll; a poll while one is running does nothing. */
   async poll(): Promise<void> {
-    if (this.busy || this.failed !== undefined) return;
+    if (this.fed || this.busy || this.failed !== undefined) return;
     this.busy = true;
     try {
       if (!(await this.io.exists(this.path))) return;

@@ -15,6 +15,7 @@ import {
 import { FramesTail } from './frames-live.js';
 import { abortThresholds, type AbortThreshold } from '../report/model/run-judge.js';
 import type { RunSpec } from './prepare.js';
+import type { Frame } from '../samples/frames.js';
 
 /** How a command built on the engine (e.g. `breakpoint`) watches a run. */
 export interface LiveObserver {
@@ -41,6 +42,8 @@ export interface LiveView {
   stoppedBecause(): string | undefined;
   /** The whole-run threshold with abortOnFail that loadctl stopped k6 for (k6 judging none itself). */
   abortedBy(): AbortThreshold | undefined;
+  /** Frames from loadctl's own collector, parsed and checked already (the file is then not followed). */
+  feed(frames: readonly Frame[]): void;
 }
 
 export interface LiveViewOptions {
@@ -146,5 +149,6 @@ export function startLiveView(io: Io, spec: RunSpec, opts: LiveViewOptions): Liv
     guard: () => guard,
     stoppedBecause: () => stoppedBecause,
     abortedBy: () => abortedBy,
+    feed: (frames) => tail?.feed(frames),
   };
 }

@@ -9,6 +9,7 @@ import type { K6RunResult } from '../k6/process.js';
 import { requestK6Stop } from '../k6/process.js';
 import { fetchK6Status, K6_STATUS, putK6SetupData, resumeK6, runK6Setup, runK6Teardown } from '../k6/rest.js';
 import { startCollector, type RunningCollector } from './collector-server.js';
+import type { Frame } from '../samples/frames.js';
 import { runnerArgs, type RunnerPlan, type RunnerShare } from './runner-args.js';
 import { placeRunner, type RunnerPlace } from './runner-place.js';
 
@@ -53,6 +54,8 @@ export interface GroupOptions {
   lifecycleTimeoutMs: number;
   /** How long a runner may take to initialize its VUs before it counts as unable to start. */
   startTimeoutMs: number;
+  /** The collector's frames as they come (the live view). */
+  onFrames?: (frames: readonly Frame[]) => void;
 }
 
 type Phase = 'starting' | 'ready' | 'running' | 'ended' | 'released' | 'exited';
@@ -129,6 +132,7 @@ export class RunnerGroup {
         framesPath: this.o.framesPath,
         allowed: new Set(this.runners.map((r) => r.id)),
         redact: this.o.redact,
+        ...(this.o.onFrames ? { onFrames: this.o.onFrames } : {}),
       });
       const collector = this.collector;
       this.members = this.runners.map((plan, i) => ({
