@@ -58,16 +58,15 @@ describe('ssh and scp arguments', () => {
       'fd00::5',
       'true',
     ]);
-    expect(scpArgs(HOST, SETTINGS, ['/r/script.js', '/k/k6'], '/tmp/d').slice(6)).toEqual([
+    expect(scpArgs(HOST, SETTINGS, '/r/script.js', '/tmp/d/script.js').slice(6)).toEqual([
       '-q',
       '-P',
       '2222',
       '--',
       '/r/script.js',
-      '/k/k6',
-      'root@10.0.0.5:/tmp/d/',
+      'root@10.0.0.5:/tmp/d/script.js',
     ]);
-    expect(scpArgs(v6, sshSettingsFrom({}), ['a'], '/d').at(-1)).toBe('[fd00::5]:/d/');
+    expect(scpArgs(v6, sshSettingsFrom({}), 'a', '/d/k6').at(-1)).toBe('[fd00::5]:/d/k6');
   });
 
   it('draws remote ports from 20000 to 59999', () => {

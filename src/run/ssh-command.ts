@@ -54,15 +54,15 @@ export function sshArgs(h: SshHost, s: SshSettings, command: string, forwards: s
   ];
 }
 
-/** `scp [options] -- FILES… [user@]host:DIR/`; scp takes an IPv6 address in brackets. */
-export function scpArgs(h: SshHost, s: SshSettings, files: readonly string[], remoteDir: string): string[] {
+/** `scp [options] -- FILE [user@]host:PATH`; scp takes an IPv6 address in brackets. */
+export function scpArgs(h: SshHost, s: SshSettings, file: string, remotePath: string): string[] {
   return [
     ...commonOptions(s),
     '-q',
     ...(h.port === undefined ? [] : ['-P', String(h.port)]),
     '--',
-    ...files,
-    `${destination(h, h.host)}:${remoteDir}/`,
+    file,
+    `${destination(h, h.host)}:${remotePath}`,
   ];
 }
 
