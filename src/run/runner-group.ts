@@ -41,6 +41,8 @@ export interface GroupOptions {
   k6Path: string;
   baseArgs: string[];
   env: Record<string, string>;
+  /** The plan's secrets' values: inherited by a local k6, written to the env file of a remote one. */
+  secretEnv: Record<string, string>;
   cwd: string;
   framesPath: string;
   redact: (text: string) => string;
@@ -168,7 +170,7 @@ export class RunnerGroup {
     const inputs = {
       k6Path: this.o.k6Path,
       scriptPath: this.o.baseArgs.at(-1) ?? '',
-      k6Env: this.o.env,
+      k6Env: { ...this.o.env, ...this.o.secretEnv },
     };
     const placed = await Promise.allSettled(this.runners.map((r) => placeRunner(this.io, r, inputs)));
     const failed = placed.find((p) => p.status === 'rejected');
