@@ -36,3 +36,12 @@ export interface RunnerPlace {
   /** What is worth keeping about the place (which k6 runs on a remote host). */
   notes: string[];
 }
+
+/** What placing a runner needs of the run. */
+export interface PlaceInputs {
+  k6Path: string;
+  /** The run's script, for a runner on another host to copy. */
+  scriptPath: string;
+  /** k6's environment (secrets included), for a runner on another host to get in a file. */
+  k6Env: Record<string, string>;
+}

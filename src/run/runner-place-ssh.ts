@@ -8,8 +8,7 @@ import type { CommandResult } from '../io/exec.js';
 import type { Io } from '../io/io.js';
 import { k6ProcessEnv } from '../k6/locate.js';
 import { renderRunnerSpec, type RunnerSpec } from '../plans/runners.js';
-import type { PlaceInputs } from './runner-place.js';
-import type { RunnerPlace } from './runner-launch.js';
+import type { PlaceInputs, RunnerPlace } from './runner-launch.js';
 import {
   isLoadctlK6,
   killCommand,

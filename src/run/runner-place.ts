@@ -3,7 +3,7 @@
 import { environmentError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import type { RunnerPlan } from './runner-args.js';
-import type { RunnerPlace } from './runner-launch.js';
+import type { PlaceInputs, RunnerPlace } from './runner-launch.js';
 import { placeSshRunner } from './runner-place-ssh.js';
 
 export type { RunnerPlace } from './runner-launch.js';
@@ -51,14 +51,6 @@ async function ipOutput(io: Io, args: string[], what: string): Promise<string> {
     `${what}: \`ip ${args.join(' ')}\` failed: ${why}`,
     'list the namespaces with `ip netns list`',
   );
-}
-
-export interface PlaceInputs {
-  k6Path: string;
-  /** The run's script, for a runner on another host to copy. */
-  scriptPath: string;
-  /** k6's environment (secrets included), for a runner on another host to get in a file. */
-  k6Env: Record<string, string>;
 }
 
 export async function placeRunner(io: Io, runner: RunnerPlan, inputs: PlaceInputs): Promise<RunnerPlace> {
