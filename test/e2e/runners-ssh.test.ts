@@ -4,13 +4,21 @@
 // address. Needs root, `ip` and OpenSSH's server (`npm run setup` installs it); skipped otherwise, with the
 // reason printed.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoService, type DemoService } from '../../src/demo/index.js';
 import type { RunSummary } from '../../src/report/model/summary.js';
-import { runCli, tempDir, writePlan } from './helpers.js';
+import { REPO, runCli, tempDir, writePlan } from './helpers.js';
 
 const SSHD = '/usr/sbin/sshd';
 const IS_ROOT = process.getuid?.() === 0;
@@ -128,6 +136,30 @@ function remoteWorkDirs(): string[] {
   return readdirSync('/tmp').filter((n) => n.startsWith('loadctl-runner.'));
 }
 
+async function writeRemotePlan(dir: string, targetUrl: string): Promise<string> {
+  return await writePlan(
+    dir,
+    'remote.yaml',
+    `name: remote
+targets:
+  t: { url: '${targetUrl}' }
+defaultTarget: t
+secrets: [LOADCTL_E2E_SSH_SECRET]
+scenarios:
+  shared: { executor: shared-iterations, vus: 4, iterations: ${ITERATIONS}, maxDuration: 30s, flow: f }
+setup:
+  steps:
+    - { name: signup, method: POST, path: /api/auth/signup, json: { email: s@s.s, password: pw123456 } }
+flows:
+  f:
+    steps:
+      - name: health
+        path: /health
+        headers: { X-Api-Key: '\${secrets.LOADCTL_E2E_SSH_SECRET}' }
+`,
+  );
+}
+
 describe.skipIf(!CAN)('runners over ssh: a local runner and one on a remote host', () => {
   let dir: string;
   let sshd: ChildProcess | undefined;
@@ -162,27 +194,7 @@ describe.skipIf(!CAN)('runners over ssh: a local runner and one on a remote host
   });
 
   it('splits the load exactly, runs setup once, and keeps the secret out of argv, files and logs', async () => {
-    const plan = await writePlan(
-      dir,
-      'remote.yaml',
-      `name: remote
-targets:
-  t: { url: '${targetUrl}' }
-defaultTarget: t
-secrets: [LOADCTL_E2E_SSH_SECRET]
-scenarios:
-  shared: { executor: shared-iterations, vus: 4, iterations: ${ITERATIONS}, maxDuration: 30s, flow: f }
-setup:
-  steps:
-    - { name: signup, method: POST, path: /api/auth/signup, json: { email: s@s.s, password: pw123456 } }
-flows:
-  f:
-    steps:
-      - name: health
-        path: /health
-        headers: { X-Api-Key: '\${secrets.LOADCTL_E2E_SSH_SECRET}' }
-`,
-    );
+    const plan = await writeRemotePlan(dir, targetUrl);
     const before = new Set(remoteWorkDirs());
     const results = join(dir, 'results');
     // Every process's command line, sampled while the run goes on: the secret must be in none.
@@ -237,4 +249,34 @@ flows:
       expect(readFileSync(join(runDir, file), 'utf8'), file).not.toContain(SECRET);
     expect(seenInPs).toEqual([]);
   }, 240_000);
+
+  it('uses the k6 LOADCTL_REMOTE_K6 names there, and copies none', async () => {
+    const plan = await writeRemotePlan(dir, targetUrl);
+    const k6 = realpathSync(join(REPO, '.tools/bin/k6'));
+    const health = demo.stats().requests['GET /health'] ?? 0;
+    const results = join(dir, 'results-found');
+    const out = await runCli(
+      ['run', plan, '--runner', `ssh:root@${REMOTE}`, '--results', results, '--no-progress'],
+      {
+        timeoutMs: 120_000,
+        env: { LOADCTL_SSH_CONFIG: clientConfig, LOADCTL_REMOTE_K6: k6, LOADCTL_E2E_SSH_SECRET: SECRET },
+      },
+    );
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain(`runner-1 (ssh:root@${REMOTE}): k6 found there at ${k6} (k6 v`);
+    expect((demo.stats().requests['GET /health'] ?? 0) - health).toBe(ITERATIONS);
+  }, 150_000);
+
+  it('a host ssh cannot reach is named before anything runs', async () => {
+    const plan = await writeRemotePlan(dir, targetUrl);
+    const health = demo.stats().requests['GET /health'] ?? 0;
+    const out = await runCli(
+      ['run', plan, '--runner', 'local', '--runner', `ssh:root@${REMOTE}:2`, '--results', join(dir, 'r3')],
+      { timeoutMs: 60_000, env: { LOADCTL_SSH_CONFIG: clientConfig, LOADCTL_E2E_SSH_SECRET: SECRET } },
+    );
+    expect(out.code).toBe(3);
+    expect(out.stderr).toContain(`runner-2 (ssh:root@${REMOTE}:2): preparing a work dir failed`);
+    expect(out.stderr).toMatch(/Connection refused/);
+    expect(demo.stats().requests['GET /health'] ?? 0).toBe(health);
+  }, 90_000);
 });
