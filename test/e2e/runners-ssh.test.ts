@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoService, type DemoService } from '../../src/demo/index.js';
 import type { RunSummary } from '../../src/report/model/summary.js';
-import { REPO, runCli, tempDir, writePlan } from './helpers.js';
+import { REPO, runCli, startCli, tempDir, writePlan } from './helpers.js';
 
 const SSHD = '/usr/sbin/sshd';
 const IS_ROOT = process.getuid?.() === 0;
@@ -278,5 +278,42 @@ describe.skipIf(!CAN)('runners over ssh: a local runner and one on a remote host
     expect(out.stderr).toContain(`runner-2 (ssh:root@${REMOTE}:2): preparing a work dir failed`);
     expect(out.stderr).toMatch(/Connection refused/);
     expect(demo.stats().requests['GET /health'] ?? 0).toBe(health);
+  }, 90_000);
+
+  it('Ctrl-C stops the remote k6 gracefully (let go by its pid there) and leaves no work dir', async () => {
+    const plan = await writePlan(
+      dir,
+      'long.yaml',
+      `name: long
+targets:
+  t: { url: '${targetUrl}' }
+defaultTarget: t
+scenarios:
+  steady: { executor: constant-vus, vus: 2, duration: 60s, flow: f }
+flows:
+  f:
+    steps:
+      - { name: health, path: /health }
+`,
+    );
+    const before = new Set(remoteWorkDirs());
+    const remoteK6s = () =>
+      (spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout ?? '')
+        .split('\n')
+        .filter((l) => /loadctl-runner\.[^/]+\/k6 run/.test(l));
+    const cli = startCli(
+      ['run', plan, '--runner', `ssh:root@${REMOTE}`, '--results', join(dir, 'r4'), '--no-progress'],
+      { timeoutMs: 60_000, env: { LOADCTL_SSH_CONFIG: clientConfig } },
+    );
+    const deadline = Date.now() + 30_000;
+    while (remoteK6s().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(remoteK6s()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 2000));
+    cli.child.kill('SIGINT');
+    const out = await cli.done;
+    expect(out.code, out.stderr).toBe(130);
+    expect(out.stderr).toContain('stopping every runner gracefully');
+    expect(remoteK6s()).toEqual([]);
+    expect(remoteWorkDirs().filter((d) => !before.has(d))).toEqual([]);
   }, 90_000);
 });
