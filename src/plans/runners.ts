@@ -8,9 +8,39 @@ export const MAX_RUNNERS = 64;
 export type RunnerSpec =
   | { kind: 'local' }
   /** A local k6 inside a network namespace (`ip netns`): a simulated host with its own addresses. Root only. */
-  | { kind: 'netns'; netns: string };
+  | { kind: 'netns'; netns: string }
+  /** A k6 on another host, started and reached over OpenSSH (`ssh`, `scp`): port forwards carry its traffic. */
+  | { kind: 'ssh'; user: string | undefined; host: string; port: number | undefined };
 
-export const RUNNER_SPEC_HELP = '`local` or `netns:NAME` (a k6 inside the network namespace NAME)';
+export const RUNNER_SPEC_HELP =
+  '`local`, `netns:NAME` (a k6 inside the network namespace NAME) or `ssh:[user@]host[:port]` (a k6 on a host reached with ssh)';
+
+// A user and a host name ssh takes as they are: nothing that starts with `-` (it would be read as an option)
+// and no characters a shell or ssh's own syntax treats specially. An IPv6 address goes in brackets.
+const SSH_USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/;
+const SSH_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])$/;
+
+function parseSshSpec(rest: string): { ok: true; spec: RunnerSpec } | { ok: false; problem: string } {
+  const bad = (why: string) => ({
+    ok: false as const,
+    problem: `"ssh:${rest}" is not an ssh runner: ${why} (use ssh:[user@]host[:port])`,
+  });
+  const at = rest.lastIndexOf('@');
+  const user = at >= 0 ? rest.slice(0, at) : undefined;
+  const hostPort = at >= 0 ? rest.slice(at + 1) : rest;
+  if (user !== undefined && !SSH_USER.test(user))
+    return bad(`${JSON.stringify(user)} is not a user name (letters, digits, _ . -)`);
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(hostPort);
+  const host = m?.[1] ?? '';
+  if (host === '') return bad('no host');
+  if (!SSH_HOST.test(host))
+    return bad(`${JSON.stringify(host)} is not a host name or address (an IPv6 address in [ ])`);
+  const portText = m?.[2];
+  if (portText === undefined) return { ok: true, spec: { kind: 'ssh', user, host, port: undefined } };
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 1 && port <= 65535)) return bad(`${JSON.stringify(portText)} is not a port from 1 to 65535`);
+  return { ok: true, spec: { kind: 'ssh', user, host, port } };
+}
 
 // The names `ip netns add` takes: no slashes, no dots-only names; kept to a safe, printable set.
 const NETNS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
@@ -29,11 +59,19 @@ export function parseRunnerSpec(
       };
     return { ok: true, spec: { kind: 'netns', netns } };
   }
+  if (text.startsWith('ssh:')) return parseSshSpec(text.slice('ssh:'.length));
   return { ok: false, problem: `${JSON.stringify(text)} is not a runner: use ${RUNNER_SPEC_HELP}` };
 }
 
 export function renderRunnerSpec(spec: RunnerSpec): string {
-  return spec.kind === 'local' ? 'local' : `netns:${spec.netns}`;
+  switch (spec.kind) {
+    case 'local':
+      return 'local';
+    case 'netns':
+      return `netns:${spec.netns}`;
+    case 'ssh':
+      return `ssh:${spec.user === undefined ? '' : `${spec.user}@`}${spec.host}${spec.port === undefined ? '' : `:${spec.port}`}`;
+  }
 }
 
 /** The runners of a run: the command line's over the plan's; undefined when the run is one plain k6. */

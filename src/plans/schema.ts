@@ -444,7 +444,7 @@ const planFields = {
     .optional()
     .meta({
       description:
-        'Split the load over several k6 processes (execution segments): a count of local ones, or a list of `local` and `netns:NAME`.',
+        'Split the load over several k6 processes (execution segments): a count of local ones, or a list of `local`, `netns:NAME` and `ssh:[user@]host[:port]`.',
     }),
 };
 

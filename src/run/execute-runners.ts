@@ -50,6 +50,7 @@ export async function runOnRunners(
     k6Path: spec.k6.path,
     baseArgs: spec.k6.args,
     env: k6EnvFor(spec, baseUrl),
+    secretEnv: secretEnv(io, spec),
     cwd: spec.runDir,
     framesPath,
     redact: spec.redact,
@@ -88,6 +89,19 @@ export async function runOnRunners(
     stopped: group.stopped,
   };
   return { run: done.run, live, spec, runners: facts };
+}
+
+/**
+ * The plan's secrets as loadctl found them in its environment. A local k6 inherits that environment; a k6 on
+ * another host gets them in its env file (never on a command line).
+ */
+function secretEnv(io: Io, spec: RunSpec): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of spec.plan.secrets ?? []) {
+    const value = io.env[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
 }
 
 /** A live snapshot once a second from the first runner still there (the stream fills in the counts). */

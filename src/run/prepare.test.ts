@@ -82,6 +82,25 @@ describe('prepareRun', () => {
     });
   });
 
+  it('refuses ssh runners for a demo target or a plan with data files, saying why', () => {
+    const ssh = [
+      { kind: 'local' as const },
+      { kind: 'ssh' as const, user: undefined, host: 'gen2', port: undefined },
+    ];
+    const facts = { ...FACTS, k6: { ...FACTS.k6, framesOutput: true } };
+    expect(() => prepareRun({ ...choices(), resolved: resolved(SHOP, 'demo'), runners: ssh }, facts)).toThrow(
+      /2 runners: a demo target listens on loopback in loadctl’s process, which a runner on another host cannot reach/,
+    );
+    const withData = { ...SHOP, data: { users: { file: 'users.csv' } } };
+    expect(() => prepareRun(choices(withData, { runners: ssh }), facts)).toThrow(
+      /2 runners: a runner on another host gets the script only, not the plan’s data files/,
+    );
+    expect(prepareRun(choices(SHOP, { runners: ssh }), facts).runners?.list.map((r) => r.where)).toEqual([
+      'local',
+      'ssh:gen2',
+    ]);
+  });
+
   it('redacts secret values from plan.resolved.json', () => {
     const plan = { ...SHOP, secrets: ['TOKEN'], description: 'uses hunter22' };
     const spec = prepareRun(choices(plan), { ...FACTS, env: { TOKEN: 'hunter22' } });

@@ -190,6 +190,17 @@ function checkRunnable(c: RunChoices, f: RunFacts, demo: DemoKnobs | undefined):
       'leave out --samples; the merged stream has every count',
     );
   if (c.k6Summary === true) throw why('--k6-summary would be each k6’s summary of its own share');
+  const ssh = runners.some((r) => r.kind === 'ssh');
+  if (ssh && Object.keys(c.resolved.plan.data ?? {}).length > 0)
+    throw why(
+      'a runner on another host gets the script only, not the plan’s data files',
+      'run the plan on local or netns runners',
+    );
+  if (demo !== undefined && ssh)
+    throw why(
+      'a demo target listens on loopback in loadctl’s process, which a runner on another host cannot reach',
+      'start `loadctl demo --host ADDR` where the runners reach it and point a `url:` target at it',
+    );
   if (demo !== undefined && runners.some((r) => r.kind === 'netns'))
     throw why(
       'a demo target listens on loopback in loadctl’s process, which a runner in a network namespace cannot reach',

@@ -68,13 +68,13 @@ export function planRunners(
 /**
  * The runner's arguments from the single k6's: `--address` replaced, the loadctl output's file replaced by
  * the collector's URL (its options kept, the instance added), and the segment and control flags added before
- * the script (the last argument). Every runner lingers after its share ends (until loadctl lets it go), so
+ * the script (the last argument, replaced by `at.script` where the script was copied). Every runner lingers after its share ends (until loadctl lets it go), so
  * that teardown can run once every share is done, on whichever runner is still there.
  */
 export function runnerArgs(
   base: readonly string[],
   runner: RunnerPlan,
-  at: { restAddress: string; collectorUrl: string },
+  at: { restAddress: string; collectorUrl: string; script?: string | undefined },
 ): string[] {
   const args = [...base];
   const address = args.indexOf('--address');
@@ -97,6 +97,6 @@ export function runnerArgs(
     runner.segment,
     '--execution-segment-sequence',
     runner.sequence,
-    script,
+    at.script ?? script,
   ];
 }

@@ -44,6 +44,8 @@ export interface GroupOptions {
   k6Path: string;
   baseArgs: string[];
   env: Record<string, string>;
+  /** The plan's secrets' values: inherited by a local k6, written to the env file of a remote one. */
+  secretEnv: Record<string, string>;
   cwd: string;
   framesPath: string;
   redact: (text: string) => string;
@@ -63,6 +65,8 @@ type Phase = 'starting' | 'ready' | 'running' | 'ended' | 'released' | 'exited';
 interface Member {
   plan: RunnerPlan;
   place: RunnerPlace;
+  /** The program that runs it (k6, ip, ssh). */
+  file: string;
   proc: StreamingProcess | undefined;
   phase: Phase;
   result: CommandResult | undefined;
@@ -125,7 +129,7 @@ export class RunnerGroup {
     const startedAt = this.io.now();
     const offSignals = STOP_SIGNALS.map((s) => this.io.onSignal(s, () => this.onSignal()));
     try {
-      const places = await Promise.all(this.runners.map((r) => placeRunner(this.io, r, this.o.k6Path)));
+      const places = await this.placeAll();
       this.collector = await startCollector(this.io, {
         hosts: places.map((p) => p.collectorHost),
         port: 0,
@@ -138,6 +142,7 @@ export class RunnerGroup {
       this.members = this.runners.map((plan, i) => ({
         plan,
         place: places[i] as RunnerPlace,
+        file: this.o.k6Path,
         proc: undefined,
         phase: 'starting' as Phase,
         result: undefined,
@@ -151,6 +156,7 @@ export class RunnerGroup {
         await this.superviseToEnd();
       } else this.releaseAll();
       await waitAll;
+      await Promise.all(this.members.map((m) => m.place.cleanup()));
       await this.collector.close();
       for (const refusal of this.collector.refusals())
         this.notes.push(`the collector refused a push: ${refusal}`);
@@ -167,32 +173,53 @@ export class RunnerGroup {
       this.o.onInterrupt?.('graceful');
       this.stop('interrupted');
       // Runners still initializing have no share to end: they just go.
-      for (const m of this.members) if (m.phase === 'starting') m.proc?.kill('SIGINT');
+      for (const m of this.members) if (m.phase === 'starting') m.place.signal(m.proc, 'SIGINT');
     } else {
       this.o.onInterrupt?.('hard');
       this.killAll('SIGKILL');
     }
   }
 
-  private killAll(signal: NodeJS.Signals): void {
-    for (const m of this.members) if (m.phase !== 'exited') m.proc?.kill(signal);
+  private killAll(signal: 'SIGINT' | 'SIGKILL'): void {
+    for (const m of this.members) if (m.phase !== 'exited') m.place.signal(m.proc, signal);
+  }
+
+  /** Every runner placed, or none: one that cannot be placed fails the run, and the others are cleaned up. */
+  private async placeAll(): Promise<RunnerPlace[]> {
+    const inputs = {
+      k6Path: this.o.k6Path,
+      scriptPath: this.o.baseArgs.at(-1) ?? '',
+      k6Env: { ...this.o.env, ...this.o.secretEnv },
+    };
+    const placed = await Promise.allSettled(this.runners.map((r) => placeRunner(this.io, r, inputs)));
+    const failed = placed.find((p) => p.status === 'rejected');
+    const places = placed.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []));
+    if (failed !== undefined) {
+      await Promise.all(places.map((p) => p.cleanup()));
+      throw failed.reason;
+    }
+    for (const p of places) this.notes.push(...p.notes);
+    return places;
   }
 
   /** Starts the runner's k6; `ended` settles when it has exited (an object: awaiting it must not wait for that). */
   private async spawn(m: Member, collector: RunningCollector): Promise<{ ended: Promise<void> }> {
-    const args = runnerArgs(this.o.baseArgs, m.plan, {
-      restAddress: m.place.restAddress,
-      collectorUrl: collector.urlFor(m.place.collectorHost),
-    });
+    const launch = m.place.launch(collector.urlFor(m.place.collectorHost), (at) =>
+      runnerArgs(this.o.baseArgs, m.plan, at),
+    );
+    m.file = launch.file;
     const onLine = (line: string) => {
       const clean = this.o.redact(line);
       if (/level=(error|fatal)/.test(clean)) m.lastError = clean;
       this.o.log(m.plan.id, clean);
     };
-    m.proc = await this.io.spawn(m.place.command.file, [...m.place.command.prefix, ...args], {
-      env: k6ProcessEnv({ ...this.o.env }),
+    m.proc = await this.io.spawn(launch.file, launch.args, {
+      // Over ssh k6's environment went in a file to the remote host: the ssh client gets none of it.
+      env: launch.withK6Env ? k6ProcessEnv({ ...this.o.env }) : {},
       cwd: this.o.cwd,
-      onStdoutLine: onLine,
+      onStdoutLine: (line) => {
+        if (!m.place.takeLine(line)) onLine(line);
+      },
       onStderrLine: onLine,
       detached: true,
     });
@@ -236,7 +263,7 @@ export class RunnerGroup {
           m.problem = `could not start: its VUs were not ready after ${Math.round(this.o.startTimeoutMs / 1000)} s`;
           if (!this.o.keepGoing) this.stop(`${m.plan.id} (${m.plan.where}) ${m.problem}`);
           m.phase = 'released';
-          m.proc?.kill('SIGINT');
+          m.place.signal(m.proc, 'SIGINT');
         }
         if (this.stopReason !== undefined) return false;
         break;
@@ -317,7 +344,7 @@ export class RunnerGroup {
     for (const m of this.members) {
       if (m.phase === 'exited' || m.phase === 'released') continue;
       m.phase = 'released';
-      m.proc?.kill('SIGINT');
+      m.place.signal(m.proc, 'SIGINT');
     }
   }
 
@@ -377,7 +404,7 @@ function describeExit(r: CommandResult): string {
  * first non-zero exit (103 when loadctl stopped them), else 0.
  */
 function groupResult(members: readonly Member[], failed: Member | undefined): CommandResult {
-  const file = members[0]?.place.command.file ?? 'k6';
+  const file = members[0]?.file ?? 'k6';
   const pick = failed ?? members.find((m) => m.result?.kind !== 'exited' || m.result.exitCode !== 0);
   const r = pick?.result;
   if (r === undefined)

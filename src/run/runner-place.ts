@@ -3,13 +3,26 @@
 import { environmentError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import type { RunnerPlan } from './runner-args.js';
+import type { PlaceInputs, RunnerPlace } from './runner-launch.js';
+import { placeSshRunner } from './runner-place-ssh.js';
 
-export interface RunnerPlace {
-  restAddress: string;
-  /** The address of loadctl's collector as this runner reaches it. */
-  collectorHost: string;
-  /** The program and the arguments before k6's own. */
-  command: { file: string; prefix: string[] };
+export type { RunnerPlace } from './runner-launch.js';
+
+/** A runner whose k6 is a process of ours (local, or in a namespace): signals go to the process. */
+function localPlace(restAddress: string, collectorHost: string, file: string, prefix: string[]): RunnerPlace {
+  return {
+    restAddress,
+    collectorHost,
+    launch: (collectorUrl, k6Args) => ({
+      file,
+      args: [...prefix, ...k6Args({ restAddress, collectorUrl })],
+      withK6Env: true,
+    }),
+    signal: (proc, sig) => void proc?.kill(sig),
+    takeLine: () => false,
+    cleanup: async () => {},
+    notes: [],
+  };
 }
 
 /** k6's REST port inside a namespace: the namespace is the runner's alone, so k6's default port is free. */
@@ -40,14 +53,20 @@ async function ipOutput(io: Io, args: string[], what: string): Promise<string> {
   );
 }
 
-export async function placeRunner(io: Io, runner: RunnerPlan, k6Path: string): Promise<RunnerPlace> {
-  if (runner.spec.kind === 'local')
-    return {
-      restAddress: `127.0.0.1:${await io.freePort()}`,
-      collectorHost: '127.0.0.1',
-      command: { file: k6Path, prefix: [] },
-    };
-  const ns = runner.spec.netns;
+export async function placeRunner(io: Io, runner: RunnerPlan, inputs: PlaceInputs): Promise<RunnerPlace> {
+  const spec = runner.spec;
+  if (spec.kind === 'local')
+    return localPlace(`127.0.0.1:${await io.freePort()}`, '127.0.0.1', inputs.k6Path, []);
+  if (spec.kind === 'ssh') return placeSshRunner(io, runner.id, spec, inputs);
+  return placeNetnsRunner(io, runner, spec.netns, inputs.k6Path);
+}
+
+async function placeNetnsRunner(
+  io: Io,
+  runner: RunnerPlan,
+  ns: string,
+  k6Path: string,
+): Promise<RunnerPlace> {
   const what = `${runner.id} (netns:${ns})`;
   const ip = parseFirstIpv4(
     await ipOutput(io, ['-n', ns, '-4', '-o', 'addr', 'show', 'scope', 'global'], what),
@@ -63,9 +82,5 @@ export async function placeRunner(io: Io, runner: RunnerPlan, k6Path: string): P
       `${what}: no route from this host to its address ${ip}`,
       'check `ip route get ' + ip + '`',
     );
-  return {
-    restAddress: `${ip}:${NETNS_REST_PORT}`,
-    collectorHost: src,
-    command: { file: 'ip', prefix: ['netns', 'exec', ns, k6Path] },
-  };
+  return localPlace(`${ip}:${NETNS_REST_PORT}`, src, 'ip', ['netns', 'exec', ns, k6Path]);
 }

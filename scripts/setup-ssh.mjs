@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Makes sure OpenSSH's client and server are there: loadctl's `ssh:` runners use the client (ssh, scp), and
+// the end-to-end test of them (test/e2e/runners-ssh.test.ts) starts an sshd of its own in a network namespace.
+//
+//   npm run setup:ssh            (also a step of `npm run setup`)
+//   node scripts/setup-ssh.mjs
+//
+// When ssh or /usr/sbin/sshd is missing on a machine with apt-get and we are root, installs Debian's
+// `openssh-client` and `openssh-server` (running `apt-get update` first if the packages are not known yet).
+// Anywhere else it says how to install them and exits 0: only `ssh:` runners and that test need them.
+//
+// Environment:
+//   LOADCTL_SKIP_SSH=1   do nothing
+//
+// Plain Node with no dependencies, as scripts/setup-chromium.mjs.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+
+const SSHD = '/usr/sbin/sshd';
+
+function say(line) {
+  process.stdout.write(`setup-ssh: ${line}\n`);
+}
+
+function executable(file) {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function findOnPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && executable(path.join(dir, name))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+function missing() {
+  return [
+    ...(findOnPath('ssh') && findOnPath('scp') ? [] : ['openssh-client']),
+    ...(executable(SSHD) ? [] : ['openssh-server']),
+  ];
+}
+
+function run(cmd, args) {
+  say(`$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  return r.status === 0;
+}
+
+const HOW = [
+  'install OpenSSH for ssh: runners and their test:',
+  '  Debian/Ubuntu: sudo apt-get install -y openssh-client openssh-server',
+  '  macOS:         ssh and scp come with the system; sshd is only needed by the test (root, Linux)',
+].join('\n');
+
+function main() {
+  if (process.env.LOADCTL_SKIP_SSH === '1') {
+    say('skipped (LOADCTL_SKIP_SSH=1)');
+    return;
+  }
+  const packages = missing();
+  if (packages.length === 0) {
+    say(`${findOnPath('ssh')}, ${SSHD}`);
+    return;
+  }
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (process.platform !== 'linux' || !findOnPath('apt-get') || !root) {
+    say(
+      `missing ${packages.join(', ')}, and this script installs them only as root on a machine with apt-get`,
+    );
+    say(HOW);
+    return;
+  }
+  // The server is installed for its binary: the test starts its own sshd, with its own config.
+  const args = ['install', '-y', '--no-install-recommends', ...packages];
+  const installed = run('apt-get', args) || (run('apt-get', ['update']) && run('apt-get', args));
+  if (installed && missing().length === 0) say(`installed ${packages.join(', ')}`);
+  else {
+    say(`could not install ${packages.join(', ')} with apt-get`);
+    say(HOW);
+  }
+}
+
+main();
