@@ -1,7 +1,7 @@
 // The collector's effects: HTTP servers the runners push their frames to (one per address they reach loadctl
 // on), and the run's frames file the pushes are appended to, timed by the collector's clock. What a push
 // means is decided in src/samples/collector.ts.
-import type { Io } from '../io/io.js';
+import type { AppendFile, Io } from '../io/io.js';
 import type { HttpAnswer, HttpRequestIn, Listening } from '../io/http-listen.js';
 import { CLOCK_HEADER, FrameCollector, INSTANCE_HEADER, type InstanceState } from '../samples/collector.js';
 import type { Frame } from '../samples/frames.js';
@@ -25,6 +25,28 @@ export interface RunningCollector {
   close(): Promise<void>;
 }
 
+/**
+ * Pushes arrive spread over each second: their lines go to the file a few times a second, not once each (a
+ * hundred runners' writes one by one were a fifth of the collector's work).
+ */
+function batchedWriter(file: AppendFile): { add(lines: string[]): void; flush(): void } {
+  let pending: string[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (pending.length > 0) file.write(pending.join(''));
+    pending = [];
+  };
+  return {
+    add: (lines) => {
+      pending.push(...lines);
+      timer ??= setTimeout(flush, FLUSH_MS);
+    },
+    flush,
+  };
+}
+
 export async function startCollector(
   io: Io,
   o: {
@@ -42,18 +64,7 @@ export async function startCollector(
   const file = await io.openAppend(o.framesPath);
   const refusals = new Set<string>();
   let stoppedAt: Date | undefined;
-  // Pushes arrive spread over each second: their lines go to the file a few times a second, not once each
-  // (a hundred runners' writes one by one were a fifth of the collector's work).
-  let pending: string[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
-    timer = undefined;
-    if (pending.length > 0) file.write(pending.join(''));
-    pending = [];
-  };
-  const flushSoon = () => {
-    timer ??= setTimeout(flush, FLUSH_MS);
-  };
+  const writer = batchedWriter(file);
   const handle = (req: HttpRequestIn): HttpAnswer => {
     if (req.method !== 'POST' || req.path.split('?')[0] !== COLLECTOR_PATH)
       return { status: 404, body: `loadctl's collector takes POST ${COLLECTOR_PATH}\n` };
@@ -69,8 +80,7 @@ export async function startCollector(
       return { status: taken.status, body: `${taken.problem}\n` };
     }
     // A secret in a tag (a URL as a request's name) never reaches the disk.
-    for (const line of taken.lines) pending.push(`${o.redact(line)}\n`);
-    flushSoon();
+    writer.add(taken.lines.map((line) => `${o.redact(line)}\n`));
     if (taken.frames.length > 0) o.onFrames?.(taken.frames);
     return taken.answer === undefined
       ? { status: 204 }
@@ -106,8 +116,7 @@ export async function startCollector(
     refusals: () => [...refusals],
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
-      if (timer !== undefined) clearTimeout(timer);
-      flush();
+      writer.flush();
       await file.close();
     },
   };
