@@ -68,7 +68,7 @@ function withRunnerOptions(cmd: Command): Command {
     )
     .option(
       '--runner <spec>',
-      'a runner: local or netns:NAME (repeatable, one per runner; over the plan’s `runners`)',
+      'a runner: local, netns:NAME or ssh:[user@]host[:port] (repeatable, one per runner; over the plan’s `runners`)',
       (v: string, all: string[]) => [...all, v],
       [] as string[],
     )
