@@ -207,6 +207,24 @@ function outcomeTableLines(sec: RunSections, m: Messages): string[] {
   ];
 }
 
+/** Each runner's share and how it ended (a run split over runners, docs/distributed.md). */
+function runnerLines(summary: RunReport['summary'], m: Messages): string[] {
+  return tableSection(
+    m.section.runners,
+    [m.col.runner, m.col.segment, m.col.requests, m.col.iterations, m.col.errors, 'p95', m.col.exit],
+    (summary.runners ?? []).map((r) => [
+      codeCell(`${r.id} (${r.where})`),
+      cell(r.segment),
+      cell(formatCount(r.requests)),
+      cell(formatCount(r.iterations)),
+      cell(formatPercent(r.requests > 0 ? r.failed / r.requests : 0)),
+      cell(r.p95 === null ? '–' : formatMs(r.p95)),
+      cell(r.problem ?? r.exit),
+    ]),
+    ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
+  );
+}
+
 function listLines(title: string, items: readonly string[]): string[] {
   if (items.length === 0) return [];
   return [heading('##', title), '', ...items.map((x) => `- ${x}`), ''];
@@ -227,6 +245,7 @@ export function renderMarkdownReport(
     ...resultLines(sec, m),
     ...endpointLines(sec, m),
     ...outcomeTableLines(sec, m),
+    ...runnerLines(terminalSafeDeep(report.summary), m),
     ...listLines(
       m.section.observations,
       sec.observations.map((o) => richToMarkdown(m.observation(o))),

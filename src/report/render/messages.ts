@@ -27,6 +27,8 @@ export interface Messages {
     invariants: string;
     customMetrics: string;
     generator: string;
+    /** The runners the load was split over, each with its own share. */
+    runners: string;
     notes: string;
     charts: string;
     metadata: string;
@@ -78,6 +80,10 @@ export interface Messages {
     flow: string;
     reason: string;
     fix: string;
+    runner: string;
+    segment: string;
+    iterations: string;
+    exit: string;
   };
   total: {
     requests: string;

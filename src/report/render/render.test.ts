@@ -14,7 +14,7 @@ import { parseRunReport, type RunReport } from '../model/report.js';
 import { observeRun, thresholdEndpoint } from '../model/observations.js';
 
 // Recorded run folders, trimmed: see test/fixtures/report/README.md.
-function fixture(name: 'ticket-rush' | 'seat-race-smoke'): RunReport {
+function fixture(name: 'ticket-rush' | 'seat-race-smoke' | 'seat-race-runners'): RunReport {
   const dir = new URL(`../../../test/fixtures/report/${name}/`, import.meta.url);
   const read = (file: string) => readFileSync(new URL(file, dir), 'utf8');
   const report = parseRunReport({
@@ -65,6 +65,13 @@ describe('Markdown report', () => {
     await expect(renderMarkdownReport(fixture('seat-race-smoke'), { lang: 'en' })).toMatchFileSnapshot(
       '__golden__/seat-race-smoke.en.md',
     );
+  });
+
+  it('of a run split over runners has a row per runner (golden)', async () => {
+    const md = renderMarkdownReport(fixture('seat-race-runners'), { lang: 'en' });
+    expect(md).toMatch(/## Runners\n\n\| runner \| segment \|/);
+    expect(md).toContain('| `runner-2 (local)` | 1/3:2/3 |');
+    await expect(md).toMatchFileSnapshot('__golden__/seat-race-runners.en.md');
   });
 
   it('observes the failed p95 of reserve together with its expected 409s', () => {
