@@ -268,6 +268,39 @@ export function metadataRows(sec: RunSections, m: Messages): Array<[string, stri
   return rows;
 }
 
+/** Each runner's share and how it ended, when the load was split over runners (docs/distributed.md). */
+function runnerSection(report: RunReport, m: Messages): string[] {
+  const rows = report.summary.runners ?? [];
+  if (rows.length === 0) return [];
+  const num = (label: string): Column => ({ label, num: true });
+  return [
+    section(
+      'runners',
+      m.section.runners,
+      htmlTable(
+        [
+          { label: m.col.runner },
+          { label: m.col.segment },
+          num(m.col.requests),
+          num(m.col.iterations),
+          num(m.col.errors),
+          num('p95'),
+          { label: m.col.exit },
+        ],
+        rows.map((r) => [
+          codeHtml(`${r.id} (${r.where})`),
+          h(r.segment),
+          h(formatCount(r.requests)),
+          h(formatCount(r.iterations)),
+          h(formatPercent(r.requests > 0 ? r.failed / r.requests : 0)),
+          h(r.p95 === null ? '–' : formatMs(r.p95)),
+          h(r.problem ?? r.exit),
+        ]),
+      ),
+    ),
+  ];
+}
+
 // ---------------------------------------------------------------- the single-run report
 
 export function renderRunBody(
@@ -285,6 +318,7 @@ export function renderRunBody(
     endpointSection(sec, m),
     ...checkSection(sec, m),
     ...invariantAndMetricSections(sec, m),
+    ...runnerSection(report, m),
     ...configurationSection(sec, m),
     ...(sec.notes.length > 0
       ? [section('notes', m.section.notes, `<ul>${sec.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`)]

@@ -74,6 +74,17 @@ describe('Markdown report', () => {
     await expect(md).toMatchFileSnapshot('__golden__/seat-race-runners.en.md');
   });
 
+  it('as HTML also has a row per runner, its names escaped', () => {
+    const r = clone(fixture('seat-race-runners'));
+    const first = r.summary.runners?.[0];
+    if (first) first.where = HOSTILE;
+    const html = renderHtmlReport(r, { lang: 'en', version: 'test', assets: STUB_ASSETS });
+    expect(html).toContain('id="runners"');
+    expect(html).toContain('1/3:2/3');
+    expect(html).not.toContain(HOSTILE);
+    expect(html).toContain('&lt;script&gt;');
+  });
+
   it('observes the failed p95 of reserve together with its expected 409s', () => {
     const md = renderMarkdownReport(report, { lang: 'en' });
     expect(md).toContain(
