@@ -17,29 +17,12 @@
 // Plain Node with no dependencies, so it also runs before `npm install` has finished. The search order is
 // repeated in test/e2e/report.test.ts; keep the two in step.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
+import { aptInstall, canApt, executable, findOnPath } from './apt.mjs';
 
 const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
 
 function say(line) {
   process.stdout.write(`setup-chromium: ${line}\n`);
-}
-
-function executable(file) {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(name) {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir && executable(path.join(dir, name))) return path.join(dir, name);
-  }
-  return undefined;
 }
 
 function findChromium() {
@@ -55,15 +38,6 @@ function findChromium() {
 function version(file) {
   const r = spawnSync(file, ['--version'], { encoding: 'utf8', timeout: 30_000 });
   return r.status === 0 ? r.stdout.trim().split('\n').pop() : undefined;
-}
-
-function run(cmd, args) {
-  say(`$ ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  return r.status === 0;
 }
 
 const HOW = [
@@ -88,16 +62,12 @@ function main() {
     say(`${found}${version(found) ? ` (${version(found)})` : ''}`);
     return;
   }
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (process.platform !== 'linux' || !findOnPath('apt-get') || !root) {
+  if (!canApt()) {
     say('no Chromium found, and this script installs one only as root on a machine with apt-get');
     say(HOW);
     return;
   }
-  // A fresh machine may not know the package until the lists are fetched.
-  const installed =
-    run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']) ||
-    (run('apt-get', ['update']) && run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']));
+  const installed = aptInstall(say, ['chromium']);
   const now = findChromium();
   if (installed && now) say(`installed ${now}${version(now) ? ` (${version(now)})` : ''}`);
   else {

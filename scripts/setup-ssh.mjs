@@ -13,9 +13,7 @@
 //   LOADCTL_SKIP_SSH=1   do nothing
 //
 // Plain Node with no dependencies, as scripts/setup-chromium.mjs.
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
+import { aptInstall, canApt, executable, findOnPath } from './apt.mjs';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -23,36 +21,11 @@ function say(line) {
   process.stdout.write(`setup-ssh: ${line}\n`);
 }
 
-function executable(file) {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(name) {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir && executable(path.join(dir, name))) return path.join(dir, name);
-  }
-  return undefined;
-}
-
 function missing() {
   return [
     ...(findOnPath('ssh') && findOnPath('scp') ? [] : ['openssh-client']),
     ...(executable(SSHD) ? [] : ['openssh-server']),
   ];
-}
-
-function run(cmd, args) {
-  say(`$ ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  return r.status === 0;
 }
 
 const HOW = [
@@ -71,8 +44,7 @@ function main() {
     say(`${findOnPath('ssh')}, ${SSHD}`);
     return;
   }
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (process.platform !== 'linux' || !findOnPath('apt-get') || !root) {
+  if (!canApt()) {
     say(
       `missing ${packages.join(', ')}, and this script installs them only as root on a machine with apt-get`,
     );
@@ -80,8 +52,7 @@ function main() {
     return;
   }
   // The server is installed for its binary: the test starts its own sshd, with its own config.
-  const args = ['install', '-y', '--no-install-recommends', ...packages];
-  const installed = run('apt-get', args) || (run('apt-get', ['update']) && run('apt-get', args));
+  const installed = aptInstall(say, packages);
   if (installed && missing().length === 0) say(`installed ${packages.join(', ')}`);
   else {
     say(`could not install ${packages.join(', ')} with apt-get`);
