@@ -290,6 +290,23 @@ export function addEncoded(h: JsHistogram, encoded: string): void {
   h.setTotalCount(h.totalCount + total);
 }
 
+/**
+ * A trend's values as the metric stream carries them (an encoded histogram, or integer-nanosecond values: see
+ * docs/stream.md) added into `into`, or into a new histogram; `into` as it was when there is nothing to add.
+ */
+export function addPending(
+  pending: ReadonlyArray<string | Float64Array>,
+  into: JsHistogram | null,
+): JsHistogram | null {
+  if (pending.length === 0) return into;
+  const h = into ?? newHistogram();
+  for (const p of pending) {
+    if (typeof p === 'string') addEncoded(h, p);
+    else for (const v of p) recordUnits(h, v);
+  }
+  return h;
+}
+
 export function copyHistogram(h: JsHistogram): JsHistogram {
   const copy = newHistogram();
   copy.add(h);

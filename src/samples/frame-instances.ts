@@ -1,5 +1,5 @@
 // Each k6 process's own totals in a merged stream (runners: a run's end shows each one's share). Pure.
-import { addEncoded, durationStatsOf, newHistogram, recordUnits, type DurationStats } from './digest.js';
+import { addPending, durationStatsOf, type DurationStats } from './digest.js';
 
 /** What of a frame the totals read (src/samples/frames.ts Frame has it; named here to keep the modules acyclic). */
 interface FrameLike {
@@ -54,14 +54,7 @@ export function accumulateInstance(into: Map<string, InstanceAccumulator>, frame
 }
 
 export function totalsOf(instance: string, a: InstanceAccumulator): InstanceTotals {
-  let pos = null;
-  if (a.pending.length > 0) {
-    pos = newHistogram();
-    for (const p of a.pending) {
-      if (typeof p === 'string') addEncoded(pos, p);
-      else for (const v of p) recordUnits(pos, v);
-    }
-  }
+  const pos = addPending(a.pending, null);
   return {
     instance,
     requests: a.requests,

@@ -4,11 +4,10 @@
 import type { JsHistogram } from 'hdr-histogram-js';
 import { z } from 'zod';
 import {
-  addEncoded,
+  addPending,
   copyHistogram,
   durationStatsOf,
   newHistogram,
-  recordUnits,
   type DigestView,
   type DurationStats,
 } from './digest.js';
@@ -136,19 +135,6 @@ function histogramOf(cell: Cell, keep = true): JsHistogram | null {
   cell.hdr = addPending(cell.pending, cell.hdr);
   cell.pending = [];
   return cell.hdr;
-}
-
-function addPending(
-  pending: ReadonlyArray<string | Float64Array>,
-  into: JsHistogram | null,
-): JsHistogram | null {
-  if (pending.length === 0) return into;
-  const h = into ?? newHistogram();
-  for (const p of pending) {
-    if (typeof p === 'string') addEncoded(h, p);
-    else for (const v of p) recordUnits(h, v);
-  }
-  return h;
 }
 
 export interface FrameFilter {
