@@ -39,7 +39,7 @@ export interface K6RunResult {
   endedAt: Date;
 }
 
-export async function pollRest(
+async function pollRest(
   io: Io,
   address: string,
   startedMs: number,
@@ -56,6 +56,45 @@ export async function pollRest(
   }
 }
 
+/**
+ * A live snapshot from k6's REST API once a second, at the address `address()` gives then (none: skipped),
+ * until stopped. The wait between polls ends early on stop, so polling never adds to a run's wall time.
+ */
+export function startPolling(
+  io: Io,
+  o: {
+    address: () => string | undefined;
+    startedMs: number;
+    keep: ((id: string) => boolean) | undefined;
+    onSnapshot: (snap: LiveSnapshot) => void;
+  },
+): { stop(): Promise<void> } {
+  let on = true;
+  let wake: () => void = () => {};
+  const loop = (async () => {
+    while (on) {
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, 1000);
+        wake = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
+      const address = o.address();
+      if (!on || address === undefined) continue;
+      const snap = await pollRest(io, address, o.startedMs, () => io.now().getTime(), o.keep);
+      if (snap && on) o.onSnapshot(snap);
+    }
+  })();
+  return {
+    stop: async () => {
+      on = false;
+      wake();
+      await loop;
+    },
+  };
+}
+
 export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult> {
   const log = await io.openAppend(spec.logPath);
   const errorLines: string[] = [];
@@ -66,7 +105,6 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
     spec.onLogLine?.(clean);
   };
   const startedAt = io.now();
-  const clock = () => io.now().getTime();
   // Listening before k6 starts: a Ctrl-C while it is being spawned is forwarded as soon as it exists.
   let interrupts = 0;
   // eslint-disable-next-line prefer-const -- read by the signal handlers below before it is assigned
@@ -101,31 +139,19 @@ export async function runK6Process(io: Io, spec: K6RunSpec): Promise<K6RunResult
   const cpu =
     spec.onCpuSample && proc.pid !== undefined ? runCpuSampler(io, proc.pid, spec.onCpuSample) : undefined;
 
-  let polling = true;
-  // The wait between polls ends early when k6 exits, so the poller never adds to a run's wall time.
-  let wake: () => void = () => {};
-  const poller = (async () => {
-    if (!spec.restAddress || !spec.onSnapshot) return;
-    const startedMs = startedAt.getTime();
-    while (polling) {
-      await new Promise<void>((r) => {
-        const timer = setTimeout(r, 1000);
-        wake = () => {
-          clearTimeout(timer);
-          r();
-        };
-      });
-      if (!polling) break;
-      const snap = await pollRest(io, spec.restAddress, startedMs, clock, spec.liveMetrics);
-      if (snap && polling) spec.onSnapshot(snap);
-    }
-  })();
+  const poller =
+    spec.restAddress && spec.onSnapshot
+      ? startPolling(io, {
+          address: () => spec.restAddress,
+          startedMs: startedAt.getTime(),
+          keep: spec.liveMetrics,
+          onSnapshot: spec.onSnapshot,
+        })
+      : undefined;
 
   const result = await proc.result;
   cpu?.stop();
-  polling = false;
-  wake();
-  await poller;
+  await poller?.stop();
   for (const off of offSignals) off();
   await log.close();
   return { result, interrupted: interrupts > 0, errorLines, startedAt, endedAt: io.now() };

@@ -1,8 +1,7 @@
 // A run on several runners (docs/distributed.md), as execute.ts runs one k6: the same live view over the
 // merged stream, which may stop every runner, and one k6.log with each line marked with its runner.
 import type { Io } from '../io/io.js';
-import { pollRest } from '../k6/process.js';
-import type { LiveSnapshot } from '../k6/live.js';
+import { startPolling } from '../k6/process.js';
 import { terminalSafe } from '../terminal-safe.js';
 import { announceRun } from './announce.js';
 import { startLiveView, type LiveObserver, type LiveView } from './live.js';
@@ -70,7 +69,13 @@ export async function runOnRunners(
     startTimeoutMs: START_LIMIT_MS,
   });
   opts.onK6Started?.();
-  const polling = pollLead(io, group, live.onSnapshot, opts.observer?.liveMetrics);
+  // A live snapshot from the first runner still there; the stream fills in the counts.
+  const polling = startPolling(io, {
+    address: () => group?.restAddressOfLead,
+    startedMs: io.now().getTime(),
+    keep: opts.observer?.liveMetrics,
+    onSnapshot: live.onSnapshot,
+  });
   let done: Awaited<ReturnType<RunnerGroup['run']>>;
   try {
     done = await group.run();
@@ -102,39 +107,4 @@ function secretEnv(io: Io, spec: RunSpec): Record<string, string> {
     if (value !== undefined) out[name] = value;
   }
   return out;
-}
-
-/** A live snapshot once a second from the first runner still there (the stream fills in the counts). */
-function pollLead(
-  io: Io,
-  group: RunnerGroup,
-  onSnapshot: (snap: LiveSnapshot) => void,
-  keep: ((id: string) => boolean) | undefined,
-) {
-  let on = true;
-  // The wait between polls ends early when the run ends, so polling never adds to a run's wall time.
-  let wake: () => void = () => {};
-  const started = io.now().getTime();
-  const loop = (async () => {
-    while (on) {
-      await new Promise<void>((r) => {
-        const timer = setTimeout(r, 1000);
-        wake = () => {
-          clearTimeout(timer);
-          r();
-        };
-      });
-      const address = group.restAddressOfLead;
-      if (!on || address === undefined) continue;
-      const snap = await pollRest(io, address, started, () => io.now().getTime(), keep);
-      if (snap && on) onSnapshot(snap);
-    }
-  })();
-  return {
-    stop: async () => {
-      on = false;
-      wake();
-      await loop;
-    },
-  };
 }
