@@ -21,7 +21,7 @@ import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
 import { richToHtml } from './rich.js';
 import { formatCount, formatDate, formatMs, formatPercent, formatRate } from './units.js';
-import { describeMetric, endpointFigureCells, formatObserved, statusText } from './values.js';
+import { describeMetric, endpointFigureCells, formatObserved, statusText, runnerCells } from './values.js';
 
 // Re-exported for the callers that pass the charting library in (src/run/reports.ts).
 export type { ChartAssets } from './html-page.js';
@@ -287,15 +287,10 @@ function runnerSection(report: RunReport, m: Messages): string[] {
           num('p95'),
           { label: m.col.exit },
         ],
-        rows.map((r) => [
-          codeHtml(`${r.id} (${r.where})`),
-          h(r.segment),
-          h(formatCount(r.requests)),
-          h(formatCount(r.iterations)),
-          h(formatPercent(r.requests > 0 ? r.failed / r.requests : 0)),
-          h(r.p95 === null ? '–' : formatMs(r.p95)),
-          h(r.problem ?? r.exit),
-        ]),
+        rows.map((r) => {
+          const [name, ...rest] = runnerCells(r);
+          return [codeHtml(name), ...rest.map((x) => h(x))];
+        }),
       ),
     ),
   ];

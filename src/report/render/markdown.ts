@@ -9,7 +9,7 @@ import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
 import { richToMarkdown } from './rich.js';
 import { formatCount, formatDate, formatMs, formatPercent, formatRate } from './units.js';
-import { describeMetric, endpointFigureCells, formatObserved, statusText } from './values.js';
+import { describeMetric, endpointFigureCells, formatObserved, statusText, runnerCells } from './values.js';
 
 const VERDICT_MARK = {
   passed: '✅',
@@ -212,15 +212,10 @@ function runnerLines(summary: RunReport['summary'], m: Messages): string[] {
   return tableSection(
     m.section.runners,
     [m.col.runner, m.col.segment, m.col.requests, m.col.iterations, m.col.errors, 'p95', m.col.exit],
-    (summary.runners ?? []).map((r) => [
-      codeCell(`${r.id} (${r.where})`),
-      cell(r.segment),
-      cell(formatCount(r.requests)),
-      cell(formatCount(r.iterations)),
-      cell(formatPercent(r.requests > 0 ? r.failed / r.requests : 0)),
-      cell(r.p95 === null ? '–' : formatMs(r.p95)),
-      cell(r.problem ?? r.exit),
-    ]),
+    (summary.runners ?? []).map((r) => {
+      const [name, ...rest] = runnerCells(r);
+      return [codeCell(name), ...rest.map(cell)];
+    }),
     ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
   );
 }

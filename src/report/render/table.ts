@@ -7,8 +7,14 @@ import { buildRunSections, type EndpointTotal, type RunSections } from '../model
 import type { RunSummary } from '../model/summary.js';
 import { plainTable } from './plain-table.js';
 import { TABLE_WORDS, type TableLang, type TableWords } from './table-words.js';
-import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
-import { declaredStatusText, describeMetric, endpointFigureCells, formatObserved } from './values.js';
+import { formatCount, formatPercent, formatRate } from './units.js';
+import {
+  declaredStatusText,
+  describeMetric,
+  endpointFigureCells,
+  formatObserved,
+  runnerCells,
+} from './values.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -152,16 +158,11 @@ function runnerLines(s: RunSummary, { c, w }: Draw, always: boolean): string[] {
     [w.runner, w.segment, w.requests, w.iterations, w.errors, 'p95', w.exit],
     ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
   );
-  for (const r of rows)
-    t.push([
-      `${r.id} (${r.where})`,
-      r.segment,
-      formatCount(r.requests),
-      formatCount(r.iterations),
-      formatPercent(r.requests > 0 ? r.failed / r.requests : 0),
-      r.p95 === null ? '–' : formatMs(r.p95),
-      r.problem === null ? r.exit : c.red(r.problem),
-    ]);
+  for (const r of rows) {
+    const cells = runnerCells(r);
+    const end = cells.length - 1;
+    t.push(cells.map((x, i) => (i === end && r.problem !== null ? c.red(x) : x)));
+  }
   return ['', c.bold(w.runners), t.toString()];
 }
 

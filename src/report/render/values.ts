@@ -2,8 +2,24 @@
 // metric's unit, a custom metric's figures, an endpoint's statuses. Pure.
 import type { MetricUnit } from '../model/metrics.js';
 import type { EndpointTotal } from '../model/sections.js';
-import type { EndpointSummary, ThresholdSummary } from '../model/summary.js';
+import type { EndpointSummary, RunnerRow, ThresholdSummary } from '../model/summary.js';
 import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
+
+/**
+ * A runner's row as every format shows it: its name and where it ran, segment, requests, iterations, error
+ * rate, p95, and how it ended (its problem when it failed).
+ */
+export function runnerCells(r: RunnerRow): [string, ...string[]] {
+  return [
+    `${r.id} (${r.where})`,
+    r.segment,
+    formatCount(r.requests),
+    formatCount(r.iterations),
+    formatPercent(r.requests > 0 ? r.failed / r.requests : 0),
+    r.p95 === null ? '–' : formatMs(r.p95),
+    r.problem ?? r.exit,
+  ];
+}
 
 /** An endpoint's (or all requests') figures as every table shows them: requests, req/s, p50, p90, p95, p99, max. */
 export function endpointFigureCells(e: EndpointTotal): string[] {
