@@ -140,6 +140,7 @@ async function replayRound(work, recorded, round) {
   const { FramesTail } = await import('../dist/run/frames-live.js');
   const { windowThresholds } = await import('../dist/report/model/window-thresholds.js');
   const { abortThresholds } = await import('../dist/report/model/run-judge.js');
+  const { emptySnapshot } = await import('../dist/k6/live.js');
   const io = realIo();
   const framesPath = join(work, `frames-${round}.ndjson`);
   let tail;
@@ -163,16 +164,7 @@ async function replayRound(work, recorded, round) {
     checks: [{ threshold: 'rate>0.5', abortOnFail: true }],
   };
   tail = new FramesTail(io, framesPath, windowThresholds(plan), abortThresholds(plan));
-  let snap = {
-    elapsedMs: 0,
-    vus: 0,
-    vusMax: 0,
-    requests: 0,
-    failed: 0,
-    iterations: 0,
-    droppedIterations: 0,
-    latency: {},
-  };
+  let snap = emptySnapshot(0);
   let stopped;
   const live = setInterval(() => {
     if (!LIVE) return;

@@ -16,6 +16,7 @@ import { windowThresholds } from '../dist/report/model/window-thresholds.js';
 import { FramesTail } from '../dist/run/frames-live.js';
 import { abortThresholds } from '../dist/report/model/run-judge.js';
 import { k6SummaryFromFrames } from '../dist/report/model/stream-summary.js';
+import { emptySnapshot } from '../dist/k6/live.js';
 
 const SECONDS = flag('seconds', 10);
 // The recorded frames replayed as this many k6 instances (a copy under another instance id each): two
@@ -75,16 +76,7 @@ export default function () {
   // whole-run threshold with abortOnFail judged each second.
   const aborts = abortThresholds({ http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true }] });
   const tail = new FramesTail(io, frames, [threshold], aborts);
-  const snap = {
-    elapsedMs: 0,
-    vus: 0,
-    vusMax: 0,
-    requests: 0,
-    failed: 0,
-    iterations: 0,
-    droppedIterations: 0,
-    latency: {},
-  };
+  const snap = emptySnapshot(0);
   const started = process.cpuUsage();
   for (let i = 0; i < lines.length; i += COPIES) {
     for (const line of lines.slice(i, i + COPIES)) available += Buffer.byteLength(line) + 1;

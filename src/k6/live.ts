@@ -114,6 +114,23 @@ export function toSeriesPoint(prev: LiveSnapshot | undefined, cur: LiveSnapshot)
   };
 }
 
+/**
+ * A snapshot with no counts, only the time: what a run without k6's REST API counts starts from (the metric
+ * stream fills them in, src/run/frames-live.ts fillSnapshot).
+ */
+export function emptySnapshot(elapsedMs: number): LiveSnapshot {
+  return {
+    elapsedMs,
+    vus: 0,
+    vusMax: 0,
+    requests: 0,
+    failed: 0,
+    iterations: 0,
+    droppedIterations: 0,
+    latency: {},
+  };
+}
+
 /** One second of raw-sample aggregates (see ingest/aggregate.ts SecondStats), as a series point. */
 export interface SampleSecond {
   offset: number;

@@ -3,6 +3,7 @@
 // answered to every runner), and the run ends when every runner has sent its final frame. Afterwards it is
 // read like any run (collect.ts), so the run folder is the one `loadctl run` writes.
 import { STOP_SIGNALS, type Io } from '../io/io.js';
+import { emptySnapshot } from '../k6/live.js';
 import { K6_STOPPED_FROM_REST, type K6RunResult } from '../k6/process.js';
 import type { InstanceState } from '../samples/collector.js';
 import { segmentArgs } from '../plans/segments.js';
@@ -65,17 +66,7 @@ async function waitForRunners(
       const states = collector.states();
       const now = io.now().getTime();
       if (w.firstPushMs === undefined && states.length > 0) w.firstPushMs = now;
-      if (w.firstPushMs !== undefined)
-        live.onSnapshot({
-          elapsedMs: now - w.firstPushMs,
-          vus: 0,
-          vusMax: 0,
-          requests: 0,
-          failed: 0,
-          iterations: 0,
-          droppedIterations: 0,
-          latency: {},
-        });
+      if (w.firstPushMs !== undefined) live.onSnapshot(emptySnapshot(now - w.firstPushMs));
       if (states.filter((s) => s.final).length >= c.runners) return w;
       if (w.interrupts >= 2) return w;
       if (c.timeoutMs !== undefined && now - started > c.timeoutMs) {
