@@ -2,7 +2,7 @@
 // what a violation prints, so it says why the rule exists and where the import should go instead.
 //
 // Layers, top to bottom; an import points down (or sideways inside its layer), never up:
-//   cli → run → {report, doctor, breakpoint, store, samples, demo} → {k6, k6-templates, plans}
+//   cli → run → {report, doctor, breakpoint, store, samples, demo, monitor} → {k6, k6-templates, plans}
 //       → {io, errors, version}
 // Tests (*.test.ts) may import what they test, so the layering and effect rules skip them.
 
@@ -11,7 +11,7 @@ const npm = (name) => `(^|/)node_modules/${name}/`;
 
 const CLI = '^src/cli/'; // not-to-cli covers every layer
 const RUN = '^src/run/';
-const MIDDLE = '^src/(report|doctor|breakpoint|store|samples|demo)/';
+const MIDDLE = '^src/(report|doctor|breakpoint|store|samples|demo|monitor)/';
 const LOWER = '^src/(k6|k6-templates|plans)/';
 const LEAVES = '^src/(io/|errors\\.ts$|version\\.ts$|terminal-safe\\.ts$)';
 

@@ -3,6 +3,7 @@
 // Defaults are applied in resolve.ts, not here, so the type a user writes is the type the code reads.
 import { z } from 'zod';
 import { atLeastOneSecond, durationSchema, timeUnitSchema } from './schema-duration.js';
+import { monitorSchema } from './schema-monitor.js';
 
 export { durationSchema };
 
@@ -135,6 +136,7 @@ export const targetSchema = z
       .startsWith('/')
       .optional()
       .meta({ description: 'Path answered when the target is up.' }),
+    monitor: monitorSchema.optional(),
   })
   .meta({ description: 'A named system under test. Exactly one of `url` or `demo`.' });
 
@@ -474,6 +476,7 @@ export const planSchema = z
 
 export type Plan = z.infer<typeof planSchema>;
 export type Target = z.infer<typeof targetSchema>;
+export type Monitor = z.infer<typeof monitorSchema>;
 export type DemoKnobs = z.infer<typeof demoKnobsSchema>;
 export type Flow = z.infer<typeof flowSchema>;
 export type Check = z.infer<typeof checkSchema>;

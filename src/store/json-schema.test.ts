@@ -16,6 +16,7 @@ describe('docs/schemas/*.schema.json', () => {
       'docs/schemas/demo-stats.schema.json',
       'docs/schemas/samples-aggregates.schema.json',
       'docs/schemas/breakpoint.schema.json',
+      'docs/schemas/server.schema.json',
       'docs/schemas/k6-summary.schema.json',
     ]);
   });

@@ -16,6 +16,7 @@ export const RUN_FILES = {
   samplesAggregates: 'samples-aggregates.json',
   frames: 'frames.ndjson',
   breakpoint: 'breakpoint.json',
+  server: 'server.json',
 } as const;
 
 export type RunFile = keyof typeof RUN_FILES;

@@ -1,5 +1,6 @@
 // loadctl's summary of a run (summary.json): a documented, versioned model that later commands read.
 // Built from k6's own end-of-test data, so its counts are k6's counts. Pure.
+import type { ServerSummary } from '../../monitor/model.js';
 import { NOT_SATURATED, type GuardReason, type GuardVerdict } from './guard.js';
 import { metricValues, type K6Group, type K6Summary } from '../../k6/summary.js';
 import type { LiveSnapshot } from '../../k6/live.js';
@@ -116,6 +117,8 @@ export interface RunSummary {
   runners?: RunnerRow[];
   /** A runner failed and the others went on (`--keep-going`). */
   partial?: boolean;
+  /** The target's server side (plan `monitor:`, the built-in demo): CPU, memory and more over the run. */
+  server?: ServerSummary;
 }
 
 export interface RunnerRow {

@@ -17,6 +17,7 @@ import {
   SERIES_SCHEMA,
   seriesSchema,
 } from './files.js';
+import { SERVER_SCHEMA, serverFileSchema } from './server.js';
 import { summarySchema } from './summary.js';
 
 export interface StoredFileSpec<S extends z.ZodType> {
@@ -66,6 +67,7 @@ export const STORED_FILES = {
     versionOf: schemaField,
     docName: 'breakpoint',
   },
+  server: { schema: serverFileSchema, version: SERVER_SCHEMA, versionOf: schemaField, docName: 'server' },
   k6Summary: { schema: k6SummarySchema, docName: 'k6-summary' },
 } as const satisfies Partial<Record<RunFile, StoredFileSpec<z.ZodType>>>;
 

@@ -2,6 +2,7 @@
 // type-level test (schemas.test.ts) fails when the two disagree; keys follow summarizeRun's order.
 import { z } from 'zod';
 import { SUMMARY_SCHEMA } from '../../report/model/summary.js';
+import { serverSummarySchema } from './server.js';
 
 const stats = z.record(z.string(), z.number());
 
@@ -127,6 +128,8 @@ export const summarySchema = z.object({
   runners: z.array(runnerRowSchema).optional(),
   /** A runner failed and the others went on (`--keep-going`): the load was not all the plan's. */
   partial: z.boolean().optional(),
+  /** The target's server side (plan `monitor:`, the built-in demo). */
+  server: serverSummarySchema.optional(),
 });
 
 export type StoredSummary = z.output<typeof summarySchema>;
