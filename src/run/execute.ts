@@ -13,6 +13,8 @@ import { writeScript } from './prepare-script.js';
 import { renderMetaFile, writeRunFiles } from '../store/write.js';
 import type { GroupFacts } from './runner-group.js';
 import { announceRun } from './announce.js';
+import type { ServerRecord } from '../monitor/model.js';
+import { finishRunMonitor, startRunMonitor, type RunMonitor } from './monitor.js';
 
 export interface ExecuteOptions {
   progress: boolean;
@@ -38,6 +40,8 @@ export interface ExecutedRun extends AfterK6 {
   release(): void;
   /** The runners' facts, when the load was split (docs/distributed.md). */
   runners?: GroupFacts | undefined;
+  /** The target's server side over the run (plan `monitor:`, the built-in demo). */
+  server?: ServerRecord | undefined;
 }
 
 async function startDemo(spec: RunSpec): Promise<DemoService | undefined> {
@@ -92,9 +96,12 @@ async function runK6OnFreePort(io: Io, first: RunSpec, baseUrl: string, opts: Ex
 
 export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): Promise<ExecutedRun> {
   let demo: DemoService | undefined;
+  let monitor: RunMonitor | undefined;
   let release: () => void = () => {};
   try {
     demo = await startDemo(spec);
+    // Sampling starts before k6, so the first second of the run has a reading to rate against.
+    monitor = startRunMonitor(io, spec, process.pid);
     const baseUrl = demo?.url ?? spec.target.url ?? '';
     await writeScript(io, spec.loaded, spec.resolved, spec.runDir, { baseUrl, ...spec.compile });
     const meta = startMeta(spec, baseUrl, io.now());
@@ -113,6 +120,8 @@ export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): P
       spec.runners === undefined
         ? await runK6OnFreePort(io, spec, baseUrl, opts)
         : await (await import('./execute-runners.js')).runOnRunners(io, spec, baseUrl, opts);
+    const server = await finishRunMonitor(io, monitor, spec.target.name, k6.run);
+    monitor = undefined;
     const after = await readAfterK6(io, k6.spec, {
       baseUrl,
       k6: k6.run,
@@ -131,11 +140,13 @@ export async function executeRun(io: Io, spec: RunSpec, opts: ExecuteOptions): P
       stoppedBecause: k6.live.stoppedBecause(),
       release,
       ...(k6.runners ? { runners: k6.runners } : {}),
+      ...(server ? { server } : {}),
     };
   } catch (err) {
     release();
     throw err;
   } finally {
+    await monitor?.running.stop();
     await demo?.close();
   }
 }

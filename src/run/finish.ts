@@ -13,6 +13,7 @@ import {
   type RunSummary,
 } from '../report/model/summary.js';
 import type { ExecutedRun } from './execute.js';
+import { summarizeServer } from '../monitor/stats.js';
 import type { GroupFacts } from './runner-group.js';
 import type { InstanceTotals } from '../samples/frames.js';
 import { endCodeOf, exitCodeFor, k6ExitCodeOf } from './exit.js';
@@ -27,6 +28,7 @@ import {
   renderMetaFile,
   renderSamplesAggregatesFile,
   renderSeriesFile,
+  renderServerFile,
   renderSummaryFile,
   type RunFileTexts,
 } from '../store/write.js';
@@ -187,6 +189,7 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
     comparison: spec.comparison,
     ...(samples ? { statusClasses: samples.statusClasses } : {}),
     ...(run.runners ? { runners: summarizeRunners(run.runners, frames?.instances ?? []) } : {}),
+    ...(run.server ? { server: summarizeServer(run.server) } : {}),
   });
   return { outcome, summary, series: summarizeSeries(run), exitCode: exitCodeFor(outcome) };
 }
@@ -209,6 +212,7 @@ export function renderRunFiles(
     summary: renderSummaryFile(finished.summary),
     series: renderSeriesFile(finished.series),
     ...(extra.breakpoint !== undefined ? { breakpoint: renderBreakpointFile(extra.breakpoint) } : {}),
+    ...(run.server ? { server: renderServerFile(run.server) } : {}),
     meta: renderMetaFile({
       ...run.meta,
       endedAt: run.k6.endedAt.toISOString(),

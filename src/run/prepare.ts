@@ -7,7 +7,7 @@ import { baseUrlEnvNames, planEndpoints, toK6Options, trendStats } from '../plan
 import type { Scenario } from 'k6/options';
 import type { LoadedPlan } from '../plans/load.js';
 import { plannedDuration, type ResolvedPlan } from '../plans/resolve.js';
-import type { DemoKnobs, Invariant, Plan } from '../plans/schema.js';
+import type { DemoKnobs, Invariant, Monitor, Plan } from '../plans/schema.js';
 import { hasChecks, planBatches } from '../report/model/batches.js';
 import { boundEndpoints } from '../report/model/endpoint-bound.js';
 import { guardPlan, type GuardPlan } from '../report/model/guard.js';
@@ -88,6 +88,8 @@ export interface RunSpec {
     /** undefined for a demo target: its URL is known once it listens. */
     url: string | undefined;
     demo: DemoKnobs | undefined;
+    /** Where its server side is read during the run (plan `monitor:`). */
+    monitor: Monitor | undefined;
   };
   /** The endpoints with statistics of their own (at most MAX_MEASURED_ENDPOINTS). */
   endpoints: Endpoint[];
@@ -337,7 +339,12 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     loaded: c.loaded,
     resolved: c.resolved,
     plan,
-    target: { name: targetName, url: demo === undefined ? target.url : undefined, demo },
+    target: {
+      name: targetName,
+      url: demo === undefined ? target.url : undefined,
+      demo,
+      monitor: target.monitor,
+    },
     endpoints,
     endpointsLeftOut: leftOut,
     guard,

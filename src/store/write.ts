@@ -2,6 +2,8 @@
 // writeRunFiles writes the texts atomically (a reader never sees half a file). The engine (src/run) renders
 // and writes through here; nothing else joins a stored file's name to a folder. The types come from the zod
 // schemas the readers check (schemas/), and test/e2e/store.test.ts checks real runs' files against them.
+import type { ServerRecord } from '../monitor/model.js';
+import { SERVER_SCHEMA } from './schemas/server.js';
 import type { z } from 'zod';
 import type { DemoStats } from '../demo/server.js';
 import type { Io } from '../io/io.js';
@@ -55,6 +57,14 @@ export const renderSamplesAggregatesFile = (value: AggregatesJson): string => `$
 
 /** breakpoint.json (`loadctl.breakpoint/v1`). */
 export const renderBreakpointFile = (value: z.input<typeof breakpointSchema>): string => pretty(value);
+
+/** server.json (`loadctl.server/v1`). One series to a line: a long run has thousands of points. */
+export function renderServerFile(value: ServerRecord): string {
+  const { series, ...rest } = { schema: SERVER_SCHEMA, ...value };
+  const head = JSON.stringify(rest, null, 2).replace(/\n}$/, '');
+  const lines = series.map((s) => `    ${JSON.stringify(s)}`);
+  return `${head},\n  "series": [\n${lines.join(',\n')}\n  ]\n}\n`;
+}
 
 /** Writes the texts into the run folder, in the order given. */
 export async function writeRunFiles(io: Io, runDir: string, files: RunFileTexts): Promise<void> {

@@ -280,6 +280,7 @@ export interface SummaryInput {
   batches?: RunBatches | undefined;
   comparison?: ComparisonRef | undefined;
   runners?: { rows: RunnerRow[]; partial: boolean } | undefined;
+  server?: ServerSummary | undefined;
 }
 
 /** k6's end-of-test data as far as a live snapshot of its REST API can stand in for it. */
@@ -412,5 +413,6 @@ export function summarizeRun(input: SummaryInput): RunSummary {
     ...(input.batches ? { batches: input.batches } : {}),
     ...(input.comparison ? { comparison: input.comparison } : {}),
     ...(input.runners ? { runners: input.runners.rows, partial: input.runners.partial } : {}),
+    ...(input.server ? { server: input.server } : {}),
   };
 }
