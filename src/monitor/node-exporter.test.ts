@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { nodeValues, parseNodeMetrics, type NodeReading } from './node-exporter.js';
+import { filteredUrl, keptLines, nodeValues, parseNodeMetrics, type NodeReading } from './node-exporter.js';
 
 // Two pages of Debian's node_exporter 1.5.0 on this project's 2-core CI machine, a second apart.
 const fixture = (name: string) =>
@@ -77,5 +77,20 @@ describe('nodeValues', () => {
     expect(nodeValues(base, { ...base, cpuTotalS: 104, cpuBusyS: 44 }, 1).cpu).toBe(100);
     expect(nodeValues(base, { ...base, cpuTotalS: 104, cpuBusyS: 40 }, 1).cpu).toBe(0);
     expect(nodeValues(base, { ...base, cpuTotalS: 104, cpuBusyS: 42 }, 1).cpu).toBe(50);
+  });
+});
+
+describe('the page asked for', () => {
+  it('asks node_exporter for the collectors read, keeping the URL’s own query', () => {
+    const u = new URL(filteredUrl('http://h:9100/metrics?x=1'));
+    expect(u.searchParams.get('x')).toBe('1');
+    expect(u.searchParams.getAll('collect[]')).toEqual(['cpu', 'meminfo', 'loadavg', 'netdev', 'sockstat']);
+  });
+
+  it('keeps only the families read, and reads the same figures from them', () => {
+    const kept = keptLines(PAGE);
+    expect(kept.length).toBeLessThan(PAGE.length / 2);
+    expect(kept).not.toMatch(/^node_load5 /m);
+    expect(parseNodeMetrics(kept)).toEqual(parseNodeMetrics(PAGE));
   });
 });
