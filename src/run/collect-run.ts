@@ -2,6 +2,7 @@
 // takes their pushed streams, the live view follows the merge (progress, abortOnFail judged on it, a stop
 // answered to every runner), and the run ends when every runner has sent its final frame. Afterwards it is
 // read like any run (collect.ts), so the run folder is the one `loadctl run` writes.
+import { finishRunMonitor, startRunMonitor } from './monitor.js';
 import { STOP_SIGNALS, type Io } from '../io/io.js';
 import { emptySnapshot } from '../k6/live.js';
 import { K6_STOPPED_FROM_REST, type K6RunResult } from '../k6/process.js';
@@ -177,6 +178,8 @@ export async function collectRun(io: Io, spec: RunSpec, c: CollectChoices): Prom
     `collecting ${spec.plan.name} (target ${spec.target.name}, ${terminalSafe(baseUrl)}) from ${c.runners} runner${c.runners === 1 ? '' : 's'} at ${collector.urlFor(c.host)}; results in ${spec.shownDir}\n`,
   );
   const startedAt = io.now();
+  // The target's server side (its monitor:), read here while the operator's runners load it.
+  const monitor = startRunMonitor(io, spec, process.pid);
   let w: Waited;
   try {
     w = await waitForRunners(io, collector, live, c);
@@ -206,6 +209,7 @@ export async function collectRun(io: Io, spec: RunSpec, c: CollectChoices): Prom
   );
   const first = w.firstPushMs === undefined ? startedAt : new Date(w.firstPushMs);
   const k6 = k6Result(facts, w, first, endedAt, live.stoppedBecause() !== undefined);
+  const server = await finishRunMonitor(io, monitor, spec.target.name, k6);
   const after = await readAfterK6(io, spec, {
     baseUrl,
     k6,
@@ -224,5 +228,6 @@ export async function collectRun(io: Io, spec: RunSpec, c: CollectChoices): Prom
     stoppedBecause: live.stoppedBecause(),
     release: () => {},
     runners: facts,
+    ...(server ? { server } : {}),
   };
 }
