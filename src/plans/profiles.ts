@@ -1,7 +1,8 @@
 // Profiles: named overrides merged over the plan before validation of the result.
 // Objects merge key by key, arrays and scalars replace, `null` removes. Two rules make merges mean what a
 // user expects: a scenario whose executor changes is replaced whole (executors have different fields), and
-// a target given `url` drops `demo` (and the reverse), so a profile can point a real target at the demo.
+// a target given `url` drops `demo` (and the reverse), so a profile can point a real target at the demo;
+// giving `demo` also drops the target's `monitor:` (the real hosts' exporters say nothing of the demo).
 
 type Obj = Record<string, unknown>;
 
@@ -23,6 +24,7 @@ function mergeTarget(base: unknown, over: Obj): unknown {
   const start = isObj(base) ? { ...base } : {};
   if ('url' in over) delete start.demo;
   if ('demo' in over) delete start.url;
+  if ('demo' in over) delete start.monitor;
   return deepMerge(start, over);
 }
 

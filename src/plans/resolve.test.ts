@@ -93,3 +93,36 @@ describe('thresholds over a window reach k6 only as data for loadctl', () => {
     expect(toK6Options(r.resolved).thresholds).toEqual({ http_req_duration: ['p(95)<900'], http_reqs: [] });
   });
 });
+
+describe('a profile that points a monitored target at the demo', () => {
+  const plan = (profileTarget: string) =>
+    validated(`
+name: p
+targets:
+  a:
+    url: http://127.0.0.1:1
+    monitor: { nodeExporter: http://10.0.0.5:9100/metrics }
+flows:
+  f:
+    steps:
+      - path: /
+scenarios:
+  s: { executor: constant-vus, vus: 2, duration: 10s, flow: f }
+profiles:
+  smoke:
+    targets:
+      a: ${profileTarget}
+`);
+
+  it('drops the real host’s monitor with its url', () => {
+    const r = resolvePlan(plan('{ demo: true }'), { profile: 'smoke' });
+    expect(r.ok && r.resolved.target).toEqual({ demo: true });
+  });
+
+  it('keeps a monitor the profile gives, and the plan’s when the profile only changes the url', () => {
+    const own = resolvePlan(plan('{ demo: true, monitor: { process: { port: 9 } } }'), { profile: 'smoke' });
+    expect(own.ok && own.resolved.target).toEqual({ demo: true, monitor: { process: { port: 9 } } });
+    const url = resolvePlan(plan('{ url: "http://127.0.0.1:2" }'), { profile: 'smoke' });
+    expect(url.ok && url.resolved.target.monitor).toEqual({ nodeExporter: 'http://10.0.0.5:9100/metrics' });
+  });
+});
