@@ -118,15 +118,17 @@ function checkEnvValue(
     if (!('ref' in part)) continue;
     const ref = part.ref;
     if (ref.ns !== 'secrets') out.push(error(at, "an output's env may only reference ${secrets.NAME}"));
-    else if (!secrets.includes(ref.name))
-      out.push(
-        error(
-          at,
-          `secret \`${ref.name}\` is not declared`,
-          'add it to `secrets:` so loadctl reads it from the environment',
-        ),
-      );
-    else fromSecret = true;
+    else {
+      fromSecret = true;
+      if (!secrets.includes(ref.name))
+        out.push(
+          error(
+            at,
+            `secret \`${ref.name}\` is not declared`,
+            'add it to `secrets:` so loadctl reads it from the environment',
+          ),
+        );
+    }
   }
   if (CREDENTIAL.test(name) && !fromSecret)
     out.push(
