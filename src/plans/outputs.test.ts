@@ -98,6 +98,13 @@ describe('a plan’s outputs', () => {
       ],
     ],
     [
+      'a misspelt option: a warning with the name k6 reads',
+      "  - { type: influxdb, url: 'http://i:8086/k6', env: { K6_INFLUXDB_PUSH_INTERVALL: 1s } }\n",
+      [
+        'p.yaml:12:55: warning: outputs[0].env.K6_INFLUXDB_PUSH_INTERVALL: K6_INFLUXDB_PUSH_INTERVALL is not an option k6 v1.8.1 reads\n    hint: did you mean K6_INFLUXDB_PUSH_INTERVAL?',
+      ],
+    ],
+    [
       'a json output without a file',
       '  - json\n',
       ['p.yaml:12:5: error: outputs[0]: the json output needs a file\n    hint: e.g. json=k6.json'],

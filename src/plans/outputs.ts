@@ -46,7 +46,86 @@ export const OUTPUT_INFO: Readonly<Record<OutputType, TypeInfo>> = {
 };
 
 /** Environment variables that carry a credential: their value must come from a declared secret. */
-const CREDENTIAL = /(USERNAME|USER$|PASSWORD|PASSWD|TOKEN|SECRET|BEARER|HEADERS|AUTH)/;
+const CREDENTIAL = /(USERNAME|USER$|PASSWORD|PASSWD|TOKEN|SECRET|BEARER|HEADERS|AUTH|ACCESS_KEY)/;
+
+/**
+ * The options k6 v1.8.1 reads, by prefix (from its binary), for a "did you mean" on a misspelt one; names
+ * ending in `_` take a suffix (`K6_PROMETHEUS_RW_HEADERS_X-Scope-OrgID`). A name k6 does not know is a
+ * warning, not an error: another k6 may know it.
+ */
+const KNOWN_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  K6_INFLUXDB_: [
+    'ADDR',
+    'CONCURRENT_WRITES',
+    'CONSISTENCY',
+    'DB',
+    'INSECURE',
+    'PASSWORD',
+    'PAYLOAD_SIZE',
+    'PRECISION',
+    'PROXY',
+    'PUSH_INTERVAL',
+    'RETENTION',
+    'TAGS_AS_FIELDS',
+    'USERNAME',
+  ],
+  K6_PROMETHEUS_RW_: [
+    'BEARER_TOKEN',
+    'CLIENT_CERTIFICATE',
+    'CLIENT_CERTIFICATE_KEY',
+    'HEADERS_',
+    'HTTP_HEADERS',
+    'INSECURE_SKIP_TLS_VERIFY',
+    'PASSWORD',
+    'PUSH_INTERVAL',
+    'SERVER_URL',
+    'SIGV4_ACCESS_KEY',
+    'SIGV4_REGION',
+    'SIGV4_SECRET_KEY',
+    'STALE_MARKERS',
+    'TLS_MINIMUM_VERSION',
+    'TREND_AS_NATIVE_HISTOGRAM',
+    'TREND_STATS',
+    'USERNAME',
+  ],
+  K6_CSV_: ['FILENAME', 'SAVE_INTERVAL', 'TIME_FORMAT'],
+  K6_OTEL_: [
+    'EXPORTER_PROTOCOL',
+    'EXPORTER_TYPE',
+    'EXPORT_INTERVAL',
+    'FLUSH_INTERVAL',
+    'GRPC_EXPORTER_ENDPOINT',
+    'GRPC_EXPORTER_INSECURE',
+    'HEADERS',
+    'HTTP_EXPORTER_ENDPOINT',
+    'HTTP_EXPORTER_INSECURE',
+    'HTTP_EXPORTER_URL_PATH',
+    'METRIC_PREFIX',
+    'SERVICE_NAME',
+    'SERVICE_VERSION',
+    'SINGLE_COUNTER_FOR_RATE',
+    'TLS_CERTIFICATE',
+    'TLS_CLIENT_CERTIFICATE',
+    'TLS_CLIENT_KEY',
+    'TLS_INSECURE_SKIP_VERIFY',
+  ],
+};
+
+function unknownOption(name: string, prefix: string, at: PlanPath): Finding | undefined {
+  const known = KNOWN_OPTIONS[prefix];
+  if (known === undefined) return undefined;
+  const rest = name.slice(prefix.length);
+  if (known.some((k) => rest === k || (k.endsWith('_') && rest.startsWith(k) && rest.length > k.length)))
+    return undefined;
+  const guess = didYouMean(rest, known);
+  return {
+    severity: 'warning',
+    path: at,
+    atKey: true,
+    message: `${name} is not an option k6 v1.8.1 reads`,
+    ...(guess !== undefined ? { hint: `did you mean ${prefix}${guess}?` } : {}),
+  };
+}
 
 /** The query parameters InfluxDB and others read credentials from. */
 const CREDENTIAL_PARAMS = /^(u|p|user|username|password|token|apikey|api_key|access_token)$/i;
@@ -149,7 +228,8 @@ function checkEnv(
 ): void {
   const prefixes = OUTPUT_INFO[type].envPrefixes;
   for (const [name, value] of Object.entries(env)) {
-    if (!prefixes.some((p) => name.startsWith(p))) {
+    const prefix = prefixes.find((p) => name.startsWith(p));
+    if (prefix === undefined) {
       out.push({
         ...error(
           [...at, name],
@@ -161,6 +241,8 @@ function checkEnv(
       });
       continue;
     }
+    const unknown = unknownOption(name, prefix, [...at, name]);
+    if (unknown) out.push(unknown);
     checkEnvValue(name, value, [...at, name], secrets, out);
   }
 }
