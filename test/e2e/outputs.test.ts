@@ -197,6 +197,8 @@ outputs:
     env:
       K6_INFLUXDB_USERNAME: '\${secrets.INFLUX_USER}'
       K6_INFLUXDB_PASSWORD: '\${secrets.INFLUX_PASSWORD}'
+  - json=k6-samples.json
+  - { type: csv, file: k6-samples.csv }
 `),
     );
     const run = await runCli(['run', file, '--no-progress', '--results', join(dir, 'results')], {
@@ -208,6 +210,22 @@ outputs:
     const summary = readSummary(runDir);
     const auth = { u: INFLUX_ADMIN.user, p: INFLUX_ADMIN.password };
     expect(await influxSum(influx.url, 'k6e2e', summary.runId, auth)).toBe(summary.totals.requests);
+
+    // The tags reach the file outputs too: a JSON sample's tags, a CSV row's.
+    const point = readFileSync(join(runDir, 'k6-samples.json'), 'utf8')
+      .split('\n')
+      .map((l) =>
+        l === '' ? {} : (JSON.parse(l) as { type?: string; metric?: string; data?: { tags?: object } }),
+      )
+      .find((l) => l.type === 'Point' && l.metric === 'http_reqs');
+    expect(point?.data?.tags).toMatchObject({ plan: 'outputs-e2e', run_id: summary.runId, target: 'local' });
+    // k6's CSV output has a column per system tag; the others go in `extra_tags` as a query string.
+    const [header, ...rows] = readFileSync(join(runDir, 'k6-samples.csv'), 'utf8').trim().split('\n');
+    const extra = header!.split(',').indexOf('extra_tags');
+    const requests = rows.filter((r) => r.startsWith('http_reqs,'));
+    expect(requests.length).toBe(summary.totals.requests);
+    for (const row of requests)
+      expect(new URLSearchParams(row.split(',')[extra]).get('run_id')).toBe(summary.runId);
 
     const basic = Buffer.from(`${INFLUX_ADMIN.user}:${INFLUX_ADMIN.password}`).toString('base64');
     const leaks = filesUnder(runDir)
