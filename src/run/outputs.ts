@@ -121,6 +121,19 @@ export function outputEnv(
   return env;
 }
 
+/** The outputs as meta.json keeps them: where each went, and the names (never the values) of its options. */
+export function storedOutputs(
+  outputs: readonly Output[],
+  runDir: string,
+): Array<{ type: string; url?: string; file?: string; env: string[] }> {
+  return outputs.map((o) => ({
+    type: o.type,
+    ...(o.url !== undefined ? { url: o.url } : {}),
+    ...(o.file !== undefined ? { file: outputFile(runDir, o.file) } : {}),
+    env: Object.keys(o.env),
+  }));
+}
+
 /** One line per output for the start of a run: where k6 also sends its metrics. */
 export function describeOutputs(outputs: readonly Output[], runDir: string): string[] {
   return outputs.map((o) => {

@@ -30,7 +30,7 @@ import { VERSION } from '../version.js';
 import { makeRedactor } from './redact.js';
 import type { RunnerSpec } from '../plans/runners.js';
 import { planRunners, type RunnerPlan } from './runner-args.js';
-import { outputArgs, outputEnv, resolveOutputs, runTags, type Output } from './outputs.js';
+import { outputArgs, outputEnv, resolveOutputs, runTags, storedOutputs, type Output } from './outputs.js';
 
 export const SUMMARY_ENV = 'LOADCTL_SUMMARY_PATH';
 
@@ -432,6 +432,7 @@ export function startMeta(spec: RunSpec, baseUrl: string, startedAt: Date) {
     },
     tags: spec.tags,
     comparison: spec.comparison ?? null,
+    ...(spec.outputs.length > 0 ? { outputs: storedOutputs(spec.outputs, spec.runDir) } : {}),
     startedAt: startedAt.toISOString(),
     endedAt: null as string | null,
     k6ExitCode: null as number | null,

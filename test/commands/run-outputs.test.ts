@@ -49,6 +49,15 @@ describe('loadctl run with outputs (fake k6)', () => {
     expect(k6.args.join(' ')).not.toContain(PASSWORD);
     expect(Object.entries(r.files).filter(([, text]) => text.includes(PASSWORD))).toEqual([]);
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+    const meta = JSON.parse(r.files[`${dir}/meta.json`]!) as { outputs?: unknown };
+    expect(meta.outputs).toEqual([
+      {
+        type: 'influxdb',
+        url: 'http://influx.test:8086/k6',
+        env: ['K6_INFLUXDB_USERNAME', 'K6_INFLUXDB_PASSWORD'],
+      },
+      { type: 'json', file: expect.stringMatching(/\/k6\.json$/), env: [] },
+    ]);
     expect(r.stderr).toContain(
       `k6 also sends its metrics, tagged run_id=${runId}, to: influxdb (http://influx.test:8086/k6)`,
     );
