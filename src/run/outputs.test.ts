@@ -10,7 +10,8 @@ import {
   runTags,
   type Output,
 } from './outputs.js';
-import { choices, FACTS, SHOP } from './spec.fixture.js';
+import { choices, FACTS, resolved, SHOP } from './spec.fixture.js';
+import { checkOperatorPlan } from './k6-operator-export.js';
 import type { Plan } from '../plans/schema.js';
 
 const INFLUX: Output = {
@@ -155,5 +156,12 @@ describe('outputProblems', () => {
     expect(renderOutputProblems(outputProblems(lines.slice(2, 3)), 'results/x/k6.log')).toBe(
       "warning: k6's Prometheus remote write output could not send its metrics (1 error; first: Failed to send the time series data to the endpoint: HTTP POST request failed). The run and its results here are complete; that output's data is missing or partial. See results/x/k6.log\n",
     );
+  });
+});
+
+describe('export k6-operator', () => {
+  it('refuses a plan with outputs: the manifests would carry their credentials', () => {
+    const plan = { ...SHOP, outputs: ['influxdb=http://influx:8086/k6'] };
+    expect(() => checkOperatorPlan(resolved(plan))).toThrow("the plan sends k6's metrics to `outputs`");
   });
 });
