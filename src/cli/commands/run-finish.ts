@@ -6,10 +6,7 @@ import type { ExecutedRun } from '../../run/execute.js';
 import type { PlanRun } from '../../run/options.js';
 import { finishRun, renderRunFiles } from '../../run/finish.js';
 import type { RunSpec } from '../../run/prepare.js';
-import { printRunFiles, printRunSummary } from '../../run/print.js';
-import { outputProblems, renderOutputProblems } from '../../run/outputs.js';
-import { runFile } from '../../store/layout.js';
-import { terminalSafeLines } from '../../terminal-safe.js';
+import { printOutputProblems, printRunFiles, printRunSummary } from '../../run/print.js';
 import { writeReportsOfRun } from '../../run/run-reports.js';
 import { writeRunFiles } from '../../store/write.js';
 
@@ -30,9 +27,6 @@ export async function finishPlanRun(
     perRunner: opts.perRunner === true,
   });
   printRunFiles(io, spec, finished, reports);
-  // An output that could not write (k6 logs it and goes on) leaves loadctl's results whole: said, not failed.
-  const problems = spec.outputs.length > 0 ? outputProblems(run.k6.errorLines) : [];
-  if (problems.length > 0)
-    io.stderr.write(terminalSafeLines(renderOutputProblems(problems, runFile(spec.shownDir, 'log'))));
+  printOutputProblems(io, spec, run.k6.errorLines);
   return finished.exitCode;
 }
