@@ -59,7 +59,7 @@ function addRenderCommand(program: Command, io: Io, runCommand: Runner): void {
     );
 }
 
-/** `run`'s options for splitting the load over several k6 processes (docs/distributed.md). */
+/** `run`'s options for splitting the load over several k6 processes (docs/distributed.md), and k6's outputs. */
 function withRunnerOptions(cmd: Command): Command {
   return cmd
     .option(
@@ -76,7 +76,13 @@ function withRunnerOptions(cmd: Command): Command {
       '--keep-going',
       'with runners: when one cannot start or dies, the others go on (the run is marked partial)',
     )
-    .option('--per-runner', 'with runners: the summary also shows each runner’s requests, failures and p95');
+    .option('--per-runner', 'with runners: the summary also shows each runner’s requests, failures and p95')
+    .option(
+      '--out <spec>',
+      'also send k6’s metrics to one of k6’s outputs, as k6 takes it: influxdb=URL, experimental-prometheus-rw, json=FILE, csv=FILE, opentelemetry (repeatable; over the plan’s `outputs`; `none` for none)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    );
 }
 
 function addRunCommand(program: Command, io: Io, runCommand: Runner): void {
@@ -131,6 +137,7 @@ Examples:
   $ loadctl run plans/coupon-issue.yaml --runners 4 --per-runner
   $ loadctl run plans/seat-race.yaml --profile smoke --tag build=1234
   $ loadctl run plans/seat-race.yaml --profile smoke --report html,junit
+  $ loadctl run plans/seat-race.yaml --out influxdb=http://localhost:8086/k6
   $ loadctl run plans/graviton-vs-x86.yaml --target graviton --json > summary.json
   $ loadctl run plans/graviton-vs-x86.yaml --targets x86,graviton --rounds 3 --cooldown 30s
 

@@ -11,6 +11,7 @@ import {
   collectSetVars,
 } from './rules-steps.js';
 import { collectRefs, findTemplateErrors } from './templates.js';
+import { checkOutputs } from './outputs.js';
 import { allFlows, endpointName, isHttpStep, streamStepNames, walkSteps } from './walk.js';
 import {
   THRESHOLD_EXPRESSION,
@@ -411,6 +412,7 @@ export function checkPlanRules(plan: Plan): Finding[] {
   checkScenarios(plan, out);
   checkThresholds(plan, out);
   checkRunners(plan, out);
+  out.push(...checkOutputs(plan.outputs, plan.secrets ?? []).findings);
   if (plan.script !== undefined && plan.flows !== undefined) {
     out.push({
       severity: 'warning',

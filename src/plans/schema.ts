@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { atLeastOneSecond, durationSchema, timeUnitSchema } from './schema-duration.js';
 import { monitorSchema } from './schema-monitor.js';
+import { outputSchema } from './output-schema.js';
 
 export { durationSchema };
 
@@ -441,6 +442,10 @@ const planFields = {
     .meta({ description: 'Checks against the target after the load.' }),
   summaryTrendStats: z.array(z.string().regex(/^(avg|min|med|max|count|p\(\d{1,2}(\.\d+)?\))$/)).optional(),
   script: scriptSchema.optional().meta({ description: 'Run an existing k6 script instead of flows.' }),
+  outputs: z.array(outputSchema).max(16).optional().meta({
+    description:
+      "k6's own outputs (Prometheus remote write, InfluxDB, JSON, CSV, OpenTelemetry), tagged with plan, run_id, target and profile; `run --out` replaces them.",
+  }),
   runners: z
     .union([z.number().int().min(1).max(64), z.array(z.string().min(1)).min(1).max(64)])
     .optional()

@@ -3,6 +3,7 @@ import type { Io } from '../io/io.js';
 import { leftOutNotes } from '../report/model/endpoint-bound.js';
 import { terminalSafe } from '../terminal-safe.js';
 import type { RunSpec } from './prepare.js';
+import { describeOutputs } from './outputs.js';
 
 export function announceRun(io: Io, spec: RunSpec, baseUrl: string, where = ''): void {
   io.stderr.write(
@@ -10,4 +11,9 @@ export function announceRun(io: Io, spec: RunSpec, baseUrl: string, where = ''):
   );
   // Said before k6 starts, so a huge plan's first lines explain its rows.
   for (const note of leftOutNotes(spec.endpointsLeftOut)) io.stderr.write(`note: ${note}\n`);
+  const outputs = describeOutputs(spec.outputs, spec.runDir);
+  if (outputs.length > 0)
+    io.stderr.write(
+      `k6 also sends its metrics, tagged run_id=${spec.runId}, to: ${terminalSafe(outputs.join(', '))}\n`,
+    );
 }

@@ -42,6 +42,11 @@ export function checkOperatorPlan(resolved: ResolvedPlan): void {
       "a `script:` plan's thresholds are the script's, judged by each runner on its own share",
       'write the load as flows',
     );
+  if ((plan.outputs ?? []).length > 0)
+    throw usageError(
+      "the plan sends k6's metrics to `outputs`, whose credentials the manifests would have to carry",
+      'leave `outputs` out of the plan for the export; the runners push their stream to loadctl',
+    );
   if (Object.keys(plan.data ?? {}).length > 0)
     throw usageError(
       'the plan reads data files, which the ConfigMap (one script) does not carry',

@@ -32,6 +32,8 @@ export interface RunOptions {
   keepGoing?: boolean;
   /** With runners: each runner's numbers beside the merged ones. */
   perRunner?: boolean;
+  /** `--out SPEC` (repeatable): k6's own outputs, replacing the plan's `outputs` (docs/outputs.md). */
+  out?: string[];
 }
 
 /** One run of a read plan, as `run` and `run --targets` (once per target and round) make it. */

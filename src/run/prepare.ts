@@ -22,7 +22,7 @@ import {
 import type { ComparisonRef } from '../report/model/summary.js';
 import { windowThresholds, type WindowThreshold } from '../report/model/window-thresholds.js';
 import { environmentError, usageError } from '../errors.js';
-import { runDirFor, runFile } from '../store/layout.js';
+import { RUN_FILES, runDirFor, runFile, type RunFile } from '../store/layout.js';
 import { makeRunId } from '../store/run-id.js';
 import { META_SCHEMA } from '../store/schemas/files.js';
 import { renderPlanResolvedFile } from '../store/write.js';
@@ -30,6 +30,7 @@ import { VERSION } from '../version.js';
 import { makeRedactor } from './redact.js';
 import type { RunnerSpec } from '../plans/runners.js';
 import { planRunners, type RunnerPlan } from './runner-args.js';
+import { outputArgs, outputEnv, resolveOutputs, runTags, storedOutputs, type Output } from './outputs.js';
 
 export const SUMMARY_ENV = 'LOADCTL_SUMMARY_PATH';
 
@@ -55,6 +56,8 @@ export interface RunChoices {
   runners?: RunnerSpec[] | undefined;
   /** With runners: one that cannot start or dies does not stop the others. */
   keepGoing?: boolean;
+  /** k6's own outputs (`run --out`, src/run/outputs.ts resolveOutputs); undefined: the plan's. */
+  outputs?: Output[] | undefined;
 }
 
 /** What was probed for the run (src/run/facts.ts). */
@@ -135,6 +138,8 @@ export interface RunSpec {
   comparison: ComparisonRef | undefined;
   /** The runners, when the load is split (k6.args is then the command line each one's is made from). */
   runners: { list: RunnerPlan[]; keepGoing: boolean } | undefined;
+  /** k6's own outputs the run also sends its metrics to (docs/outputs.md). */
+  outputs: Output[];
 }
 
 /**
@@ -250,9 +255,20 @@ function k6Args(
     framesPath: string | undefined;
     streamTags: readonly string[];
     lean: boolean;
+    outputs: readonly Output[];
+    runId: string;
   },
 ): string[] {
   const plan = c.resolved.plan;
+  // loadctl's tags only when an output takes k6's metrics (a `--tag` of the same name wins).
+  const own = runTags({
+    plan: plan.name,
+    runId: out.runId,
+    target: c.resolved.targetName,
+    profile: c.resolved.profile,
+  });
+  const tags = out.outputs.length > 0 ? { ...own, ...c.tags } : c.tags;
+  const ownFiles = (Object.keys(RUN_FILES) as RunFile[]).map((f) => runFile(runDir, f));
   return [
     'run',
     '--quiet',
@@ -264,11 +280,12 @@ function k6Args(
     // For an existing script the statistics travel in its merged options: the flag would replace the
     // script's own.
     ...(plan.script === undefined ? ['--summary-trend-stats', trendStats(plan).join(',')] : []),
-    ...Object.entries(c.tags).flatMap(([k, v]) => ['--tag', `${k}=${v}`]),
+    ...Object.entries(tags).flatMap(([k, v]) => ['--tag', `${k}=${v}`]),
     // Raw samples cost k6 about a fifth of its throughput (docs/benchmarks.md): only when asked.
     ...(out.samplesPath !== undefined ? ['--out', `json=${out.samplesPath}`] : []),
     // Windowed per-endpoint statistics every second, at little cost to k6 (docs/stream.md).
     ...(out.framesPath !== undefined ? ['--out', framesOut(out.framesPath, out.streamTags)] : []),
+    ...outputArgs(out.outputs, runDir, ownFiles),
     runFile(runDir, 'script'),
   ];
 }
@@ -332,6 +349,8 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
   // Kept with k6's own summary too, so that a run can be summarized both ways (the verdicts' e2e test).
   const streamTags =
     framesPath !== undefined && plan.script === undefined ? streamTagsFor(plan, endpoints, batches) : [];
+  const outputs = c.outputs ?? resolveOutputs(plan, undefined);
+  const k6Out = { samplesPath, framesPath, streamTags, lean: from === 'stream', outputs, runId };
   return {
     runId,
     runDir,
@@ -353,8 +372,9 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     k6: {
       path: f.k6.path,
       version: f.k6.version,
-      args: k6Args(c, f, runDir, { samplesPath, framesPath, streamTags, lean: from === 'stream' }),
-      env: planEnvDefaults(plan, f.env),
+      args: k6Args(c, f, runDir, k6Out),
+      // The outputs' options, secrets resolved: only ever in k6's environment (docs/outputs.md).
+      env: { ...planEnvDefaults(plan, f.env), ...outputEnv(outputs, f.env) },
       restAddress: `127.0.0.1:${f.restPort}`,
       summaryPath: runFile(runDir, 'k6Summary'),
       samplesPath,
@@ -384,6 +404,7 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
             list: planRunners(c.runners, toK6Options(c.resolved).scenarios as Record<string, Scenario>),
             keepGoing: c.keepGoing === true,
           },
+    outputs,
   };
 }
 
@@ -418,6 +439,7 @@ export function startMeta(spec: RunSpec, baseUrl: string, startedAt: Date) {
     },
     tags: spec.tags,
     comparison: spec.comparison ?? null,
+    ...(spec.outputs.length > 0 ? { outputs: storedOutputs(spec.outputs, spec.runDir) } : {}),
     startedAt: startedAt.toISOString(),
     endedAt: null as string | null,
     k6ExitCode: null as number | null,

@@ -5,7 +5,8 @@ import type { Io } from '../io/io.js';
 import { runFile } from '../store/layout.js';
 import { renderSummaryFile } from '../store/write.js';
 import { renderSummaryTable } from '../report/render/table.js';
-import { terminalSafe } from '../terminal-safe.js';
+import { terminalSafe, terminalSafeLines } from '../terminal-safe.js';
+import { outputProblems, renderOutputProblems } from './outputs.js';
 import type { Lang } from '../report/render/i18n.js';
 import type { FinishedRun } from './finish.js';
 import type { RunSpec } from './prepare.js';
@@ -50,4 +51,11 @@ export function printRunFiles(
   if (finished.outcome.kind === 'k6-error') io.stderr.write(`k6's log: ${runFile(spec.shownDir, 'log')}\n`);
   for (const r of reports)
     io.stderr.write(`report (${r.format}): ${join(spec.shownDir, basename(r.path))}\n`);
+}
+
+/** An output that could not write (k6 logs it and goes on) leaves loadctl's results whole: said, not failed. */
+export function printOutputProblems(io: Io, spec: RunSpec, k6ErrorLines: readonly string[]): void {
+  const problems = spec.outputs.length > 0 ? outputProblems(k6ErrorLines) : [];
+  if (problems.length > 0)
+    io.stderr.write(terminalSafeLines(renderOutputProblems(problems, runFile(spec.shownDir, 'log'))));
 }

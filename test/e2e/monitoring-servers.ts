@@ -136,8 +136,14 @@ export async function startPrometheus(dir: string, scrape: string[] = []): Promi
   return { url, ...started };
 }
 
-/** InfluxDB 1.x on a free loopback port, its meta, data and WAL in `dir`. */
-export async function startInflux(dir: string): Promise<Started> {
+/**
+ * InfluxDB 1.x on a free loopback port, its meta, data and WAL in `dir`. With `admin`, authentication is on
+ * and that admin user exists (InfluxDB lets the first admin be created without credentials).
+ */
+export async function startInflux(
+  dir: string,
+  opts: { admin?: { user: string; password: string } } = {},
+): Promise<Started> {
   if (!INFLUXD) throw new Error('influxd not found');
   await mkdir(dir, { recursive: true });
   const [port, rpc] = [await freeLoopbackPort(), await freeLoopbackPort()];
@@ -153,6 +159,7 @@ export async function startInflux(dir: string): Promise<Started> {
     '[http]',
     `  bind-address = "127.0.0.1:${port}"`,
     '  log-enabled = false',
+    ...(opts.admin ? ['  auth-enabled = true'] : []),
     '[monitor]',
     '  store-enabled = false',
     '',
@@ -161,6 +168,14 @@ export async function startInflux(dir: string): Promise<Started> {
   const started = startProcess(INFLUXD, ['-config', join(dir, 'influxdb.conf')]);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/ping`, started);
+  if (opts.admin) {
+    const q = `CREATE USER "${opts.admin.user}" WITH PASSWORD '${opts.admin.password}' WITH ALL PRIVILEGES`;
+    const r = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q }) });
+    if (!r.ok) {
+      await started.stop();
+      throw new Error(`could not create InfluxDB's admin: ${r.status} ${await r.text()}`);
+    }
+  }
   return { url, ...started };
 }
 

@@ -21,7 +21,7 @@ import { parseReportOptions, parseTags } from '../../run/options.js';
 import { prepareRun, resolveResultsRoot } from '../../run/prepare.js';
 import { resolveOrThrow } from '../../run/prepare-script.js';
 import { runPreflight } from '../../run/preflight.js';
-import { printRunFiles } from '../../run/print.js';
+import { printOutputProblems, printRunFiles } from '../../run/print.js';
 import { writeReportsOfRun } from '../../run/run-reports.js';
 import { writeRunFiles } from '../../store/write.js';
 import { terminalSafe } from '../../terminal-safe.js';
@@ -169,6 +169,7 @@ export async function runBreakpoint(io: Io, file: string, opts: BreakpointOption
         `⚠ invariants failed after the run: ${terminalSafe(summary.outcome.failed.join('; '))}\n`,
       );
     printRunFiles(io, spec, finished, await writeReportsOfRun(io, spec, files, reportFormats, lang));
+    printOutputProblems(io, spec, run.k6.errorLines);
     return found.exitCode;
   } finally {
     run.release();

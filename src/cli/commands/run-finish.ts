@@ -6,7 +6,7 @@ import type { ExecutedRun } from '../../run/execute.js';
 import type { PlanRun } from '../../run/options.js';
 import { finishRun, renderRunFiles } from '../../run/finish.js';
 import type { RunSpec } from '../../run/prepare.js';
-import { printRunFiles, printRunSummary } from '../../run/print.js';
+import { printOutputProblems, printRunFiles, printRunSummary } from '../../run/print.js';
 import { writeReportsOfRun } from '../../run/run-reports.js';
 import { writeRunFiles } from '../../store/write.js';
 
@@ -27,5 +27,6 @@ export async function finishPlanRun(
     perRunner: opts.perRunner === true,
   });
   printRunFiles(io, spec, finished, reports);
+  printOutputProblems(io, spec, run.k6.errorLines);
   return finished.exitCode;
 }

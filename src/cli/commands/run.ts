@@ -12,6 +12,7 @@ import { prepareRun, resolveResultsRoot } from '../../run/prepare.js';
 import { resolveOrThrow } from '../../run/prepare-script.js';
 import { runPreflight } from '../../run/preflight.js';
 import { parseRunnerCount, resolveRunners } from '../../plans/runners.js';
+import { resolveOutputs } from '../../run/outputs.js';
 
 export type { PlanRun, RunOptions };
 
@@ -41,6 +42,7 @@ export async function runPlan(
     runners: opts.runners === undefined ? undefined : parseRunnerCount(opts.runners),
     runner: opts.runner,
   });
+  const outputs = resolveOutputs(resolved.plan, opts.out);
   const resultsRoot = resolveResultsRoot(io.cwd, opts.results);
   const samples = opts.samples === true;
   const k6 = await runPreflight(io, {
@@ -61,6 +63,7 @@ export async function runPlan(
     comparison: opts.comparison,
     runners,
     keepGoing: opts.keepGoing === true,
+    outputs,
   };
   const spec = prepareRun(choices, await probeRunFacts(io, k6));
   // The modules that finish a run load while k6 runs: nothing after k6 waits for them.

@@ -70,6 +70,17 @@ export const metaSchema = z.object({
   partial: z.boolean().optional(),
   /** When and why loadctl ended every runner's share early. */
   runnersStopped: z.object({ reason: z.string(), at: z.string() }).optional(),
+  /** k6's own outputs the run also sent its metrics to: the names of their environment options, no values. */
+  outputs: z
+    .array(
+      z.object({
+        type: z.string(),
+        url: z.string().optional(),
+        file: z.string().optional(),
+        env: z.array(z.string()),
+      }),
+    )
+    .optional(),
 });
 export type StoredMeta = z.output<typeof metaSchema>;
 
