@@ -323,6 +323,13 @@ function compileExtras(
   };
 }
 
+function windowsNeedStream(windows: ReturnType<typeof windowThresholds>, k6Path: string) {
+  return environmentError(
+    `the plan's thresholds over a window (${windows.map((w) => `${w.key} ${w.expression} over ${w.window}`).join(', ')}) need loadctl's metric stream, and ${k6Path} is a k6 without loadctl's output`,
+    'run `npm run setup:k6`, which builds the pinned k6 with it into .tools/bin/k6 (and unset LOADCTL_K6_BIN if it points elsewhere)',
+  );
+}
+
 export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
   const { plan, target, targetName } = c.resolved;
   const demo = target.demo === undefined ? undefined : target.demo === true ? {} : target.demo;
@@ -339,11 +346,7 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
   const samplesPath = c.samples ? runFile(runDir, 'samples') : undefined;
   const framesPath = f.k6.framesOutput ? runFile(runDir, 'frames') : undefined;
   const windows = windowThresholds(plan.thresholds ?? {});
-  if (windows.length > 0 && framesPath === undefined)
-    throw environmentError(
-      `the plan's thresholds over a window (${windows.map((w) => `${w.key} ${w.expression} over ${w.window}`).join(', ')}) need loadctl's metric stream, and ${f.k6.path} is a k6 without loadctl's output`,
-      'run `npm run setup:k6`, which builds the pinned k6 with it into .tools/bin/k6 (and unset LOADCTL_K6_BIN if it points elsewhere)',
-    );
+  if (windows.length > 0 && framesPath === undefined) throw windowsNeedStream(windows, f.k6.path);
   const redact = makeRedactor((plan.secrets ?? []).map((name) => f.env[name]));
   const from = summaryFrom(c, f);
   // Kept with k6's own summary too, so that a run can be summarized both ways (the verdicts' e2e test).
