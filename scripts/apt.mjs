@@ -1,5 +1,5 @@
-// What the setup scripts share (setup-chromium.mjs, setup-ssh.mjs): finding programs, and installing a
-// Debian package when we are root on a machine with apt-get. Plain Node with no dependencies, so it runs
+// What the setup scripts share (setup-chromium.mjs, setup-ssh.mjs, setup-monitoring.mjs): finding programs,
+// and installing a Debian package when we are root on a machine with apt-get. Plain Node with no dependencies, so it runs
 // before `npm install` has finished.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -43,4 +43,34 @@ function run(say, cmd, args) {
 export function aptInstall(say, packages) {
   const args = ['install', '-y', '--no-install-recommends', ...packages];
   return run(say, 'apt-get', args) || (run(say, 'apt-get', ['update']) && run(say, 'apt-get', args));
+}
+
+/**
+ * The whole job of a setup script for Debian packages: nothing when `missing()` is empty (say `found()`), else
+ * install them with apt-get where it can, else say `how` and return; never fails the setup, as only some
+ * tests need them. `skipVar`=1 in the environment skips it.
+ */
+export function ensurePackages({ say, skipVar, missing, found, how }) {
+  if (process.env[skipVar] === '1') {
+    say(`skipped (${skipVar}=1)`);
+    return;
+  }
+  const packages = missing();
+  if (packages.length === 0) {
+    say(found());
+    return;
+  }
+  if (!canApt()) {
+    say(
+      `missing ${packages.join(', ')}, and this script installs them only as root on a machine with apt-get`,
+    );
+    say(how);
+    return;
+  }
+  const installed = aptInstall(say, packages);
+  if (installed && missing().length === 0) say(`installed ${packages.join(', ')}`);
+  else {
+    say(`could not install ${packages.join(', ')} with apt-get`);
+    say(how);
+  }
 }

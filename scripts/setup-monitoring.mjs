@@ -15,7 +15,7 @@
 //   LOADCTL_SKIP_MONITORING=1   do nothing
 //
 // Plain Node with no dependencies, as scripts/setup-ssh.mjs.
-import { aptInstall, canApt, findOnPath } from './apt.mjs';
+import { ensurePackages, findOnPath } from './apt.mjs';
 
 /** Program → the Debian package that ships it. */
 const PROGRAMS = [
@@ -38,29 +38,10 @@ const HOW = [
   '  elsewhere:     any Prometheus 2.x, node_exporter and InfluxDB 1.x on PATH',
 ].join('\n');
 
-function main() {
-  if (process.env.LOADCTL_SKIP_MONITORING === '1') {
-    say('skipped (LOADCTL_SKIP_MONITORING=1)');
-    return;
-  }
-  const packages = missing();
-  if (packages.length === 0) {
-    say(PROGRAMS.map(([program]) => findOnPath(program)).join(', '));
-    return;
-  }
-  if (!canApt()) {
-    say(
-      `missing ${packages.join(', ')}, and this script installs them only as root on a machine with apt-get`,
-    );
-    say(HOW);
-    return;
-  }
-  const installed = aptInstall(say, packages);
-  if (installed && missing().length === 0) say(`installed ${packages.join(', ')}`);
-  else {
-    say(`could not install ${packages.join(', ')} with apt-get`);
-    say(HOW);
-  }
-}
-
-main();
+ensurePackages({
+  say,
+  skipVar: 'LOADCTL_SKIP_MONITORING',
+  missing,
+  found: () => PROGRAMS.map(([program]) => findOnPath(program)).join(', '),
+  how: HOW,
+});

@@ -13,7 +13,7 @@
 //   LOADCTL_SKIP_SSH=1   do nothing
 //
 // Plain Node with no dependencies, as scripts/setup-chromium.mjs.
-import { aptInstall, canApt, executable, findOnPath } from './apt.mjs';
+import { ensurePackages, executable, findOnPath } from './apt.mjs';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -34,30 +34,11 @@ const HOW = [
   '  macOS:         ssh and scp come with the system; sshd is only needed by the test (root, Linux)',
 ].join('\n');
 
-function main() {
-  if (process.env.LOADCTL_SKIP_SSH === '1') {
-    say('skipped (LOADCTL_SKIP_SSH=1)');
-    return;
-  }
-  const packages = missing();
-  if (packages.length === 0) {
-    say(`${findOnPath('ssh')}, ${SSHD}`);
-    return;
-  }
-  if (!canApt()) {
-    say(
-      `missing ${packages.join(', ')}, and this script installs them only as root on a machine with apt-get`,
-    );
-    say(HOW);
-    return;
-  }
-  // The server is installed for its binary: the test starts its own sshd, with its own config.
-  const installed = aptInstall(say, packages);
-  if (installed && missing().length === 0) say(`installed ${packages.join(', ')}`);
-  else {
-    say(`could not install ${packages.join(', ')} with apt-get`);
-    say(HOW);
-  }
-}
-
-main();
+// The server is installed for its binary: the test starts its own sshd, with its own config.
+ensurePackages({
+  say,
+  skipVar: 'LOADCTL_SKIP_SSH',
+  missing,
+  found: () => `${findOnPath('ssh')}, ${SSHD}`,
+  how: HOW,
+});
