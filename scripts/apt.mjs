@@ -1,6 +1,6 @@
 // What the setup scripts share (setup-chromium.mjs, setup-ssh.mjs, setup-monitoring.mjs): finding programs,
-// and installing a Debian package when we are root on a machine with apt-get. Plain Node with no dependencies, so it runs
-// before `npm install` has finished.
+// and installing a Debian package when we are root on a machine with apt-get. Plain Node with no
+// dependencies, so it runs before `npm install` has finished.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
