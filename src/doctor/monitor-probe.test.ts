@@ -133,6 +133,15 @@ describe('probeMonitors → checkMonitors', () => {
     ]);
   });
 
+  it('reads no more of a page than a node_exporter would send', async () => {
+    const big = 'x'.repeat(16 * 1024 * 1024 + 1);
+    const fake = { now: () => new Date(0), fetch: async () => new Response(big) } as Partial<Io> as Io;
+    const [facts] = await probeMonitors(fake, [
+      { target: 't', sources: [{ kind: 'node-exporter', id: 'node', url: 'http://h:9100/metrics' }] },
+    ]);
+    expect(facts).toMatchObject({ answer: { ok: false, detail: 'an answer of more than 16777216 bytes' } });
+  });
+
   it('one finding for a Prometheus that does not answer at all, naming the queries the run will lack', async () => {
     const { io: fake } = io();
     const plan: Plan = {

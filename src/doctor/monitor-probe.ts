@@ -38,6 +38,25 @@ function failure(err: unknown): string {
   return e.cause?.code ?? e.cause?.message ?? e.message;
 }
 
+/** The body as text, or undefined once it passes `max` bytes (the rest is not read). */
+async function boundedText(res: Response, max: number): Promise<string | undefined> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function ask<T>(
   io: Io,
   url: string,
@@ -47,8 +66,8 @@ async function ask<T>(
   const started = io.now().getTime();
   try {
     const res = await io.fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    const text = await res.text();
-    if (text.length > MAX_BODY_BYTES) return { ok: false, detail: `an answer of ${text.length} bytes` };
+    const text = await boundedText(res, MAX_BODY_BYTES);
+    if (text === undefined) return { ok: false, detail: `an answer of more than ${MAX_BODY_BYTES} bytes` };
     return { ok: true, status: res.status, ms: io.now().getTime() - started, body: read(text, res.status) };
   } catch (err) {
     return { ok: false, detail: failure(err) };
