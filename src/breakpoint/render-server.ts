@@ -3,7 +3,9 @@
 import type { LevelServer, LimitReached, Resource, ServerAtLevels } from './server.js';
 import type { Verdict } from './verdict.js';
 
-const pct = (v: number) => `${Math.round(v)} %`;
+/** 95 %, 0.3 %: a share below 10 % keeps a decimal; `floor` for an upper bound that must not read as a limit. */
+const pct = (v: number, round: (x: number) => number = Math.round) =>
+  `${v < 10 ? (round(v * 10) / 10).toFixed(1) : round(v)} %`;
 
 function resourceName(s: ServerAtLevels, r: Resource): string {
   if (r === 'memory') return s.memory === 'process' ? 'process memory' : 'memory';
@@ -24,8 +26,8 @@ function atMost(s: ServerAtLevels): string {
   };
   const cpu = top((l) => l.cpuMax);
   const memory = top((l) => l.memoryMaxPercent);
-  if (cpu !== undefined) parts.push(`${resourceName(s, 'cpu')} at most ${pct(cpu)}`);
-  if (memory !== undefined) parts.push(`${resourceName(s, 'memory')} at most ${pct(memory)}`);
+  if (cpu !== undefined) parts.push(`${resourceName(s, 'cpu')} at most ${pct(cpu, Math.floor)}`);
+  if (memory !== undefined) parts.push(`${resourceName(s, 'memory')} at most ${pct(memory, Math.floor)}`);
   return parts.length > 0 ? parts.join(', ') : 'no CPU or memory figures during the levels';
 }
 
@@ -39,7 +41,9 @@ function brokeWhat(v: Extract<Verdict, { kind: 'found' }>): string {
 export function describeServerAtLevels(s: ServerAtLevels, v: Verdict): string {
   const reached = s.reached.map((r) => reachedText(s, r));
   const limits = `limits: CPU ${pct(s.limits.cpuPercent)}, memory ${pct(s.limits.memoryPercent)}`;
-  const shared = s.onThisMachine ? ' (on this machine: the load generator’s share counts too)' : '';
+  // A host's CPU on this machine includes k6's; a process's CPU is its own.
+  const shared =
+    s.onThisMachine && s.cpu === 'host' ? ' (on this machine: the load generator’s share counts too)' : '';
   let words: string;
   if (v.kind === 'found') {
     const broke = v.broke.level;

@@ -180,7 +180,7 @@ describe('describeServerAtLevels', () => {
     );
   });
 
-  it('says a resource ran out while the SLO held, and that a local server shares the machine', () => {
+  it('says a resource ran out while the SLO held; a local host’s CPU includes the generator’s', () => {
     const s = judgeServerAtLevels(
       WINDOWS,
       record({
@@ -189,7 +189,21 @@ describe('describeServerAtLevels', () => {
       }),
     )!;
     expect(describeServerAtLevels(s, { kind: 'not-found', held: null })).toBe(
-      'server: process CPU reached 93 % of one core at level 3 while the SLO held (on this machine: the load generator’s share counts too) [limits: CPU 90 %, memory 90 %]',
+      'server: process CPU reached 93 % of one core at level 3 while the SLO held [limits: CPU 90 %, memory 90 %]',
+    );
+    const local = judgeServerAtLevels(
+      WINDOWS,
+      record({
+        sources: [source({ local: true })],
+        series: [
+          series('cpu', 'node', perSecond([50, 50, 50, 50, 89.6, 60, 60, 60, 60])),
+          series('memory', 'node', perSecond([0.02 * GiB])),
+        ],
+      }),
+    )!;
+    // At most 89 %, not a rounded 90 % that would read as the limit; a small share keeps its decimal.
+    expect(describeServerAtLevels(local, { kind: 'not-found', held: null })).toBe(
+      'server: no resource reached its limit (CPU at most 89 %, memory at most 0.2 %) (on this machine: the load generator’s share counts too) [limits: CPU 90 %, memory 90 %]',
     );
   });
 
