@@ -87,6 +87,29 @@ describe('renderBreakpoint', () => {
   });
 });
 
+describe('renderBreakpoint with the server side', () => {
+  it('prints which resource ran out first below the verdict', () => {
+    const summary =
+      'server: CPU reached 95 % at level 3; p95 broke at level 4 [limits: CPU 90 %, memory 90 %]';
+    const server = {
+      cpu: 'host' as const,
+      memory: null,
+      onThisMachine: false,
+      limits: { cpuPercent: 90, memoryPercent: 90 },
+      levels: [],
+      reached: [],
+      summary,
+    };
+    const lines = renderBreakpoint(
+      { plan: 'capacity', target: 'local', slo: SLO, ramp: RAMP },
+      { ...RESULT, server },
+      { color: false },
+    ).split('\n');
+    const verdict = lines.findIndex((l) => l.startsWith('broke first:'));
+    expect(lines[verdict + 1]).toBe(summary);
+  });
+});
+
 describe('describeVerdict', () => {
   it('says what to do when there is no breaking point to report', () => {
     expect(describeVerdict({ kind: 'not-found', held: { level: 4, target: 240, rps: 239 } }, RAMP)).toEqual([

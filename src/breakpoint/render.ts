@@ -128,6 +128,7 @@ export function renderBreakpoint(
   const mark =
     r.verdict.kind === 'found' || r.verdict.kind === 'not-found' ? c.green.bold('✓ ') : c.yellow.bold('⚠ ');
   lines.push(`${mark}${verdict[0] ?? ''}`, ...verdict.slice(1));
+  if (r.server) lines.push(r.server.summary);
   if (opts.runDir)
     lines.push(`results: ${terminalSafe(opts.runDir)} (breakpoint.json, series.json, summary.json)`);
   return `${lines.join('\n')}\n`;

@@ -8,8 +8,11 @@ import type { Plan } from '../plans/schema.js';
 import type { GuardVerdict } from '../report/model/guard.js';
 import type { RunSummary } from '../report/model/summary.js';
 import type { K6Summary } from '../k6/summary.js';
+import type { ServerRecord } from '../monitor/model.js';
 import { planRamp, rampPlan, type Ramp, type RampChoices } from './ramp.js';
 import { renderBreach, renderLevelNote } from './render.js';
+import { describeServerAtLevels } from './render-server.js';
+import { judgeServerAtLevels, levelWindows } from './server.js';
 import type { Slo } from './slo.js';
 import { BREAKPOINT_SCHEMA, judgeBreakpoint, type BreakpointResult } from './verdict.js';
 import { foldWatch, initialWatch, type WatchDecision, type WatchState } from './watch.js';
@@ -125,6 +128,8 @@ export interface FinishedSearch {
   k6Summary: K6Summary | undefined;
   series: SeriesPoint[];
   stoppedBecause: string | undefined;
+  /** server.json of the run (the target's `monitor:`): which resource ran out first. */
+  server?: ServerRecord | undefined;
 }
 
 /** The verdict and breakpoint.json's document. */
@@ -141,6 +146,8 @@ export function summarizeBreakpoint(search: BreakpointSearch, watch: WatchState,
     generator: run.summary.generator,
     series: run.series,
   });
+  const atLevels = judgeServerAtLevels(levelWindows(result.levels, ramp), run.server);
+  if (atLevels) result.server = { ...atLevels, summary: describeServerAtLevels(atLevels, result.verdict) };
   const doc = {
     schema: BREAKPOINT_SCHEMA as typeof BREAKPOINT_SCHEMA,
     runId: run.summary.runId,
@@ -159,6 +166,7 @@ export function summarizeBreakpoint(search: BreakpointSearch, watch: WatchState,
     },
     verdict: result.verdict,
     levels: result.levels,
+    ...(result.server ? { server: result.server } : {}),
     stoppedBecause: run.stoppedBecause ?? null,
     runOutcome: run.summary.outcome.kind,
   };

@@ -4,6 +4,7 @@
 import type { GuardReason, GuardVerdict } from '../report/model/guard.js';
 import type { Outcome } from '../report/model/outcome.js';
 import type { Ramp } from './ramp.js';
+import type { ServerAtLevels } from './server.js';
 import {
   judgeLevel,
   minRequests,
@@ -80,6 +81,8 @@ export type Verdict =
 export interface BreakpointResult {
   verdict: Verdict;
   levels: LevelResult[];
+  /** With server.json: the server's CPU and memory per level, and which ran out first (server.ts). */
+  server?: ServerAtLevels & { summary: string };
 }
 
 export interface VerdictInput {

@@ -12,6 +12,7 @@ import {
   checkTwReuse,
 } from './host-checks.js';
 import type { Finding } from './finding.js';
+import { checkMonitors } from './monitor-checks.js';
 import type { PlanNeeds } from './needs.js';
 import type { DoctorFacts } from './probe.js';
 import { checkK6, checkK6Streaming, checkResults, checkSecret } from './run-checks.js';
@@ -38,6 +39,7 @@ export function checkDoctor(f: DoctorFacts, needs: PlanNeeds | undefined): Findi
     ...checkResults(f, needs),
     ...f.secrets.map(checkSecret),
     ...f.targets.flatMap((t) => checkTarget(t, f)),
+    ...checkMonitors(f.monitors),
   ].filter((x) => x !== undefined);
 }
 

@@ -36,6 +36,7 @@ export const facts = (over: Partial<DoctorFacts> = {}): DoctorFacts => ({
   localAddresses: ['127.0.0.1', '10.0.0.5', '::1'],
   targets: [],
   secrets: [],
+  monitors: [],
   ...over,
 });
 

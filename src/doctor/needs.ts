@@ -3,6 +3,7 @@
 import { parseDuration } from '../plans/duration.js';
 import { peakVUs, plannedDuration } from '../plans/resolve.js';
 import { isHttpStep, streamStepNames } from '../plans/rules.js';
+import { monitorSources, type SourceSpec } from '../monitor/sources.js';
 import type { Plan, Scenario, Step } from '../plans/schema.js';
 
 export interface PlanNeeds {
@@ -144,6 +145,25 @@ export function selectTargets(plan: Plan, only: string | undefined): TargetToPro
       ...(t.demo === undefined && t.url !== undefined ? { url: t.url } : {}),
       ...(t.healthPath !== undefined ? { healthPath: t.healthPath } : {}),
     }));
+}
+
+/** A target and the sources its run would read (src/monitor/sources.ts). */
+export interface MonitorToProbe {
+  target: string;
+  sources: SourceSpec[];
+}
+
+/**
+ * The monitored targets doctor looks at (the one chosen, else every one). A demo target's own process is
+ * loadctl's, started with the run: nothing to check before it; a `monitor:` it has is checked like any.
+ */
+export function selectMonitors(plan: Plan, only: string | undefined): MonitorToProbe[] {
+  return Object.entries(plan.targets)
+    .filter(([name]) => only === undefined || name === only)
+    .flatMap(([target, t]) => {
+      const sources = monitorSources(t.monitor, undefined);
+      return sources.length > 0 ? [{ target, sources }] : [];
+    });
 }
 
 /** Disk a run of this plan writes: raw samples dominate when kept. */

@@ -43,6 +43,7 @@ describe('probeDoctorFacts: the host, the results folder and the secrets', () =>
         { name: 'EMPTY', set: false },
         { name: 'ABSENT', set: false },
       ],
+      monitors: [],
     });
     expect(asked).toEqual(
       expect.arrayContaining([

@@ -10,7 +10,8 @@ import type { TlsCertificate } from '../io/net-tls.js';
 import type { FindK6Result } from '../k6/locate.js';
 import { findK6, projectRoot } from '../k6/locate.js';
 import { probeExtensionStamp } from '../k6/stream-extension.js';
-import type { TargetToProbe } from './needs.js';
+import { probeMonitors, type MonitorSourceFacts } from './monitor-probe.js';
+import type { MonitorToProbe, TargetToProbe } from './needs.js';
 import {
   parseOpenFilesLimit,
   parseProcInt,
@@ -71,6 +72,8 @@ export interface DoctorFacts {
   targets: TargetFacts[];
   /** The plan's declared secrets; empty without a plan. */
   secrets: SecretFacts[];
+  /** Each source of the targets' `monitor:` (monitor-probe.ts); empty without one. */
+  monitors: MonitorSourceFacts[];
   /** The stamp of the streaming extension's sources in this project (k6ext/); undefined without them. */
   streamExtensionStamp?: string;
 }
@@ -176,7 +179,7 @@ export async function probeWritable(io: Io, dir: string): Promise<string | undef
   }
 }
 
-type HostPart = Omit<DoctorFacts, 'probedAt' | 'k6' | 'results' | 'targets' | 'secrets'>;
+type HostPart = Omit<DoctorFacts, 'probedAt' | 'k6' | 'results' | 'targets' | 'secrets' | 'monitors'>;
 
 async function probeHost(io: Io): Promise<HostPart> {
   const [openFiles, ports, twReuse, somaxconn, fileMax, stamp] = await Promise.all([
@@ -223,6 +226,8 @@ async function probeResults(io: Io, dir: string): Promise<DoctorFacts['results']
 export interface ProbeRequest {
   resultsDir: string;
   targets: TargetToProbe[];
+  /** The targets' monitor sources (needs.ts selectMonitors): whether each answers. */
+  monitors?: MonitorToProbe[];
   /** Names of the plan's declared secrets: whether each is set is read from io.env. */
   secrets?: string[];
   /** k6 as the caller already found it (`run` looks it up while reading the plan): not looked up again. */
@@ -236,10 +241,11 @@ export async function probeDoctorFacts(io: Io, req: ProbeRequest): Promise<Docto
   const probedAt = io.now().toISOString();
   const probeTls: TlsProbe = req.probeTls ?? ((host, port, ms) => io.probeTls(host, port, ms));
   const k6 = req.k6 ?? findK6(io, { projectRoot: projectRoot() });
-  const [host, results, targets] = await Promise.all([
+  const [host, results, targets, monitors] = await Promise.all([
     probeHost(io),
     probeResults(io, req.resultsDir),
     Promise.all(req.targets.map((t) => probeTarget(io, t, probeTls))),
+    probeMonitors(io, req.monitors ?? []),
   ]);
   return {
     probedAt,
@@ -248,5 +254,6 @@ export async function probeDoctorFacts(io: Io, req: ProbeRequest): Promise<Docto
     results,
     targets,
     secrets: (req.secrets ?? []).map((name) => ({ name, set: !!io.env[name] })),
+    monitors,
   };
 }

@@ -4,7 +4,7 @@ import type { Io } from '../io/io.js';
 import type { FindK6Result } from '../k6/locate.js';
 import type { Plan } from '../plans/schema.js';
 import { checkDoctor } from './checks.js';
-import { computeNeeds, selectTargets } from './needs.js';
+import { computeNeeds, selectMonitors, selectTargets } from './needs.js';
 import { renderPreflight, selectPreflight, type Readiness } from './preflight.js';
 import { probeDoctorFacts } from './probe.js';
 
@@ -27,6 +27,8 @@ export async function probeRunReadiness(io: Io, req: ReadinessRequest): Promise<
     resultsDir: req.resultsRoot,
     // With --skip-preflight the targets are not contacted at all.
     targets: skipHostChecks ? [] : selectTargets(plan, req.targetName),
+    // A monitor source that does not answer is a warning: the run still measures the client.
+    monitors: skipHostChecks ? [] : selectMonitors(plan, req.targetName),
     secrets: plan.secrets ?? [],
     k6: req.k6,
   });

@@ -26,6 +26,7 @@ export async function writeReportsOfRun(
       series: files.series,
       meta: files.meta,
       plan: spec.planDocument,
+      server: files.server,
     });
     if (!report) throw new Error('the run has no summary');
     return await writeRunReports(io, spec.runDir, report, formats, lang);

@@ -118,6 +118,44 @@ describe('readStoredFile', () => {
   });
 });
 
+describe('readStoredRunFiles and server.json', () => {
+  const server = {
+    schema: 'loadctl.server/v1',
+    target: 'staging',
+    intervalMs: 1000,
+    sources: [{ id: 'process', kind: 'process', address: 'pid 7', local: true, samples: 2, errors: [] }],
+    series: [
+      {
+        id: 'processCpu',
+        source: 'process',
+        label: 'process CPU',
+        unit: 'percent',
+        points: [
+          [1, 40],
+          [2, 55],
+        ],
+      },
+    ],
+  };
+
+  it('reads server.json when there, without it as normal, and names a damaged one', async () => {
+    const dir = join(root, 'results', 'monitored', GOOD);
+    await cp(join(FIXTURES, 'stored-runs', 'compare', GOOD), dir, { recursive: true });
+    expect((await readStoredRunFiles(io, dir)).server).toBeUndefined();
+    await writeFile(join(dir, 'server.json'), JSON.stringify(server));
+    expect((await readStoredRunFiles(io, dir)).server?.series[0]?.points).toEqual([
+      [1, 40],
+      [2, 55],
+    ]);
+    await writeFile(join(dir, 'server.json'), JSON.stringify({ ...server, intervalMs: 'often' }));
+    const err = await caught(readStoredRunFiles(io, dir));
+    expect([err.exitCode, err.message]).toEqual([
+      3,
+      `results/monitored/${GOOD}/server.json: intervalMs: expected number, got string "often"`,
+    ]);
+  });
+});
+
 describe('writers', () => {
   it('write what the readers read back, with their versions', async () => {
     const runDir = join(root, 'results', 'written', 'r1');

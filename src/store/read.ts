@@ -77,15 +77,25 @@ export async function readStoredFile<F extends StoredFile>(
   );
 }
 
-/** What a report reads from a run folder: summary.json, and series.json, meta.json, plan.resolved.json when there. */
+/**
+ * What a report reads from a run folder: summary.json, and series.json, meta.json, plan.resolved.json and
+ * server.json when there (a run without `monitor:` has no server.json; a damaged one throws like the others).
+ */
 export async function readStoredRunFiles(io: Io, runDir: string): Promise<StoredRunFiles> {
-  const [summary, series, meta, plan] = await Promise.all([
+  const [summary, series, meta, plan, server] = await Promise.all([
     readStoredFile(io, runDir, 'summary'),
     readOptionalStoredFile(io, runDir, 'series'),
     readOptionalStoredFile(io, runDir, 'meta'),
     readOptionalStoredFile(io, runDir, 'plan'),
+    readOptionalStoredFile(io, runDir, 'server'),
   ]);
-  return { summary, ...(series ? { series } : {}), ...(meta ? { meta } : {}), ...(plan ? { plan } : {}) };
+  return {
+    summary,
+    ...(series ? { series } : {}),
+    ...(meta ? { meta } : {}),
+    ...(plan ? { plan } : {}),
+    ...(server ? { server } : {}),
+  };
 }
 
 /**

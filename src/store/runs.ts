@@ -2,6 +2,7 @@
 // what is wrong. Types only; src/store/read.ts reads them, src/report/render/runs-table.ts lists them.
 import type { RunSummary } from '../report/model/summary.js';
 import type { StoredMeta, StoredPlanResolved, StoredSeries } from './schemas/files.js';
+import type { StoredServer } from './schemas/server.js';
 
 export interface StoredRun {
   dir: string;
@@ -41,4 +42,6 @@ export interface StoredRunFiles {
   series?: StoredSeries;
   meta?: StoredMeta;
   plan?: StoredPlanResolved;
+  /** server.json: the target's server side (plan `monitor:`, or the built-in demo). */
+  server?: StoredServer;
 }

@@ -1,6 +1,7 @@
 // `loadctl doctor` against made-up host facts: /proc and `ulimit` through io.readText and io.runCommand, the
 // results folder and free disk through the fake file system, targets through io.lookup and io.probeTcp.
 // k6 is looked up through Io as well, so the fake k6 is the one doctor finds.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { copyIntoFake, fakeIo, runCli, SHOP, type FakeIoOptions } from '../harness/index.js';
 
@@ -73,5 +74,63 @@ describe('loadctl doctor (fake host)', () => {
       'soft 65,536, hard 1,048,576',
     );
     expect(io.commandsRun).toContain('sh -c ulimit -Sn; ulimit -Hn');
+  });
+});
+
+/** The shop plan with a `monitor:` on its target: a node_exporter, a Prometheus query and a process by port. */
+function monitoredShop(): string {
+  const plan = readFileSync(new URL(`../../${SHOP.plan}`, import.meta.url), 'utf8');
+  return plan.replace(
+    '    url: http://127.0.0.1:9\n',
+    [
+      '    url: http://127.0.0.1:9',
+      '    monitor:',
+      '      nodeExporter: http://10.0.0.5:9100/metrics',
+      '      prometheus: { url: "http://prom:9090", queries: { busy: "sum(rate(x[1m]" } }',
+      '      process: { port: 9 }',
+      '',
+    ].join('\n'),
+  );
+}
+
+describe('loadctl doctor with a monitored target (fake host)', () => {
+  it('checks each monitor source and warns, naming what a run will lack; exit 0 unless --strict', async () => {
+    const io = fakeIo({
+      tcp: { '127.0.0.1:9': { kind: 'ok', ms: 1 } },
+      http: (url) => {
+        if (url.host === 'prom:9090')
+          return new Response(
+            JSON.stringify({
+              status: 'error',
+              errorType: 'bad_data',
+              error: 'parse error: unclosed left parenthesis',
+            }),
+            { status: 400 },
+          );
+        return undefined;
+      },
+      commands: (file) =>
+        file === 'ss'
+          ? { kind: 'exited', file, exitCode: 0, stdout: '', stderr: '', durationMs: 1 }
+          : undefined,
+    });
+    io.fs.writeSync('plans/shop.yaml', monitoredShop());
+    const r = await runCli(['doctor', '--plan', 'plans/shop.yaml', '--json'], io);
+    const report = JSON.parse(r.stdout) as DoctorJson;
+    expect(r.code).toBe(0);
+    const node = check(report, 'monitor.shop.node');
+    expect(node.status).toBe('warning');
+    expect(node.observed).toBe('http://10.0.0.5:9100/metrics: ECONNREFUSED');
+    const query = check(report, 'monitor.shop.prometheus.busy');
+    expect(query.status).toBe('warning');
+    expect(query.observed).toBe(
+      'Prometheus refused query busy (sum(rate(x[1m]): parse error: unclosed left parenthesis',
+    );
+    expect(check(report, 'monitor.shop.process').observed).toBe('nothing listens on port 9 on this machine');
+    const strict = await runCli(['doctor', '--plan', 'plans/shop.yaml', '--strict'], io);
+    expect(strict.code).toBe(3);
+    expect(strict.stdout).toContain(
+      'the run will have no host CPU, memory, load, network or sockets of shop',
+    );
   });
 });

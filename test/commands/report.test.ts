@@ -39,6 +39,29 @@ describe('loadctl report (stored run)', () => {
     expect(html).toContain('ticket-rush');
   });
 
+  it('draws the server charts from server.json, and names a damaged one: exit 3', async () => {
+    const io = withTicketRush();
+    copyChartLibraryIntoFake(io.fs);
+    const server = {
+      schema: 'loadctl.server/v1',
+      target: 'local',
+      intervalMs: 1000,
+      sources: [{ id: 'process', kind: 'process', address: 'pid 7', local: true, samples: 2, errors: [] }],
+      series: [
+        { id: 'processCpu', source: 'process', label: 'process CPU', unit: 'percent', points: [[1, 40]] },
+      ],
+    };
+    io.fs.writeSync(`${RUN_DIR}/server.json`, JSON.stringify(server));
+    const r = await runCli(['report', 'latest'], io);
+    expect(r.code).toBe(0);
+    expect(r.files[`${RUN_DIR}/report.html`]).toContain('data-chart="server-cpu"');
+
+    io.fs.writeSync(`${RUN_DIR}/server.json`, JSON.stringify({ ...server, series: 'none' }));
+    const damaged = await runCli(['report', 'latest', '--format', 'markdown'], io);
+    expect(damaged.code).toBe(3);
+    expect(damaged.stderr).toContain(`${RUN_DIR}/server.json: series: expected array`);
+  });
+
   it('exits 2 for a run that is not there', async () => {
     const r = await runCli(['report', '20991231T000000Z-000000', '--format', 'markdown'], withTicketRush());
     expect(r.code).toBe(2);

@@ -198,4 +198,22 @@ describe('loadctl run with preflight (fake host)', () => {
     expect(r.stderr).toContain('127.0.0.1:9');
     expect(io.k6.runs).toHaveLength(0);
   });
+
+  it('warns when a monitor source does not answer, saying what the run will lack, and runs', async () => {
+    const io = shopIo([SHOP.passed()], { tcp });
+    const plan = io.fs.readTextSync('plans/shop.yaml');
+    io.fs.writeSync(
+      'plans/shop.yaml',
+      plan.replace(
+        '    url: http://127.0.0.1:9\n',
+        '    url: http://127.0.0.1:9\n    monitor: { nodeExporter: http://10.0.0.5:9100/metrics }\n',
+      ),
+    );
+    const r = await runCli(['run', 'plans/shop.yaml', '--no-progress'], io);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      '⚠ monitor shop: node_exporter: http://10.0.0.5:9100/metrics: ECONNREFUSED (needs its metrics page within 2 s) — the run will have no host CPU, memory, load, network or sockets of shop',
+    );
+    expect(io.k6.runs).toHaveLength(1);
+  });
 });

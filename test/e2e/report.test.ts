@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openReport as openWithLegends } from './browser.js';
 import { REPO, runCli, tempDir, writePlan } from './helpers.js';
 
 const ARTIFACTS = join(REPO, 'test-artifacts');
@@ -263,6 +264,74 @@ describe('loadctl report (real run, headless Chromium)', () => {
     expect(page.h1).toBe(`Load test report: ${HOSTILE}`);
     expect(page.scripts).toBe(2);
     expect(page.charts.every((c) => c.points > 0)).toBe(true);
+  });
+
+  it('with server.json, draws the server CPU over p95 and requests/s, and its memory', async () => {
+    const chromium = needBrowser();
+    // Until a run samples its server itself, server.json is made here on the real run's clock: one point per
+    // second of its series.json.
+    const monitored = join(dir, 'monitored-run');
+    await cp(runDir, monitored, { recursive: true });
+    const series = JSON.parse(await readFile(join(monitored, 'series.json'), 'utf8')) as {
+      points: Array<{ t: number; p95?: number; rps?: number }>;
+    };
+    const ts = series.points.map((p) => p.t);
+    await writeFile(
+      join(monitored, 'server.json'),
+      JSON.stringify({
+        schema: 'loadctl.server/v1',
+        target: 'local',
+        intervalMs: 1000,
+        sources: [
+          {
+            id: 'process',
+            kind: 'process',
+            address: 'pid 1',
+            local: true,
+            memoryBytes: 8e9,
+            samples: ts.length,
+            errors: [],
+          },
+        ],
+        series: [
+          {
+            id: 'processCpu',
+            source: 'process',
+            label: 'process CPU',
+            unit: 'percent',
+            points: ts.map((t, i) => [t, 30 + 10 * i]),
+          },
+          {
+            id: 'processMemory',
+            source: 'process',
+            label: 'process memory (RSS)',
+            unit: 'bytes',
+            points: ts.map((t) => [t, 1.5e8]),
+          },
+        ],
+      }),
+    );
+    const out = join(dir, 'monitored.html');
+    const r = await runCli(['report', monitored, '-o', out], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+
+    // browser.ts's opener also reads each chart's legend.
+    const page = await openWithLegends(chromium, out, join(ARTIFACTS, 'report-server.png'));
+    expect(page.consoleErrors).toEqual([]);
+    const cpu = page.charts.find((c) => c.id === 'server-cpu');
+    const memory = page.charts.find((c) => c.id === 'server-memory');
+    expect(cpu?.legend).toEqual(['process CPU', 'p95', 'requests/s']);
+    // The CPU points and the run's p95 and requests/s, each where series.json has it.
+    const has = (v: number | undefined) => (v === undefined ? 0 : 1);
+    expect(cpu?.points).toBe(ts.length + series.points.reduce((n, p) => n + has(p.p95) + has(p.rps), 0));
+    expect(cpu?.painted).toBeGreaterThan(2000);
+    expect(memory?.legend).toEqual(['process memory (RSS)']);
+    expect(memory?.points).toBe(ts.length);
+    expect(memory?.painted).toBeGreaterThan(2000);
+    expect(page.charts.map((c) => c.id).indexOf('server-cpu')).toBe(
+      page.charts.map((c) => c.id).indexOf('endpoint-latency') + 1,
+    );
   });
 
   it('markdown and json go to stdout, in Korean when asked', async () => {

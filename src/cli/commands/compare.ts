@@ -85,6 +85,8 @@ async function readChartRuns(io: Io, sides: readonly SelectedSide[]): Promise<Ch
       summary: run.summary,
       // series.json is optional: without it the page draws the charts made from the summaries.
       series: await readOptionalStoredFile(io, run.dir, 'series'),
+      // server.json too: the page overlays each run's server CPU when the runs were monitored.
+      server: await readOptionalStoredFile(io, run.dir, 'server'),
     })),
   );
 }

@@ -1,7 +1,14 @@
 // `loadctl doctor`: read the host once (probe), check it against what the plan needs (pure), print.
 import { resolve } from 'node:path';
 import { checkDoctor, doctorFailed } from '../../doctor/checks.js';
-import { computeNeeds, selectTargets, type PlanNeeds, type TargetToProbe } from '../../doctor/needs.js';
+import {
+  computeNeeds,
+  selectMonitors,
+  selectTargets,
+  type MonitorToProbe,
+  type PlanNeeds,
+  type TargetToProbe,
+} from '../../doctor/needs.js';
 import { probeDoctorFacts } from '../../doctor/probe.js';
 import { renderDoctorJson, renderDoctorTable, toDoctorReport } from '../../doctor/render.js';
 import { renderDiagnostic } from '../../plans/diagnostics.js';
@@ -23,7 +30,13 @@ export interface DoctorOptions {
 async function planInputs(
   io: Io,
   opts: DoctorOptions,
-): Promise<{ needs?: PlanNeeds; targets: TargetToProbe[]; secrets?: string[]; planName?: string }> {
+): Promise<{
+  needs?: PlanNeeds;
+  targets: TargetToProbe[];
+  monitors?: MonitorToProbe[];
+  secrets?: string[];
+  planName?: string;
+}> {
   if (opts.plan === undefined) {
     if (opts.profile !== undefined) throw usageError('--profile needs --plan');
     if (opts.target === undefined) return { targets: [] };
@@ -40,16 +53,18 @@ async function planInputs(
   return {
     needs: computeNeeds(plan, { samples: opts.samples === true, target: opts.target }),
     targets: selectTargets(plan, opts.target),
+    monitors: selectMonitors(plan, opts.target),
     secrets: plan.secrets ?? [],
     planName: loaded.file,
   };
 }
 
 export async function runDoctor(io: Io, opts: DoctorOptions): Promise<ExitCode> {
-  const { needs, targets, secrets, planName } = await planInputs(io, opts);
+  const { needs, targets, monitors, secrets, planName } = await planInputs(io, opts);
   const facts = await probeDoctorFacts(io, {
     resultsDir: resolve(io.cwd, opts.results ?? 'results'),
     targets,
+    ...(monitors ? { monitors } : {}),
     ...(secrets ? { secrets } : {}),
   });
   const findings = checkDoctor(facts, needs);

@@ -1,6 +1,6 @@
 // What a report is made of: a stored run's files as read back from its folder (src/store checks them against
-// their schemas). Only summary.json is required; series.json, meta.json and plan.resolved.json make a report
-// richer when they are there. Pure.
+// their schemas). Only summary.json is required; series.json, meta.json, plan.resolved.json and server.json
+// make a report richer when they are there. Pure.
 import { parseStoredFile } from '../../store/parse.js';
 import type { StoredRunFiles } from '../../store/runs.js';
 import type {
@@ -8,6 +8,7 @@ import type {
   StoredPlanResolved,
   StoredSeries as SeriesFile,
 } from '../../store/schemas/files.js';
+import type { ServerRecord } from '../../monitor/model.js';
 import type { RunSummary } from './summary.js';
 
 /** series.json as reports draw it (its version checked on reading). */
@@ -37,6 +38,8 @@ export interface RunReport {
   series?: StoredSeries;
   meta?: StoredMeta;
   plan?: StoredPlan;
+  /** server.json: the target's server side on the run's clock. */
+  server?: ServerRecord;
 }
 
 export function toStoredPlan(file: StoredPlanResolved): StoredPlan {
@@ -57,7 +60,13 @@ export function toRunReport(files: StoredRunFiles): RunReport {
     ...(files.series ? { series: files.series } : {}),
     ...(files.meta ? { meta: files.meta } : {}),
     ...(files.plan ? { plan: toStoredPlan(files.plan) } : {}),
+    ...(files.server ? { server: withoutSchema(files.server) } : {}),
   };
+}
+
+function withoutSchema<T extends { schema: string }>(file: T): Omit<T, 'schema'> {
+  const { schema: _schema, ...rest } = file;
+  return rest;
 }
 
 /**
@@ -70,8 +79,12 @@ export function parseRunReport(files: {
   series?: string | undefined;
   meta?: string | undefined;
   plan?: string | undefined;
+  server?: string | undefined;
 }): RunReport | undefined {
-  const parse = <F extends 'summary' | 'series' | 'meta' | 'plan'>(file: F, text: string | undefined) => {
+  const parse = <F extends 'summary' | 'series' | 'meta' | 'plan' | 'server'>(
+    file: F,
+    text: string | undefined,
+  ) => {
     if (text === undefined) return undefined;
     const parsed = parseStoredFile(file, text);
     return parsed.ok ? parsed.value : undefined;
@@ -81,10 +94,12 @@ export function parseRunReport(files: {
   const series = parse('series', files.series);
   const meta = parse('meta', files.meta);
   const plan = parse('plan', files.plan);
+  const server = parse('server', files.server);
   return toRunReport({
     summary,
     ...(series ? { series } : {}),
     ...(meta ? { meta } : {}),
     ...(plan ? { plan } : {}),
+    ...(server ? { server } : {}),
   });
 }

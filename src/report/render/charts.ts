@@ -2,10 +2,24 @@
 // Every builder takes several runs, so a comparison overlays runs with the same functions a single-run
 // report uses (one run: one line per measure; several: one line per run). Pure.
 import type { SeriesPoint } from '../../k6/live.js';
+import type { ServerRecord } from '../../monitor/model.js';
 import type { RunSummary } from '../model/summary.js';
 import type { StoredSeries } from '../model/report.js';
 
-export type ChartUnit = 'ms' | 'per-second' | 'count' | 'percent';
+export type ChartUnit = 'ms' | 'per-second' | 'count' | 'percent' | 'bytes';
+
+/**
+ * A y axis of its own, for a chart that draws measures of different units together (the server's CPU over
+ * latency and requests/s). Without any, a chart has one y axis of its `unit`.
+ */
+export interface ChartScale {
+  id: string;
+  unit: ChartUnit;
+  side: 'left' | 'right';
+  /** The axis reaches at least this high (CPU: 100 %); higher when the data does. */
+  min?: number;
+  label?: string;
+}
 
 export interface ChartSeries {
   label: string;
@@ -13,6 +27,8 @@ export interface ChartSeries {
   values: Array<number | null>;
   color: string;
   dash?: boolean;
+  /** The id of one of the chart's `scales`; the chart's own y axis without. */
+  scale?: string;
 }
 
 export interface ChartSpec {
@@ -29,6 +45,7 @@ export interface ChartSpec {
   style: 'line' | 'stacked-bars';
   unit: ChartUnit;
   series: ChartSeries[];
+  scales?: ChartScale[];
 }
 
 /** One run as the chart builders see it; `label` names it in a comparison ('' for a single run). */
@@ -36,6 +53,8 @@ export interface ChartRun {
   label: string;
   summary: RunSummary;
   series?: StoredSeries | undefined;
+  /** server.json of the run (its `schema` field is not read). */
+  server?: ServerRecord | undefined;
 }
 
 /** Colour-blind-friendly (Okabe–Ito, then Tableau) and readable on white. */
@@ -63,10 +82,11 @@ export const STATUS_COLORS: Readonly<Record<string, string>> = {
 
 export const color = (i: number): string => PALETTE[i % PALETTE.length] ?? '#000000';
 
-interface Line {
+export interface Line {
   label: string;
   color: string;
   dash?: boolean;
+  scale?: string;
   points: ReadonlyArray<{ t: number; value: number | undefined }>;
 }
 
@@ -80,7 +100,13 @@ export function alignLines(lines: readonly Line[]): { x: number[]; series: Chart
       const i = index.get(p.t);
       if (i !== undefined && p.value !== undefined && Number.isFinite(p.value)) values[i] = p.value;
     }
-    return { label: l.label, color: l.color, values, ...(l.dash ? { dash: true } : {}) };
+    return {
+      label: l.label,
+      color: l.color,
+      values,
+      ...(l.dash ? { dash: true } : {}),
+      ...(l.scale !== undefined ? { scale: l.scale } : {}),
+    };
   });
   return { x: xs, series };
 }

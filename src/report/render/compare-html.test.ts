@@ -137,6 +137,36 @@ describe('comparison HTML report: charts', () => {
     ]);
   });
 
+  it('overlays each side’s server CPU after the time charts when the runs have server.json', () => {
+    const cpu = (pct: number): NonNullable<ChartRun['server']> => ({
+      target: 'local',
+      intervalMs: 1000,
+      sources: [],
+      series: [
+        {
+          id: 'processCpu',
+          source: 'process',
+          label: 'process CPU',
+          unit: 'percent',
+          points: [1, 2, 3, 4].map((t): [number, number] => [t, pct]),
+        },
+      ],
+    });
+    const monitored = [
+      { ...chartRuns[0]!, server: cpu(40) },
+      { ...chartRuns[1]!, server: cpu(80) },
+    ];
+    const charts = chartsOf(
+      renderCompareHtml(c, { assets: STUB_ASSETS, version: '0', gate, chartRuns: monitored }),
+    );
+    expect(charts.map((s) => s.id).slice(0, 5)).toEqual(['rps', 'latency', 'vus', 'errors', 'server-cpu']);
+    const server = charts.find((s) => s.id === 'server-cpu');
+    expect(server?.series.map((s) => [s.label, s.values])).toEqual([
+      ['x86 · process CPU', [0.4, 0.4, 0.4, 0.4]],
+      ['graviton · process CPU', [0.8, 0.8, 0.8, 0.8]],
+    ]);
+  });
+
   it('says which round the charts show when a side has several', () => {
     const rounds = compareRuns([side('x86', x86, x86, x86), side('graviton', graviton, graviton, graviton)]);
     const page = renderCompareHtml(rounds, { assets: STUB_ASSETS, version: '0', chartRuns });

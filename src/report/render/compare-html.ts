@@ -27,6 +27,7 @@ import {
   type ChartSpec,
 } from './charts.js';
 import { escapeHtml } from './escape.js';
+import { compareServerCpuChart } from './server-charts.js';
 import { describeHost } from './format.js';
 import { compareWords, type CompareWords, type SideVerdict } from './compare-words.js';
 import {
@@ -305,6 +306,8 @@ export function compareChartSpecs(
     const perEndpoint = endpointLatencyChart(runs, m.chart);
     if (perEndpoint) out.push(perEndpoint);
   }
+  const serverCpu = compareServerCpuChart(runs, m.serverChart);
+  if (serverCpu) out.push(serverCpu);
   const resp = responsesChart(runs, m.chart);
   if (resp) out.push(resp);
   const rounds = Math.max(...c.sides.map((s) => s.runIds.length));

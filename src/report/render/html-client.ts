@@ -24,8 +24,16 @@ export const CHART_CLIENT_JS = String.raw`(function () {
     if (Math.abs(v) >= 100 || Number.isInteger(v)) return Math.round(v).toLocaleString('en-US');
     return v.toFixed(1);
   }
+  function fmtBytes(v) {
+    if (v == null || !isFinite(v)) return '–';
+    var units = ['B', 'kB', 'MB', 'GB', 'TB'];
+    var i = 0;
+    while (Math.abs(v) >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+    return (i === 0 || v >= 100 ? Math.round(v) : v.toFixed(1)) + ' ' + units[i];
+  }
   function fmt(unit, v) {
     if (unit === 'ms') return fmtMs(v);
+    if (unit === 'bytes') return fmtBytes(v);
     if (unit === 'percent') return v == null ? '–' : (v * 100).toFixed(2) + '%';
     if (unit === 'per-second') return v == null ? '–' : fmtNum(v) + '/s';
     return fmtNum(v);
@@ -57,9 +65,15 @@ export const CHART_CLIENT_JS = String.raw`(function () {
         return category ? (spec.categories[v] || '') : v + ' s';
       }
     }];
+    // A chart with scales of its own (the server's CPU over latency and requests/s) gives each series one.
+    var scales = spec.scales || [];
+    var unitOf = {};
+    scales.forEach(function (sc) { unitOf[sc.id] = sc.unit; });
     spec.series.forEach(function (s, i) {
+      var unit = (s.scale && unitOf[s.scale]) || spec.unit;
       series.push({
         label: s.label,
+        scale: s.scale || 'y',
         stroke: s.color,
         width: stacked ? 1 : 2,
         fill: stacked ? s.color + 'd0' : undefined,
@@ -69,28 +83,62 @@ export const CHART_CLIENT_JS = String.raw`(function () {
         points: { show: !stacked && (few || category), size: 7, fill: s.color },
         value: function (u, v, si, idx) {
           var shown = stacked && idx != null ? raw[i][idx] : v;
-          return fmt(spec.unit, shown);
+          return fmt(unit, shown);
         }
       });
     });
     var maxX = spec.x.length ? spec.x[spec.x.length - 1] : 1;
+    var yScales = {
+      y: {
+        range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; }
+      }
+    };
+    var yAxes = [{
+      size: 64,
+      values: function (u, splits) {
+        return splits.map(function (v) { return fmt(spec.unit, v); });
+      }
+    }];
+    if (scales.length > 0) {
+      yScales = {};
+      yAxes = scales.map(function (sc, k) {
+        var floor = sc.min || 0;
+        yScales[sc.id] = {
+          range: function (u, min, max) {
+            var top = Math.max(floor, max > 0 ? max * (floor && max <= floor ? 1 : 1.1) : 0);
+            return [0, top > 0 ? top : 1];
+          }
+        };
+        return {
+          scale: sc.id,
+          side: sc.side === 'right' ? 1 : 3,
+          size: 64,
+          label: sc.label,
+          labelSize: sc.label ? 18 : 0,
+          grid: { show: k === 0 },
+          values: function (u, splits) {
+            return splits.map(function (v) {
+              return sc.unit === 'percent' ? Math.round(v * 100) + '%' : fmt(sc.unit, v);
+            });
+          }
+        };
+      });
+    }
+    var xScale = {
+      time: false,
+      range: category
+        ? function () { return [-0.5, spec.x.length - 0.5]; }
+        : function () { return [0, Math.max(1, maxX)]; }
+    };
+    var allScales = { x: xScale };
+    Object.keys(yScales).forEach(function (k) { allScales[k] = yScales[k]; });
     var opts = {
       width: Math.max(280, el.clientWidth),
       height: 260,
       series: series,
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
-      scales: {
-        x: {
-          time: false,
-          range: category
-            ? function () { return [-0.5, spec.x.length - 0.5]; }
-            : function () { return [0, Math.max(1, maxX)]; }
-        },
-        y: {
-          range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; }
-        }
-      },
+      scales: allScales,
       axes: [
         category
           ? {
@@ -104,14 +152,8 @@ export const CHART_CLIENT_JS = String.raw`(function () {
               values: function (u, splits) {
                 return splits.map(function (v) { return v + ' s'; });
               }
-            },
-        {
-          size: 64,
-          values: function (u, splits) {
-            return splits.map(function (v) { return fmt(spec.unit, v); });
-          }
-        }
-      ]
+            }
+      ].concat(yAxes)
     };
     var plot = new uPlot(opts, data, el);
     var drawn = 0;

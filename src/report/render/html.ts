@@ -20,6 +20,7 @@ import {
 import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
 import { richToHtml } from './rich.js';
+import { serverCharts } from './server-charts.js';
 import { formatCount, formatDate, formatMs, formatPercent, formatRate } from './units.js';
 import { describeMetric, endpointFigureCells, formatObserved, statusText, runnerCells } from './values.js';
 
@@ -330,10 +331,18 @@ export function renderRunBody(
   return `<main>\n${parts.join('\n')}\n</main>`;
 }
 
-/** The charts of a single run. */
+/** The charts of a single run; the server's (server.json) after the time charts. */
 export function runChartSpecs(report: RunReport, m: Messages): ChartSpec[] {
   const run: ChartRun = { label: '', summary: report.summary, series: report.series };
-  return runCharts([run], m.chart, m.table.all);
+  return withServerCharts(runCharts([run], m.chart, m.table.all), { ...run, server: report.server }, m);
+}
+
+/** The server's CPU and memory charts placed after the run's time charts, before the whole-run ones. */
+function withServerCharts(charts: ChartSpec[], run: ChartRun, m: Messages): ChartSpec[] {
+  const server = serverCharts(run, m.serverChart);
+  if (server.length === 0) return charts;
+  const at = charts.findIndex((c) => c.axis !== 'time');
+  return at < 0 ? [...charts, ...server] : [...charts.slice(0, at), ...server, ...charts.slice(at)];
 }
 
 export function renderHtmlReport(report: RunReport, opts: HtmlOptions): string {

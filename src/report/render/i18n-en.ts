@@ -133,6 +133,29 @@ export const EN: Messages = {
     noSeries: (ms) =>
       `No per-second data: k6 ran ${formatMs(ms)}, and the first live sample is taken after 1 s. The charts below are from k6's end-of-test data; run longer, or with --samples, for charts over time.`,
   },
+  serverChart: {
+    cpuTitle: 'Server CPU with latency and requests/s',
+    cpuCaption: (whose, local) =>
+      `${whose === 'host' ? 'CPU busy over all cores of the target’s host' : 'CPU of the target’s process (100 % = one core)'} on the right axis; p95 latency and requests/s on the left${whose === 'host' && local ? ' — this machine: the load generator’s CPU counts too' : ''}`,
+    cpu: 'CPU',
+    processCpu: 'process CPU',
+    p95: 'p95',
+    requests: 'requests/s',
+    memoryTitle: 'Server memory',
+    memoryCaption: (host, process) =>
+      [
+        host ? 'memory used on the host (total − available; dashed: the total)' : '',
+        process ? 'the process’s resident memory' : '',
+      ]
+        .filter(Boolean)
+        .join(', and '),
+    memoryUsed: 'memory used',
+    processMemory: 'process memory (RSS)',
+    memoryTotal: 'total',
+    compareCpuTitle: 'Server CPU',
+    compareCpuCaption:
+      'each run’s server: CPU busy over all cores of its host, else its process’s (100 % = one core)',
+  },
   load: (s) => {
     switch (s['executor']) {
       case 'shared-iterations':

@@ -124,6 +124,29 @@ export const KO: Messages = {
     noSeries: (ms) =>
       `초 단위 데이터가 없습니다: k6가 ${formatMs(ms)} 동안 실행되었고, 첫 실시간 샘플은 1초 후에 수집됩니다. 아래 차트는 k6 종료 시점 데이터입니다. 시간별 차트가 필요하면 더 길게 실행하거나 --samples를 사용하세요.`,
   },
+  serverChart: {
+    cpuTitle: '서버 CPU와 지연 시간, 초당 요청 수',
+    cpuCaption: (whose, local) =>
+      `${whose === 'host' ? '대상 호스트의 전체 코어 CPU 사용률' : '대상 프로세스의 CPU (100 % = 코어 1개)'}은 오른쪽 축, p95 지연 시간과 초당 요청 수는 왼쪽 축${whose === 'host' && local ? ' — 이 머신: 부하 생성기의 CPU도 포함됩니다' : ''}`,
+    cpu: 'CPU',
+    processCpu: '프로세스 CPU',
+    p95: 'p95',
+    requests: '초당 요청',
+    memoryTitle: '서버 메모리',
+    memoryCaption: (host, process) =>
+      [
+        host ? '호스트의 사용 메모리 (전체 − 사용 가능, 점선: 전체)' : '',
+        process ? '프로세스의 상주 메모리' : '',
+      ]
+        .filter(Boolean)
+        .join(', '),
+    memoryUsed: '사용 메모리',
+    processMemory: '프로세스 메모리 (RSS)',
+    memoryTotal: '전체',
+    compareCpuTitle: '서버 CPU',
+    compareCpuCaption:
+      '각 실행의 서버: 호스트의 전체 코어 CPU 사용률, 없으면 프로세스의 CPU (100 % = 코어 1개)',
+  },
   load: (s) => {
     switch (s['executor']) {
       case 'shared-iterations':

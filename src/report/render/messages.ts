@@ -3,6 +3,7 @@
 import type { Observation } from '../model/observations.js';
 import type { Verdict } from '../model/sections.js';
 import type { Rich } from './rich.js';
+import type { ServerChartWords } from './server-charts.js';
 import type { TableWords } from './table-words.js';
 import { formatCount } from './units.js';
 import { formatObserved } from './values.js';
@@ -122,6 +123,8 @@ export interface Messages {
     other: string;
     noSeries: (durationMs: number) => string;
   };
+  /** The server's charts (server.json). */
+  serverChart: ServerChartWords;
   /** How one scenario loads the target, e.g. "200 VUs × 5 iterations each". */
   load: (s: Record<string, unknown>) => string;
   observation: (o: Observation) => Rich;

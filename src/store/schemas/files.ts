@@ -208,6 +208,31 @@ export const breakpointSchema = z.object({
       lastS: z.number().nullable(),
     }),
   ),
+  /** With server.json (the target's `monitor:`): the server's CPU and memory per level (src/breakpoint/server.ts). */
+  server: z
+    .object({
+      cpu: z.enum(['host', 'process']).nullable(),
+      memory: z.enum(['host', 'process']).nullable(),
+      onThisMachine: z.boolean(),
+      limits: z.object({ cpuPercent: z.number(), memoryPercent: z.number() }),
+      levels: z.array(
+        z.object({
+          level: z.number(),
+          cpuMax: z.number().nullable(),
+          memoryMaxPercent: z.number().nullable(),
+        }),
+      ),
+      reached: z.array(
+        z.object({
+          resource: z.enum(['cpu', 'memory']),
+          level: z.number(),
+          observed: z.number(),
+          limit: z.number(),
+        }),
+      ),
+      summary: z.string(),
+    })
+    .optional(),
   stoppedBecause: z.string().nullable(),
   runOutcome: z.string(),
 });
