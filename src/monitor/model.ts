@@ -81,6 +81,18 @@ export interface ServerStat {
   samples: number;
 }
 
+/** The layout of a run's time batches: each `ms` long, the last one also taking whatever runs past it. */
+export interface ServerBatchLayout {
+  ms: number;
+  count: number;
+}
+
+/** Per time batch (null: no reading fell in it): the headline CPU's mean and the CPU-seconds spent. */
+export interface ServerBatches {
+  cpu: Array<number | null>;
+  cpuSeconds: Array<number | null>;
+}
+
 /** summary.json's `server`: the target's server side in figures. */
 export interface ServerSummary {
   target: string;
@@ -94,4 +106,8 @@ export interface ServerSummary {
   cpuSeconds?: number;
   /** Where cpuSeconds came from. */
   cpuSource?: 'node-exporter' | 'process';
+  /** The sources read, with their failed reads: what a summary, a report and compare say the figures stand on. */
+  sources?: MonitorSource[];
+  /** The CPU figures per time batch of the run (summary.json's `batches`): compare's noise estimate for them. */
+  batches?: ServerBatches;
 }

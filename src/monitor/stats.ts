@@ -1,7 +1,8 @@
 // The figures of a run's server series: avg, p95 and max of each (summary.json's `server`), the CPU-seconds
 // behind "requests per CPU-second", and the headline CPU and memory that a summary line, compare and
 // breakpoint show. Pure.
-import type { ServerRecord, ServerSeries, ServerStat, ServerSummary } from './model.js';
+import { summarizeServerBatches } from './batches.js';
+import type { ServerBatchLayout, ServerRecord, ServerSeries, ServerStat, ServerSummary } from './model.js';
 
 /** The p-th percentile (0–100) by nearest rank of values sorted ascending; NaN for none. */
 export function nearestRank(sorted: readonly number[], p: number): number {
@@ -72,7 +73,8 @@ function meanSeries(series: readonly ServerSeries[], id: string, source: string)
 /** Source id of the stats over all hosts together (their mean each second), when there are several. */
 export const ALL_HOSTS = 'all';
 
-export function summarizeServer(record: ServerRecord): ServerSummary {
+/** The summary of a run's server side; with the run's batch layout, its CPU figures per batch too. */
+export function summarizeServer(record: ServerRecord, layout?: ServerBatchLayout): ServerSummary {
   const stats: ServerStat[] = [];
   for (const s of record.series) {
     const stat = statOf(s);
@@ -89,6 +91,8 @@ export function summarizeServer(record: ServerRecord): ServerSummary {
     onThisMachine: record.sources.length > 0 && record.sources.every((s) => s.local),
     stats,
     ...cpuSecondsOf(record),
+    sources: record.sources,
+    ...(layout ? { batches: summarizeServerBatches(record, layout) } : {}),
   };
 }
 

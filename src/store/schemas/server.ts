@@ -55,4 +55,13 @@ export const serverSummarySchema = z.object({
   stats: z.array(serverStatSchema),
   cpuSeconds: z.number().optional(),
   cpuSource: z.enum(['node-exporter', 'process']).optional(),
+  /** The sources read, with their failed reads. */
+  sources: z.array(monitorSourceSchema).optional(),
+  /** The headline CPU (mean) and CPU-seconds per time batch of the run; null where no reading fell. */
+  batches: z
+    .object({
+      cpu: z.array(z.number().nullable()),
+      cpuSeconds: z.array(z.number().nullable()),
+    })
+    .optional(),
 });
