@@ -37,6 +37,7 @@ export function printRunSummary(io: Io, spec: RunSpec, finished: FinishedRun, ch
         k6Version: spec.k6.version,
         lang: choices.lang,
         perRunner: choices.perRunner === true,
+        demo: spec.target.demo !== undefined,
       }),
     );
 }

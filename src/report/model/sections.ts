@@ -7,6 +7,7 @@ import type { GuardReason } from './guard.js';
 import { customMetricEntries, metricUnitOf, type MetricUnit } from './metrics.js';
 import { observeRun, type Observation } from './observations.js';
 import type { Outcome } from './outcome.js';
+import { buildServerSection, type ServerSection } from './server-section.js';
 import type {
   CheckSummary,
   EndpointSummary,
@@ -151,6 +152,8 @@ export interface RunSections {
   generator: { saturated: boolean; reasons: GuardReason[] };
   observations: Observation[];
   notes: string[];
+  /** The target's server side (summary.json's `server`), or that it shares this machine; absent for neither. */
+  server?: ServerSection;
 }
 
 function runIdentity(src: SectionSource): RunIdentity {
@@ -241,5 +244,11 @@ export function buildRunSections(src: SectionSource): RunSections {
     generator: s.generator,
     observations: observeRun(s, src.series?.points),
     notes: s.notes,
+    ...serverOf(src),
   };
+}
+
+function serverOf(src: SectionSource): { server?: ServerSection } {
+  const server = buildServerSection(src.summary.server, src.summary.totals, src.meta?.target?.demo);
+  return server ? { server } : {};
 }

@@ -17,6 +17,7 @@ import {
   type ChartAssets,
   type Column,
 } from './html-page.js';
+import { serverSectionHtml } from './html-server.js';
 import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
 import { richToHtml } from './rich.js';
@@ -312,6 +313,7 @@ export function renderRunBody(
     ...leadSections(sec, m, charts),
     ...thresholdSection(sec, m),
     endpointSection(sec, m),
+    ...serverSectionHtml(sec, m),
     ...checkSection(sec, m),
     ...invariantAndMetricSections(sec, m),
     ...runnerSection(report, m),

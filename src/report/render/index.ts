@@ -34,7 +34,10 @@ export function renderReport(format: ReportFormat, report: RunReport, opts: Rend
     case 'markdown':
       return renderMarkdownReport(report, { lang: opts.lang, version: opts.version });
     case 'junit':
-      return renderJUnitReport(report.summary, { lang: opts.lang });
+      return renderJUnitReport(report.summary, {
+        lang: opts.lang,
+        ...(report.meta?.target?.demo !== undefined ? { demo: report.meta.target.demo } : {}),
+      });
     case 'json':
       return renderJsonReport(report);
   }

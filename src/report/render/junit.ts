@@ -7,6 +7,8 @@ import { escapeXml, escapeXmlText } from './escape.js';
 import { groupLabel } from './format.js';
 import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
+import { sourcesWithErrors } from '../model/server-section.js';
+import { readErrorText, sourceText } from './server-words.js';
 import { formatCount, formatPercent } from './units.js';
 import { formatObserved } from './values.js';
 
@@ -167,7 +169,40 @@ function unjudged(o: RunSections['outcome']): string | undefined {
   }
 }
 
-function runSuite(sec: RunSections, common: Common): JUnitSuite {
+const num = (v: number) => String(Number(v.toFixed(3)));
+
+/** The server figures as properties of the run suite: plain numbers (%, bytes) for CI to chart. */
+function serverProperties(sec: RunSections, m: Messages): Record<string, string> {
+  const server = sec.server;
+  if (!server) return {};
+  const out: Record<string, string> = {};
+  const f = server.figures;
+  if (f) {
+    if (f.sources.length > 0) out['server.source'] = f.sources.map((x) => sourceText(x, m.server)).join(', ');
+    for (const [key, stat] of [
+      ['cpu', f.cpu],
+      ['memory', f.memory],
+    ] as const)
+      if (stat) {
+        out[`server.${key}.avg`] = num(stat.avg);
+        out[`server.${key}.p95`] = num(stat.p95);
+        out[`server.${key}.max`] = num(stat.max);
+        out[`server.${key}.unit`] = stat.unit;
+      }
+    if (f.requestsPerCpuSecond !== undefined)
+      out['server.requestsPerCpuSecond'] = num(f.requestsPerCpuSecond);
+    if (f.cpuPerKiloRps !== undefined) out['server.cpuPercentPer1000Rps'] = num(f.cpuPerKiloRps);
+    const errors = sourcesWithErrors(f).map((x) => readErrorText(x, m.server) ?? '');
+    if (errors.length > 0) out['server.readErrors'] = errors.join('; ');
+  }
+  if (server.shared) {
+    out['server.sharedMachine'] = server.shared;
+    out['server.note'] = m.server.shared[server.shared];
+  }
+  return out;
+}
+
+function runSuite(sec: RunSections, m: Messages, common: Common): JUnitSuite {
   const r = sec.run;
   const o = sec.outcome;
   const why = unjudged(o);
@@ -182,6 +217,7 @@ function runSuite(sec: RunSections, common: Common): JUnitSuite {
       url: r.target.url,
       outcome: o.kind,
       ...(r.k6ExitCode !== undefined ? { k6ExitCode: String(r.k6ExitCode) } : {}),
+      ...serverProperties(sec, m),
     },
     cases: [
       {
@@ -206,10 +242,15 @@ export function runJUnitSuites(sec: RunSections, opts: { lang?: Lang } = {}): JU
     thresholdSuite(sec, m, common),
     checkSuite(sec, m, common),
     invariantSuite(sec, common),
-    runSuite(sec, common),
+    runSuite(sec, m, common),
   ].filter((x) => x.cases.length > 0);
 }
 
-export function renderJUnitReport(s: RunSummary, opts: { lang?: Lang } = {}): string {
-  return renderJUnit(`loadctl ${s.plan} ${s.runId}`, runJUnitSuites(buildRunSections({ summary: s }), opts));
+/** `demo`: the target is the built-in demo (meta.json's target.demo), which shares this machine. */
+export function renderJUnitReport(s: RunSummary, opts: { lang?: Lang; demo?: boolean } = {}): string {
+  const sec = buildRunSections({
+    summary: s,
+    ...(opts.demo !== undefined ? { meta: { target: { demo: opts.demo } } } : {}),
+  });
+  return renderJUnit(`loadctl ${s.plan} ${s.runId}`, runJUnitSuites(sec, opts));
 }

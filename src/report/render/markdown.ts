@@ -9,6 +9,9 @@ import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
 import { richToMarkdown } from './rich.js';
 import { formatCount, formatDate, formatMs, formatPercent, formatRate } from './units.js';
+import { sourcesWithErrors } from '../model/server-section.js';
+import { efficiencyText } from './server-table.js';
+import { formatServerValue, readErrorText, serverStatLabel, severalSources } from './server-words.js';
 import { describeMetric, endpointFigureCells, formatObserved, statusText, runnerCells } from './values.js';
 
 const VERDICT_MARK = {
@@ -207,6 +210,41 @@ function outcomeTableLines(sec: RunSections, m: Messages): string[] {
   ];
 }
 
+/** The target's server side: every figure (avg, p95, max), what a request cost, sources and failed reads. */
+function serverLines(sec: RunSections, m: Messages): string[] {
+  const server = sec.server;
+  if (!server) return [];
+  const w = m.server;
+  const lines = [heading('##', w.section), ''];
+  const f = server.figures;
+  if (f) {
+    const stats = [f.cpu, f.memory, ...f.others].filter((x) => x !== undefined);
+    const several = severalSources(stats);
+    if (f.sources.length > 0)
+      lines.push(
+        item(w.source, f.sources.map((x) => `${cell(w.kind[x.kind])} ${codeCell(x.address)}`).join(', ')),
+        '',
+      );
+    if (stats.length > 0)
+      lines.push(
+        markdownTable(
+          [w.figure, w.avg, 'p95', w.max].map(cell),
+          stats.map((x) => [
+            cell(serverStatLabel(x, w, several)),
+            ...[x.avg, x.p95, x.max].map((v) => cell(formatServerValue(x.unit, v))),
+          ]),
+          ['l', 'r', 'r', 'r'],
+        ),
+        '',
+      );
+    const efficiency = efficiencyText(f, w);
+    if (efficiency) lines.push(escapeMarkdown(efficiency), '');
+    for (const x of sourcesWithErrors(f)) lines.push(`> ⚠️ ${escapeMarkdown(readErrorText(x, w) ?? '')}`, '');
+  }
+  if (server.shared) lines.push(`> ⚠️ ${escapeMarkdown(w.shared[server.shared])}`, '');
+  return lines;
+}
+
 /** Each runner's share and how it ended (a run split over runners, docs/distributed.md). */
 function runnerLines(summary: RunReport['summary'], m: Messages): string[] {
   return tableSection(
@@ -239,6 +277,7 @@ export function renderMarkdownReport(
     ...configurationLines(sec, m),
     ...resultLines(sec, m),
     ...endpointLines(sec, m),
+    ...serverLines(sec, m),
     ...outcomeTableLines(sec, m),
     ...runnerLines(terminalSafeDeep(report.summary), m),
     ...listLines(

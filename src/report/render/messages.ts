@@ -4,6 +4,7 @@ import type { Observation } from '../model/observations.js';
 import type { Verdict } from '../model/sections.js';
 import type { Rich } from './rich.js';
 import type { ServerChartWords } from './server-charts.js';
+import type { ServerWords } from './server-words.js';
 import type { TableWords } from './table-words.js';
 import { formatCount } from './units.js';
 import { formatObserved } from './values.js';
@@ -129,6 +130,7 @@ export interface Messages {
   load: (s: Record<string, unknown>) => string;
   observation: (o: Observation) => Rich;
   table: TableWords;
+  server: ServerWords;
   generatedBy: (version: string) => string;
 }
 

@@ -6,6 +6,8 @@ import { describeOutcome } from '../model/outcome.js';
 import { buildRunSections, type EndpointTotal, type RunSections } from '../model/sections.js';
 import type { RunSummary } from '../model/summary.js';
 import { plainTable } from './plain-table.js';
+import { serverTerminalLines } from './server-table.js';
+import { SERVER_WORDS } from './server-words.js';
 import { TABLE_WORDS, type TableLang, type TableWords } from './table-words.js';
 import { formatCount, formatPercent, formatRate } from './units.js';
 import {
@@ -27,6 +29,8 @@ export interface RenderOptions {
   lang?: TableLang;
   /** Each runner's row even when none failed (`run --per-runner`). */
   perRunner?: boolean;
+  /** The target is the built-in demo (meta.json's target.demo): it shares this machine. */
+  demo?: boolean;
 }
 
 interface Draw {
@@ -169,7 +173,10 @@ function runnerLines(s: RunSummary, { c, w }: Draw, always: boolean): string[] {
 export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
   // Every name in the summary (plan, endpoints, checks, thresholds, tags, URLs, errors) may hold control
   // characters from the plan or a response; they are made visible before anything is drawn.
-  const sec = buildRunSections({ summary: terminalSafeDeep(s) });
+  const sec = buildRunSections({
+    summary: terminalSafeDeep(s),
+    ...(opts.demo !== undefined ? { meta: { target: { demo: opts.demo } } } : {}),
+  });
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const width = opts.width ?? 100;
   const draw: Draw = {
@@ -181,6 +188,7 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     ...headerLines(sec, c, opts.k6Version),
     ...saturationLines(sec, c),
     endpointTable(sec, draw),
+    ...serverTerminalLines(sec.server, SERVER_WORDS[opts.lang ?? 'en'], c),
     ...thresholdLines(sec, draw),
     ...checkLines(sec, draw),
     ...customMetricLines(sec, draw),
