@@ -1,6 +1,10 @@
 // `loadctl compare` of stored runs (test/fixtures/stored-runs/compare: graviton-vs-x86, recorded) in a fake
 // results folder.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { hostRecord } from '../../src/monitor/server.fixture.js';
+import { summarizeServer } from '../../src/monitor/stats.js';
+import type { RunSummary } from '../../src/report/model/summary.js';
 import { copyIntoFake, fakeIo, runCli } from '../harness/index.js';
 
 function withStoredRuns() {
@@ -65,5 +69,52 @@ describe('loadctl compare (stored runs)', () => {
     const r = await runCli(['compare', 'x86', 'arm'], withStoredRuns());
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('arm');
+  });
+});
+
+describe('loadctl compare (stored runs with server figures)', () => {
+  // `compare x86` takes the newest x86 run.
+  const X86 = '20261122T043640Z-b9b048';
+  const GRAVITON = '20261122T043613Z-e700a2';
+
+  /** The recorded runs with a node_exporter's CPU per second written into their summary.json. */
+  function withServer(cpu: Record<string, readonly number[]>) {
+    const io = withStoredRuns();
+    for (const [id, values] of Object.entries(cpu)) {
+      const path = `results/graviton-vs-x86/${id}/summary.json`;
+      const s = JSON.parse(
+        readFileSync(`test/fixtures/stored-runs/compare/${id}/summary.json`, 'utf8'),
+      ) as RunSummary;
+      s.server = summarizeServer(hostRecord(values), { ms: 1000, count: s.batches?.overall.length ?? 0 });
+      io.fs.writeSync(path, `${JSON.stringify(s, null, 2)}\n`);
+    }
+    return io;
+  }
+
+  const LOW = [54, 53, 55, 54, 53, 55, 54, 54, 53];
+  const HIGH = [64, 63, 65, 64, 65, 63, 64, 65, 64];
+
+  it('puts CPU side by side and says both targets are demo instances on this machine', async () => {
+    const r = await runCli(['compare', 'x86', 'graviton'], withServer({ [X86]: LOW, [GRAVITON]: HIGH }));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\nserver\n/);
+    expect(r.stdout).toMatch(/ CPU\s+53\.9%\s+64\.1%\s+\+19\.0% ✗/);
+    expect(r.stdout).toContain('⚠ both targets are built-in demo instances on this machine');
+  });
+
+  it('gates on CPU: exit 7 over the limit, 0 without server figures on one side (not judged)', async () => {
+    const over = await runCli(
+      ['compare', 'x86', 'graviton', '--fail-on', 'cpu>+10%'],
+      withServer({ [X86]: LOW, [GRAVITON]: HIGH }),
+    );
+    expect(over.code).toBe(7);
+    const half = await runCli(
+      ['compare', 'x86', 'graviton', '--fail-on', 'cpu>+10%'],
+      withServer({ [X86]: LOW }),
+    );
+    expect(half.code).toBe(0);
+    expect(half.stdout).toContain('graviton: no server figures');
+    expect(half.stderr).toContain('--fail-on cpu>+10% was not judged for graviton: no cpu on both sides');
   });
 });

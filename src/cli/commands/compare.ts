@@ -107,6 +107,7 @@ async function readFacts(io: Io, run: StoredRun): Promise<RunFacts> {
         }
       : {}),
     ...(meta?.target?.description !== undefined ? { targetDescription: meta.target.description } : {}),
+    ...(meta?.target?.demo !== undefined ? { targetDemo: meta.target.demo } : {}),
   };
 }
 

@@ -22,10 +22,12 @@ import {
   type MetricDescription,
   type RunFacts,
 } from './metric-defs.js';
+import { serverDefs, serverNotes, sideServer, type SideServer } from './server-defs.js';
 import { benjaminiHochberg, mean, pairedTest, type PairedTest } from './stats.js';
 
 export { metricAlias } from './metric-defs.js';
 export type { CompareRun, CompareSideInput, DeltaKind, RunFacts, Unit } from './metric-defs.js';
+export type { SideServer } from './server-defs.js';
 
 export const COMPARE_SCHEMA = 'loadctl.compare/v1';
 
@@ -68,6 +70,8 @@ export interface SideSummary {
   durationMs: number;
   facts: RunFacts;
   comparisonId: string | null;
+  /** Where its server figures came from (null: none), and whether its target shared this machine. */
+  server: SideServer;
 }
 
 export interface Comparison {
@@ -78,6 +82,8 @@ export interface Comparison {
   overall: MetricRow[];
   endpoints: Array<{ name: string; rows: MetricRow[] }>;
   custom: MetricRow[];
+  /** The target's server side (CPU, memory, requests per CPU-second, CPU % per 1,000 req/s); [] without figures. */
+  server: MetricRow[];
   thresholds: ThresholdRow[];
   method: {
     confidence: 0.95;
@@ -163,8 +169,8 @@ function pairedDiffs(
       if (!x || !y) continue;
       const d = diff(
         def,
-        def.batch(x, a.summary.batches?.checks[k] ?? null),
-        def.batch(y, b.summary.batches?.checks[k] ?? null),
+        def.batch(x, a.summary.batches?.checks[k] ?? null, { index: k, summary: a.summary }),
+        def.batch(y, b.summary.batches?.checks[k] ?? null, { index: k, summary: b.summary }),
       );
       if (d !== undefined) byBatch.push(d);
     }
@@ -313,6 +319,7 @@ function sideSummary(side: CompareSideInput): SideSummary {
     durationMs: mean(runs.map((r) => r.summary.durationMs)) ?? 0,
     facts: runs[0]?.facts ?? {},
     comparisonId: first?.comparison?.id ?? null,
+    server: sideServer(runs),
   };
 }
 
@@ -322,12 +329,10 @@ export interface CompareOptions {
   minEffect?: MinEffect;
 }
 
-export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOptions = {}): Comparison {
-  const baseline = opts.baseline ?? 0;
-  const minEffect = opts.minEffect ?? DEFAULT_MIN_EFFECT;
+/** What a reader should know about the runs compared: profiles, saturated or unfinished runs, generators, k6. */
+function runNotes(sides: readonly CompareSideInput[]): string[] {
   const notes: string[] = [];
   const all = sides.flatMap((s) => s.runs);
-  const plans = [...new Set(all.map((r) => r.summary.plan))];
   const profiles = [...new Set(all.map((r) => r.summary.profile ?? '(default)'))];
   if (profiles.length > 1)
     notes.push(
@@ -349,6 +354,15 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
     );
   const versions = new Set(all.map((r) => r.facts?.k6Version).filter(Boolean));
   if (versions.size > 1) notes.push(`the runs used different k6 versions (${[...versions].join(', ')})`);
+  return notes;
+}
+
+export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOptions = {}): Comparison {
+  const baseline = opts.baseline ?? 0;
+  const minEffect = opts.minEffect ?? DEFAULT_MIN_EFFECT;
+  const all = sides.flatMap((s) => s.runs);
+  const plans = [...new Set(all.map((r) => r.summary.plan))];
+  const notes = runNotes(sides);
 
   const tested: Tested[] = [];
   const overallDefs = [REQUESTS, RPS, ...latencyDefs(sides), ERROR_RATE, CHECKS];
@@ -365,6 +379,10 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
     rows: endpointDefs.map((def) => row(def, sides, baseline, name, minEffect, tested)),
   }));
   const custom = customDefs(sides).map((def) => row(def, sides, baseline, undefined, minEffect, tested));
+  const server = serverDefs(sides)
+    .map((def) => row(def, sides, baseline, undefined, minEffect, tested))
+    .filter((r) => r.cells.some((c) => c.value !== null));
+  notes.push(...serverNotes(sides));
   decide(tested, FALSE_ALARM_Q);
   const layouts = new Set(all.map((r) => (r.summary.batches ? r.summary.batches.overall.length : 0)));
   const batchesPerRun = layouts.size === 1 && !layouts.has(0) ? ([...layouts][0] ?? null) : null;
@@ -386,6 +404,7 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
     overall,
     endpoints,
     custom,
+    server,
     thresholds: thresholdRows(sides),
     method: {
       confidence: 0.95,

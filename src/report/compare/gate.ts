@@ -33,6 +33,8 @@ function metricKey(name: string): string | undefined {
   const n = name.toLowerCase();
   if (n === 'errors' || n === 'error_rate' || n === 'http_req_failed') return 'error_rate';
   if (n === 'rps' || n === 'requests' || n === 'checks' || n === 'avg') return n;
+  // The server's: its CPU, and what a request cost it.
+  if (n === 'cpu' || n === 'cpu_per_1k_rps' || n === 'req_per_cpu_s') return n;
   if (n === 'p50' || n === 'med') return 'med';
   const p = n.match(/^p\(?(\d{1,2}(?:\.\d+)?)\)?$/);
   return p ? `p(${p[1]})` : undefined;
@@ -61,7 +63,7 @@ export function parseFailOn(
     }
     if (metric === undefined) {
       problems.push(
-        `"${part.trim()}": unknown metric ${name} (use requests, rps, avg, p50, p90, p95, p99, error_rate, checks)`,
+        `"${part.trim()}": unknown metric ${name} (use requests, rps, avg, p50, p90, p95, p99, error_rate, checks, cpu, cpu_per_1k_rps, req_per_cpu_s)`,
       );
       continue;
     }
@@ -86,7 +88,9 @@ export function parseFailOn(
 
 function findRow(c: Comparison, rule: GateRule): MetricRow | undefined {
   const rows =
-    rule.endpoint === undefined ? c.overall : c.endpoints.find((e) => e.name === rule.endpoint)?.rows;
+    rule.endpoint === undefined
+      ? [...c.overall, ...c.server]
+      : c.endpoints.find((e) => e.name === rule.endpoint)?.rows;
   return rows?.find((r) => r.key === rule.metric);
 }
 

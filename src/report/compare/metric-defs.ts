@@ -9,6 +9,8 @@ export interface RunFacts {
   k6Version?: string;
   host?: { arch: string; cpuModel: string; cores: number; hostname?: string };
   targetDescription?: string | null;
+  /** The target was the built-in demo (meta.json's target.demo): it shared this machine. */
+  targetDemo?: boolean;
 }
 
 export interface CompareRun {
@@ -22,7 +24,8 @@ export interface CompareSideInput {
   runs: CompareRun[];
 }
 
-export type Unit = 'count' | 'rps' | 'ms' | 'fraction' | 'number';
+/** percent: 0–100 as the server reports it (CPU); bytes: memory. */
+export type Unit = 'count' | 'rps' | 'ms' | 'fraction' | 'number' | 'percent' | 'bytes';
 /** How a change is expressed: relative (%), or in percentage points for shares. */
 export type DeltaKind = 'relative' | 'points';
 
@@ -38,11 +41,17 @@ export interface MetricDescription {
   judged: boolean;
 }
 
+/** Which batch of which run a batch value is read for. */
+export interface BatchWhere {
+  index: number;
+  summary: RunSummary;
+}
+
 export interface MetricDef extends MetricDescription {
   /** The whole-run value of a run, overall (endpoint undefined) or for one endpoint. */
   run: (s: RunSummary, endpoint?: EndpointSummary) => number | undefined;
-  /** The value in one batch. */
-  batch: (b: BatchStats, checks: number | null) => number | undefined;
+  /** The value in one batch; `where` names the batch and its run (the server figures keep their own batches). */
+  batch: (b: BatchStats, checks: number | null, where?: BatchWhere) => number | undefined;
 }
 
 function latencyDef(stat: string, label: string): MetricDef {

@@ -12,7 +12,7 @@ import {
   type ThresholdRow,
 } from '../compare/compare.js';
 import type { GateResult } from '../compare/gate.js';
-import { formatDelta, formatValue, judgedCount, thresholdIsTime } from './compare-table.js';
+import { formatDelta, formatValue, hasServer, judgedCount, thresholdIsTime } from './compare-table.js';
 import { formatCount, formatMs, formatPercent } from './units.js';
 import {
   color,
@@ -62,7 +62,7 @@ td.delta { white-space: nowrap; }
 /** A side's verdict: worse when any overall or per-endpoint change is significantly worse, better when an overall one is better. */
 export function sideVerdict(c: Comparison, i: number): SideVerdict {
   if (i === c.baseline) return 'baseline';
-  const overall = c.overall.map((r) => r.cells[i]?.verdict);
+  const overall = [...c.overall, ...c.server].map((r) => r.cells[i]?.verdict);
   const worse =
     overall.includes('worse') || c.endpoints.some((e) => e.rows.some((r) => r.cells[i]?.verdict === 'worse'));
   const better = overall.includes('better');
@@ -174,6 +174,7 @@ function factsTable(c: Comparison, m: Messages, w: CompareWords): string {
     [h(w.fact.duration), ...c.sides.map((s) => h(formatMs(s.durationMs)))],
     [h(w.fact.runs), ...c.sides.map((s) => runsCell(s, m))],
   );
+  if (hasServer(c)) rows.push([h(w.fact.server), ...c.sides.map((s) => h(w.serverSource(s)))]);
   return htmlTable(columns, rows);
 }
 
@@ -183,7 +184,7 @@ function verdictList(c: Comparison, w: CompareWords, gate: readonly GateResult[]
     const badge = `<span class="verdict ${SIDE_TONE[v]}" data-side-verdict="${v}">${h(w.sideVerdict[v])}</span>`;
     if (i === c.baseline) return `<li>${badge}<strong>${h(s.label)}</strong></li>`;
     const pick = (verdict: 'better' | 'worse') =>
-      c.overall
+      [...c.overall, ...c.server]
         .filter((r) => r.cells[i]?.verdict === verdict)
         .map((r) => `${h(rowLabel(r, w))} ${h(formatDelta(r.delta, r.cells[i]?.delta ?? 0))}`);
     const worse = pick('worse');
@@ -362,12 +363,22 @@ export function renderCompareBody(
     `<p class="sub">${c.sides.map((_s, i) => `<strong>${h(sideHeading(c, i, w))}</strong>`).join(` ${h(w.vs)} `)} · ${h(w.method(c))}</p>`,
   );
 
+  const shared = w.sharedMachine(c);
+  if (shared) parts.push(`<p class="note" data-shared>⚠ ${h(shared)}</p>`);
   parts.push(section('verdict', w.section.verdict, verdictList(c, w, gate)));
   parts.push(section('sides', w.section.sides, factsTable(c, m, w)));
   if (gate && gate.length > 0) parts.push(section('gate', w.section.gate, gateTable(gate, w)));
 
   const legend = `<p class="legend">${h(w.legend)}</p>`;
   parts.push(section('overall', w.section.overall, `${metricTable(c, c.overall, w)}\n${legend}`));
+  if (c.server.length > 0)
+    parts.push(
+      section(
+        'server',
+        w.section.server,
+        `${metricTable(c, c.server, w)}\n<p class="legend">${h(w.serverLegend)}</p>`,
+      ),
+    );
 
   if (opts.charts.length > 0)
     parts.push(

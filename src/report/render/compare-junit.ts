@@ -6,6 +6,7 @@
 import { metricAlias, type Comparison, type MetricRow, type SideSummary } from '../compare/compare.js';
 import type { GateResult } from '../compare/gate.js';
 import { formatDelta, formatValue, thresholdIsTime } from './compare-table.js';
+import { compareWords } from './compare-words.js';
 import { formatCount, formatMs, formatPercent } from './units.js';
 import { renderJUnit, type JUnitCase, type JUnitSuite } from './junit.js';
 
@@ -19,7 +20,9 @@ function limitText(g: GateResult): string {
 
 function findRow(c: Comparison, g: GateResult): MetricRow | undefined {
   const rows =
-    g.rule.endpoint === undefined ? c.overall : c.endpoints.find((e) => e.name === g.rule.endpoint)?.rows;
+    g.rule.endpoint === undefined
+      ? [...c.overall, ...c.server]
+      : c.endpoints.find((e) => e.name === g.rule.endpoint)?.rows;
   return rows?.find((r) => r.key === g.rule.metric);
 }
 
@@ -110,6 +113,24 @@ function runCase(s: SideSummary, classname: string): JUnitCase {
   };
 }
 
+const num = (v: number) => String(Number(v.toFixed(3)));
+
+/** The server rows as properties: server.<row>.<side> = the value (% or bytes), and its change and verdict. */
+function serverProperties(c: Comparison): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of c.server)
+    r.cells.forEach((cell, i) => {
+      const side = c.sides[i]?.label ?? String(i);
+      if (cell.value !== null) out[`server.${r.key}.${side}`] = num(cell.value);
+      if (cell.delta !== undefined)
+        out[`server.${r.key}.${side}.change`] =
+          `${formatDelta(r.delta, cell.delta)}${r.judged ? ` ${cell.verdict ?? 'unknown'}` : ''}`;
+    });
+  const shared = compareWords('en').sharedMachine(c);
+  if (shared) out['server.note'] = shared;
+  return out;
+}
+
 export function compareJUnitSuite(c: Comparison, gate: readonly GateResult[] = []): JUnitSuite {
   const base = `loadctl.${c.plan}.compare`;
   const time = c.sides.reduce((a, s) => a + (s.durationMs * s.runIds.length) / 1000, 0);
@@ -123,6 +144,7 @@ export function compareJUnitSuite(c: Comparison, gate: readonly GateResult[] = [
       runs: c.sides.map((s) => `${s.label}=${s.runIds.join('+')}`).join(','),
       noise: c.method.noise,
       rounds: String(c.method.rounds),
+      ...serverProperties(c),
     },
     cases: [
       ...gate.map((g) => gateCase(c, g, `${base}.gate`)),

@@ -7,7 +7,7 @@ import type { GateResult } from '../compare/gate.js';
 import { compareWords } from './compare-words.js';
 import { markdownCode } from './escape.js';
 import { plainTable } from './plain-table.js';
-import { formatCount, formatGrouped, formatMs, formatPercent, formatRate } from './units.js';
+import { formatBytes, formatCount, formatGrouped, formatMs, formatPercent, formatRate } from './units.js';
 
 export interface CompareRenderOptions {
   color: boolean;
@@ -29,6 +29,10 @@ export function formatValue(unit: MetricRow['unit'], v: number | null): string {
       return formatPercent(v);
     case 'number':
       return Number.isInteger(v) ? formatCount(v) : v.toFixed(3);
+    case 'percent':
+      return `${formatGrouped(v, 1)}%`;
+    case 'bytes':
+      return formatBytes(Math.round(v));
   }
 }
 
@@ -75,7 +79,7 @@ function runsLine(s: SideSummary): string {
 
 /** How many of a side's numbers (overall and per endpoint) got a verdict: ✓, ✗ or ≈. */
 export function judgedCount(c: Comparison, i: number): number {
-  const rows = [...c.overall, ...c.endpoints.flatMap((e) => e.rows), ...c.custom];
+  const rows = [...c.overall, ...c.server, ...c.endpoints.flatMap((e) => e.rows), ...c.custom];
   return rows.filter((r) => {
     const v = r.cells[i]?.verdict;
     return v === 'better' || v === 'worse' || v === 'same';
@@ -88,7 +92,7 @@ export function headlines(c: Comparison): string[] {
   return c.sides.flatMap((s, i) => {
     if (i === c.baseline) return [];
     const pick = (v: 'better' | 'worse') =>
-      c.overall
+      [...c.overall, ...c.server]
         .filter((r) => r.cells[i]?.verdict === v)
         .map((r) => `${r.label} ${formatDelta(r.delta, r.cells[i]?.delta ?? 0)}`);
     const worse = pick('worse');
@@ -114,6 +118,12 @@ export function headlines(c: Comparison): string[] {
 // The terminal and Markdown speak the English words of the HTML report.
 const methodLine = (c: Comparison): string => compareWords('en').method(c);
 const LEGEND = compareWords('en').legend;
+const EN = compareWords('en');
+
+/** Whether the comparison has server figures to show (a side without them says so). */
+export function hasServer(c: Comparison): boolean {
+  return c.server.length > 0 || c.sides.some((s) => s.server.sources !== null);
+}
 
 function thresholdCell(t: ThresholdRow['cells'][number], unitMs: boolean): string {
   if (t === null) return '–';
@@ -183,6 +193,8 @@ export function renderCompareTable(comparison: Comparison, opts: CompareRenderOp
   const out: string[] = [];
   out.push(ch.bold(`compare ${c.plan} · baseline ${c.sides[c.baseline]?.label ?? ''}`));
   for (const h of headlines(c)) out.push(`  ${h}`);
+  const shared = EN.sharedMachine(c);
+  if (shared) out.push(ch.yellow(`  ⚠ ${shared}`));
   out.push('');
 
   const facts = plainTable(
@@ -195,9 +207,12 @@ export function renderCompareTable(comparison: Comparison, opts: CompareRenderOp
   facts.push(['generator', ...c.sides.map(hostLine)]);
   facts.push(['k6', ...c.sides.map((s) => s.facts.k6Version ?? 'unknown')]);
   facts.push(['runs', ...c.sides.map(runsLine)]);
+  if (hasServer(c)) facts.push(['server', ...c.sides.map(EN.serverSource)]);
   out.push(facts.toString(), '');
 
   out.push(ch.bold('overall'), metricTable(c, c.overall, ch), '');
+  if (c.server.length > 0)
+    out.push(ch.bold('server'), metricTable(c, c.server, ch), ch.dim(EN.serverLegend), '');
   for (const e of c.endpoints) out.push(ch.bold(`endpoint ${e.name}`), metricTable(c, e.rows, ch), '');
   if (c.custom.length > 0) out.push(ch.bold('custom metrics'), metricTable(c, c.custom, ch), '');
   if (c.thresholds.length > 0) {
@@ -269,6 +284,8 @@ export function renderCompareMarkdown(
   const out: string[] = [];
   out.push(`### loadctl compare: ${mdEscape(c.plan)}`, '');
   for (const h of headlines(c)) out.push(`- ${mdEscape(h)}`);
+  const shared = EN.sharedMachine(c);
+  if (shared) out.push('', `> ⚠ ${mdEscape(shared)}`);
   out.push('');
   out.push(
     mdTable(
@@ -279,12 +296,22 @@ export function renderCompareMarkdown(
         ['k6', ...c.sides.map((s) => mdEscape(s.facts.k6Version ?? 'unknown'))],
         ['runs', ...c.sides.map((s) => s.runIds.map((id) => markdownCode(id, true)).join(', '))],
         ['outcome', ...c.sides.map((s) => [...new Set(s.outcomes)].join(', '))],
+        ...(hasServer(c) ? [['server', ...c.sides.map((s) => mdEscape(EN.serverSource(s)))]] : []),
       ],
       c.sides.map(() => false).concat(false),
     ),
     '',
   );
   out.push('#### Overall', '', mdMetricTable(c, c.overall), '');
+  if (c.server.length > 0)
+    out.push(
+      '#### Server',
+      '',
+      mdMetricTable(c, c.server),
+      '',
+      `<sub>${mdEscape(EN.serverLegend)}</sub>`,
+      '',
+    );
   for (const e of c.endpoints)
     out.push(`#### Endpoint ${markdownCode(e.name)}`, '', mdMetricTable(c, e.rows), '');
   if (c.custom.length > 0) out.push('#### Custom metrics', '', mdMetricTable(c, c.custom), '');
