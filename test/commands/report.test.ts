@@ -1,5 +1,9 @@
 // `loadctl report` of a stored run (test/fixtures/report/ticket-rush, recorded) in a fake results folder.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { hostRecord, nodeSource } from '../../src/monitor/server.fixture.js';
+import { summarizeServer } from '../../src/monitor/stats.js';
+import type { RunSummary } from '../../src/report/model/summary.js';
 import { copyChartLibraryIntoFake, copyIntoFake, fakeIo, runCli } from '../harness/index.js';
 
 const RUN_ID = '20261122T043229Z-8c4aee';
@@ -66,5 +70,23 @@ describe('loadctl report (stored run)', () => {
     const r = await runCli(['report', '20991231T000000Z-000000', '--format', 'markdown'], withTicketRush());
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('20991231T000000Z-000000');
+  });
+});
+
+describe('loadctl report (stored run with server figures)', () => {
+  it('reads summary.json’s server (sources, batches) and reports it, with the failed reads', async () => {
+    const io = withTicketRush();
+    const s = JSON.parse(readFileSync('test/fixtures/report/ticket-rush/summary.json', 'utf8')) as RunSummary;
+    const record = hostRecord([30, 40, 50, 60, 70]);
+    record.sources = [nodeSource({ samples: 5, errors: [{ message: 'timeout', count: 2 }] })];
+    s.server = summarizeServer(record, { ms: 1000, count: 5 });
+    io.fs.writeSync(`${RUN_DIR}/summary.json`, `${JSON.stringify(s, null, 2)}\n`);
+    const r = await runCli(['report', 'latest', '--format', 'markdown', '--lang', 'ko'], io);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| CPU | 50.0% | 70.0% | 70.0% |');
+    expect(r.stdout).toContain('읽기 7회 중 2회 실패: timeout');
+    // meta.json says the target is the built-in demo.
+    expect(r.stdout).toContain('대상은 이 머신의 내장 데모 인스턴스입니다');
   });
 });
