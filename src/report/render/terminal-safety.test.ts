@@ -11,6 +11,8 @@ import { renderCompareMarkdown, renderCompareTable } from './compare-table.js';
 import { renderMarkdownReport } from './markdown.js';
 import { renderRunsTable } from './runs-table.js';
 import { renderSummaryTable } from './table.js';
+import { hostRecord, nodeSource, series } from '../../monitor/server.fixture.js';
+import { summarizeServer } from '../../monitor/stats.js';
 
 /** Clear screen, set the window title (OSC … BEL), NUL, a right-to-left override, CR LF, a C1 CSI. */
 const EVIL = 'n\u001b[2J\u001b]0;pwned\u0007\u0000\u202Eev\r\nil\u009b1m\t|x';
@@ -64,6 +66,13 @@ function hostile(s: RunSummary, tail = EVIL): RunSummary {
     i.detail = `response said ${tail}`;
   }
   h.notes = [`note ${tail}`];
+  // The server side: a source's address and its read errors come from the plan and the network.
+  const server = hostRecord([40, 60, 50]);
+  server.sources = [
+    nodeSource({ address: `http://h/${tail}`, errors: [{ message: `refused ${tail}`, count: 1 }] }),
+  ];
+  server.series.push({ ...series('load1', [1, 2, 3]), label: `query ${tail}`, id: `query:q${tail}` });
+  h.server = summarizeServer(server);
   return h;
 }
 
