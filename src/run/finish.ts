@@ -189,7 +189,7 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
     comparison: spec.comparison,
     ...(samples ? { statusClasses: samples.statusClasses } : {}),
     ...(run.runners ? { runners: summarizeRunners(run.runners, frames?.instances ?? []) } : {}),
-    ...(run.server ? { server: summarizeServer(run.server) } : {}),
+    ...(run.server ? { server: summarizeServer(run.server, spec.batches) } : {}),
   });
   return { outcome, summary, series: summarizeSeries(run), exitCode: exitCodeFor(outcome) };
 }
