@@ -88,6 +88,8 @@ describe('compare --format html and junit (two real runs, headless Chromium)', (
       'errors',
       // Per endpoint over time: the metric stream gives every run per-endpoint series.
       'endpoint-latency',
+      // The demo targets are sampled as loadctl's process: each side's CPU, overlaid.
+      'server-cpu',
       'percentiles',
       'endpoint-p95',
       'responses',
@@ -102,6 +104,9 @@ describe('compare --format html and junit (two real runs, headless Chromium)', (
           c.legend.join(),
         ).toBe(true);
         expect(new Set(c.legend.map((l) => l.split(' · ')[0]))).toEqual(new Set(['x86', 'graviton']));
+      } else if (c.id === 'server-cpu') {
+        // Each side's own CPU: the demo targets are loadctl's process.
+        expect(c.legend).toEqual(['x86 · process CPU', 'graviton · process CPU']);
       } else if (c.id !== 'responses') expect(c.legend, c.id).toEqual(['x86', 'graviton']);
     }
     const html = readFileSync(out, 'utf8');

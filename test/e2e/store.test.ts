@@ -200,6 +200,8 @@ describe('what a real run and a breakpoint search write fits the schemas', () =>
         'plan.resolved.json',
         'demo-stats.json',
         'samples-aggregates.json',
+        // A demo target: loadctl's own process, sampled as its server side.
+        'server.json',
       ].sort(),
     );
   });
@@ -228,6 +230,8 @@ describe('what a real run and a breakpoint search write fits the schemas', () =>
     expect(r.code, r.stderr).toBe(0);
     const plan = join(dir, 'results', 'store-e2e.breakpoint');
     const [id] = await readdir(plan);
-    expect(await checkFolder(join(plan, id ?? ''))).toContain('breakpoint.json');
+    expect(await checkFolder(join(plan, id ?? ''))).toEqual(
+      expect.arrayContaining(['breakpoint.json', 'server.json']),
+    );
   });
 });

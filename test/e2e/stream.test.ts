@@ -112,8 +112,14 @@ flows:
     const before = frames.window(from - 2 * period, from, { endpoint: 'dates' }).duration?.p95;
     expect(before).toBeLessThan(SLOW_MS / 2);
     const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as RunSummary;
-    // The whole run's p95: the fast half's requests outnumber the slow half's many times over.
-    expect(summary.latency['p(95)']).toBeLessThan(SLOW_MS / 2);
+    // The whole run's p95 is the whole stream's, the slow half's requests in it…
+    const whole = frames.total().duration?.p95 ?? NaN;
+    expect(Math.abs((summary.latency['p(95)'] ?? NaN) - whole)).toBeLessThanOrEqual(whole * 0.01);
+    // …and where the fast half's requests are over 96 % of all (thousands a second at 0 ms against 100 at
+    // 50 ms, on an idle machine), it is one of theirs: the cumulative figure hides the change. A machine too
+    // busy to serve thousands a second makes the fast share smaller, and then the premise does not hold.
+    const fastShare = frames.window(-Infinity, from).requests / frames.total().requests;
+    if (fastShare > 0.96) expect(summary.latency['p(95)']).toBeLessThan(SLOW_MS / 2);
     // series.json's last points are windowed: slow, not the cumulative figure.
     const points = JSON.parse(readFileSync(join(runDir, 'series.json'), 'utf8')).endpoints.dates as Array<{
       p95?: number;
