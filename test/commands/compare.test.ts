@@ -99,22 +99,22 @@ describe('loadctl compare (stored runs with server figures)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\nserver\n/);
-    expect(r.stdout).toMatch(/ CPU\s+53\.9%\s+64\.1%\s+\+19\.0% ✗/);
+    expect(r.stdout).toMatch(/ CPU\s+53\.89%\s+64\.11%\s+\+10\.22pp ✗/);
     expect(r.stdout).toContain('⚠ both targets are built-in demo instances on this machine');
   });
 
   it('gates on CPU: exit 7 over the limit, 0 without server figures on one side (not judged)', async () => {
     const over = await runCli(
-      ['compare', 'x86', 'graviton', '--fail-on', 'cpu>+10%'],
+      ['compare', 'x86', 'graviton', '--fail-on', 'cpu>+5pp'],
       withServer({ [X86]: LOW, [GRAVITON]: HIGH }),
     );
     expect(over.code).toBe(7);
     const half = await runCli(
-      ['compare', 'x86', 'graviton', '--fail-on', 'cpu>+10%'],
+      ['compare', 'x86', 'graviton', '--fail-on', 'cpu>+5pp'],
       withServer({ [X86]: LOW }),
     );
     expect(half.code).toBe(0);
     expect(half.stdout).toContain('graviton: no server figures');
-    expect(half.stderr).toContain('--fail-on cpu>+10% was not judged for graviton: no cpu on both sides');
+    expect(half.stderr).toContain('--fail-on cpu>+5pp was not judged for graviton: no cpu on both sides');
   });
 });

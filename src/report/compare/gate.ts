@@ -27,7 +27,7 @@ export interface GateResult {
 const RULE_RE =
   /^\s*([a-z_][a-z0-9_.()]*)\s*(?:\{\s*name\s*:\s*([^}]+?)\s*\})?\s*([<>])\s*([+-]?\d+(?:\.\d+)?)\s*(%|pp)\s*$/i;
 
-const POINTS = new Set(['error_rate', 'checks']);
+const POINTS = new Set(['error_rate', 'checks', 'cpu']);
 
 function metricKey(name: string): string | undefined {
   const n = name.toLowerCase();

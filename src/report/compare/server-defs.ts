@@ -9,15 +9,18 @@ import type { CompareRun, CompareSideInput, MetricDef } from './metric-defs.js';
 
 const at = (list: ReadonlyArray<number | null> | undefined, k: number) => list?.[k] ?? undefined;
 
+const share = (pct: number | undefined) => (pct === undefined ? undefined : pct / 100);
+
+// A utilization: its change is in percentage points ("CPU 64 % · 54 %" is −10 pp), as errors' is.
 export const CPU: MetricDef = {
   key: 'cpu',
   label: 'CPU',
-  unit: 'percent',
-  delta: 'relative',
+  unit: 'fraction',
+  delta: 'points',
   better: 'lower',
   judged: true,
-  run: (s) => headlineCpu(s.server)?.avg,
-  batch: (_b, _checks, where) => at(where?.summary.server?.batches?.cpu, where?.index ?? -1),
+  run: (s) => share(headlineCpu(s.server)?.avg),
+  batch: (_b, _checks, where) => share(at(where?.summary.server?.batches?.cpu, where?.index ?? -1)),
 };
 
 // Memory in use follows caches and heap sizing more than the load: shown with its change, never judged.

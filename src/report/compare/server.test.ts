@@ -50,9 +50,10 @@ describe('compare’s server rows', () => {
   it('calls a CPU difference within the batches’ noise the same', () => {
     const c = compareRuns(sides([run(A, NOISY_A)], [run(B, NOISY_B)]));
     const cpu = rowOf(c, 'cpu');
+    // A utilization, kept as a share: its change is in percentage points.
     expect(cpu?.cells.map((x) => x.value)).toEqual([
-      NOISY_A.reduce((a, b) => a + b) / 9,
-      NOISY_B.reduce((a, b) => a + b) / 9,
+      NOISY_A.reduce((a, b) => a + b) / 9 / 100,
+      NOISY_B.reduce((a, b) => a + b) / 9 / 100,
     ]);
     expect(cpu?.cells[1]?.basis).toEqual({ kind: 'batches', pairs: 9 });
     expect(cpu?.cells[1]?.verdict).toBe('same');
@@ -62,7 +63,7 @@ describe('compare’s server rows', () => {
   it('calls 64 % against 54 % at the same load worse, and the cost per request with it', () => {
     const c = compareRuns(sides([run(A, LOW)], [run(B, HIGH)]));
     const cpu = rowOf(c, 'cpu');
-    expect(cpu?.cells[1]?.delta).toBeCloseTo(mean(HIGH) / mean(LOW) - 1, 9);
+    expect(cpu?.cells[1]?.delta).toBeCloseTo((mean(HIGH) - mean(LOW)) / 100, 9);
     expect(cpu?.cells[1]?.verdict).toBe('worse');
     expect(rowOf(c, 'cpu_per_1k_rps')?.cells[1]?.verdict).toBe('worse');
     expect(rowOf(c, 'req_per_cpu_s')?.cells[1]?.verdict).toBe('worse');
@@ -159,13 +160,13 @@ describe('the server rows in every format and the gate', () => {
   it('draws the server table in the terminal and Markdown', () => {
     const text = renderCompareTable(worse, { color: false });
     expect(text).toMatch(/\nserver\n metric\s+x86 \(baseline\)\s+graviton\s+Δ/);
-    // 485 / 9 = 53.9 % against 577 / 9 = 64.1 %: +19.0 %.
-    expect(text).toMatch(/ CPU\s+53\.9%\s+64\.1%\s+\+19\.0% ✗/);
+    // 485 / 9 = 53.89 % against 577 / 9 = 64.11 %: +10.22 percentage points.
+    expect(text).toMatch(/ CPU\s+53\.89%\s+64\.11%\s+\+10\.22pp ✗/);
     expect(text).toMatch(/ CPU % per 1,000 req\/s\s+\d/);
-    expect(text).toMatch(/graviton vs x86: worse: CPU \+19\.0%/);
+    expect(text).toMatch(/graviton vs x86: worse: CPU \+10\.22pp/);
     const md = renderCompareMarkdown(worse);
     expect(md).toContain('#### Server');
-    expect(md).toMatch(/\| CPU \| 53\.9% \| 64\.1% \| \*\*\+19\.0% ✗\*\* \|/);
+    expect(md).toMatch(/\| CPU \| 53\.89% \| 64\.11% \| \*\*\+10\.22pp ✗\*\* \|/);
   });
 
   it('draws it in HTML, in Korean too, with the side’s verdict counting it', () => {
@@ -181,12 +182,12 @@ describe('the server rows in every format and the gate', () => {
 
   it('gives JUnit the values as properties', () => {
     const xml = renderCompareJUnit(worse);
-    expect(xml).toMatch(/<property name="server\.cpu\.graviton\.change" value="\+19\.0% worse"\/>/);
-    expect(xml).toMatch(/<property name="server\.cpu\.x86" value="53\.889"\/>/);
+    expect(xml).toMatch(/<property name="server\.cpu\.graviton\.change" value="\+10\.22pp worse"\/>/);
+    expect(xml).toMatch(/<property name="server\.cpu\.x86" value="0\.539"\/>/);
   });
 
   it('lets --fail-on gate the CPU: over the limit and significant fails, within the noise passes', () => {
-    const rules = parseFailOn('cpu>+10%,cpu_per_1k_rps>+10%');
+    const rules = parseFailOn('cpu>+5pp,cpu_per_1k_rps>+10%');
     if (!rules.ok) throw new Error(rules.problems.join('; '));
     expect(judgeGate(worse, rules.rules).map((g) => g.status)).toEqual(['failed', 'failed']);
     const same = compareRuns(sides([run(A, NOISY_A)], [run(B, NOISY_B)]));
