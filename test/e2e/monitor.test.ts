@@ -163,9 +163,22 @@ describe.skipIf(SKIP !== undefined)('monitor: node_exporter per host', () => {
     const x86 = measured.get('x86');
     const graviton = measured.get('graviton');
     if (!x86 || !graviton) throw new Error('missing runs');
-    const shown = graviton.loadctl - x86.loadctl;
+    // compare's own figures: the CPU row, values as shares and its change in percentage points.
+    const c = await runCli(['compare', 'x86', 'graviton', '--results', results, '--format', 'json']);
+    expect(c.code, c.stderr).toBe(0);
+    const cpuRow = (
+      JSON.parse(c.stdout) as {
+        server: Array<{ key: string; cells: Array<{ value?: number; delta?: number }> }>;
+      }
+    ).server.find((row) => row.key === 'cpu');
+    expect(cpuRow?.cells[0]?.value).toBeCloseTo(x86.loadctl / 100, 6);
+    const shown = (cpuRow?.cells[1]?.delta ?? NaN) * 100;
     const truth = graviton.proc - x86.proc;
-    expect(Math.abs(shown - truth), JSON.stringify({ x86, graviton })).toBeLessThanOrEqual(5);
+    expect(Math.abs(shown - truth), JSON.stringify({ x86, graviton, shown })).toBeLessThanOrEqual(5);
+    // The terminal says the same, in percentage points, in the server table --targets printed.
+    expect(r.stdout).toMatch(/^ CPU\s+[\d.]+%\s+[\d.]+%\s+[+−±][\d.]+pp/m);
+    // The services are the built-in demo, on the generator's machine: compare says so first.
+    expect(r.stdout).toContain('both targets are built-in demo instances on this machine');
   }, 180_000);
 });
 
