@@ -1,5 +1,6 @@
 // The effect edge of the CLI: files, streams, environment and clock. Commands receive an Io; tests pass
 // their own. Nothing below src/cli touches process.* or node:fs for a command's sake.
+import { countProcEntries, readProcText } from './proc.js';
 import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import { access, copyFile, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
@@ -46,6 +47,10 @@ export interface Io {
   exists(path: string): Promise<boolean>;
   isExecutable(path: string): Promise<boolean>;
   listDir(path: string): Promise<string[]>;
+  /** A kernel pseudo-file under /proc, read at once (src/io/proc.ts); undefined when it cannot be read. */
+  readProc(path: string): string | undefined;
+  /** How many entries a folder under /proc has; undefined when it cannot be read. */
+  countProc(path: string): number | undefined;
   remove(path: string): Promise<void>;
   /** Free bytes on the file system holding `path`, or undefined where that cannot be told. */
   freeBytes(path: string): Promise<number | undefined>;
@@ -164,6 +169,8 @@ export function realIo(): Io {
       }
     },
     listDir: (path) => readdir(path),
+    readProc: readProcText,
+    countProc: countProcEntries,
     remove: (path) => rm(path, { recursive: true, force: true }),
     openAppend: async (path) => {
       await makeDirs(dirname(path));

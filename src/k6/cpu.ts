@@ -35,15 +35,10 @@ export function cpuCores(
   return (cur.ticks - prev.ticks) / ticksPerSecond / wallS;
 }
 
-// /proc/<pid>/stat is one line of a few hundred bytes; its size reads as 0, so the limit applies while reading.
-const MAX_PROC_STAT_BYTES = 64 * 1024;
-
-export async function readProcTicks(io: Pick<Io, 'readText'>, pid: number): Promise<number | undefined> {
-  try {
-    return parseProcStatTicks(await io.readText(`/proc/${pid}/stat`, MAX_PROC_STAT_BYTES));
-  } catch {
-    return undefined;
-  }
+/** A process's CPU ticks now (/proc/<pid>/stat, read at once), or undefined where there is none to read. */
+export function readProcTicks(io: Pick<Io, 'readProc'>, pid: number): number | undefined {
+  const line = io.readProc(`/proc/${pid}/stat`);
+  return line === undefined ? undefined : parseProcStatTicks(line);
 }
 
 export async function probeClockTicks(io: Pick<Io, 'runCommand'>): Promise<number> {
@@ -57,7 +52,7 @@ export async function probeClockTicks(io: Pick<Io, 'runCommand'>): Promise<numbe
  * last second, or undefined where that cannot be read. The timer never keeps loadctl alive.
  */
 export function runCpuSampler(
-  io: Pick<Io, 'readText' | 'runCommand'>,
+  io: Pick<Io, 'readProc' | 'runCommand'>,
   pid: number,
   onSample: (cores: number | undefined) => void,
   // Monotonic, not io.now(): a wall-clock step would make one second look long, short or negative.
@@ -69,7 +64,7 @@ export function runCpuSampler(
   const ticksPerSecond = probeClockTicks(io);
   const tick = async () => {
     const tps = await ticksPerSecond;
-    const ticks = await readProcTicks(io, pid);
+    const ticks = readProcTicks(io, pid);
     const atMs = now();
     if (stopped) return;
     const cur = ticks === undefined ? undefined : { ticks, atMs };

@@ -19,8 +19,6 @@ export function pidsFromSs(output: string): number[] {
   return [...pids].sort((a, b) => a - b);
 }
 
-const MAX_STATUS_BYTES = 64 * 1024;
-
 /** The pid listening on TCP `port`, or why there is none. */
 export async function pidOnPort(
   io: Pick<Io, 'runCommand'>,
@@ -47,23 +45,14 @@ export interface ProcessReading {
 }
 
 /** Memory and open files of `pid` now; undefined when the process is gone. */
-export async function readProcess(
-  io: Pick<Io, 'readText' | 'listDir'>,
-  pid: number,
-): Promise<ProcessReading | undefined> {
-  let status: string;
-  try {
-    status = await io.readText(`/proc/${pid}/status`, MAX_STATUS_BYTES);
-  } catch {
-    return undefined;
-  }
+export function readProcess(io: Pick<Io, 'readProc' | 'countProc'>, pid: number): ProcessReading | undefined {
+  const status = io.readProc(`/proc/${pid}/status`);
+  if (status === undefined) return undefined;
   const reading: ProcessReading = {};
   const rss = parseRssBytes(status);
   if (rss !== undefined) reading.rssBytes = rss;
-  try {
-    reading.openFiles = (await io.listDir(`/proc/${pid}/fd`)).length;
-  } catch {
-    // Another user's process: its fds are not readable; memory and CPU still are.
-  }
+  // Another user's process: its fds are not readable (undefined); memory and CPU still are.
+  const openFiles = io.countProc(`/proc/${pid}/fd`);
+  if (openFiles !== undefined) reading.openFiles = openFiles;
   return reading;
 }

@@ -84,7 +84,8 @@ async function readProc(io: Io, state: SourceState, ticksPerSecond: number, mono
   }
   const pid = state.pid;
   if (pid === undefined) return;
-  const [ticks, proc] = await Promise.all([readProcTicks(io, pid), readProcess(io, pid)]);
+  const ticks = readProcTicks(io, pid);
+  const proc = readProcess(io, pid);
   if (ticks === undefined || proc === undefined) return failed(state, `process ${pid} is gone`);
   const values: Reading['values'] = {};
   const cur = { ticks, atMs: mono };

@@ -127,6 +127,8 @@ type FileMethods = Pick<
   | 'exists'
   | 'isExecutable'
   | 'listDir'
+  | 'readProc'
+  | 'countProc'
   | 'remove'
   | 'freeBytes'
   | 'openAppend'
@@ -143,6 +145,8 @@ function fileMethods(fs: FakeFs, freeBytes: number): FileMethods {
     exists: async (path) => fs.existsSync(path),
     isExecutable: async (path) => fs.executables.has(fs.abs(path)),
     listDir: async (path) => fs.listDirSync(path),
+    readProc: (path) => (fs.existsSync(path) ? fs.readTextSync(path) : undefined),
+    countProc: (path) => (fs.existsSync(path) ? fs.listDirSync(path).length : undefined),
     remove: async (path) => fs.removeSync(path),
     freeBytes: async () => freeBytes,
     openAppend: async (path) => fs.openAppendSync(path),

@@ -98,8 +98,8 @@ describe('CPU readings through Io', () => {
     const io = fakeIo({
       files: { '/proc/4242/stat': '4242 (k6) S 1 4242 4242 0 -1 4194560 1234 0 0 0 250 75 0 0 20 0 9 0' },
     });
-    expect(await readProcTicks(io, 4242)).toBe(325);
-    expect(await readProcTicks(io, 4243)).toBeUndefined();
+    expect(readProcTicks(io, 4242)).toBe(325);
+    expect(readProcTicks(io, 4243)).toBeUndefined();
   });
 
   it('asks getconf for the clock ticks, 100 when it cannot', async () => {
