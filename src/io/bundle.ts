@@ -10,6 +10,8 @@ export interface BundleOutput {
   platform: 'neutral' | 'node' | 'browser';
   /** Syntax to keep although `target` lacks it (esbuild's `supported`). */
   supported?: Readonly<Record<string, boolean>>;
+  /** JavaScript appended after the bundle (esbuild's `footer`). */
+  footer?: string;
 }
 
 export interface BundleSpec extends BundleOutput {
@@ -97,6 +99,7 @@ export async function runBundle(spec: BundleSpec): Promise<BundleResult> {
       target: spec.target,
       platform: spec.platform,
       ...(spec.supported !== undefined ? { supported: { ...spec.supported } } : {}),
+      ...(spec.footer !== undefined ? { footer: { js: spec.footer } } : {}),
       external: spec.external,
       entryPoints: [spec.entry],
       ...(spec.tsconfig !== undefined ? { tsconfig: spec.tsconfig } : {}),

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleMessage } from '../io/bundle.js';
 import {
   bundleTemplate,
+  PLAIN_EXPORTS,
   bundleUserScript,
   PREBUILT_TEMPLATE_PATH,
   readTemplate,
@@ -128,6 +129,26 @@ describe('bundleTemplate', () => {
     // The same text from any cwd: esbuild's path comments are relative to src/k6-templates.
     expect(code).toContain('// runtime/entry.ts');
     expect(code).not.toContain(process.cwd());
+  });
+
+  it('ends by turning the exports into plain values, which k6 reads without running a getter', async () => {
+    const code = await bundleTemplate();
+    expect(code.trimEnd().endsWith(PLAIN_EXPORTS)).toBe(true);
+    // esbuild's own CommonJS exports, as the bundle makes them: getters that cannot be redefined.
+    const module = { exports: {} as Record<string, unknown> };
+    const fn = () => 'iteration';
+    Object.defineProperty(module.exports, '__esModule', { value: true });
+    Object.defineProperty(module.exports, 'default', { get: () => fn, enumerable: true });
+    Object.defineProperty(module.exports, 'options', { get: () => ({ vus: 1 }), enumerable: true });
+    runInNewContext(PLAIN_EXPORTS, { module });
+    for (const key of ['default', 'options']) {
+      const d = Object.getOwnPropertyDescriptor(module.exports, key);
+      expect(d?.get, key).toBeUndefined();
+      expect(d?.enumerable, key).toBe(true);
+    }
+    expect(module.exports['default']).toBe(fn);
+    expect(module.exports['options']).toEqual({ vus: 1 });
+    expect(module.exports['__esModule']).toBe(true);
   });
 });
 

@@ -11,13 +11,33 @@ import { runBundle, type BundleMessage, type BundleOutput } from '../io/bundle.j
 import type { ScriptOverlay, ScriptPlan } from './runtime/model.js';
 
 const PLAN_VARIABLE = '__LOADCTL_PLAN__';
+
+/**
+ * esbuild's CommonJS exports are getters, and k6 calls an export's getter each time a VU starts an iteration
+ * (it looks up the scenario's function). A test stopped at that moment interrupts the getter where k6 does not
+ * recover, and k6 v1.8.1 panics ("context canceled at get"; seen on a runner stopped by an abortOnFail
+ * threshold). The same values as plain properties are read without running any JavaScript.
+ */
+export const PLAIN_EXPORTS = [
+  '(function () {',
+  '  var plain = {};',
+  '  for (var key in module.exports) plain[key] = module.exports[key];',
+  "  Object.defineProperty(plain, '__esModule', { value: true });",
+  '  module.exports = plain;',
+  '})();',
+].join('\n');
 const PLAN_LINE = /^var __LOADCTL_PLAN__ = ("(?:[^"\\]|\\.)*");\r?$/;
 /** The import in runtime/user-entry.ts that stands for the user's script. */
 const USER_SCRIPT_IMPORT = 'loadctl:user-script';
 
 // k6 runs CommonJS as well as ESM, and in CommonJS the plan's `var` on line 1 shares the module scope with
 // the bundle below it.
-const TEMPLATE_OUTPUT: BundleOutput = { format: 'cjs', target: 'es2017', platform: 'neutral' };
+const TEMPLATE_OUTPUT: BundleOutput = {
+  format: 'cjs',
+  target: 'es2017',
+  platform: 'neutral',
+  footer: PLAIN_EXPORTS,
+};
 // A user's script is ESM: k6 runs ESM natively, user scripts may use top-level await (k6's experimental
 // fs/csv modules need it, and k6 supports it) which esbuild cannot emit as CommonJS, and esbuild reports an
 // ESM entry's export names (for CommonJS it reports none).
