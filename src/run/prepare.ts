@@ -377,7 +377,8 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
       version: f.k6.version,
       args: k6Args(c, f, runDir, k6Out),
       // The outputs' options, secrets resolved: only ever in k6's environment (docs/outputs.md).
-      env: { ...planEnvDefaults(plan, f.env), ...outputEnv(outputs, f.env) },
+      // `-e` wins over the environment loadctl was started with, as in k6.
+      env: { ...planEnvDefaults(plan, f.env), ...c.resolved.overrides?.env, ...outputEnv(outputs, f.env) },
       restAddress: `127.0.0.1:${f.restPort}`,
       summaryPath: runFile(runDir, 'k6Summary'),
       samplesPath,
@@ -390,7 +391,12 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     windows,
     redact,
     planDocument: renderPlanResolvedFile(
-      { profile: c.resolved.profile ?? null, target: targetName, plan },
+      {
+        profile: c.resolved.profile ?? null,
+        target: targetName,
+        ...(c.resolved.overrides ? { overrides: c.resolved.overrides } : {}),
+        plan,
+      },
       redact,
     ),
     invariants: {
@@ -442,6 +448,7 @@ export function startMeta(spec: RunSpec, baseUrl: string, startedAt: Date) {
     },
     tags: spec.tags,
     comparison: spec.comparison ?? null,
+    ...(resolved.overrides ? { overrides: resolved.overrides } : {}),
     ...(spec.outputs.length > 0 ? { outputs: storedOutputs(spec.outputs, spec.runDir) } : {}),
     startedAt: startedAt.toISOString(),
     endedAt: null as string | null,
