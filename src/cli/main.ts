@@ -206,6 +206,12 @@ function addBreakpointCommand(program: Command, io: Io, runCommand: Runner): voi
       'also write reports of the run (its per-second series shows the knee): html, markdown, junit, json',
     )
     .option('--lang <lang>', 'language of the reports: en or ko', 'en')
+    .option(
+      '-e, --env <key=value>',
+      'set a plan env value, as `run -e` (repeatable; not for secrets)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .addHelpText(
       'after',
       `
