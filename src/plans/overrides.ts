@@ -175,12 +175,16 @@ function reshapeClosed(name: string, s: Scenario, o: RunOverrides): Scenario {
   }
   if (o.iterations === undefined && o.duration === undefined) {
     // --vus alone: the scenario's shape with that many VUs.
-    if (s.executor === 'ramping-vus')
-      throw usageError(
-        `--vus: scenario ${name} is ramping-vus, whose VUs follow its stages`,
-        'give --stages for another ramp, or --duration with --vus for a constant load',
-      );
-    return { ...s, vus: o.vus };
+    if (
+      s.executor === 'constant-vus' ||
+      s.executor === 'shared-iterations' ||
+      s.executor === 'per-vu-iterations'
+    )
+      return { ...s, vus: o.vus ?? s.vus };
+    throw usageError(
+      `--vus: scenario ${name} is ${s.executor}, whose VUs follow its stages`,
+      'give --stages for another ramp, or --duration with --vus for a constant load',
+    );
   }
   if (vus === undefined)
     throw usageError(
