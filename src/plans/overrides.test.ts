@@ -128,8 +128,8 @@ describe('applyOverrides', () => {
   });
 
   it('--scenario refuses an unknown name, with a guess', () => {
-    const r = refusal(() => apply({ scenario: ['itres'] }));
-    expect(r.message).toBe('--scenario "itres": the plan has no scenario of that name');
+    const r = refusal(() => apply({ scenario: ['iterz'] }));
+    expect(r.message).toBe('--scenario "iterz": the plan has no scenario of that name');
     expect(r.hint).toBe('did you mean iters?');
     expect(refusal(() => apply({ scenario: ['zzzzzz'] })).hint).toBe(
       'its scenarios: closed, ramp, iters, open, openRamp',
