@@ -330,6 +330,15 @@ function windowsNeedStream(windows: ReturnType<typeof windowThresholds>, k6Path:
   );
 }
 
+/** plan.resolved.json: the plan as run, with the profile and the command line's overrides that made it. */
+function planDocument(resolved: ResolvedPlan, redact: (text: string) => string): string {
+  const { profile, targetName, overrides, plan } = resolved;
+  return renderPlanResolvedFile(
+    { profile: profile ?? null, target: targetName, ...(overrides ? { overrides } : {}), plan },
+    redact,
+  );
+}
+
 export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
   const { plan, target, targetName } = c.resolved;
   const demo = target.demo === undefined ? undefined : target.demo === true ? {} : target.demo;
@@ -390,15 +399,7 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     planned: plannedDuration(plan),
     windows,
     redact,
-    planDocument: renderPlanResolvedFile(
-      {
-        profile: c.resolved.profile ?? null,
-        target: targetName,
-        ...(c.resolved.overrides ? { overrides: c.resolved.overrides } : {}),
-        plan,
-      },
-      redact,
-    ),
+    planDocument: planDocument(c.resolved, redact),
     invariants: {
       list: plan.invariants ?? [],
       headers: { ...(plan.http?.headers ?? {}), ...(target.headers ?? {}) },
