@@ -6,12 +6,14 @@ import { realIo, type Io } from '../io/io.js';
 import { terminalSafeLines } from '../terminal-safe.js';
 import { VERSION } from '../version.js';
 import type { DemoOptions } from './commands/demo.js';
+import type { RenderOptions } from './commands/render.js';
 import type { DoctorOptions } from './commands/doctor.js';
 import type { ReportOptions } from './commands/report.js';
 import type { CompareOptions } from './commands/compare.js';
 import type { TargetsOptions } from './commands/run-targets.js';
 import type { BreakpointOptions } from './commands/breakpoint.js';
 import { addExportCommands } from './export-commands.js';
+import { withOverrideOptions } from './override-options.js';
 
 // Commands load their modules when they run: `loadctl run` should not pay for what `demo` needs, and every
 // millisecond of start-up is part of a run's wall time.
@@ -43,8 +45,7 @@ function addValidateCommand(program: Command, io: Io, runCommand: Runner): void 
 }
 
 function addRenderCommand(program: Command, io: Io, runCommand: Runner): void {
-  program
-    .command('render')
+  withOverrideOptions(program.command('render'))
     .description('write the bundled k6 script of a plan (and the options it carries) for plain `k6 run`')
     .argument('<plan>', 'plan file (YAML)')
     .option('-t, --target <name>', 'target to point at (default: the plan’s defaultTarget)')
@@ -54,7 +55,7 @@ function addRenderCommand(program: Command, io: Io, runCommand: Runner): void {
       'after',
       '\nExamples:\n  $ loadctl render plans/seat-race.yaml\n  $ loadctl render plans/graviton-vs-x86.yaml --target graviton --profile smoke -o out/\n  $ LOADCTL_BASE_URL=http://127.0.0.1:8080 k6 run out/script.js',
     )
-    .action((file: string, opts: { target?: string; profile?: string; out?: string }) =>
+    .action((file: string, opts: RenderOptions) =>
       runCommand(async () => (await import('./commands/render.js')).runRender(io, file, opts)),
     );
 }
@@ -86,7 +87,7 @@ function withRunnerOptions(cmd: Command): Command {
 }
 
 function addRunCommand(program: Command, io: Io, runCommand: Runner): void {
-  withRunnerOptions(program.command('run'))
+  withOverrideOptions(withRunnerOptions(program.command('run')))
     .description(
       'run a plan with the real k6: preflight, live progress, results kept under results/, a summary',
     )
@@ -136,6 +137,8 @@ Examples:
   $ loadctl run plans/seat-race.yaml
   $ loadctl run plans/coupon-issue.yaml --runners 4 --per-runner
   $ loadctl run plans/seat-race.yaml --profile smoke --tag build=1234
+  $ loadctl run plans/seat-race.yaml --scenario race --vus 50 --duration 30s
+  $ loadctl run plans/graviton-vs-x86.yaml --stages 30s:100,1m:500,30s:0 -e SCHEDULE_ID=2
   $ loadctl run plans/seat-race.yaml --profile smoke --report html,junit
   $ loadctl run plans/seat-race.yaml --out influxdb=http://localhost:8086/k6
   $ loadctl run plans/graviton-vs-x86.yaml --target graviton --json > summary.json
@@ -143,6 +146,8 @@ Examples:
 
 Each run is kept in results/<plan>/<run-id>/: summary.json, series.json, frames.ndjson, meta.json,
 plan.resolved.json, script.js, options.json and k6.log (k6-summary.json with --k6-summary or a stock k6).
+--vus, --duration, --iterations and --stages reshape the one scenario run, as k6's own flags do: a plan
+with several scenarios needs --scenario to pick it (docs/plans.md#command-line-overrides).
 With loadctl's k6 the summary and the thresholds come from its metric stream and k6 keeps no metrics of its
 own, so its memory stays flat in long runs. Ctrl-C (or SIGTERM, or the terminal closing: SIGHUP)
 stops k6 gracefully and keeps the partial run; a second one stops it at once.
@@ -201,6 +206,12 @@ function addBreakpointCommand(program: Command, io: Io, runCommand: Runner): voi
       'also write reports of the run (its per-second series shows the knee): html, markdown, junit, json',
     )
     .option('--lang <lang>', 'language of the reports: en or ko', 'en')
+    .option(
+      '-e, --env <key=value>',
+      'set a plan env value, as `run -e` (repeatable; not for secrets)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .addHelpText(
       'after',
       `

@@ -4,6 +4,7 @@ import { parseDuration } from './duration.js';
 import { applyProfile } from './profiles.js';
 import { planSchema, type Plan, type Target } from './schema.js';
 import type { ValidPlan } from './validate.js';
+import type { RunOverrides } from './overrides.js';
 
 export interface ResolveChoices {
   target?: string | undefined;
@@ -15,6 +16,8 @@ export interface ResolvedPlan {
   profile?: string;
   targetName: string;
   target: Target;
+  /** `run --vus/--duration/…/-e`, already applied to `plan` (src/plans/overrides.ts). */
+  overrides?: RunOverrides;
 }
 
 export type ResolveResult =

@@ -34,6 +34,16 @@ export interface RunOptions {
   perRunner?: boolean;
   /** `--out SPEC` (repeatable): k6's own outputs, replacing the plan's `outputs` (docs/outputs.md). */
   out?: string[];
+  /** k6's shortcut options, reshaping the one scenario run (src/plans/overrides.ts, docs/plans.md). */
+  vus?: string;
+  duration?: string;
+  iterations?: string;
+  /** `--stages 30s:100,1m:0` (repeatable; the lists join). */
+  stages?: string[];
+  /** `--scenario NAME` (repeatable or comma-separated): run only these of the plan's scenarios. */
+  scenario?: string[];
+  /** `-e KEY=VALUE` (repeatable): plan env values, winning over the environment, as k6's -e. */
+  env?: string[];
 }
 
 /** One run of a read plan, as `run` and `run --targets` (once per target and round) make it. */

@@ -19,6 +19,7 @@ import {
 } from '../plans/compile.js';
 import type { Diagnostic } from '../plans/diagnostics.js';
 import { resolvePlan, type ResolveChoices, type ResolvedPlan } from '../plans/resolve.js';
+import { applyOverrides, hasOverrides, type RunOverrides } from '../plans/overrides.js';
 import { placeFindings, type Finding } from '../plans/validate.js';
 import { environmentError, PlanError, usageError } from '../errors.js';
 import { describeRefusal, MakeDirError, ReadRefusedError } from '../io/bounded-fs.js';
@@ -53,6 +54,12 @@ export function resolveOrThrow(loaded: LoadedPlan, choices: ResolveChoices): Res
   const result = resolvePlan(loaded, choices);
   if (!result.ok) throw usageError(`${loaded.file}: ${result.message}`, result.hint);
   return result.resolved;
+}
+
+/** The resolved plan with `run`'s overrides applied and checked again (a refusal is a usage error). */
+export function withOverrides(resolved: ResolvedPlan, overrides: RunOverrides): ResolvedPlan {
+  if (!hasOverrides(overrides)) return resolved;
+  return { ...resolved, plan: applyOverrides(resolved.plan, overrides), overrides };
 }
 
 function errnoCode(err: unknown): string | undefined {

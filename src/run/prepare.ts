@@ -330,6 +330,15 @@ function windowsNeedStream(windows: ReturnType<typeof windowThresholds>, k6Path:
   );
 }
 
+/** plan.resolved.json: the plan as run, with the profile and the command line's overrides that made it. */
+function planDocument(resolved: ResolvedPlan, redact: (text: string) => string): string {
+  const { profile, targetName, overrides, plan } = resolved;
+  return renderPlanResolvedFile(
+    { profile: profile ?? null, target: targetName, ...(overrides ? { overrides } : {}), plan },
+    redact,
+  );
+}
+
 export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
   const { plan, target, targetName } = c.resolved;
   const demo = target.demo === undefined ? undefined : target.demo === true ? {} : target.demo;
@@ -377,7 +386,8 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
       version: f.k6.version,
       args: k6Args(c, f, runDir, k6Out),
       // The outputs' options, secrets resolved: only ever in k6's environment (docs/outputs.md).
-      env: { ...planEnvDefaults(plan, f.env), ...outputEnv(outputs, f.env) },
+      // `-e` wins over the environment loadctl was started with, as in k6.
+      env: { ...planEnvDefaults(plan, f.env), ...c.resolved.overrides?.env, ...outputEnv(outputs, f.env) },
       restAddress: `127.0.0.1:${f.restPort}`,
       summaryPath: runFile(runDir, 'k6Summary'),
       samplesPath,
@@ -389,10 +399,7 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     planned: plannedDuration(plan),
     windows,
     redact,
-    planDocument: renderPlanResolvedFile(
-      { profile: c.resolved.profile ?? null, target: targetName, plan },
-      redact,
-    ),
+    planDocument: planDocument(c.resolved, redact),
     invariants: {
       list: plan.invariants ?? [],
       headers: { ...(plan.http?.headers ?? {}), ...(target.headers ?? {}) },
@@ -442,6 +449,7 @@ export function startMeta(spec: RunSpec, baseUrl: string, startedAt: Date) {
     },
     tags: spec.tags,
     comparison: spec.comparison ?? null,
+    ...(resolved.overrides ? { overrides: resolved.overrides } : {}),
     ...(spec.outputs.length > 0 ? { outputs: storedOutputs(spec.outputs, spec.runDir) } : {}),
     startedAt: startedAt.toISOString(),
     endedAt: null as string | null,

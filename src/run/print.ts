@@ -11,6 +11,7 @@ import type { Lang } from '../report/render/i18n.js';
 import type { FinishedRun } from './finish.js';
 import type { RunSpec } from './prepare.js';
 import type { WrittenReport } from './reports.js';
+import { describeOverrides } from '../plans/overrides.js';
 
 export interface PrintChoices {
   json: boolean;
@@ -38,6 +39,7 @@ export function printRunSummary(io: Io, spec: RunSpec, finished: FinishedRun, ch
         lang: choices.lang,
         perRunner: choices.perRunner === true,
         demo: spec.target.demo !== undefined,
+        ...(spec.resolved.overrides ? { overrides: describeOverrides(spec.resolved.overrides) } : {}),
       }),
     );
 }

@@ -16,6 +16,7 @@ import {
   PLAN_RESOLVED_SCHEMA,
   type breakpointSchema,
   type metaSchema,
+  type overridesSchema,
   type seriesSchema,
 } from './schemas/files.js';
 
@@ -24,6 +25,8 @@ const pretty = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`
 export interface PlanResolved {
   profile: string | null;
   target: string;
+  /** The command line's overrides, already applied to `plan`. */
+  overrides?: z.input<typeof overridesSchema>;
   plan: Plan;
 }
 

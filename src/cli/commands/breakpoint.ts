@@ -19,7 +19,8 @@ import { probeRunFacts } from '../../run/facts.js';
 import { finishRun, renderRunFiles } from '../../run/finish.js';
 import { parseReportOptions, parseTags } from '../../run/options.js';
 import { prepareRun, resolveResultsRoot } from '../../run/prepare.js';
-import { resolveOrThrow } from '../../run/prepare-script.js';
+import { resolveOrThrow, withOverrides } from '../../run/prepare-script.js';
+import { parseOverrides } from '../../plans/overrides.js';
 import { runPreflight } from '../../run/preflight.js';
 import { printOutputProblems, printRunFiles } from '../../run/print.js';
 import { writeReportsOfRun } from '../../run/run-reports.js';
@@ -48,6 +49,8 @@ export interface BreakpointOptions {
   /** `--report html,…`: reports of the run written into its folder (docs/reports.md). */
   report?: string;
   lang?: string;
+  /** `-e KEY=VALUE` (repeatable): plan env values, as `run -e` (src/plans/overrides.ts). */
+  env?: string[];
 }
 
 function whole(flag: string, text: string | undefined): number | undefined {
@@ -110,10 +113,14 @@ export function parseBreakpointOptions(opts: BreakpointOptions): {
 export async function runBreakpoint(io: Io, file: string, opts: BreakpointOptions): Promise<ExitCode> {
   const { slo, choices, window } = parseBreakpointOptions(opts);
   const { reportFormats, lang } = parseReportOptions(opts);
+  const overrides = parseOverrides({ env: opts.env });
   const k6Found = findK6(io, { projectRoot: projectRoot() });
   const loaded = await readPlan(io, file);
   for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
-  const asPlanned = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
+  const asPlanned = withOverrides(
+    resolveOrThrow(loaded, { target: opts.target, profile: opts.profile }),
+    overrides,
+  );
   const search = planBreakpointSearch(asPlanned.plan, choices, slo, window);
   const resolved = { ...asPlanned, plan: search.plan };
   const tags = parseTags(opts.tag ?? []);

@@ -7,11 +7,14 @@ import {
   describeFileInTheWay,
   probeFileInTheWay,
   resolveOrThrow,
+  withOverrides,
   writeScript,
 } from '../../run/prepare-script.js';
 import { baseUrlEnvNames } from '../../plans/compile.js';
+import { describeOverrides, parseOverrides, type OverrideFlags } from '../../plans/overrides.js';
+import { terminalSafe } from '../../terminal-safe.js';
 
-export interface RenderOptions {
+export interface RenderOptions extends OverrideFlags {
   target?: string;
   profile?: string;
   out?: string;
@@ -34,9 +37,13 @@ async function checkOutDir(io: Io, outDir: string, out: string | undefined): Pro
 }
 
 export async function runRender(io: Io, file: string, opts: RenderOptions): Promise<ExitCode> {
+  const overrides = parseOverrides(opts);
   const loaded = await readPlan(io, file);
   for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
-  const resolved = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
+  const resolved = withOverrides(
+    resolveOrThrow(loaded, { target: opts.target, profile: opts.profile }),
+    overrides,
+  );
   const outDir = opts.out
     ? resolve(io.cwd, opts.out)
     : join(io.cwd, 'results', resolved.plan.name, 'rendered');
@@ -50,6 +57,7 @@ export async function runRender(io: Io, file: string, opts: RenderOptions): Prom
   io.stdout.write(
     [
       `rendered ${loaded.file} (target ${resolved.targetName}${resolved.profile ? `, profile ${resolved.profile}` : ''}; scenarios: ${scenarios})`,
+      ...(resolved.overrides ? [`overrides: ${terminalSafe(describeOverrides(resolved.overrides))}`] : []),
       ...prepared.written.map((f) => `  ${join(shown, f)}`),
       `run it with plain k6:`,
       `  ${

@@ -9,7 +9,8 @@ import type { Io } from '../../io/io.js';
 import { findK6, projectRoot } from '../../k6/locate.js';
 import { readPlan } from '../../plans/load.js';
 import { parseReportOptions } from '../../run/options.js';
-import { resolveOrThrow } from '../../run/prepare-script.js';
+import { resolveOrThrow, withOverrides } from '../../run/prepare-script.js';
+import { parseOverrides } from '../../plans/overrides.js';
 import { runCompare } from './compare.js';
 import { runPlan, type RunOptions } from './run.js';
 import { terminalSafe } from '../../terminal-safe.js';
@@ -70,10 +71,11 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
     throw usageError(`--cooldown ${cooldownText} is not a duration`, 'e.g. 30s, 1m');
 
   // Every target must resolve before the first run starts: a typo found after an hour of load is a lost hour.
+  const overrides = parseOverrides(opts);
   const loaded = await readPlan(io, file);
   let planName = '';
   for (const target of targets) {
-    const resolved = resolveOrThrow(loaded, { target, profile: opts.profile });
+    const resolved = withOverrides(resolveOrThrow(loaded, { target, profile: opts.profile }), overrides);
     planName = resolved.plan.name;
   }
   const { reportFormats, lang } = parseReportOptions(opts);

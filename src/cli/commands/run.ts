@@ -9,7 +9,8 @@ import { executeRun } from '../../run/execute.js';
 import { probeRunFacts } from '../../run/facts.js';
 import { parseReportOptions, parseTags, type PlanRun, type RunOptions } from '../../run/options.js';
 import { prepareRun, resolveResultsRoot } from '../../run/prepare.js';
-import { resolveOrThrow } from '../../run/prepare-script.js';
+import { resolveOrThrow, withOverrides } from '../../run/prepare-script.js';
+import { parseOverrides } from '../../plans/overrides.js';
 import { runPreflight } from '../../run/preflight.js';
 import { parseRunnerCount, resolveRunners } from '../../plans/runners.js';
 import { resolveOutputs } from '../../run/outputs.js';
@@ -25,6 +26,7 @@ export async function runRun(
 ): Promise<ExitCode> {
   // Checked before anything else: a typo in --report must not cost a whole run.
   const { reportFormats, lang } = parseReportOptions(opts);
+  parseOverrides(opts);
   const loaded = await readPlan(io, file);
   return runPlan(io, loaded, k6Found, { ...opts, reportFormats, lang });
 }
@@ -36,7 +38,10 @@ export async function runPlan(
   opts: PlanRun,
 ): Promise<ExitCode> {
   for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
-  const resolved = resolveOrThrow(loaded, { target: opts.target, profile: opts.profile });
+  const resolved = withOverrides(
+    resolveOrThrow(loaded, { target: opts.target, profile: opts.profile }),
+    parseOverrides(opts),
+  );
   const tags = parseTags(opts.tag ?? []);
   const runners = resolveRunners(resolved.plan.runners, {
     runners: opts.runners === undefined ? undefined : parseRunnerCount(opts.runners),

@@ -31,6 +31,8 @@ export interface RenderOptions {
   perRunner?: boolean;
   /** The target is the built-in demo (meta.json's target.demo): it shares this machine. */
   demo?: boolean;
+  /** The command line's overrides of the plan, as typed (`--vus 50 --duration 30s`). */
+  overrides?: string;
 }
 
 interface Draw {
@@ -57,12 +59,14 @@ function outcomeLine(sec: RunSections, c: ChalkInstance): string {
   }
 }
 
-function headerLines(sec: RunSections, c: ChalkInstance, k6Version: string | undefined): string[] {
+function headerLines(sec: RunSections, c: ChalkInstance, opts: RenderOptions): string[] {
   const r = sec.run;
   const t = sec.headline;
+  const k6Version = opts.k6Version;
   return [
     c.bold(`${r.plan}`) +
       ` · target ${r.target.name} (${r.target.url})${r.profile ? ` · profile ${r.profile}` : ''} · run ${r.runId}`,
+    ...(opts.overrides ? [`overrides: ${terminalSafe(opts.overrides)}`] : []),
     [
       k6Version ? `k6 ${k6Version}` : undefined,
       `${(r.durationMs / 1000).toFixed(1)}s`,
@@ -185,7 +189,7 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     nameWidth: Math.max(12, Math.min(40, width - 75)),
   };
   const lines = [
-    ...headerLines(sec, c, opts.k6Version),
+    ...headerLines(sec, c, opts),
     ...saturationLines(sec, c),
     endpointTable(sec, draw),
     ...serverTerminalLines(sec.server, SERVER_WORDS[opts.lang ?? 'en'], c),

@@ -13,6 +13,16 @@ export const BREAKPOINT_SCHEMA = 'loadctl.breakpoint/v1';
 
 const stats = z.record(z.string(), z.number());
 
+/** `run --vus/--duration/--iterations/--stages/--scenario/-e` as given (src/plans/overrides.ts RunOverrides). */
+export const overridesSchema = z.object({
+  vus: z.number().optional(),
+  duration: z.string().optional(),
+  iterations: z.number().optional(),
+  stages: z.array(z.object({ duration: z.string(), target: z.number() })).optional(),
+  scenarios: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+});
+
 // meta.json is written before k6 starts (its end fields null) and again at the end. Every field but
 // `schema` is optional on reading: runs recorded by earlier versions, and trimmed fixtures, lack some.
 export const metaSchema = z.object({
@@ -40,6 +50,8 @@ export const metaSchema = z.object({
     .optional(),
   tags: z.record(z.string(), z.string()).optional(),
   comparison: comparisonRefSchema.nullable().optional(),
+  /** The command line's overrides of the plan, when there were any. */
+  overrides: overridesSchema.optional(),
   startedAt: z.string().optional(),
   endedAt: z.string().nullable().optional(),
   k6ExitCode: z.number().nullable().optional(),
@@ -117,6 +129,8 @@ export const planResolvedSchema = z.object({
   schema: z.literal(PLAN_RESOLVED_SCHEMA).optional(),
   profile: z.string().nullable(),
   target: z.string(),
+  /** The command line's overrides, already applied to `plan`. */
+  overrides: overridesSchema.optional(),
   plan: z.looseObject({
     name: z.string(),
     description: z.string().optional(),
