@@ -366,6 +366,7 @@ function addDemoCommand(program: Command, io: Io, runCommand: Runner): void {
     .option('--jitter <ms>', 'random extra latency per request, 0..ms')
     .option('--error-rate <fraction>', 'share of requests answered 500 (0..1)')
     .option('--cpu <ms>', 'busy CPU time per request')
+    .option('--root-work <rounds>', 'GET /: chained SHA-256 rounds per request (default 2000)')
     .option('--schedules <n>', 'schedules to book seats on (default 3)')
     .option('--seats <n>', 'seats per schedule (default 50)')
     .option('--initial-points <n>', 'point balance each new user starts with (default 0)')

@@ -11,6 +11,11 @@ describe('describeDemo', () => {
     expect(lines).toContain(
       '  POST /api/coupons/{id}/issue       one per user while stock lasts, else 409 C001/C002',
     );
-    expect(lines.at(-1)).toMatch(/^Knobs: latency 20ms, errors 0%, .*DOUBLE BOOKING ALLOWED/);
+    expect(lines).toContain(
+      '  GET /                              rootWork rounds of SHA-256 per request → {rounds, digest}',
+    );
+    expect(lines.at(-1)).toMatch(
+      /^Knobs: latency 20ms, errors 0%, cpu 0ms, GET \/ 2000 SHA-256 rounds, .*DOUBLE BOOKING ALLOWED/,
+    );
   });
 });

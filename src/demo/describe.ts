@@ -5,6 +5,7 @@ import type { DemoService } from './server.js';
 
 const GROUP_TITLES: Readonly<Record<string, string>> = {
   service: 'Service',
+  cpu: 'CPU work (no login; a fixed amount of work per request, so its time is the speed of the CPU)',
   reservations: 'Reservations (Authorization: Bearer <token> from POST /auth/token)',
   coupons: 'Coupons (SESSION cookie from signup or login)',
   chat: 'Chat (fake LLM, bearer token optional)',
@@ -31,6 +32,7 @@ function renderKnobSummary(knobs: DemoKnobs): string {
     `latency ${knobs.latencyMs ?? 0}ms${knobs.jitterMs ? ` +0..${knobs.jitterMs}ms` : ''}`,
     `errors ${Math.round((knobs.errorRate ?? 0) * 100)}%`,
     `cpu ${knobs.cpuWorkMs ?? 0}ms`,
+    `GET / ${knobs.rootWork} SHA-256 rounds`,
     `${knobs.schedules} schedules × ${knobs.seatsPerSchedule} seats`,
     `${knobs.couponStock} coupons per id`,
     `${knobs.initialPoints} starting points`,

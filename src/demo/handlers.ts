@@ -54,7 +54,9 @@ export type DemoAction =
   | Reply
   /** Yield to the event loop, then commit: the deliberately non-atomic reservation of `allowDoubleBooking`. */
   | { kind: 'race'; seat: string; commit: () => Reply }
-  | { kind: 'chat'; plan: ChatPlan };
+  | { kind: 'chat'; plan: ChatPlan }
+  /** `GET /`: the server computes the rounds (root-work.ts) and counts them. */
+  | { kind: 'work'; rounds: number };
 
 const MAX_NAME = 100;
 const MAX_EMAIL = 254;
@@ -67,6 +69,8 @@ export function handleBusinessRequest(
   knobs: ResolvedDemoKnobs,
 ): DemoAction {
   switch (request.route.id) {
+    case 'root':
+      return { kind: 'work', rounds: knobs.rootWork };
     case 'authToken':
       return handleAuthToken(request, state);
     case 'dates':

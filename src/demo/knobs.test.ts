@@ -19,6 +19,7 @@ describe('resolveDemoKnobs', () => {
       jitterMs: 0,
       errorRate: 0,
       cpuWorkMs: 0,
+      rootWork: 2000,
       schedules: 3,
       seatsPerSchedule: 50,
       initialPoints: 0,

@@ -27,6 +27,8 @@ export interface ResolvedDemoKnobs {
   jitterMs: number;
   errorRate: number;
   cpuWorkMs: number;
+  /** SHA-256 rounds of `GET /` (root-work.ts). */
+  rootWork: number;
   schedules: number;
   seatsPerSchedule: number;
   initialPoints: number;
@@ -45,6 +47,7 @@ export const DEMO_DEFAULTS = {
   seatsPerSchedule: 50,
   initialPoints: 0,
   couponStock: 100,
+  rootWork: 2000,
   chat: { ttftMs: 300, tokenDelayMs: 20, tokens: 20 },
 } as const;
 
@@ -65,6 +68,7 @@ export function resolveDemoKnobs(knobs: DemoKnobs): ResolvedDemoKnobs {
     jitterMs: knobs.jitterMs ?? 0,
     errorRate: knobs.errorRate ?? 0,
     cpuWorkMs: knobs.cpuWorkMs ?? 0,
+    rootWork: knobs.rootWork ?? DEMO_DEFAULTS.rootWork,
     schedules: knobs.schedules ?? DEMO_DEFAULTS.schedules,
     seatsPerSchedule: knobs.seatsPerSchedule ?? DEMO_DEFAULTS.seatsPerSchedule,
     initialPoints: knobs.initialPoints ?? DEMO_DEFAULTS.initialPoints,

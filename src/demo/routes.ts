@@ -29,6 +29,15 @@ const SPECS = [
     body: false,
   },
   {
+    id: 'root',
+    method: 'GET',
+    path: '/',
+    kind: 'business',
+    group: 'cpu',
+    summary: 'rootWork rounds of SHA-256 per request → {rounds, digest}',
+    body: false,
+  },
+  {
     id: 'authToken',
     method: 'POST',
     path: '/auth/token',

@@ -2,6 +2,7 @@
 // loopback port per test.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DemoKnobs } from '../plans/schema.js';
+import { computeRootWork } from './root-work.js';
 import { startDemoService, type DemoService } from './server.js';
 
 let service: DemoService | undefined;
@@ -93,5 +94,31 @@ describe('the capacity knob', () => {
     expect(put.status).toBe(200);
     expect(await answers).toEqual([401, 401, 401]);
     expect(demo.stats().capacity).toBeNull();
+  });
+});
+
+describe('GET / (the rootWork knob)', () => {
+  it('computes rootWork rounds per request, without a login, and counts them', async () => {
+    const demo = await start({ rootWork: 50 });
+    const bodies: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${demo.url}/`);
+      expect(res.status).toBe(200);
+      bodies.push(await res.json());
+    }
+    expect(bodies).toEqual(Array.from({ length: 3 }, () => computeRootWork(50)));
+    const stats = demo.stats();
+    expect(stats.rootWork).toEqual({ requests: 3, rounds: 150 });
+    expect(stats.requests['GET /']).toBe(3);
+    expect(stats.statuses['GET /']).toEqual({ '200': 3 });
+  });
+
+  it('takes a new size at run time and leaves requests the error knob fails out of the work', async () => {
+    const demo = await start({ rootWork: 10 });
+    demo.setKnobs({ rootWork: 20 });
+    expect((await (await fetch(`${demo.url}/`)).json()) as unknown).toEqual(computeRootWork(20));
+    demo.setKnobs({ errorRate: 1 });
+    expect((await fetch(`${demo.url}/`)).status).toBe(500);
+    expect(demo.stats().rootWork).toEqual({ requests: 1, rounds: 20 });
   });
 });

@@ -46,6 +46,7 @@ import {
 import { matchRoute, UNMATCHED_KEY, type DemoRoute } from './routes.js';
 import { createDemoState, summarizeState, type DemoState, type StateSummary } from './state.js';
 import { MAX_BODY_BYTES, readJsonBody, type BodyRead } from './body.js';
+import { computeRootWork, type RootWorkSummary } from './root-work.js';
 
 // How long allowDoubleBooking's check-then-commit leaves a seat looking free at most: until a rival request has
 // seen the same seat free, or this long. A fixed gap (5 ms, then 25 ms) let 40 VUs racing on a busy 2-core
@@ -61,6 +62,8 @@ export interface DemoStats extends StateSummary, RequestCounts {
   rateLimit: RateLimitSummary;
   /** Whether the limiter held each client to its configured rate; null while no limiter has run. */
   rateLimitAccuracy: RateLimitAccuracy | null;
+  /** `GET /`'s CPU work done: requests and SHA-256 rounds. */
+  rootWork: RootWorkSummary;
   /** The capacity knob's worker pool: served, queued, turned away (kept across resets); null without the knob. */
   capacity: CapacitySummary | null;
   startedAt: string;
@@ -80,6 +83,7 @@ export class DemoServer {
   private readonly startedAt = new Date().toISOString();
   private resetAt: string | null = null;
   private chatSequence = 0;
+  private rootWork: RootWorkSummary = { requests: 0, rounds: 0 };
   /** Every pending timer, so close() can cancel them: a 60 s latency knob must not hold the process open. */
   readonly timers = new Set<NodeJS.Timeout>();
   /** allowDoubleBooking: per seat, the wake-up of the first request holding it unbooked. */
@@ -275,6 +279,17 @@ export class DemoServer {
       case 'reply':
         this.send(res, route.key, action);
         return;
+      case 'work': {
+        // A client that left during the latency knob gets no work done for it, as a real handler would not.
+        if (res.destroyed) return;
+        const body = computeRootWork(action.rounds);
+        this.rootWork = {
+          requests: this.rootWork.requests + 1,
+          rounds: this.rootWork.rounds + action.rounds,
+        };
+        this.send(res, route.key, reply(200, body));
+        return;
+      }
       case 'race':
         // The deliberate bug of allowDoubleBooking: between check and commit, other requests run, as they
         // would against a read-then-write service; the first holder commits when a rival has seen the seat
@@ -429,6 +444,7 @@ export class DemoServer {
     this.state = openState(this.resolved);
     this.limiter = undefined;
     this.counters = createRequestCounters();
+    this.rootWork = { requests: 0, rounds: 0 };
     this.resetAt = new Date().toISOString();
   }
 
@@ -438,6 +454,7 @@ export class DemoServer {
       rateLimit: this.limiter?.summarize() ?? EMPTY_RATE_LIMIT,
       rateLimitAccuracy: this.limiter?.summarizeAccuracy() ?? null,
       capacity: this.gate?.summarize() ?? null,
+      rootWork: { ...this.rootWork },
       ...this.counters.summarize(),
       startedAt: this.startedAt,
       resetAt: this.resetAt,

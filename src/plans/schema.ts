@@ -66,6 +66,7 @@ export const demoKnobsSchema = z
       .meta({ description: 'Random extra latency, 0..jitterMs.' }),
     errorRate: z.number().min(0).max(1).optional().meta({ description: 'Share of requests answered 500.' }),
     cpuWorkMs: z.number().min(0).max(10_000).optional().meta({ description: 'Busy CPU time per request.' }),
+    rootWork: count('rootWork').optional().meta({ description: 'Chained SHA-256 rounds per `GET /`.' }),
     schedules: positiveCount('schedules').max(10_000).optional(),
     seatsPerSchedule: positiveCount('seatsPerSchedule').max(100_000).optional(),
     initialPoints: count('initialPoints')

@@ -451,6 +451,22 @@ describe('knobs', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(39);
   });
 
+  it('does rootWork rounds of real CPU work per GET /, counted in the stats', async () => {
+    // CPU time of this process (the service runs in it), not wall time: robust on a busy machine.
+    const cpuOf = async (rootWork: number): Promise<number> => {
+      const service = await start({ rootWork });
+      const before = process.cpuUsage();
+      for (let i = 0; i < 10; i++) expect((await call(service, 'GET', '/')).status).toBe(200);
+      const used = process.cpuUsage(before);
+      expect(service.stats().rootWork).toEqual({ requests: 10, rounds: 10 * rootWork });
+      return (used.user + used.system) / 1000;
+    };
+    const light = await cpuOf(0);
+    const heavy = await cpuOf(50_000);
+    // 500,000 SHA-256 rounds take hundreds of milliseconds of CPU on any current core; ten bare requests a few.
+    expect(heavy, JSON.stringify({ light, heavy })).toBeGreaterThan(light + 100);
+  });
+
   it('injects errors, and changes knobs at run time', async () => {
     const service = await start({ errorRate: 1 });
     const failed = await call(service, 'POST', '/auth/token', { json: { username: 'a', password: 'b' } });

@@ -34,6 +34,8 @@ interface DemoStats {
   couponsIssued: number;
   couponStock: number;
   requests: Record<string, number>;
+  rootWork: { requests: number; rounds: number };
+  knobs: { rootWork: number };
   rateLimitAccuracy: {
     overLimit: number;
     clients: Record<string, { allowed: number; allowance: number }>;
@@ -95,6 +97,15 @@ const PLAN_CHECKS: Record<string, (run: Run) => void> = {
     expect(summary.metrics['stream_tokens']?.values['med']).toBe(20);
     expect(summary.metrics['stream_completed']?.values['rate']).toBe(1);
     expect(summary.metrics['tokens_per_second']?.values['med']).toBeGreaterThan(30);
+  },
+  'graviton-vs-x86': ({ summary, demo }) => {
+    // The study's flow: no login, every request the CPU-heavy `GET /`, each one doing its SHA-256 rounds.
+    const home = requests(summary, 'home');
+    expect(home).toBeGreaterThan(0);
+    expect(summary.endpoints.map((e) => e.name)).toEqual(['home']);
+    expect(demo.requests).toEqual({ 'GET /': home });
+    expect(demo.rootWork).toEqual({ requests: home, rounds: home * demo.knobs.rootWork });
+    expect(demo.knobs.rootWork).toBeGreaterThan(0);
   },
   'traffic-dam': ({ summary, demo }) => {
     expect(count(summary, 'abuse_limited')).toBeGreaterThan(count(summary, 'abuse_allowed'));

@@ -12,6 +12,7 @@ export const DEMO_NUMBER_FLAGS = [
   { flag: 'jitter', knob: 'jitterMs' },
   { flag: 'error-rate', knob: 'errorRate' },
   { flag: 'cpu', knob: 'cpuWorkMs' },
+  { flag: 'root-work', knob: 'rootWork' },
   { flag: 'schedules', knob: 'schedules' },
   { flag: 'seats', knob: 'seatsPerSchedule' },
   { flag: 'initial-points', knob: 'initialPoints' },
