@@ -12,6 +12,7 @@ import type { CompareOptions } from './commands/compare.js';
 import type { TargetsOptions } from './commands/run-targets.js';
 import type { BreakpointOptions } from './commands/breakpoint.js';
 import { addExportCommands } from './export-commands.js';
+import { addSuiteCommand } from './suite-command.js';
 
 // Commands load their modules when they run: `loadctl run` should not pay for what `demo` needs, and every
 // millisecond of start-up is part of a run's wall time.
@@ -380,6 +381,7 @@ const COMMANDS = [
   addValidateCommand,
   addRenderCommand,
   addRunCommand,
+  (p: Command, i: Io, r: Runner) => addSuiteCommand(p, i, r, EXIT_CODES_HELP),
   addBreakpointCommand,
   addCompareCommand,
   addRunsCommand,
