@@ -37,8 +37,8 @@ describe('loadctl suite (real k6)', () => {
     const dir = await tempDir('suite');
     await mkdir(join(dir, 'plans'));
     // Name order decides the order: a passes (p95 far under 10 s), b cannot pass (p95 under 1 µs).
-    await writePlan(join(dir, 'plans'), 'a-pass.yaml', plan('suite-pass', 'p(95)<10000'));
-    await writePlan(join(dir, 'plans'), 'b-fail.yaml', plan('suite-fail', 'p(95)<0.001'));
+    await writePlan(join(dir, 'plans'), 'a-pass.yaml', plan('plan-pass', 'p(95)<10000'));
+    await writePlan(join(dir, 'plans'), 'b-fail.yaml', plan('plan-fail', 'p(95)<0.001'));
     const r = await runCli(
       [
         'suite',
@@ -63,8 +63,8 @@ describe('loadctl suite (real k6)', () => {
         readFileSync(join(dir, 'results', p, runs[0]!, 'summary.json'), 'utf8'),
       ) as RunSummary;
     };
-    const pass = stored('suite-pass');
-    const fail = stored('suite-fail');
+    const pass = stored('plan-pass');
+    const fail = stored('plan-fail');
     expect(pass.outcome.kind).toBe('passed');
     expect(fail.outcome.kind).toBe('thresholds-failed');
     expect(pass.profile).toBe('smoke');
@@ -76,10 +76,10 @@ describe('loadctl suite (real k6)', () => {
     // The table shows what the runs stored, in order, with the demo's CPU.
     const count = (n: number) => n.toLocaleString('en-US');
     const rowA = new RegExp(
-      `suite-pass\\s+local\\s+passed\\s+${count(pass.totals.requests)}\\s.*${pass.runId}`,
+      `plan-pass\\s+local\\s+passed\\s+${count(pass.totals.requests)}\\s.*${pass.runId}`,
     );
     const rowB = new RegExp(
-      `suite-fail\\s+local\\s+thresholds-failed \\(exit 99\\)\\s+${count(fail.totals.requests)}\\s.*${fail.runId}`,
+      `plan-fail\\s+local\\s+thresholds-failed \\(exit 99\\)\\s+${count(fail.totals.requests)}\\s.*${fail.runId}`,
     );
     expect(r.stdout).toMatch(rowA);
     expect(r.stdout).toMatch(rowB);
@@ -88,7 +88,7 @@ describe('loadctl suite (real k6)', () => {
     if (pass.server) expect(r.stdout).toMatch(/passed\s+[\d,]+\s+\S+ms\s+\S+%\s+[\d.,]+%/);
 
     // The suite folder: the combined reports, each run's linked report really there.
-    const suites = readdirSync(join(dir, 'results')).filter((n) => n.startsWith('suite-'));
+    const suites = readdirSync(join(dir, 'results')).filter((n) => /^suite-\d{8}T/.test(n));
     expect(suites).toHaveLength(1);
     const suiteDir = join(dir, 'results', suites[0]!);
     expect(readdirSync(suiteDir).sort()).toEqual(['junit.xml', 'suite.html', 'suite.md']);
@@ -105,9 +105,9 @@ describe('loadctl suite (real k6)', () => {
       testsuites: { testsuite: Array<Record<string, string>> };
     };
     const [ja, jb] = doc.testsuites.testsuite;
-    expect(ja?.['@_name']).toBe('suite-pass (plans/a-pass.yaml)');
+    expect(ja?.['@_name']).toBe('plan-pass (plans/a-pass.yaml)');
     expect(ja?.['@_failures']).toBe('0');
-    expect(jb?.['@_name']).toBe('suite-fail (plans/b-fail.yaml)');
+    expect(jb?.['@_name']).toBe('plan-fail (plans/b-fail.yaml)');
     expect(Number(jb?.['@_failures'])).toBeGreaterThan(0);
   }, 150_000);
 
