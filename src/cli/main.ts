@@ -1,6 +1,7 @@
 // The CLI entry: parses arguments, dispatches to a command, and is the one place that turns errors into
 // output and an exit code.
 import { Command, CommanderError } from 'commander';
+import { addSuiteCommand } from './suite-command.js';
 import { EXIT, LoadctlError, PlanError, usageError, type ExitCode } from '../errors.js';
 import { realIo, type Io } from '../io/io.js';
 import { terminalSafeLines } from '../terminal-safe.js';
@@ -12,7 +13,6 @@ import type { CompareOptions } from './commands/compare.js';
 import type { TargetsOptions } from './commands/run-targets.js';
 import type { BreakpointOptions } from './commands/breakpoint.js';
 import { addExportCommands } from './export-commands.js';
-import { addSuiteCommand } from './suite-command.js';
 
 // Commands load their modules when they run: `loadctl run` should not pay for what `demo` needs, and every
 // millisecond of start-up is part of a run's wall time.
