@@ -1,6 +1,7 @@
 // The CLI entry: parses arguments, dispatches to a command, and is the one place that turns errors into
 // output and an exit code.
 import { Command, CommanderError } from 'commander';
+import { addSuiteCommand } from './suite-command.js';
 import { EXIT, LoadctlError, PlanError, usageError, type ExitCode } from '../errors.js';
 import { realIo, type Io } from '../io/io.js';
 import { terminalSafeLines } from '../terminal-safe.js';
@@ -392,6 +393,7 @@ const COMMANDS = [
   addValidateCommand,
   addRenderCommand,
   addRunCommand,
+  (p: Command, i: Io, r: Runner) => addSuiteCommand(p, i, r, EXIT_CODES_HELP),
   addBreakpointCommand,
   addCompareCommand,
   addRunsCommand,

@@ -1,8 +1,8 @@
 // `run`'s command-line options and the pure parsing of the ones that can be wrong, checked before any effect.
-import { usageError } from '../errors.js';
+import { usageError, type ExitCode } from '../errors.js';
 import { parseReportFormats, type ReportFormat } from '../report/render/formats.js';
 import { parseLang, type Lang } from '../report/render/i18n.js';
-import type { ComparisonRef } from '../report/model/summary.js';
+import type { ComparisonRef, RunSummary } from '../report/model/summary.js';
 
 export interface RunOptions {
   target?: string;
@@ -54,6 +54,15 @@ export interface PlanRun extends RunOptions {
   comparison?: ComparisonRef;
   /** Print the summary table (default true; `run --targets` prints one comparison instead). */
   table?: boolean;
+  /** Told once the run folder is written: `suite` gathers its summary table from these. */
+  onStored?: (stored: StoredRunResult) => void;
+}
+
+/** A run just written to its folder. */
+export interface StoredRunResult {
+  runDir: string;
+  summary: RunSummary;
+  exitCode: ExitCode;
 }
 
 export function parseTags(tags: readonly string[]): Record<string, string> {

@@ -19,6 +19,7 @@ export async function finishPlanRun(
   const finished = finishRun(spec, run);
   const files = renderRunFiles(spec, run, finished);
   await writeRunFiles(io, spec.runDir, files);
+  opts.onStored?.({ runDir: spec.runDir, summary: finished.summary, exitCode: finished.exitCode });
   const reports = await writeReportsOfRun(io, spec, files, opts.reportFormats, opts.lang);
   printRunSummary(io, spec, finished, {
     json: opts.json === true,
