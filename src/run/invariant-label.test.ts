@@ -24,9 +24,9 @@ function context(env: Record<string, string>, secrets: Record<string, string> = 
 describe('invariantCheckLabel', () => {
   it('shows an env reference with its value: a number as a number', () => {
     const ctx = context({ COUPON_STOCK: '20' });
-    expect(invariantCheckLabel('/admin/stats', { json: '$.couponsIssued', equals: '${env.COUPON_STOCK}' }, ctx)).toBe(
-      '$.couponsIssued == 20',
-    );
+    expect(
+      invariantCheckLabel('/admin/stats', { json: '$.couponsIssued', equals: '${env.COUPON_STOCK}' }, ctx),
+    ).toBe('$.couponsIssued == 20');
     expect(invariantCheckLabel('/s', { json: '$.n', notEquals: '${env.COUPON_STOCK}' }, ctx)).toBe(
       '$.n != 20',
     );

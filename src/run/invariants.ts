@@ -115,7 +115,11 @@ export async function runInvariants(
         detail: redact((failures.length ? failures : passed).join('; ')),
       });
     } catch (err) {
-      out.push({ name: inv.name, ok: false, detail: redact(`could not check it: ${(err as Error).message}`) });
+      out.push({
+        name: inv.name,
+        ok: false,
+        detail: redact(`could not check it: ${(err as Error).message}`),
+      });
     }
   }
   return out;

@@ -7,7 +7,9 @@ import { buildRunSections, type EndpointTotal, type RunSections } from '../model
 import type { RunSummary } from '../model/summary.js';
 import { plainTable } from './plain-table.js';
 import { serverTerminalLines } from './server-table.js';
+import { richToText } from './rich.js';
 import { SERVER_WORDS } from './server-words.js';
+import { STUDY_WORDS, type StudyWords } from './study-words.js';
 import { TABLE_WORDS, type TableLang, type TableWords } from './table-words.js';
 import { formatCount, formatPercent, formatRate } from './units.js';
 import {
@@ -31,6 +33,8 @@ export interface RenderOptions {
   perRunner?: boolean;
   /** The target is the built-in demo (meta.json's target.demo): it shares this machine. */
   demo?: boolean;
+  /** The plan's `about:` facts, shown under the header. */
+  about?: Readonly<Record<string, string | number | boolean>>;
 }
 
 interface Draw {
@@ -81,6 +85,18 @@ function headerLines(sec: RunSections, c: ChalkInstance, k6Version: string | und
       .join(' · '),
     '',
   ];
+}
+
+/** The plan's `about:` facts in one line under the header: what was measured. */
+function aboutLines(sec: RunSections, c: ChalkInstance, w: StudyWords): string[] {
+  if (sec.about.length === 0) return [];
+  return [`${c.bold(w.about)}: ${sec.about.map(([k, v]) => `${k} ${c.bold(v)}`).join(' · ')}`, ''];
+}
+
+/** The first recommendation: the one to act on. */
+function nextStepLines(sec: RunSections, c: ChalkInstance, w: StudyWords): string[] {
+  const first = sec.recommendations[0];
+  return first ? ['', `${c.bold(`→ ${w.nextStep}`)}: ${richToText(w.recommendation(first))}`] : [];
 }
 
 // Before any number, so nobody reads the generator's limits as the target's.
@@ -176,7 +192,9 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
   const sec = buildRunSections({
     summary: terminalSafeDeep(s),
     ...(opts.demo !== undefined ? { meta: { target: { demo: opts.demo } } } : {}),
+    ...(opts.about ? { plan: { about: terminalSafeDeep(opts.about), scenarios: {}, metrics: {} } } : {}),
   });
+  const study = STUDY_WORDS[opts.lang ?? 'en'];
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const width = opts.width ?? 100;
   const draw: Draw = {
@@ -186,6 +204,7 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
   };
   const lines = [
     ...headerLines(sec, c, opts.k6Version),
+    ...aboutLines(sec, c, study),
     ...saturationLines(sec, c),
     endpointTable(sec, draw),
     ...serverTerminalLines(sec.server, SERVER_WORDS[opts.lang ?? 'en'], c),
@@ -195,6 +214,7 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     ...invariantLines(sec, draw),
     ...runnerLines(terminalSafeDeep(s), draw, opts.perRunner === true),
     ...sec.notes.map((note) => c.yellow(`note: ${note}`)),
+    ...nextStepLines(sec, c, study),
     '',
     outcomeLine(sec, c),
   ];
