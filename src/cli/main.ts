@@ -294,7 +294,7 @@ function addReportCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('report')
     .description(
-      'write a report of a stored run: self-contained HTML with charts, Markdown, JUnit XML or JSON',
+      "write a report of a stored run: self-contained HTML with charts, Markdown, JUnit XML or JSON; with the plan's about: facts, average response times and recommendations",
     )
     .argument('<run>', 'a run id, latest, or a run folder (`loadctl runs` lists the runs)')
     .option('--plan <name>', 'only runs of this plan (with latest: the latest run of this plan)')

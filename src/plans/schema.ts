@@ -3,6 +3,7 @@
 // Defaults are applied in resolve.ts, not here, so the type a user writes is the type the code reads.
 import { z } from 'zod';
 import { atLeastOneSecond, durationSchema, timeUnitSchema } from './schema-duration.js';
+import { aboutSchema } from './schema-about.js';
 import { monitorSchema } from './schema-monitor.js';
 import { outputSchema } from './output-schema.js';
 
@@ -416,6 +417,7 @@ const planFields = {
   $schema: z.string().optional(),
   name: nameSchema.meta({ description: 'Plan name; names the results folder.' }),
   description: z.string().max(5000).optional(),
+  about: aboutSchema.optional(),
   targets: z.record(nameSchema, targetSchema),
   defaultTarget: nameSchema.optional(),
   env: envValueMap

@@ -116,6 +116,7 @@ async function checkInvariants(io: Io, spec: RunSpec, baseUrl: string, finished:
       headers,
       env: (name) => io.env[name] ?? (plan.env?.[name] === undefined ? undefined : String(plan.env[name])),
       secret: (name) => ((plan.secrets ?? []).includes(name) ? io.env[name] : undefined),
+      redact: spec.redact,
     },
     list,
   );

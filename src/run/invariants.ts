@@ -10,11 +10,12 @@ import {
   type EvalContext,
 } from '../k6-templates/runtime/values.js';
 import { joinUrl, resolveBaseUrl } from '../k6-templates/runtime/requests.js';
-import { compileMatcher, describeCheck } from '../plans/compile.js';
+import { compileMatcher } from '../plans/compile.js';
 import type { Invariant } from '../plans/schema.js';
 import { compileValue } from '../plans/templates.js';
 import type { InvariantSummary } from '../report/model/summary.js';
 import type { Io } from '../io/io.js';
+import { invariantCheckLabel } from './invariant-label.js';
 
 /**
  * Invariants run outside k6, after the load: ${env.NAME} and ${secrets.NAME} mean something there (rules.ts
@@ -54,6 +55,8 @@ export interface InvariantTarget {
   env: (name: string) => string | undefined;
   /** ${secrets.NAME}: declared secrets, from the environment loadctl was started with. */
   secret?: (name: string) => string | undefined;
+  /** Removes secret values from a detail (an env value may be a secret's; spec.redact). */
+  redact?: (text: string) => string;
 }
 
 export async function runInvariants(
@@ -65,6 +68,7 @@ export async function runInvariants(
   const now = () => io.now().getTime();
   const ctx = invariantContext(target.env, target.secret ?? (() => undefined), now);
   const base = resolveBaseUrl(undefined, target.baseUrl);
+  const redact = target.redact ?? ((text: string) => text);
   for (const inv of invariants) {
     try {
       const headers: Record<string, string> = {};
@@ -98,7 +102,7 @@ export async function runInvariants(
       const passed: string[] = [];
       for (const check of inv.expect) {
         const matcher = compileMatcher(check);
-        const label = describeCheck(inv.path, check).slice(inv.path.length + 2);
+        const label = invariantCheckLabel(inv.path, check, ctx);
         const seen = matcher.json
           ? ` (observed ${JSON.stringify(readPath(view.json(), matcher.json)) ?? 'nothing'})`
           : ` (status ${view.status})`;
@@ -108,10 +112,14 @@ export async function runInvariants(
       out.push({
         name: inv.name,
         ok: failures.length === 0,
-        detail: (failures.length ? failures : passed).join('; '),
+        detail: redact((failures.length ? failures : passed).join('; ')),
       });
     } catch (err) {
-      out.push({ name: inv.name, ok: false, detail: `could not check it: ${(err as Error).message}` });
+      out.push({
+        name: inv.name,
+        ok: false,
+        detail: redact(`could not check it: ${(err as Error).message}`),
+      });
     }
   }
   return out;

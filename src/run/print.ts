@@ -40,8 +40,16 @@ export function printRunSummary(io: Io, spec: RunSpec, finished: FinishedRun, ch
         perRunner: choices.perRunner === true,
         demo: spec.target.demo !== undefined,
         ...(spec.resolved.overrides ? { overrides: describeOverrides(spec.resolved.overrides) } : {}),
+        ...(spec.plan.about ? { about: redactedAbout(spec) } : {}),
       }),
     );
+}
+
+/** The plan's `about:` facts as plan.resolved.json records them: an env value may be a secret's. */
+function redactedAbout(spec: RunSpec): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(spec.plan.about ?? {}).map(([k, v]) => [spec.redact(k), spec.redact(String(v))]),
+  );
 }
 
 /** Where to look next: k6's log when k6 failed, and each report written. */

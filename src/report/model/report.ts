@@ -27,6 +27,8 @@ export interface StoredPlan {
   profile: string | null;
   target: string;
   description?: string;
+  /** The plan's `about:` facts, as written. */
+  about?: Record<string, string | number | boolean>;
   scenarios: Record<string, StoredScenario>;
   /** Metric declarations: name → { type, description }. */
   metrics: Record<string, { type?: string; description?: string }>;
@@ -48,6 +50,7 @@ export function toStoredPlan(file: StoredPlanResolved): StoredPlan {
     profile: file.profile,
     target: file.target,
     ...(p.description !== undefined ? { description: p.description } : {}),
+    ...(p.about !== undefined ? { about: p.about } : {}),
     scenarios: p.scenarios ?? {},
     metrics: p.metrics ?? {},
   };

@@ -6,6 +6,8 @@ import type { SeriesPoint } from '../../k6/live.js';
 import type { GuardReason } from './guard.js';
 import { customMetricEntries, metricUnitOf, type MetricUnit } from './metrics.js';
 import { observeRun, type Observation } from './observations.js';
+import { recommend, type Recommendation } from './recommendations.js';
+import { buildResponseTimes, type ResponseTimes } from './response-time.js';
 import type { Outcome } from './outcome.js';
 import { buildServerSection, type ServerSection } from './server-section.js';
 import type {
@@ -47,6 +49,8 @@ export interface SectionSource {
   };
   plan?: {
     description?: string;
+    /** The plan's `about:` facts (plan.resolved.json). */
+    about?: Readonly<Record<string, string | number | boolean>>;
     scenarios: Record<string, { executor: string; [field: string]: unknown }>;
     metrics: Record<string, { description?: string }>;
   };
@@ -151,6 +155,12 @@ export interface RunSections {
   customMetrics: CustomMetricRow[];
   generator: { saturated: boolean; reasons: GuardReason[] };
   observations: Observation[];
+  /** What to do about the run, from the observations; the first is the one to act on. */
+  recommendations: Recommendation[];
+  /** The plan's `about:` facts as name → text, in the plan's order (the model, the server, the settings). */
+  about: Array<[string, string]>;
+  /** Average response times (and the stream's, for stream steps). */
+  responseTimes: ResponseTimes;
   notes: string[];
   /** The target's server side (summary.json's `server`), or that it shares this machine; absent for neither. */
   server?: ServerSection;
@@ -242,9 +252,25 @@ export function buildRunSections(src: SectionSource): RunSections {
     invariants: s.invariants,
     customMetrics: customMetricRows(src),
     generator: s.generator,
-    observations: observeRun(s, src.series?.points),
+    ...studyOf(src),
     notes: s.notes,
     ...serverOf(src),
+  };
+}
+
+function studyOf(
+  src: SectionSource,
+): Pick<RunSections, 'observations' | 'recommendations' | 'about' | 'responseTimes'> {
+  const s = src.summary;
+  const observations = observeRun(s, src.series?.points);
+  return {
+    observations,
+    recommendations: recommend(observations, {
+      vusMax: s.totals.vusMax,
+      expected: new Map(s.endpoints.map((e) => [e.name, e.statuses])),
+    }),
+    about: Object.entries(src.plan?.about ?? {}).map(([k, v]): [string, string] => [k, String(v)]),
+    responseTimes: buildResponseTimes(s.latency, s.metrics),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   type Column,
 } from './html-page.js';
 import { serverSectionHtml } from './html-server.js';
+import { aboutSectionHtml, recommendationSectionHtml, responseTimeSectionHtml } from './html-study.js';
 import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
 import { richToHtml } from './rich.js';
@@ -95,6 +96,7 @@ function leadSections(sec: RunSections, m: Messages, charts: readonly ChartSpec[
         `<ul class="observations">${sec.observations.map((o) => `<li>${richToHtml(m.observation(o))}</li>`).join('\n')}</ul>`,
       ),
     );
+  parts.push(...recommendationSectionHtml(sec, m));
   if (sec.generator.saturated)
     parts.push(
       section(
@@ -309,7 +311,9 @@ export function renderRunBody(
   const sec = buildRunSections(report);
   const parts = [
     ...headerParts(sec, m),
+    ...aboutSectionHtml(sec, m),
     kpis(sec, m),
+    ...responseTimeSectionHtml(sec, m),
     ...leadSections(sec, m, charts),
     ...thresholdSection(sec, m),
     endpointSection(sec, m),

@@ -3,6 +3,7 @@
 import { str, stages, statusClasses, share, checkLabel, observedText, type Messages } from './messages.js';
 import { code, rich, strong } from './rich.js';
 import { SERVER_WORDS } from './server-words.js';
+import { STUDY_WORDS } from './study-words.js';
 import { TABLE_WORDS } from './table-words.js';
 import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
 
@@ -211,5 +212,6 @@ export const KO: Messages = {
   },
   table: TABLE_WORDS.ko,
   server: SERVER_WORDS.ko,
+  study: STUDY_WORDS.ko,
   generatedBy: (v) => `저장된 실행 결과로 생성한 보고서입니다 (loadctl ${v}).`,
 };

@@ -37,6 +37,7 @@ export function renderReport(format: ReportFormat, report: RunReport, opts: Rend
       return renderJUnitReport(report.summary, {
         lang: opts.lang,
         ...(report.meta?.target?.demo !== undefined ? { demo: report.meta.target.demo } : {}),
+        ...(report.plan?.about ? { about: report.plan.about } : {}),
       });
     case 'json':
       return renderJsonReport(report);

@@ -217,6 +217,8 @@ function runSuite(sec: RunSections, m: Messages, common: Common): JUnitSuite {
       url: r.target.url,
       outcome: o.kind,
       ...(r.k6ExitCode !== undefined ? { k6ExitCode: String(r.k6ExitCode) } : {}),
+      // The plan's `about:` facts, so a CI dashboard can tell the model or server a run measured.
+      ...Object.fromEntries(sec.about.map(([k, v]) => [`about.${k}`, v])),
       ...serverProperties(sec, m),
     },
     cases: [
@@ -246,11 +248,18 @@ export function runJUnitSuites(sec: RunSections, opts: { lang?: Lang } = {}): JU
   ].filter((x) => x.cases.length > 0);
 }
 
-/** `demo`: the target is the built-in demo (meta.json's target.demo), which shares this machine. */
-export function renderJUnitReport(s: RunSummary, opts: { lang?: Lang; demo?: boolean } = {}): string {
+/**
+ * `demo`: the target is the built-in demo (meta.json's target.demo), which shares this machine. `about`: the
+ * plan's `about:` facts (plan.resolved.json), shown as the run suite's properties.
+ */
+export function renderJUnitReport(
+  s: RunSummary,
+  opts: { lang?: Lang; demo?: boolean; about?: Readonly<Record<string, string | number | boolean>> } = {},
+): string {
   const sec = buildRunSections({
     summary: s,
     ...(opts.demo !== undefined ? { meta: { target: { demo: opts.demo } } } : {}),
+    ...(opts.about ? { plan: { about: opts.about, scenarios: {}, metrics: {} } } : {}),
   });
   return renderJUnit(`loadctl ${s.plan} ${s.runId}`, runJUnitSuites(sec, opts));
 }

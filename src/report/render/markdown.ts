@@ -8,6 +8,7 @@ import { describeHost, groupLabel } from './format.js';
 import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
 import { richToMarkdown } from './rich.js';
+import { responseTimeRows } from './study-words.js';
 import { formatCount, formatDate, formatMs, formatPercent, formatRate } from './units.js';
 import { sourcesWithErrors } from '../model/server-section.js';
 import { efficiencyText } from './server-table.js';
@@ -73,6 +74,19 @@ function titleLines(sec: RunSections, m: Messages): string[] {
     item(m.field.duration, escapeMarkdown(formatMs(r.durationMs))),
     '',
   ];
+}
+
+/** The plan's `about:` facts: what was measured, as the study's authors wrote it. */
+function aboutLines(sec: RunSections, m: Messages): string[] {
+  if (sec.about.length === 0) return [];
+  return [heading('##', m.study.about), '', ...sec.about.map(([k, v]) => item(k, escapeMarkdown(v))), ''];
+}
+
+/** Average response times: all requests, and the stream's figures for stream steps. */
+function responseTimeLines(sec: RunSections, m: Messages): string[] {
+  const rows = responseTimeRows(sec.responseTimes, m.study);
+  if (rows.length === 0) return [];
+  return [heading('###', m.study.responseTime), '', ...rows.map(([k, v]) => item(k, escapeMarkdown(v))), ''];
 }
 
 function environmentLines(sec: RunSections, m: Messages): string[] {
@@ -273,9 +287,11 @@ export function renderMarkdownReport(
   const sec = buildRunSections(terminalSafeDeep(report));
   return [
     ...titleLines(sec, m),
+    ...aboutLines(sec, m),
     ...environmentLines(sec, m),
     ...configurationLines(sec, m),
     ...resultLines(sec, m),
+    ...responseTimeLines(sec, m),
     ...endpointLines(sec, m),
     ...serverLines(sec, m),
     ...outcomeTableLines(sec, m),
@@ -283,6 +299,10 @@ export function renderMarkdownReport(
     ...listLines(
       m.section.observations,
       sec.observations.map((o) => richToMarkdown(m.observation(o))),
+    ),
+    ...listLines(
+      m.study.recommendations,
+      sec.recommendations.map((r) => richToMarkdown(m.study.recommendation(r))),
     ),
     ...listLines(
       m.section.notes,

@@ -5,6 +5,7 @@ import type { Verdict } from '../model/sections.js';
 import type { Rich } from './rich.js';
 import type { ServerChartWords } from './server-charts.js';
 import type { ServerWords } from './server-words.js';
+import type { StudyWords } from './study-words.js';
 import type { TableWords } from './table-words.js';
 import { formatCount } from './units.js';
 import { formatObserved } from './values.js';
@@ -131,6 +132,8 @@ export interface Messages {
   observation: (o: Observation) => Rich;
   table: TableWords;
   server: ServerWords;
+  /** The plan's `about:` facts, the average response times and the recommendations. */
+  study: StudyWords;
   generatedBy: (version: string) => string;
 }
 

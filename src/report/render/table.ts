@@ -7,7 +7,9 @@ import { buildRunSections, type EndpointTotal, type RunSections } from '../model
 import type { RunSummary } from '../model/summary.js';
 import { plainTable } from './plain-table.js';
 import { serverTerminalLines } from './server-table.js';
+import { richToText } from './rich.js';
 import { SERVER_WORDS } from './server-words.js';
+import { STUDY_WORDS, type StudyWords } from './study-words.js';
 import { TABLE_WORDS, type TableLang, type TableWords } from './table-words.js';
 import { formatCount, formatPercent, formatRate } from './units.js';
 import {
@@ -33,6 +35,8 @@ export interface RenderOptions {
   demo?: boolean;
   /** The command line's overrides of the plan, as typed (`--vus 50 --duration 30s`). */
   overrides?: string;
+  /** The plan's `about:` facts, shown under the header. */
+  about?: Readonly<Record<string, string | number | boolean>>;
 }
 
 interface Draw {
@@ -85,6 +89,18 @@ function headerLines(sec: RunSections, c: ChalkInstance, opts: RenderOptions): s
       .join(' · '),
     '',
   ];
+}
+
+/** The plan's `about:` facts in one line under the header: what was measured. */
+function aboutLines(sec: RunSections, c: ChalkInstance, w: StudyWords): string[] {
+  if (sec.about.length === 0) return [];
+  return [`${c.bold(w.about)}: ${sec.about.map(([k, v]) => `${k} ${c.bold(v)}`).join(' · ')}`, ''];
+}
+
+/** The first recommendation: the one to act on. */
+function nextStepLines(sec: RunSections, c: ChalkInstance, w: StudyWords): string[] {
+  const first = sec.recommendations[0];
+  return first ? ['', `${c.bold(`→ ${w.nextStep}`)}: ${richToText(w.recommendation(first))}`] : [];
 }
 
 // Before any number, so nobody reads the generator's limits as the target's.
@@ -180,7 +196,9 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
   const sec = buildRunSections({
     summary: terminalSafeDeep(s),
     ...(opts.demo !== undefined ? { meta: { target: { demo: opts.demo } } } : {}),
+    ...(opts.about ? { plan: { about: terminalSafeDeep(opts.about), scenarios: {}, metrics: {} } } : {}),
   });
+  const study = STUDY_WORDS[opts.lang ?? 'en'];
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const width = opts.width ?? 100;
   const draw: Draw = {
@@ -190,6 +208,7 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
   };
   const lines = [
     ...headerLines(sec, c, opts),
+    ...aboutLines(sec, c, study),
     ...saturationLines(sec, c),
     endpointTable(sec, draw),
     ...serverTerminalLines(sec.server, SERVER_WORDS[opts.lang ?? 'en'], c),
@@ -199,6 +218,7 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     ...invariantLines(sec, draw),
     ...runnerLines(terminalSafeDeep(s), draw, opts.perRunner === true),
     ...sec.notes.map((note) => c.yellow(`note: ${note}`)),
+    ...nextStepLines(sec, c, study),
     '',
     outcomeLine(sec, c),
   ];

@@ -124,7 +124,7 @@ export type StoredSeries = z.output<typeof seriesSchema>;
 const scenarioSchema = z.looseObject({ executor: z.string() });
 
 // The plan itself is the validated plan (src/plans/schema.ts) with secret values redacted; reports read
-// only its scenarios, metrics and description, so only those are checked here.
+// only its scenarios, metrics, description and about facts, so only those are checked here.
 export const planResolvedSchema = z.object({
   schema: z.literal(PLAN_RESOLVED_SCHEMA).optional(),
   profile: z.string().nullable(),
@@ -134,6 +134,7 @@ export const planResolvedSchema = z.object({
   plan: z.looseObject({
     name: z.string(),
     description: z.string().optional(),
+    about: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     scenarios: z.record(z.string(), scenarioSchema).optional(),
     metrics: z
       .record(z.string(), z.looseObject({ type: z.string().optional(), description: z.string().optional() }))
