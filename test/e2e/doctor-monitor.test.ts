@@ -28,10 +28,9 @@ describe.skipIf(skip !== undefined)('loadctl doctor with a monitored target (rea
   beforeAll(async () => {
     const dir = await tempDir('doctor-monitor');
     closed = await freeLoopbackPort();
-    [node, prometheus] = await Promise.all([
-      startNodeExporter(`127.0.0.1:${await freeLoopbackPort()}`),
-      startPrometheus(dir),
-    ]);
+    // One after the other, each kept as it starts: afterAll stops whatever started, even if the other failed.
+    node = await startNodeExporter(`127.0.0.1:${await freeLoopbackPort()}`);
+    prometheus = await startPrometheus(dir);
   }, 60_000);
 
   afterAll(async () => {

@@ -190,16 +190,22 @@ const PROM_SKIP = missingReason('monitor.test.ts (Prometheus, a process by port)
 describe.skipIf(PROM_SKIP !== undefined)('monitor: a process by port and PromQL queries', () => {
   it('reads the service’s own process by its port and asks Prometheus over the run’s range', async () => {
     const dir = await tempDir('monitor-prom');
-    const exporter = await startNodeExporter(`127.0.0.1:${await freeLoopbackPort()}`);
-    const prometheus = await startPrometheus(join(dir, 'prometheus'), [new URL(exporter.url).host]);
-    // The service under test: the demo as a process of its own, given CPU work so its CPU is not nothing.
-    const port = await freeLoopbackPort();
-    // A node_exporter that is not there: its reads fail, and the run goes on.
-    const closed = await freeLoopbackPort();
-    const service = spawn(process.execPath, [BIN, 'demo', '--port', String(port), '--cpu', '2'], {
-      stdio: 'ignore',
-    });
+    // Whatever started is stopped, even when a later start fails.
+    const servers: Started[] = [];
+    let stopService = () => {};
     try {
+      const exporter = await startNodeExporter(`127.0.0.1:${await freeLoopbackPort()}`);
+      servers.push(exporter);
+      const prometheus = await startPrometheus(join(dir, 'prometheus'), [new URL(exporter.url).host]);
+      servers.push(prometheus);
+      // The service under test: the demo as a process of its own, given CPU work so its CPU is not nothing.
+      const port = await freeLoopbackPort();
+      // A node_exporter that is not there: its reads fail, and the run goes on.
+      const closed = await freeLoopbackPort();
+      const service = spawn(process.execPath, [BIN, 'demo', '--port', String(port), '--cpu', '2'], {
+        stdio: 'ignore',
+      });
+      stopService = () => void service.kill('SIGTERM');
       await Promise.all([waitForPort(port), firstScrape(prometheus.url)]);
       const plan = await writePlan(
         dir,
@@ -262,8 +268,8 @@ flows:
         { message: expect.stringMatching(/^query broken: .*parse error/), count: 1 },
       ]);
     } finally {
-      service.kill('SIGTERM');
-      await Promise.all([prometheus.stop(), exporter.stop()]);
+      stopService();
+      await Promise.all(servers.map((server) => server.stop()));
     }
   }, 120_000);
 });
