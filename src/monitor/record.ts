@@ -11,7 +11,7 @@ import {
 } from './model.js';
 import { parseQueryAnswer, queryRangeUrl, type QuerySeries } from './prometheus.js';
 import type { SourceRecording } from './sampler.js';
-import type { SourceSpec } from './sources.js';
+import { isLoopbackUrl, type SourceSpec } from './sources.js';
 
 /** The run's time range on the wall clock. */
 export interface RunClock {
@@ -87,8 +87,7 @@ export async function askPrometheus(
     if ('error' in answer) errors.set(`query ${name}: ${answer.error}`, 1);
     else series.push(...querySeries(name, answer, clock));
   }
-  const host = new URL(spec.url).hostname;
-  return { spec, series, errors, local: /^(127\.|localhost$|\[::1\]$)/.test(host) };
+  return { spec, series, errors, local: isLoopbackUrl(spec.url) };
 }
 
 /** server.json's content from the sampled sources and Prometheus's answers. */

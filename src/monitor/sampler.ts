@@ -6,7 +6,7 @@ import { cpuCores, probeClockTicks, readProcTicks } from '../k6/cpu.js';
 import type { BuiltInSeriesId } from './model.js';
 import { filteredUrl, nodeValues, parseNodeMetrics, type NodeReading } from './node-exporter.js';
 import { pidOnPort, readProcess } from './process.js';
-import { addressOf, type SourceSpec } from './sources.js';
+import { addressOf, isLoopbackUrl, type SourceSpec } from './sources.js';
 
 /** A reading's values, at its wall-clock time (ms since the epoch). */
 export interface Reading {
@@ -33,7 +33,6 @@ interface SourceState extends SourceRecording {
   prevTicks?: { ticks: number; atMs: number };
 }
 
-const LOOPBACK = /^(127\.|localhost$|\[::1\]$)/;
 // A node_exporter page is some tens of kilobytes; a page much bigger is not one.
 const MAX_PAGE_BYTES = 4 * 1024 * 1024;
 
@@ -98,8 +97,7 @@ async function readProc(io: Io, state: SourceState, ticksPerSecond: number, mono
 }
 
 function initialState(io: Io, spec: SourceSpec): SourceState {
-  const host = spec.kind === 'node-exporter' || spec.kind === 'prometheus' ? new URL(spec.url).hostname : '';
-  const local = spec.kind === 'process' || spec.kind === 'process-port' || LOOPBACK.test(host);
+  const local = spec.kind === 'process' || spec.kind === 'process-port' || isLoopbackUrl(spec.url);
   const facts = spec.kind === 'process' || spec.kind === 'process-port' ? io.hostFacts() : undefined;
   return {
     spec,

@@ -9,6 +9,13 @@ export type SourceSpec =
   | { kind: 'process-port'; id: string; port: number }
   | { kind: 'prometheus'; id: string; url: string; queries: Record<string, string> };
 
+const LOOPBACK = /^(127\.|localhost$|\[::1\]$)/;
+
+/** Whether a source's URL points at this machine (a loopback host): its figures share the generator's. */
+export function isLoopbackUrl(url: string): boolean {
+  return LOOPBACK.test(new URL(url).hostname);
+}
+
 export function kindOf(spec: SourceSpec): SourceKind {
   return spec.kind === 'process-port' ? 'process' : spec.kind;
 }
