@@ -10,6 +10,8 @@ export const EXIT = {
   saturated: 5,
   invariantFailed: 6,
   regression: 7,
+  /** A --fail-on rule's limit is smaller than the change the data could detect: neither pass nor fail. */
+  inconclusive: 8,
   thresholdsFailed: 99,
   interrupted: 130,
 } as const;

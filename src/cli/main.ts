@@ -24,6 +24,7 @@ Exit codes:
   0   passed                         5   generator saturated: results not valid for the target
   1   internal error (a bug)         6   an invariant failed after the run
   2   plan or usage error            7   compare, run --targets: --fail-on found a significant regression
+                                     8   compare, run --targets: a --fail-on limit is below what the data can detect
   3   environment (k6 missing, preflight failed, results folder unwritable)
   4   k6 failed (script exception, invalid options, crash, ran nothing)
   99  thresholds failed (as k6)      130 interrupted (Ctrl-C, SIGTERM, SIGHUP): the partial run is kept`;

@@ -44,6 +44,7 @@ export const EXIT_SEVERITY: readonly ExitCode[] = [
   EXIT.saturated,
   EXIT.invariantFailed,
   EXIT.regression,
+  EXIT.inconclusive,
   EXIT.thresholdsFailed,
   EXIT.ok,
 ];

@@ -120,7 +120,8 @@ function findNamed<T extends { id: string }>(folders: readonly T[], refs: readon
 }
 
 export function gateExitCode(gate: readonly GateResult[]): ExitCode {
-  return gate.some((g) => g.status === 'failed') ? EXIT.regression : EXIT.ok;
+  if (gate.some((g) => g.status === 'failed')) return EXIT.regression;
+  return gate.some((g) => g.status === 'inconclusive') ? EXIT.inconclusive : EXIT.ok;
 }
 
 export async function runCompare(io: Io, refs: readonly string[], opts: CompareOptions): Promise<ExitCode> {
@@ -187,7 +188,11 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
   if (target === undefined) io.stdout.write(text);
   else await writeOutput(io, target, text, out !== undefined);
   for (const g of gate ?? [])
-    if (g.status === 'unjudged')
+    if (g.status === 'inconclusive')
+      io.stderr.write(
+        `⚠ --fail-on ${g.rule.text} ${g.reason ?? ''} (${g.side}); more rounds (--rounds 3 or more) or a longer run narrow it\n`,
+      );
+    else if (g.status === 'unjudged')
       io.stderr.write(
         `⚠ --fail-on ${g.rule.text} was not judged for ${g.side}: ${g.reason ?? ''}${
           g.verdict === 'unknown' ? ' — `run --targets … --rounds 3` gives every number a noise estimate' : ''

@@ -23,7 +23,15 @@ import {
   type RunFacts,
 } from './metric-defs.js';
 import { serverDefs, serverNotes, sideServer, type SideServer } from './server-defs.js';
-import { benjaminiHochberg, mean, pairedTest, type PairedTest } from './stats.js';
+import {
+  benjaminiHochberg,
+  detectableShift,
+  mean,
+  pairedTest,
+  proportionTest,
+  type Counts,
+  type PairedTest,
+} from './stats.js';
 
 export { metricAlias } from './metric-defs.js';
 export type { CompareRun, CompareSideInput, DeltaKind, RunFacts, Unit } from './metric-defs.js';
@@ -42,9 +50,11 @@ export interface Cell {
   ci?: [number, number];
   verdict?: Verdict;
   /** How the noise was estimated: paired batches or paired rounds, and how many pairs. */
-  basis?: { kind: 'batches' | 'rounds'; pairs: number };
+  basis?: { kind: 'batches' | 'rounds' | 'requests'; pairs: number };
   /** Two-sided p-value of the paired test, before the table-wide control of false alarms. */
   p?: number;
+  /** The smallest change (±, delta's unit) found 4 times in 5 here, at least the minimum effect. */
+  detectable?: number;
 }
 
 export interface MetricRow extends MetricDescription {
@@ -211,7 +221,19 @@ function testCell(
       ? [Math.exp(test.mean - test.halfWidth) - 1, Math.exp(test.mean + test.halfWidth) - 1]
       : [test.mean - test.halfWidth, test.mean + test.halfWidth];
   const floor = def.delta === 'relative' ? minEffect.relative : minEffect.points;
-  const cell: Cell = { value, delta, ci, verdict: 'same', p: test.p, basis: { kind, pairs: test.n } };
+  const shift = detectableShift(test);
+  // A relative change is measured as a log-ratio; an increase of this size is the larger of the two ways.
+  const size = def.delta === 'relative' ? Math.exp(shift) - 1 : shift;
+  const detectable = Math.max(floor, size);
+  const cell: Cell = {
+    value,
+    delta,
+    ci,
+    verdict: 'same',
+    p: test.p,
+    basis: { kind, pairs: test.n },
+    detectable,
+  };
   return {
     cell,
     p: test.p,
@@ -241,6 +263,51 @@ function decide(tested: readonly Tested[], q: number): void {
   });
 }
 
+function countsOf(def: MetricDef, runs: readonly CompareRun[], endpoint: string | undefined): Counts {
+  const out = { events: 0, trials: 0 };
+  for (const r of runs) {
+    const e = endpoint === undefined ? undefined : r.summary.endpoints.find((x) => x.name === endpoint);
+    const c = endpoint !== undefined && !e ? undefined : def.counts?.(r.summary, e);
+    out.events += c?.events ?? 0;
+    out.trials += c?.trials ?? 0;
+  }
+  return out;
+}
+
+/**
+ * A share (errors, checks passed) judged on its counts, every request of every round, with a test for
+ * proportions: a share per batch is mostly 0 of a few requests, which a t-test on batch means handles badly.
+ */
+function shareCell(
+  def: MetricDef,
+  shown: { value: number; delta: number },
+  base: readonly CompareRun[],
+  side: readonly CompareRun[],
+  endpoint: string | undefined,
+  minEffect: MinEffect,
+  tested: Tested[],
+): Cell {
+  const b = countsOf(def, base, endpoint);
+  const s = countsOf(def, side, endpoint);
+  const test = proportionTest(b, s);
+  if (!test) return { ...shown, verdict: 'unknown' };
+  const cell: Cell = {
+    ...shown,
+    ci: test.ci,
+    verdict: 'same',
+    p: test.p,
+    basis: { kind: 'requests', pairs: b.trials + s.trials },
+    detectable: Math.max(minEffect.points, test.detectable),
+  };
+  tested.push({
+    cell,
+    p: test.p,
+    meaningful: Math.abs(shown.delta) >= minEffect.points && Math.sign(shown.delta) === Math.sign(test.diff),
+    better: def.better,
+  });
+  return cell;
+}
+
 function row(
   def: MetricDef,
   sides: readonly CompareSideInput[],
@@ -260,6 +327,8 @@ function row(
     else if (value === 0) delta = 0;
     if (delta === undefined) return { value };
     if (!def.judged) return { value, delta };
+    if (def.counts)
+      return shareCell(def, { value, delta }, base.runs, side.runs, endpoint, minEffect, tested);
     const { kind, diffs } = pairedDiffs(def, base.runs, side.runs, endpoint);
     const test = pairedTest(diffs);
     if (!test) return { value, delta, verdict: 'unknown' };

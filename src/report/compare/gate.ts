@@ -17,9 +17,11 @@ export interface GateRule {
 export interface GateResult {
   rule: GateRule;
   side: string;
-  status: 'failed' | 'passed' | 'unjudged';
+  status: 'failed' | 'passed' | 'unjudged' | 'inconclusive';
   delta?: number;
   verdict?: Verdict;
+  /** The smallest change the number could have shown (cell.detectable), when the rule's limit is under it. */
+  detectable?: number;
   /** Why a rule was not judged. */
   reason?: string;
 }
@@ -94,6 +96,12 @@ function findRow(c: Comparison, rule: GateRule): MetricRow | undefined {
   return rows?.find((r) => r.key === rule.metric);
 }
 
+/** A detectable change in the rule's unit: "18%", "2.1pp". */
+export function formatSize(rule: GateRule, size: number): string {
+  const v = size * 100;
+  return `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}${rule.unit}`;
+}
+
 /** Every rule against every side but the baseline. */
 export function judgeGate(c: Comparison, rules: readonly GateRule[]): GateResult[] {
   const out: GateResult[] = [];
@@ -132,7 +140,17 @@ export function judgeGate(c: Comparison, rules: readonly GateRule[]): GateResult
       }
       const crosses = rule.op === '>' ? cell.delta > rule.limit : cell.delta < rule.limit;
       const significant = cell.verdict === 'better' || cell.verdict === 'worse';
-      out.push({ ...base, status: crosses && significant ? 'failed' : 'passed' });
+      if (crosses && significant) out.push({ ...base, status: 'failed' });
+      // "Inside the noise" is no pass when the noise is wider than the limit: a change at the limit could
+      // not have been told from none.
+      else if (!significant && cell.detectable !== undefined && Math.abs(rule.limit) < cell.detectable)
+        out.push({
+          ...base,
+          status: 'inconclusive',
+          detectable: cell.detectable,
+          reason: `cannot be judged with this much data: detectable change is ±${formatSize(rule, cell.detectable)}`,
+        });
+      else out.push({ ...base, status: 'passed' });
     });
   }
   return out;

@@ -1,5 +1,6 @@
 // What compare measures: the runs it takes, and each number it compares (requests, rates, latency statistics,
 // errors, checks, custom metrics) with how to read it from a whole run and from one time batch. Pure.
+import type { Counts } from './stats.js';
 import type { BatchStats } from '../model/batches.js';
 import { customMetricEntries } from '../model/metrics.js';
 import type { EndpointSummary, RunSummary } from '../model/summary.js';
@@ -52,6 +53,11 @@ export interface MetricDef extends MetricDescription {
   run: (s: RunSummary, endpoint?: EndpointSummary) => number | undefined;
   /** The value in one batch; `where` names the batch and its run (the server figures keep their own batches). */
   batch: (b: BatchStats, checks: number | null, where?: BatchWhere) => number | undefined;
+  /**
+   * A share's counts (failed of all requests, passed of all checks): such a number is judged with a test for
+   * proportions on the counts (stats.ts proportionTest), not with batches.
+   */
+  counts?: (s: RunSummary, endpoint?: EndpointSummary) => Counts | undefined;
 }
 
 function latencyDef(stat: string, label: string): MetricDef {
@@ -97,6 +103,8 @@ export const ERROR_RATE: MetricDef = {
   judged: true,
   run: (s, e) => (e ? e.errorRate : s.totals.errorRate),
   batch: (b) => (b.requests > 0 ? b.failed / b.requests : undefined),
+  counts: (s, e) =>
+    e ? { events: e.failed, trials: e.requests } : { events: s.totals.failed, trials: s.totals.requests },
 };
 export const CHECKS: MetricDef = {
   key: 'checks',
@@ -110,6 +118,7 @@ export const CHECKS: MetricDef = {
     return total > 0 ? s.totals.checksPassed / total : undefined;
   },
   batch: (_b, checks) => checks ?? undefined,
+  counts: (s) => ({ events: s.totals.checksPassed, trials: s.totals.checksPassed + s.totals.checksFailed }),
 };
 
 const LATENCY_LABELS: Record<string, string> = {

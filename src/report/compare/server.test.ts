@@ -186,12 +186,19 @@ describe('the server rows in every format and the gate', () => {
     expect(xml).toMatch(/<property name="server\.cpu\.x86" value="0\.539"\/>/);
   });
 
-  it('lets --fail-on gate the CPU: over the limit and significant fails, within the noise passes', () => {
+  it('lets --fail-on gate the CPU: over the limit fails, within a narrow noise passes, a wide one is inconclusive', () => {
     const rules = parseFailOn('cpu>+5pp,cpu_per_1k_rps>+10%');
     if (!rules.ok) throw new Error(rules.problems.join('; '));
     expect(judgeGate(worse, rules.rules).map((g) => g.status)).toEqual(['failed', 'failed']);
-    const same = compareRuns(sides([run(A, NOISY_A)], [run(B, NOISY_B)]));
-    expect(judgeGate(same, rules.rules).map((g) => g.status)).toEqual(['passed', 'passed']);
+    // The same CPU, measured steadily: inside the noise, and the noise far under the limits.
+    const steady = compareRuns(sides([run(A, LOW)], [run(B, [...LOW].reverse())]));
+    expect(judgeGate(steady, rules.rules).map((g) => g.status)).toEqual(['passed', 'passed']);
+    // Noise of ±6 pp per batch: no difference found, but a 5 pp one could not have been either.
+    const noisy = compareRuns(sides([run(A, NOISY_A)], [run(B, NOISY_B)]));
+    const [cpu] = judgeGate(noisy, rules.rules);
+    expect(cpu?.status).toBe('inconclusive');
+    expect(cpu?.reason).toMatch(/^cannot be judged with this much data: detectable change is ±\d+(\.\d)?pp$/);
+    expect(cpu?.detectable).toBeGreaterThan(0.05);
     const without = compareRuns(sides([run(A, undefined)], [run(B, undefined)]));
     expect(judgeGate(without, rules.rules)[0]).toMatchObject({
       status: 'unjudged',

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { benjaminiHochberg, incompleteBeta, pairedTest, tCritical95, tTwoSidedP } from './stats.js';
+import {
+  benjaminiHochberg,
+  fisherExact,
+  incompleteBeta,
+  normalUpperTail,
+  pairedTest,
+  proportionTest,
+  tCritical95,
+  tTwoSidedP,
+} from './stats.js';
 
 /** A small seeded generator (mulberry32), so a statistical property is checked on the same draws every time. */
 function seeded(seed: number): () => number {
@@ -68,5 +77,39 @@ describe('Benjamini–Hochberg', () => {
     expect(anyFound / families).toBeGreaterThan(0.044);
     expect(anyFound / families).toBeLessThan(0.056);
     expect(anyUncorrected / families).toBeGreaterThan(0.77);
+  });
+});
+
+describe('proportionTest', () => {
+  it('agrees with Fisher’s exact test on a small table (R: fisher.test(matrix(c(0,271,6,265),2)) p = 0.0306)', () => {
+    expect(fisherExact({ events: 0, trials: 271 }, { events: 6, trials: 271 })).toBeCloseTo(0.0306, 3);
+    expect(fisherExact({ events: 3, trials: 10 }, { events: 3, trials: 10 })).toBeCloseTo(1, 9);
+  });
+
+  it('uses the pooled z-test when every expected count is 5 or more', () => {
+    // 50 of 1,000 against 80 of 1,000: pooled 6.5 %, z = 2.72, p = 0.0065.
+    const t = proportionTest({ events: 50, trials: 1000 }, { events: 80, trials: 1000 });
+    expect(t?.p).toBeCloseTo(0.0065, 4);
+    expect(t?.diff).toBeCloseTo(0.03, 9);
+    expect(t!.ci[0]).toBeGreaterThan(0);
+  });
+
+  it('says how small a change this many requests can show, either way from the baseline', () => {
+    // The case: about 260 requests a run cannot show +1.3 pp of errors.
+    const none = proportionTest({ events: 0, trials: 260 }, { events: 3, trials: 260 })!;
+    expect(none.p).toBeGreaterThan(0.05);
+    expect(none.detectable).toBeGreaterThan(0.013);
+    // Checks at 100 %: the change that matters is a fall, and it has the same size.
+    const all = proportionTest({ events: 260, trials: 260 }, { events: 260, trials: 260 })!;
+    expect(all.detectable).toBeCloseTo(none.detectable, 9);
+    // Ten times the requests: about a tenth of the detectable change (it scales with 1/n near 0 %).
+    const more = proportionTest({ events: 0, trials: 2600 }, { events: 0, trials: 2600 })!;
+    expect(more.detectable).toBeLessThan(none.detectable / 5);
+    expect(proportionTest({ events: 0, trials: 0 }, { events: 0, trials: 5 })).toBeUndefined();
+  });
+
+  it('has a normal tail within 1e-6', () => {
+    expect(normalUpperTail(1.959964)).toBeCloseTo(0.025, 6);
+    expect(normalUpperTail(0)).toBeCloseTo(0.5, 6);
   });
 });

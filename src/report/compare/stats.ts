@@ -38,6 +38,18 @@ export function pairedTest(diffs: readonly number[]): PairedTest | undefined {
   return { n, mean, halfWidth: tCritical95(n - 1) * se, p };
 }
 
+/** The one-sided 80 % normal quantile: the power a detectable change is stated at. */
+const Z_POWER_80 = 0.8416;
+
+/**
+ * The smallest true shift of the mean difference this test would call significant 4 times in 5 (80 % power
+ * at 95 % confidence): (t + z₀.₈) standard errors. Under it, "no significant difference" says little.
+ */
+export function detectableShift(test: PairedTest): number {
+  const t = tCritical95(test.n - 1);
+  return ((t + Z_POWER_80) * test.halfWidth) / t;
+}
+
 export function mean(values: readonly number[]): number | undefined {
   return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0) / values.length;
 }
@@ -111,4 +123,82 @@ export function benjaminiHochberg(ps: readonly number[], q: number): boolean[] {
   const found = ps.map(() => false);
   for (let rank = 0; rank <= cut; rank++) found[(order[rank] as { i: number }).i] = true;
   return found;
+}
+
+/** Events out of trials: failed requests of all requests, passed checks of all checks. */
+export interface Counts {
+  events: number;
+  trials: number;
+}
+
+export interface ProportionTest {
+  /** The side's share minus the baseline's. */
+  diff: number;
+  /** 95 % interval of the difference (Agresti–Caffo: one event and one non-event added to each side). */
+  ci: [number, number];
+  /** Two-sided p-value: Fisher's exact test when an expected count is under 5, else the pooled z-test. */
+  p: number;
+  /** The smallest change of the baseline's share found 4 times in 5 (arcsine approximation, Cohen's h). */
+  detectable: number;
+}
+
+const Z95 = 1.959964;
+
+/** The standard normal upper tail, P(Z > z) (Abramowitz–Stegun 26.2.17: within 7.5e-8). */
+export function normalUpperTail(z: number): number {
+  if (z < 0) return 1 - normalUpperTail(-z);
+  const t = 1 / (1 + 0.2316419 * z);
+  const poly =
+    t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  return (Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI)) * poly;
+}
+
+function logChoose(n: number, k: number): number {
+  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+
+/** Fisher's exact test, two-sided: the tables with the same margins at most as likely as the one seen. */
+export function fisherExact(a: Counts, b: Counts): number {
+  const n = a.trials + b.trials;
+  const k = a.events + b.events;
+  const lo = Math.max(0, a.trials - (n - k));
+  const hi = Math.min(k, a.trials);
+  const logP = (x: number) => logChoose(k, x) + logChoose(n - k, a.trials - x) - logChoose(n, a.trials);
+  const seen = logP(a.events);
+  let p = 0;
+  for (let x = lo; x <= hi; x++) {
+    const l = logP(x);
+    // A relative tolerance, as R's fisher.test: ties with the observed table count.
+    if (l <= seen + 1e-7) p += Math.exp(l);
+  }
+  return Math.min(1, p);
+}
+
+/** Two shares compared from their counts, requests treated as independent trials. */
+export function proportionTest(base: Counts, side: Counts): ProportionTest | undefined {
+  if (base.trials === 0 || side.trials === 0) return undefined;
+  const p1 = base.events / base.trials;
+  const p2 = side.events / side.trials;
+  const pooled = (base.events + side.events) / (base.trials + side.trials);
+  const expected = Math.min(
+    pooled * base.trials,
+    pooled * side.trials,
+    (1 - pooled) * base.trials,
+    (1 - pooled) * side.trials,
+  );
+  let p: number;
+  if (expected < 5) p = fisherExact(base, side);
+  else {
+    const se = Math.sqrt(pooled * (1 - pooled) * (1 / base.trials + 1 / side.trials));
+    p = se > 0 ? 2 * normalUpperTail(Math.abs(p2 - p1) / se) : 1;
+  }
+  const a1 = (base.events + 1) / (base.trials + 2);
+  const a2 = (side.events + 1) / (side.trials + 2);
+  const half = Z95 * Math.sqrt((a1 * (1 - a1)) / (base.trials + 2) + (a2 * (1 - a2)) / (side.trials + 2));
+  const h = (Z95 + Z_POWER_80) * Math.sqrt(1 / base.trials + 1 / side.trials);
+  // Either way from the baseline's share: a rise from 0 % errors, a fall from 100 % checks passed.
+  const angle = Math.asin(Math.sqrt(p1));
+  const up = Math.sin(Math.min(Math.PI / 2, angle + h / 2)) ** 2 - p1;
+  const down = p1 - Math.sin(Math.max(0, angle - h / 2)) ** 2;
+  return { diff: p2 - p1, ci: [a2 - a1 - half, a2 - a1 + half], p, detectable: Math.max(up, down) };
 }

@@ -55,7 +55,7 @@ function chartsOf(html: string): ChartSpec[] {
 const x86 = fixture(X86);
 const graviton = fixture(GRAVITON);
 const c = compareRuns([side('x86', x86), side('graviton', graviton)]);
-const rules = parseFailOn('p95>+10%,error_rate>+0.5pp,p95{name:nope}>+5%');
+const rules = parseFailOn('p95>+10%,error_rate>+5pp,p95{name:nope}>+5%');
 const gate = rules.ok ? judgeGate(c, rules.rules) : [];
 const chartRuns: ChartRun[] = [
   { label: 'x86', summary: x86.summary, series: series(1) },

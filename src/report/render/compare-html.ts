@@ -11,7 +11,7 @@ import {
   type SideSummary,
   type ThresholdRow,
 } from '../compare/compare.js';
-import type { GateResult } from '../compare/gate.js';
+import { formatSize, type GateResult } from '../compare/gate.js';
 import { formatDelta, formatValue, hasServer, judgedCount, thresholdIsTime } from './compare-table.js';
 import { formatCount, formatMs, formatPercent } from './units.js';
 import {
@@ -214,17 +214,21 @@ function gateTable(gate: readonly GateResult[], w: CompareWords): string {
         ? `<span class="bad">✗ ${h(w.gate.failed)}</span>`
         : g.status === 'passed'
           ? `<span class="ok">✓ ${h(w.gate.passed)}</span>`
-          : `<span class="d-unknown">? ${h(w.gate.unjudged)}</span>`;
+          : g.status === 'inconclusive'
+            ? `<span class="d-unknown">? ${h(w.gate.inconclusive)}</span>`
+            : `<span class="d-unknown">? ${h(w.gate.unjudged)}</span>`;
     const why =
-      g.status === 'unjudged'
-        ? g.delta === undefined
-          ? w.gate.noMetric(metricAlias(g.rule.metric), g.rule.endpoint)
-          : w.gate.noNoise
-        : g.status === 'failed'
-          ? w.gate.overLimit
-          : g.verdict === 'same'
-            ? w.gate.withinNoise
-            : w.gate.withinLimit;
+      g.status === 'inconclusive'
+        ? w.gate.undetectable(formatSize(g.rule, g.detectable ?? 0))
+        : g.status === 'unjudged'
+          ? g.delta === undefined
+            ? w.gate.noMetric(metricAlias(g.rule.metric), g.rule.endpoint)
+            : w.gate.noNoise
+          : g.status === 'failed'
+            ? w.gate.overLimit
+            : g.verdict === 'same'
+              ? w.gate.withinNoise
+              : w.gate.withinLimit;
     const change =
       g.delta === undefined ? '' : formatDelta(g.rule.unit === 'pp' ? 'points' : 'relative', g.delta);
     const verdict = g.verdict ?? 'unknown';

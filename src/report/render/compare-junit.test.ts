@@ -48,7 +48,7 @@ function parse(xml: string) {
 
 describe('comparison JUnit XML', () => {
   const c = compareRuns([side('x86', fixture(X86)), side('graviton', fixture(GRAVITON))]);
-  const rules = parseFailOn('p95>+10%,error_rate>+0.5pp,p95{name:nope}>+5%');
+  const rules = parseFailOn('p95>+10%,error_rate>+5pp,p95{name:nope}>+5%');
   const gate = rules.ok ? judgeGate(c, rules.rules) : [];
 
   it('has one case per rule and side, per threshold and side, and per side’s runs', () => {
@@ -57,7 +57,7 @@ describe('comparison JUnit XML', () => {
     // 3 rules × 1 side, 2 thresholds × 2 sides, 2 sides.
     expect(suite.testcase.map((t) => t.name)).toEqual([
       'p95>+10% · graviton',
-      'error_rate>+0.5pp · graviton',
+      'error_rate>+5pp · graviton',
       'p95{name:nope}>+5% · graviton',
       'http_req_duration p(95)<2000 · x86',
       'http_req_duration p(95)<2000 · graviton',
@@ -85,8 +85,19 @@ describe('comparison JUnit XML', () => {
     expect(p95?.failure?.['#text']).toMatch(/95% CI: \+[\d,]+% … \+[\d,]+%\nnoise from 9 paired batches/);
     // A passed rule says what it saw; an unjudged one is skipped with the reason.
     expect(errors?.failure).toBeUndefined();
-    expect(errors?.['system-out']).toContain('change: ±0.00pp (same), limit > +0.5pp');
+    expect(errors?.['system-out']).toContain('change: ±0.00pp (same), limit > +5pp');
     expect(nope?.skipped?.message).toBe('not judged: no p95 of endpoint nope on both sides');
+  });
+
+  it('errs on a rule whose limit is under what the data can detect: neither passed nor failed', () => {
+    const tight = parseFailOn('error_rate>+0.5pp');
+    const g = tight.ok ? judgeGate(c, tight.rules) : [];
+    const [errors] = parse(renderCompareJUnit(c, { gate: g })).suite.testcase;
+    expect(errors?.error?.type).toBe('inconclusive');
+    expect(errors?.error?.message).toMatch(
+      /^error_rate>\+0\.5pp cannot be judged with this much data: detectable change is ±1\.\dpp$/,
+    );
+    expect(errors?.failure).toBeUndefined();
   });
 
   it('fails a threshold a side broke, and errs on a run that could not be judged', () => {

@@ -48,8 +48,20 @@ function gateCase(c: Comparison, g: GateResult, classname: string): JUnitCase {
       : []),
     `change: ${change} (${g.verdict ?? 'unknown'}), limit ${limitText(g)}`,
     ...(cell?.ci ? [`95% CI: ${formatDelta(kind, cell.ci[0])} … ${formatDelta(kind, cell.ci[1])}`] : []),
-    ...(cell?.basis ? [`noise from ${cell.basis.pairs} paired ${cell.basis.kind}`] : []),
+    ...(cell?.basis
+      ? [
+          cell.basis.kind === 'requests'
+            ? `a test for proportions on ${cell.basis.pairs} requests or checks`
+            : `noise from ${cell.basis.pairs} paired ${cell.basis.kind}`,
+        ]
+      : []),
   ].join('\n');
+  if (g.status === 'inconclusive')
+    return {
+      name,
+      classname,
+      error: { type: 'inconclusive', message: `${g.rule.text} ${g.reason ?? 'inconclusive'}`, detail },
+    };
   if (g.status === 'failed')
     return {
       name,

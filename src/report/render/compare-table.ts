@@ -51,6 +51,12 @@ function deltaText(row: MetricRow, cell: Cell): string {
   return `${formatDelta(row.delta, cell.delta)} ${MARK[cell.verdict ?? 'unknown']}`;
 }
 
+/** The smallest change the number could have shown here (cell.detectable), as "±18%"; blank when not judged. */
+export function detectableText(row: MetricRow, cell: Cell): string {
+  if (cell.detectable === undefined) return '';
+  return formatDelta(row.delta, cell.detectable).replace(/^\+/, '±');
+}
+
 function paint(c: ChalkInstance, cell: Cell, text: string): string {
   switch (cell.verdict) {
     case 'better':
@@ -153,11 +159,13 @@ function gateLines(gate: readonly GateResult[], code: (text: string) => string =
     const why =
       g.status === 'unjudged'
         ? ` — not judged: ${g.reason ?? ''}`
-        : g.status === 'failed'
-          ? ' — significant, over the limit'
-          : g.verdict === 'same'
-            ? ' (≈ within the noise)'
-            : '';
+        : g.status === 'inconclusive'
+          ? ` — ${g.reason ?? 'inconclusive'}`
+          : g.status === 'failed'
+            ? ' — significant, over the limit'
+            : g.verdict === 'same'
+              ? ' (≈ within the noise)'
+              : '';
     return `${mark} ${code(g.rule.text)} · ${g.side}:${delta}${why}`;
   });
 }
@@ -169,8 +177,8 @@ function metricTable(c: Comparison, rows: readonly MetricRow[], ch: ChalkInstanc
     head.push(sideHeading(c, i));
     aligns.push('right');
     if (i !== c.baseline) {
-      head.push('Δ');
-      aligns.push('right');
+      head.push('Δ', 'detectable');
+      aligns.push('right', 'right');
     }
   });
   const table = plainTable(head, aligns);
@@ -178,7 +186,7 @@ function metricTable(c: Comparison, rows: readonly MetricRow[], ch: ChalkInstanc
     const line = [r.label];
     r.cells.forEach((cell, i) => {
       line.push(formatValue(r.unit, cell.value));
-      if (i !== c.baseline) line.push(paint(ch, cell, deltaText(r, cell)));
+      if (i !== c.baseline) line.push(paint(ch, cell, deltaText(r, cell)), ch.dim(detectableText(r, cell)));
     });
     table.push(line);
   }
@@ -257,8 +265,8 @@ function mdMetricTable(c: Comparison, rows: readonly MetricRow[]): string {
     head.push(mdEscape(sideHeading(c, i)));
     right.push(true);
     if (i !== c.baseline) {
-      head.push('Δ');
-      right.push(true);
+      head.push('Δ', 'detectable');
+      right.push(true, true);
     }
   });
   const body = rows.map((r) => {
@@ -268,6 +276,7 @@ function mdMetricTable(c: Comparison, rows: readonly MetricRow[]): string {
       if (i !== c.baseline) {
         const text = deltaText(r, cell);
         line.push(cell.verdict === 'better' || cell.verdict === 'worse' ? `**${text}**` : text);
+        line.push(detectableText(r, cell));
       }
     });
     return line;

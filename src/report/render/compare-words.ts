@@ -53,10 +53,13 @@ export interface CompareWords {
     withinLimit: string;
     noNoise: string;
     noMetric: (metric: string, endpoint?: string) => string;
+    inconclusive: string;
+    /** The rule's limit is under the smallest change the data could show (`size` like "18%" or "2.1pp"). */
+    undetectable: (size: string) => string;
   };
   legend: string;
   method: (c: Comparison) => string;
-  ci: (lo: string, hi: string, pairs: number, kind: 'batches' | 'rounds') => string;
+  ci: (lo: string, hi: string, pairs: number, kind: 'batches' | 'rounds' | 'requests') => string;
   /** Caption of every chart when a side has several rounds: only the first is drawn. */
   firstRound: (rounds: number) => string;
   latencyP95: string;
@@ -211,13 +214,17 @@ const EN: CompareWords = {
     noNoise: 'no noise estimate (no time batches and fewer than 3 rounds)',
     noMetric: (metric, endpoint) =>
       endpoint ? `no ${metric} of endpoint ${endpoint} on both sides` : `no ${metric} on both sides`,
+    inconclusive: 'inconclusive',
+    undetectable: (size) => `cannot be judged with this much data: detectable change is ±${size}`,
   },
   legend:
-    '✓ better than the baseline · ✗ worse · ≈ no significant difference · ? not judged (no noise estimate) · max: shown, never judged',
+    '✓ better than the baseline · ✗ worse · ≈ no significant difference · ? not judged (no noise estimate) · max: shown, never judged · detectable: the smallest change this data would show 4 times in 5 (a ≈ says nothing about smaller ones)',
   method: (c) =>
     `95% confidence from ${basisText(c, true)}${falseAlarmText(c, true)}; smaller than ${relativeFloor(c)} or ${pointsFloor(c)} counts as ≈`,
   ci: (lo, hi, pairs, kind) =>
-    `95% CI ${lo} … ${hi} (${pairs} paired ${kind === 'rounds' ? 'rounds' : 'time batches'})`,
+    kind === 'requests'
+      ? `95% CI ${lo} … ${hi} (${pairs} requests or checks, a test for proportions)`
+      : `95% CI ${lo} … ${hi} (${pairs} paired ${kind === 'rounds' ? 'rounds' : 'time batches'})`,
   firstRound: (rounds) => `round 1 of each side drawn (the tables average all ${rounds} rounds)`,
   latencyP95: 'Latency p95',
   percentilesAll: 'Latency percentiles, all requests',
@@ -298,13 +305,17 @@ const KO: CompareWords = {
     noNoise: '잡음 추정치 없음 (시간 구간이 없고 라운드가 3개 미만)',
     noMetric: (metric, endpoint) =>
       endpoint ? `엔드포인트 ${endpoint}의 ${metric}가 양쪽에 없음` : `${metric}가 양쪽에 없음`,
+    inconclusive: '판정 보류',
+    undetectable: (size) => `이 데이터로는 판정할 수 없음: 검출 가능한 변화는 ±${size}`,
   },
   legend:
-    '✓ 기준보다 개선 · ✗ 악화 · ≈ 유의한 차이 없음 · ? 판정 불가 (잡음 추정치 없음) · max: 표시만, 판정하지 않음',
+    '✓ 기준보다 개선 · ✗ 악화 · ≈ 유의한 차이 없음 · ? 판정 불가 (잡음 추정치 없음) · max: 표시만, 판정하지 않음 · detectable: 이 데이터가 5번 중 4번 찾아낼 수 있는 가장 작은 변화 (≈는 그보다 작은 변화에 대해 말하지 않음)',
   method: (c) =>
     `95% 신뢰수준, ${basisText(c, false)} 기준${falseAlarmText(c, false)}; ${relativeFloor(c)} 또는 ${pointsFloor(c)}보다 작은 변화는 ≈`,
   ci: (lo, hi, pairs, kind) =>
-    `95% 신뢰구간 ${lo} … ${hi} (짝지은 ${kind === 'rounds' ? '라운드' : '시간 구간'} ${pairs}개)`,
+    kind === 'requests'
+      ? `95% 신뢰구간 ${lo} … ${hi} (요청 또는 체크 ${pairs}개, 비율 검정)`
+      : `95% 신뢰구간 ${lo} … ${hi} (짝지은 ${kind === 'rounds' ? '라운드' : '시간 구간'} ${pairs}개)`,
   firstRound: (rounds) => `각 대상의 1라운드만 표시 (표는 ${rounds}라운드 전체의 평균)`,
   latencyP95: '지연 시간 p95',
   percentilesAll: '전체 요청의 지연 시간 백분위수',
