@@ -158,6 +158,7 @@ function checkSend(
     out.push({
       severity: 'error',
       path: [...at, 'send'],
+      atKey: true,
       message: '`send` asks the question whose reply the step reads as a stream; this step has no `stream:`',
       hint: 'add `stream: true` (or `stream: { token: ... }`), or make the request a step of its own',
     });
