@@ -6,6 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/report/model/summary.js';
 import { runCli, tempDir, writePlan } from './helpers.js';
 
 const TTFT_MS = 60;
@@ -121,5 +122,10 @@ describe('stream steps with send: (the session cycle)', () => {
     expect(values('stream_completed{name:flood}')).toMatchObject({ passes: BURST, fails: limited });
     expect(values('ttft{name:flood}').min).toBeGreaterThanOrEqual(TTFT_MS - 2);
     expect(values('http_req_failed{name:flood-send}').rate).toBe(0);
+    // loadctl's own summary (from its metric stream): the question is an endpoint with its statuses.
+    const summary = JSON.parse(await readFile(join(runDir, 'summary.json'), 'utf8')) as RunSummary;
+    const flood = summary.endpoints.find((e) => e.name === 'flood-send');
+    expect(flood).toMatchObject({ requests: FLOOD, failed: 0, statuses: { '202': BURST, '429': limited } });
+    expect(summary.endpoints.map((e) => e.name).sort()).toEqual(['answer', 'ask', 'flood', 'flood-send']);
   });
 });
