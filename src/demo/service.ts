@@ -68,7 +68,7 @@ export interface DemoStats extends StateSummary, RequestCounts {
   rateLimitAccuracy: RateLimitAccuracy | null;
   /** `GET /`'s CPU work done: requests and SHA-256 rounds. */
   rootWork: RootWorkSummary;
-  /** The chat sessions of `GET /api/chat/events` and `POST /api/chat/messages` (kept across resets). */
+  /** The chat sessions of `GET /api/chat/events` and `POST /api/chat/messages` (open ones survive a reset). */
   chatSessions: SessionSummary;
   /** The capacity knob's worker pool: served, queued, turned away (kept across resets); null without the knob. */
   capacity: CapacitySummary | null;
@@ -90,7 +90,7 @@ export class DemoServer {
   private resetAt: string | null = null;
   private chatSequence = 0;
   private rootWork: RootWorkSummary = { requests: 0, rounds: 0 };
-  /** Open session event streams: live connections, so a reset does not drop them. */
+  /** Open session event streams: live connections, so a reset only zeroes their counts. */
   private readonly sessions = createSessionTable<ServerResponse>();
   /** Every pending timer, so close() can cancel them: a 60 s latency knob must not hold the process open. */
   readonly timers = new Set<NodeJS.Timeout>();
@@ -463,6 +463,7 @@ export class DemoServer {
     this.limiter = undefined;
     this.counters = createRequestCounters();
     this.rootWork = { requests: 0, rounds: 0 };
+    this.sessions.resetCounts();
     this.resetAt = new Date().toISOString();
   }
 

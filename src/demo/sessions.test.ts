@@ -15,6 +15,9 @@ describe('createSessionTable', () => {
     expect(table.claim('s1')).toEqual({ ok: true, value: 'stream-a' });
     table.release('s1', 'stream-a', false);
     expect(table.summarize()).toEqual({ open: 1, opened: 1, messages: 2, replies: 1 });
+    table.resetCounts();
+    expect(table.summarize()).toEqual({ open: 1, opened: 0, messages: 0, replies: 0 });
+    expect(table.claim('s1')).toEqual({ ok: true, value: 'stream-a' });
   });
 
   it('answers a question for a session without an open stream 404, with what to open', () => {

@@ -30,6 +30,8 @@ export interface SessionTable<S> {
   claim(id: string): Outcome<S>;
   /** The reply on `id`'s stream is over (done or cut): the session takes the next question. */
   release(id: string, stream: S, completed: boolean): void;
+  /** Counts from zero again (POST /admin/reset); open streams stay open. */
+  resetCounts(): void;
   summarize(): SessionSummary;
 }
 
@@ -63,6 +65,9 @@ export function createSessionTable<S>(): SessionTable<S> {
       const session = sessions.get(id);
       if (session?.stream === stream) session.busy = false;
       if (completed) counts.replies++;
+    },
+    resetCounts() {
+      counts.opened = counts.messages = counts.replies = 0;
     },
     summarize() {
       return { open: sessions.size, ...counts };

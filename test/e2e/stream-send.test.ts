@@ -37,6 +37,7 @@ thresholds:
   'http_reqs{name:flood-send,status:202}': ['count>0']
   'http_reqs{name:flood-send,status:429}': ['count>0']
   'http_req_failed{name:flood-send}': ['rate==0']
+  'http_req_failed{name:flood}': ['rate==0']
 flows:
   user:
     headers: { X-Client-Id: 'user-\${vu}' }
@@ -122,6 +123,7 @@ describe('stream steps with send: (the session cycle)', () => {
     expect(values('stream_completed{name:flood}')).toMatchObject({ passes: BURST, fails: limited });
     expect(values('ttft{name:flood}').min).toBeGreaterThanOrEqual(TTFT_MS - 2);
     expect(values('http_req_failed{name:flood-send}').rate).toBe(0);
+    expect(values('http_req_failed{name:flood}').rate).toBe(0);
     // loadctl's own summary (from its metric stream): the question is an endpoint with its statuses.
     const summary = JSON.parse(await readFile(join(runDir, 'summary.json'), 'utf8')) as RunSummary;
     const flood = summary.endpoints.find((e) => e.name === 'flood-send');
