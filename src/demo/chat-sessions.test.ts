@@ -34,7 +34,8 @@ async function openStream(url: string, session: string): Promise<OpenStream> {
     async readReply() {
       const start = text.length;
       while (reader !== undefined && !text.slice(start).includes('data: [DONE]')) {
-        const chunk = await reader.read();
+        // A stream cut off mid-body (the cutRate knob) ends in an error: what came before is the reply.
+        const chunk = await reader.read().catch(() => ({ done: true as const, value: undefined }));
         if (chunk.done) break;
         text += decoder.decode(chunk.value, { stream: true });
       }
@@ -96,6 +97,18 @@ describe('chat sessions', () => {
     stream.close();
     await until(() => demo.stats().chatSessions.open === 0);
     // The reply cut short by the close is not counted as one.
+    expect(demo.stats().chatSessions).toEqual({ open: 0, opened: 1, messages: 1, replies: 0 });
+  });
+
+  it('cuts a session stream off as cutRate says: the connection drops without [DONE], the session ends', async () => {
+    const demo = await start({
+      chat: { ttftMs: 1, tokenDelayMs: 1, tokens: 4, cutRate: 1, cutAfterTokens: 2 },
+    });
+    const stream = await openStream(demo.url, 'cut');
+    expect((await ask(demo.url, { session: 'cut', ...QUESTION })).status).toBe(202);
+    // Two tokens, then the end of the stream instead of the end marker.
+    expect(await stream.readReply()).toHaveLength(2);
+    await until(() => demo.stats().chatSessions.open === 0);
     expect(demo.stats().chatSessions).toEqual({ open: 0, opened: 1, messages: 1, replies: 0 });
   });
 
