@@ -12,6 +12,7 @@ package sse
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -124,6 +125,8 @@ type options struct {
 	redirect *int64
 	rules    rules
 	keepText bool
+	// send, when set, is the question sent once the stream is open (send.go).
+	send *sendOptions
 }
 
 func parseOptions(rt *sobek.Runtime, params sobek.Value) (*options, error) {
@@ -136,6 +139,7 @@ func parseOptions(rt *sobek.Runtime, params sobek.Value) (*options, error) {
 		return o, nil
 	}
 	obj := params.ToObject(rt)
+	var send sobek.Value
 	for _, key := range obj.Keys() {
 		v := obj.Get(key)
 		switch key {
@@ -181,9 +185,19 @@ func parseOptions(rt *sobek.Runtime, params sobek.Value) (*options, error) {
 			o.rules.tokenPath = path
 		case "keepText":
 			o.keepText = v.ToBoolean()
+		case "send":
+			send = v
 		default:
 			return nil, fmt.Errorf("unknown request parameter %q", key)
 		}
+	}
+	if !common.IsNullish(send) {
+		// After the loop: the question's timeout defaults to the stream's, whatever the key order.
+		s, err := parseSendOptions(rt, send, o.timeout)
+		if err != nil {
+			return nil, err
+		}
+		o.send = s
 	}
 	return o, nil
 }
@@ -225,7 +239,8 @@ func statusList(statuses []int) func(int) bool {
 	}
 }
 
-// request(method, url, body, params) sends one request and reads its response as a stream of events.
+// request(method, url, body, params) sends one request and reads its response as a stream of events; with
+// `params.send`, it also sends a second request once the stream is open (send.go).
 // Like k6/http it does not throw on network errors or bad statuses: they are in `status`, `error` and
 // `error_code` of the result, and `stream.completed` is false.
 func (mi *moduleInstance) request(method string, rawURL sobek.Value, body sobek.Value, params sobek.Value) (sobek.Value, error) {
@@ -245,11 +260,26 @@ func (mi *moduleInstance) request(method string, rawURL sobek.Value, body sobek.
 
 	tl := newTimeline(&opts.rules, opts.keepText)
 	observer := &observingTransport{base: state.Transport, timeline: tl}
+	ctx := mi.vu.Context()
+	if opts.send != nil {
+		spreq, err := prepareSend(rt, state, opts.send)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", importPath, err)
+		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		// The question goes with the VU's own state: its transport is not the stream's observer.
+		observer.cycle = newCycle(sendWithK6(mi.vu.Context(), state, spreq), cancel)
+	}
 	// A copy of the VU state whose transport times the body; everything else (samples channel, options,
 	// dialer, tags) is the VU's own.
 	observed := *state
 	observed.Transport = observer
-	resp, err := httpext.MakeRequest(mi.vu.Context(), &observed, preq)
+	resp, err := httpext.MakeRequest(ctx, &observed, preq)
+	if observer.cycle != nil {
+		observer.cycle.wait()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -260,8 +290,8 @@ func (mi *moduleInstance) request(method string, rawURL sobek.Value, body sobek.
 		// k6 names an untagged request by its URL; the stream metrics follow it.
 		tags.SetTag(metrics.TagName.String(), preq.URL.Clean())
 	}
-	mi.pushSamples(state, &tags, observer.start, end, tl)
-	return mi.renderResult(rt, resp, observer.start, tl), nil
+	mi.pushSamples(state, &tags, observer, end)
+	return mi.renderResult(rt, resp, observer), nil
 }
 
 func prepareRequest(
@@ -326,6 +356,25 @@ type observingTransport struct {
 	// start is when the first round trip began: the origin of ttft and ttfb_headers. It includes getting a
 	// connection (DNS, connect, TLS), which the user of a chat waits through too.
 	start time.Time
+	// cycle, with `send`, sends the question when the stream's headers arrive; ttft then counts from there.
+	cycle *cycle
+}
+
+// ttftOrigin is when the wait for the first token began: the question's sending, or the request's start.
+func (t *observingTransport) ttftOrigin() time.Time {
+	if t.cycle != nil {
+		return t.cycle.sentAt
+	}
+	return t.start
+}
+
+// answered says whether the stream's tokens are an answer: a 2xx stream, and with `send` an accepted question.
+func (t *observingTransport) answered() bool {
+	ok := t.timeline.status >= 200 && t.timeline.status < 300
+	if t.cycle != nil {
+		return ok && t.cycle.answered()
+	}
+	return ok
 }
 
 func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -336,31 +385,45 @@ func (t *observingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	if err != nil || resp == nil {
 		return resp, err
 	}
-	t.timeline.begin(resp.StatusCode, time.Now())
-	resp.Body = &observedBody{ReadCloser: resp.Body, timeline: t.timeline}
+	at := time.Now()
+	t.timeline.begin(resp.StatusCode, at)
+	if t.cycle != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		t.cycle.start(at)
+	}
+	resp.Body = &observedBody{ReadCloser: resp.Body, timeline: t.timeline, cycle: t.cycle}
 	return resp, nil
 }
 
 type observedBody struct {
 	io.ReadCloser
 	timeline *timeline
+	cycle    *cycle
 }
 
 func (b *observedBody) Read(p []byte) (int, error) {
+	if b.cycle != nil && b.timeline.completed {
+		// A session's stream stays open for the next question: the reply is over, so the client hangs up.
+		return 0, io.EOF
+	}
 	n, err := b.ReadCloser.Read(p)
 	if n > 0 {
 		b.timeline.feed(p[:n], time.Now())
+	}
+	if err != nil && b.cycle != nil && b.cycle.refused.Load() {
+		// The cycle closed the stream itself (the question was refused): the stream did not fail.
+		err = io.EOF
 	}
 	return n, err
 }
 
 func (mi *moduleInstance) pushSamples(
-	state *lib.State, tags *metrics.TagsAndMeta, start, end time.Time, tl *timeline,
+	state *lib.State, tags *metrics.TagsAndMeta, observer *observingTransport, end time.Time,
 ) {
 	m := mi.metrics
 	if m == nil {
 		return
 	}
+	tl, start := observer.timeline, observer.start
 	samples := make(metrics.Samples, 0, 5+len(tl.gaps))
 	add := func(metric *metrics.Metric, at time.Time, value float64) {
 		samples = append(samples, metrics.Sample{
@@ -373,22 +436,22 @@ func (mi *moduleInstance) pushSamples(
 	if !tl.headersAt.IsZero() {
 		add(m.ttfbHeaders, tl.headersAt, metrics.D(tl.headersAt.Sub(start)))
 	}
-	if tl.tokens > 0 {
-		add(m.ttft, tl.first, metrics.D(tl.first.Sub(start)))
+	if tl.tokens > 0 && !observer.ttftOrigin().IsZero() {
+		add(m.ttft, tl.first, metrics.D(tl.first.Sub(observer.ttftOrigin())))
 		at := tl.first
 		for _, gap := range tl.gaps {
 			at = at.Add(gap)
 			add(m.interToken, at, metrics.D(gap))
 		}
 	}
-	if tl.status >= 200 && tl.status < 300 {
+	if observer.answered() {
 		add(m.tokens, end, float64(tl.tokens))
 		if tps, ok := tl.tokensPerSecond(); ok {
 			add(m.tokensPerSecond, end, tps)
 		}
 	}
 	completed := 0.0
-	if tl.completed {
+	if tl.completed && (observer.cycle == nil || observer.cycle.answered()) {
 		completed = 1
 	}
 	add(m.completed, end, completed)
@@ -396,14 +459,13 @@ func (mi *moduleInstance) pushSamples(
 }
 
 // renderResult is a k6/http-like response (status, headers, body, cookies, timings, error) plus `stream`.
-func (mi *moduleInstance) renderResult(
-	rt *sobek.Runtime, resp *httpext.Response, start time.Time, tl *timeline,
-) sobek.Value {
-	ms := func(at time.Time) any {
-		if at.IsZero() || start.IsZero() {
+func (mi *moduleInstance) renderResult(rt *sobek.Runtime, resp *httpext.Response, observer *observingTransport) sobek.Value {
+	tl := observer.timeline
+	since := func(from, at time.Time) any {
+		if at.IsZero() || from.IsZero() {
 			return nil
 		}
-		return metrics.D(at.Sub(start))
+		return metrics.D(at.Sub(from))
 	}
 	gaps := make([]float64, len(tl.gaps))
 	for i, gap := range tl.gaps {
@@ -437,13 +499,14 @@ func (mi *moduleInstance) renderResult(
 			"waiting":         t.Waiting,
 			"receiving":       t.Receiving,
 		},
+		"send": renderSend(observer.cycle),
 		"stream": map[string]any{
 			"status":          tl.status,
 			"events":          tl.events,
 			"tokens":          tl.tokens,
 			"completed":       tl.completed,
-			"ttfbHeaders":     ms(tl.headersAt),
-			"ttft":            ms(tl.first),
+			"ttfbHeaders":     since(observer.start, tl.headersAt),
+			"ttft":            since(observer.ttftOrigin(), tl.first),
 			"interTokenMs":    gaps,
 			"tokensPerSecond": tps,
 		},

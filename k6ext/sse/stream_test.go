@@ -1,7 +1,13 @@
 package sse
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -142,5 +148,150 @@ func TestParsePath(t *testing.T) {
 	}
 	if _, err := parsePath([]any{true}); err == nil {
 		t.Error("true is not a segment")
+	}
+}
+
+// sessionServer is a chat gateway of the two-request cycle: GET /events holds a stream open, POST /messages
+// answers 202 and the reply's tokens then come on the stream, or answers `refuse` and nothing comes.
+type sessionServer struct {
+	tokens int
+	refuse int
+	asked  chan struct{}
+	closed chan struct{}
+}
+
+func newSessionServer(t *testing.T, tokens, refuse int) (*sessionServer, *httptest.Server) {
+	s := &sessionServer{
+		tokens: tokens, refuse: refuse,
+		asked: make(chan struct{}, 1), closed: make(chan struct{}),
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method + " " + r.URL.Path {
+		case "GET /events":
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush()
+			select {
+			case <-s.asked:
+				for i := 0; i < s.tokens; i++ {
+					fmt.Fprintf(w, "data: t%d\n\n", i)
+					w.(http.Flusher).Flush()
+				}
+				// The stream stays open after the end marker, for the session's next question.
+				fmt.Fprint(w, "data: [DONE]\n\n")
+				w.(http.Flusher).Flush()
+			case <-r.Context().Done():
+			}
+			<-r.Context().Done()
+			close(s.closed)
+		case "POST /messages":
+			if s.refuse != 0 {
+				w.WriteHeader(s.refuse)
+				return
+			}
+			s.asked <- struct{}{}
+			w.WriteHeader(http.StatusAccepted)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return s, srv
+}
+
+// runCycle reads the stream as k6 does for a ResponseTypeNone request: drain the body, then close it.
+func runCycle(t *testing.T, url string) (*observingTransport, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	streamCtx, abort := context.WithCancel(ctx)
+	defer abort()
+	send := func() sendResult {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url+"/messages", strings.NewReader("{}"))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return sendResult{err: err}
+		}
+		_ = resp.Body.Close()
+		return sendResult{status: resp.StatusCode}
+	}
+	observer := &observingTransport{
+		base:     http.DefaultTransport,
+		timeline: newTimeline(&rules{endData: "[DONE]"}, false),
+		cycle:    newCycle(send, abort),
+	}
+	req, _ := http.NewRequestWithContext(streamCtx, http.MethodGet, url+"/events", nil)
+	resp, err := (&http.Client{Transport: observer}).Do(req)
+	if err != nil {
+		return observer, err
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	observer.cycle.wait()
+	return observer, err
+}
+
+func waitClosed(t *testing.T, s *sessionServer) {
+	t.Helper()
+	select {
+	case <-s.closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the client did not close the stream")
+	}
+}
+
+func TestCycleSendsOnceOpenReadsTheReplyAndHangsUp(t *testing.T) {
+	t.Parallel()
+	s, srv := newSessionServer(t, 5, 0)
+	observer, err := runCycle(t, srv.URL)
+	if err != nil {
+		t.Fatalf("stream: %v", err)
+	}
+	waitClosed(t, s)
+	tl, c := observer.timeline, observer.cycle
+	if !c.started || c.result.status != http.StatusAccepted || !c.answered() {
+		t.Fatalf("question: started %v, status %d, answered %v", c.started, c.result.status, c.answered())
+	}
+	if tl.tokens != 5 || !tl.completed || !observer.answered() {
+		t.Fatalf("got %d tokens, completed %v, answered %v; want 5, true, true", tl.tokens, tl.completed, observer.answered())
+	}
+	// The question left after the stream's headers came, and the first token after the question.
+	if c.sentAt.Before(tl.headersAt) || tl.first.Before(c.sentAt) {
+		t.Errorf("order: headers %v, sent %v, first token %v", tl.headersAt, c.sentAt, tl.first)
+	}
+	if !observer.ttftOrigin().Equal(c.sentAt) {
+		t.Errorf("ttft counts from %v, want the sending %v", observer.ttftOrigin(), c.sentAt)
+	}
+}
+
+func TestCycleClosesTheStreamWhenTheQuestionIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusNotFound} {
+		s, srv := newSessionServer(t, 3, status)
+		observer, err := runCycle(t, srv.URL)
+		// Closing the stream is the cycle's own doing, not a failed stream.
+		if err != nil {
+			t.Fatalf("%d: stream: %v", status, err)
+		}
+		waitClosed(t, s)
+		tl, c := observer.timeline, observer.cycle
+		if c.result.status != status || c.answered() || observer.answered() {
+			t.Errorf("%d: status %d, answered %v", status, c.result.status, c.answered())
+		}
+		if tl.status != http.StatusOK || tl.tokens != 0 || tl.completed {
+			t.Errorf("%d: stream status %d, %d tokens, completed %v", status, tl.status, tl.tokens, tl.completed)
+		}
+	}
+}
+
+func TestCycleSendsNothingWhenTheStreamDoesNotOpen(t *testing.T) {
+	t.Parallel()
+	_, srv := newSessionServer(t, 3, 0)
+	observer, err := runCycle(t, srv.URL+"/nowhere")
+	if err != nil {
+		t.Fatalf("stream: %v", err)
+	}
+	if observer.cycle.started || observer.timeline.status != http.StatusNotFound || observer.answered() {
+		t.Errorf("started %v, stream status %d", observer.cycle.started, observer.timeline.status)
 	}
 }

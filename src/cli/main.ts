@@ -358,6 +358,9 @@ function addDoctorCommand(program: Command, io: Io, runCommand: Runner): void {
 const DEMO_HELP = `
 Every knob of a plan's \`demo:\` target has a flag (docs/plans.md#targets); a bad value is exit 2 naming the flag.
 While it runs, PUT /admin/knobs changes them (GET /admin/stats shows them).
+Chat: POST /api/chat (OpenAI-style, "stream": true for SSE), or a session's two requests: GET
+/api/chat/events?session=ID holds the stream open, POST /api/chat/messages {session, model, messages} → 202
+and the reply on that stream.
 
 Examples:
   $ loadctl demo
@@ -386,11 +389,11 @@ function addDemoCommand(program: Command, io: Io, runCommand: Runner): void {
     .option('--rate-limit-burst <n>', 'with --rate-limit: requests a client may send at once')
     .option('--max-concurrent <n>', 'requests served at once (a capacity for `breakpoint` to find)')
     .option('--queue <n>', 'with --max-concurrent: requests that wait for a slot before 503 (default 0)')
-    .option('--chat-ttft <ms>', '/api/chat: time to the first token (default 300)')
-    .option('--chat-token-delay <ms>', '/api/chat: time between tokens (default 20)')
-    .option('--chat-tokens <n>', '/api/chat: tokens per answer (default 20)')
-    .option('--chat-cut-rate <fraction>', '/api/chat: share of streams cut off before [DONE] (0..1)')
-    .option('--chat-cut-after <n>', '/api/chat: tokens a cut stream sends first (default half)')
+    .option('--chat-ttft <ms>', 'chat replies (/api/chat, sessions): time to the first token (default 300)')
+    .option('--chat-token-delay <ms>', 'chat replies: time between tokens (default 20)')
+    .option('--chat-tokens <n>', 'chat replies: tokens per answer (default 20)')
+    .option('--chat-cut-rate <fraction>', 'chat replies: share of streams cut off before [DONE] (0..1)')
+    .option('--chat-cut-after <n>', 'chat replies: tokens a cut stream sends first (default half)')
     .option('--allow-double-booking', 'a deliberate bug: reservations are not atomic')
     .addHelpText('after', DEMO_HELP)
     .action((opts: DemoOptions) =>

@@ -24,7 +24,7 @@ function replyOf(action: DemoAction): {
   headers?: Readonly<Record<string, string>>;
 } {
   if (action.kind === 'race') return action.commit();
-  if (action.kind === 'chat' || action.kind === 'work') throw new Error(action.kind);
+  if (action.kind !== 'reply') throw new Error(action.kind);
   return action;
 }
 

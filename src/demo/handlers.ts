@@ -2,6 +2,7 @@
 // Synchronous and free of I/O: the two things that need time (the deliberate reservation race and chat token
 // pacing) come back as actions, and the server runs their timers.
 import { parseChatRequest, type ChatPlan } from './chat.js';
+import { parseSessionMessage, parseSessionQuery, type SessionMessage } from './sessions.js';
 import {
   badRequest,
   parseFields,
@@ -55,6 +56,10 @@ export type DemoAction =
   /** Yield to the event loop, then commit: the deliberately non-atomic reservation of `allowDoubleBooking`. */
   | { kind: 'race'; seat: string; commit: () => Reply }
   | { kind: 'chat'; plan: ChatPlan }
+  /** `GET /api/chat/events`: open the session's event stream. */
+  | { kind: 'chatEvents'; session: string }
+  /** `POST /api/chat/messages`: stream the reply on the session's open stream. */
+  | { kind: 'chatMessage'; message: SessionMessage }
   /** `GET /`: the server computes the rounds (root-work.ts) and counts them. */
   | { kind: 'work'; rounds: number };
 
@@ -96,6 +101,14 @@ export function handleBusinessRequest(
       // Auth is optional here, as with a local model server: any bearer token, or none, is accepted.
       const plan = parseChatRequest(request.body, knobs.chat);
       return plan.ok ? { kind: 'chat', plan: plan.value } : failureReply(plan);
+    }
+    case 'chatEvents': {
+      const session = parseSessionQuery(request.query);
+      return session.ok ? { kind: 'chatEvents', session: session.value } : failureReply(session);
+    }
+    case 'chatMessage': {
+      const message = parseSessionMessage(request.body, knobs.chat);
+      return message.ok ? { kind: 'chatMessage', message: message.value } : failureReply(message);
     }
     case 'health':
     case 'stats':

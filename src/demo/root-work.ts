@@ -3,6 +3,7 @@
 // the machine takes for them. A wall-clock burn (cpuWorkMs) would take the same time on any CPU and hide the
 // very difference an architecture comparison measures.
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 
 /** The first input of the chain; with it, the digest of n rounds is a fixed value a check can test. */
 export const ROOT_WORK_SEED = 'loadctl demo';
@@ -25,4 +26,12 @@ export interface RootWorkSummary {
   requests: number;
   /** SHA-256 rounds computed by them in all. */
   rounds: number;
+}
+
+/** The cpuWorkMs knob: hold the one JavaScript thread, as a CPU-bound handler would. */
+export function burnCpu(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // Busy on purpose; a timer would leave the CPU idle and measure nothing.
+  }
 }

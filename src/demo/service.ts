@@ -9,12 +9,10 @@ import {
   completionDelayMs,
   planStreamCut,
   renderChatCompletion,
-  renderChunkFrame,
-  renderFinishFrames,
-  tokenDueMs,
   type ChatMeta,
   type ChatPlan,
 } from './chat.js';
+import { openEventStream, streamReply } from './chat-stream.js';
 import { createCapacityGate, type CapacityGate, type CapacitySummary } from './capacity.js';
 import { createRequestCounters, type RequestCounts } from './counters.js';
 import { parseBearer, parseCookie } from './fields.js';
@@ -46,15 +44,21 @@ import {
 import { matchRoute, UNMATCHED_KEY, type DemoRoute } from './routes.js';
 import { createDemoState, summarizeState, type DemoState, type StateSummary } from './state.js';
 import { MAX_BODY_BYTES, readJsonBody, type BodyRead } from './body.js';
-import { computeRootWork, type RootWorkSummary } from './root-work.js';
+import { burnCpu, computeRootWork, type RootWorkSummary } from './root-work.js';
+import { createSessionTable, type SessionMessage, type SessionSummary } from './sessions.js';
 
 // How long allowDoubleBooking's check-then-commit leaves a seat looking free at most: until a rival request has
 // seen the same seat free, or this long. A fixed gap (5 ms, then 25 ms) let 40 VUs racing on a busy 2-core
 // machine all arrive after the first one had committed, now and then; waiting for a rival makes the bug show
 // whenever two requests race within the window, however their arrivals spread.
 const RACE_WINDOW_MS = 1000;
-/** A timer can fire a fraction of a millisecond before its due time; a token that close to due goes now. */
-const TOKEN_EARLY_MS = 1;
+/** A capacity slot: given back when the response closes, unless kept, and then by the release keep() returns. */
+interface Slot {
+  keep(): () => void;
+}
+const NOTHING = (): void => {};
+/** What a request holds without the capacity knob. */
+const NO_SLOT: Slot = { keep: () => NOTHING };
 
 const EMPTY_RATE_LIMIT: RateLimitSummary = { allowed: 0, limited: 0, clients: {} };
 
@@ -64,6 +68,8 @@ export interface DemoStats extends StateSummary, RequestCounts {
   rateLimitAccuracy: RateLimitAccuracy | null;
   /** `GET /`'s CPU work done: requests and SHA-256 rounds. */
   rootWork: RootWorkSummary;
+  /** The chat sessions of `GET /api/chat/events` and `POST /api/chat/messages` (open ones survive a reset). */
+  chatSessions: SessionSummary;
   /** The capacity knob's worker pool: served, queued, turned away (kept across resets); null without the knob. */
   capacity: CapacitySummary | null;
   startedAt: string;
@@ -84,6 +90,8 @@ export class DemoServer {
   private resetAt: string | null = null;
   private chatSequence = 0;
   private rootWork: RootWorkSummary = { requests: 0, rounds: 0 };
+  /** Open session event streams: live connections, so a reset only zeroes their counts. */
+  private readonly sessions = createSessionTable<ServerResponse>();
   /** Every pending timer, so close() can cancel them: a 60 s latency knob must not hold the process open. */
   readonly timers = new Set<NodeJS.Timeout>();
   /** allowDoubleBooking: per seat, the wake-up of the first request holding it unbooked. */
@@ -121,30 +129,43 @@ export class DemoServer {
   }
 
   /**
-   * The capacity knob: holds a slot of the worker pool from here to the end of the response (a queued request
-   * waits for one first). False when the request was answered (503) or its client left while it waited.
+   * The capacity knob: holds a slot of the worker pool (a queued request waits for one first) until the end of
+   * the response, unless the handler keeps it longer (a session's reply outlives its 202). Undefined when the
+   * request was answered (503) or its client left while it waited.
    */
-  private async admit(res: ServerResponse, key: string): Promise<boolean> {
-    if (this.resolved.capacity === undefined) return true;
+  private async admit(res: ServerResponse, key: string): Promise<Slot | undefined> {
+    if (this.resolved.capacity === undefined) return NO_SLOT;
     this.gate ??= createCapacityGate(this.resolved.capacity);
     const pool = this.gate;
     const admission = pool.enter();
     if (admission.kind === 'reject') {
       const message = `all ${this.resolved.capacity.maxConcurrent} workers are busy and the queue is full`;
       this.send(res, key, failureReply(fail(503, 'OVER_CAPACITY', message)));
-      return false;
+      return undefined;
     }
     let holding = admission.kind === 'run';
+    let kept = false;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      pool.leave();
+    };
     res.once('close', () => {
-      if (holding) pool.leave();
-      else if (admission.kind === 'wait') admission.cancel();
+      if (!holding && admission.kind === 'wait') admission.cancel();
+      else if (!kept) release();
     });
     if (admission.kind === 'wait') {
       // Settled before the response can close (a microtask), so `holding` is right when 'close' comes.
-      if (!(await admission.ready)) return false;
+      if (!(await admission.ready)) return undefined;
       holding = true;
     }
-    return true;
+    return {
+      keep: () => {
+        kept = true;
+        return release;
+      },
+    };
   }
 
   private awaitRival(seat: string): Promise<void> {
@@ -177,13 +198,13 @@ export class DemoServer {
     });
   }
 
-  /** The rate limit and the capacity knob; false when the request was answered (429, 503) or dropped. */
+  /** The rate limit and the capacity knob: the request's slot, or undefined when it was answered (429, 503). */
   private async letIn(
     req: IncomingMessage,
     res: ServerResponse,
     key: string,
     bearer: string | undefined,
-  ): Promise<boolean> {
+  ): Promise<Slot | undefined> {
     const rateLimiter = this.limiterFor(this.resolved);
     if (rateLimiter !== undefined) {
       const decision = rateLimiter.take(
@@ -193,7 +214,7 @@ export class DemoServer {
         const retryAfter = renderRetryAfter(decision.retryAfterMs);
         const message = `rate limit exceeded; retry after ${retryAfter}s`;
         this.send(res, key, failureReply(fail(429, 'RATE_LIMITED', message), { 'retry-after': retryAfter }));
-        return false;
+        return undefined;
       }
     }
     return this.admit(res, key);
@@ -242,7 +263,10 @@ export class DemoServer {
     if (key !== undefined) this.counters.countRequest(key);
     const bearer = parseBearer(req.headers.authorization);
 
-    if (route.kind === 'business' && !(await this.letIn(req, res, route.key, bearer))) return;
+    // Opening a session's event stream generates nothing: the dam and the workers meter its questions.
+    const gated = route.kind === 'business' && route.id !== 'chatEvents';
+    const slot = gated ? await this.letIn(req, res, route.key, bearer) : NO_SLOT;
+    if (slot === undefined) return;
     const read = route.body ? await this.readBody(req, res, key) : { kind: 'ok' as const, value: undefined };
     if (read.kind !== 'ok') return;
     const body = read.value;
@@ -271,11 +295,18 @@ export class DemoServer {
       this.state,
       this.resolved,
     );
-    await this.runAction(res, route, action);
+    if (action.kind === 'chatMessage') this.askInSession(res, route.key, action.message, slot);
+    else await this.runAction(res, route, action);
   }
 
   private async runAction(res: ServerResponse, route: DemoRoute, action: DemoAction): Promise<void> {
     switch (action.kind) {
+      case 'chatEvents':
+        this.openSession(res, route.key, action.session);
+        return;
+      case 'chatMessage':
+        // serve() hands these to askInSession with their slot.
+        return;
       case 'reply':
         this.send(res, route.key, action);
         return;
@@ -298,14 +329,12 @@ export class DemoServer {
         this.send(res, route.key, action.commit());
         return;
       case 'chat': {
-        const meta: ChatMeta = {
-          id: `chatcmpl-${++this.chatSequence}`,
-          created: Math.floor(Date.now() / 1000),
-          model: action.plan.model,
-        };
+        const meta = this.nextChatMeta(action.plan.model);
         if (action.plan.stream) {
-          const cutAfter = planStreamCut(this.resolved.chat, action.plan.tokens.length, Math.random());
-          this.streamChat(res, route.key, meta, action.plan, cutAfter);
+          if (res.destroyed) return;
+          this.counters.countStatus(route.key, 200);
+          openEventStream(res);
+          this.streamOn(res, meta, action.plan, true, NOTHING);
           return;
         }
         await this.sleep(completionDelayMs(action.plan));
@@ -315,65 +344,54 @@ export class DemoServer {
     }
   }
 
-  /**
-   * Server-sent events on timers due at absolute offsets from the headers, stopped when the client leaves.
-   * With `cutAfter`, the connection drops when token `cutAfter` is due, without the end marker.
-   */
-  private streamChat(
+  private nextChatMeta(model: string): ChatMeta {
+    return { id: `chatcmpl-${++this.chatSequence}`, created: Math.floor(Date.now() / 1000), model };
+  }
+
+  /** `GET /api/chat/events`: a held-open event stream; the client closing it ends the session. */
+  private openSession(res: ServerResponse, key: string, session: string): void {
+    if (res.destroyed) return;
+    const opened = this.sessions.open(session, res);
+    if (!opened.ok) {
+      this.send(res, key, failureReply(opened));
+      return;
+    }
+    res.once('close', () => this.sessions.close(session, res));
+    this.counters.countStatus(key, 200);
+    openEventStream(res);
+    // A comment, which no event parser dispatches: the client sees bytes as soon as it listens.
+    res.write(': listening\n\n');
+  }
+
+  /** `POST /api/chat/messages`: 202 at once, then the reply on the session's stream; the slot lasts as long. */
+  private askInSession(res: ServerResponse, key: string, message: SessionMessage, slot: Slot): void {
+    // No one is left to tell that the question was accepted.
+    if (res.destroyed) return;
+    const claimed = this.sessions.claim(message.session);
+    if (!claimed.ok) {
+      this.send(res, key, failureReply(claimed));
+      return;
+    }
+    const release = slot.keep();
+    const stream = claimed.value;
+    const meta = this.nextChatMeta(message.plan.model);
+    this.send(res, key, reply(202, { session: message.session, id: meta.id }));
+    this.streamOn(stream, meta, message.plan, false, (completed) => {
+      release();
+      this.sessions.release(message.session, stream, completed);
+    });
+  }
+
+  /** A reply as events on `res`, cut off as the cutRate knob says. */
+  private streamOn(
     res: ServerResponse,
-    key: string,
     meta: ChatMeta,
     plan: ChatPlan,
-    cutAfter: number | undefined,
+    endResponse: boolean,
+    onEnd: (completed: boolean) => void,
   ): void {
-    if (res.destroyed) return;
-    this.counters.countStatus(key, 200);
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    // Headers go now, not with the first token: time to first byte and time to first token must differ.
-    res.flushHeaders();
-    const start = performance.now();
-    let next = 0;
-    let timer: NodeJS.Timeout | undefined;
-
-    const stop = (): void => {
-      if (timer !== undefined) {
-        clearTimeout(timer);
-        this.timers.delete(timer);
-        timer = undefined;
-      }
-    };
-    const schedule = (inMs: number): void => {
-      timer = setTimeout(tick, Math.max(0, inMs));
-      this.timers.add(timer);
-    };
-    const tick = (): void => {
-      stop();
-      if (res.destroyed) return;
-      const elapsed = performance.now() - start;
-      // Ends by the last frame, or by the cut (cutAfter is at most the token count).
-      while (tokenDueMs(plan, next) <= elapsed + TOKEN_EARLY_MS) {
-        if (next === cutAfter) {
-          // Dropped as by a crashed upstream: what was written still goes out (destroy() could discard it),
-          // the chunked body never gets its terminator, and no end marker comes.
-          res.socket?.end();
-          return;
-        }
-        const frame = renderChunkFrame(meta, plan.tokens[next] ?? '', next === 0);
-        next++;
-        if (next === plan.tokens.length && cutAfter === undefined) {
-          res.end(frame + renderFinishFrames(meta, plan));
-          return;
-        }
-        // A slow reader: wait for the socket instead of buffering the whole answer.
-        if (!res.write(frame)) {
-          res.once('drain', tick);
-          return;
-        }
-      }
-      schedule(tokenDueMs(plan, next) - elapsed);
-    };
-    res.on('close', stop);
-    schedule(plan.ttftMs);
+    const cutAfter = planStreamCut(this.resolved.chat, plan.tokens.length, Math.random());
+    streamReply({ res, meta, plan, cutAfter, endResponse, timers: this.timers, onEnd });
   }
 
   private serveServiceRoute(route: DemoRoute, body: unknown): Reply {
@@ -445,6 +463,7 @@ export class DemoServer {
     this.limiter = undefined;
     this.counters = createRequestCounters();
     this.rootWork = { requests: 0, rounds: 0 };
+    this.sessions.resetCounts();
     this.resetAt = new Date().toISOString();
   }
 
@@ -455,6 +474,7 @@ export class DemoServer {
       rateLimitAccuracy: this.limiter?.summarizeAccuracy() ?? null,
       capacity: this.gate?.summarize() ?? null,
       rootWork: { ...this.rootWork },
+      chatSessions: this.sessions.summarize(),
       ...this.counters.summarize(),
       startedAt: this.startedAt,
       resetAt: this.resetAt,
@@ -473,12 +493,4 @@ function openState(knobs: ResolvedDemoKnobs): DemoState {
     },
     randomUUID,
   );
-}
-
-/** The cpuWorkMs knob: hold the one JavaScript thread, as a CPU-bound handler would. */
-function burnCpu(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // Busy on purpose; a timer would leave the CPU idle and measure nothing.
-  }
 }

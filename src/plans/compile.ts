@@ -10,6 +10,7 @@ import {
   type ScriptOverlay,
   type StreamRead,
   type ScriptPlan,
+  type SendRequest,
   type Step as CStep,
   type Think,
   type Value,
@@ -18,7 +19,7 @@ import { parseDuration } from './duration.js';
 import { parseJsonPath } from './json-path.js';
 import type { ResolvedPlan } from './resolve.js';
 import { collectRefs, compileValue, parseCondition } from './templates.js';
-import { endpointName, isHttpStep, walkSteps } from './rules.js';
+import { endpointName, isHttpStep, sendEndpointName, walkSteps } from './rules.js';
 import {
   THRESHOLD_EXPRESSION,
   type Check,
@@ -151,6 +152,30 @@ function compileStream(spec: Exclude<StreamSpec, false>): StreamRead {
   return out;
 }
 
+function statusList(expect: number | number[] | undefined): number[] | undefined {
+  return expect === undefined ? undefined : Array.isArray(expect) ? expect : [expect];
+}
+
+function compileSend(plan: Plan, step: Extract<Step, { path: string }>): SendRequest | undefined {
+  const send = step.send;
+  if (send === undefined) return undefined;
+  const out: SendRequest = {
+    name: sendEndpointName(step) ?? '',
+    method: send.method ?? 'POST',
+    url: compileValue(send.path),
+    query: entries(send.query),
+    headers: entries(send.headers),
+  };
+  if (send.json !== undefined) out.body = { type: 'json', value: compileValue(send.json) };
+  else if (send.form !== undefined) out.body = { type: 'form', fields: entries(send.form) };
+  else if (send.body !== undefined) out.body = { type: 'raw', value: compileValue(send.body) };
+  const expect = statusList(send.expect);
+  if (expect !== undefined) out.expect = expect;
+  const timeout = send.timeout ?? step.timeout ?? plan.http?.timeout;
+  if (timeout !== undefined) out.timeout = timeout;
+  return out;
+}
+
 function compileHttpStep(plan: Plan, step: Extract<Step, { path: string }>): CHttpStep {
   const name = endpointName(step);
   const record: MetricRecord[] = (step.record ?? []).map((r) => {
@@ -183,7 +208,11 @@ function compileHttpStep(plan: Plan, step: Extract<Step, { path: string }>): CHt
   if (think) out.think = think;
   const timeout = step.timeout ?? plan.http?.timeout;
   if (timeout !== undefined) out.timeout = timeout;
-  if (step.stream !== undefined && step.stream !== false) out.stream = compileStream(step.stream);
+  if (step.stream !== undefined && step.stream !== false) {
+    out.stream = compileStream(step.stream);
+    const send = compileSend(plan, step);
+    if (send !== undefined) out.send = send;
+  }
   return out;
 }
 
@@ -353,15 +382,14 @@ export function planEndpoints(plan: Plan): Array<{ name: string; statuses: numbe
     if (!flow) continue;
     walkSteps(flow.steps, [], (step) => {
       if (!isHttpStep(step)) return;
-      const name = endpointName(step);
-      const statuses = byName.get(name) ?? new Set<number>();
-      for (const s of step.expect === undefined
-        ? []
-        : Array.isArray(step.expect)
-          ? step.expect
-          : [step.expect])
-        statuses.add(s);
-      byName.set(name, statuses);
+      const add = (name: string, expect: number | number[] | undefined): void => {
+        const statuses = byName.get(name) ?? new Set<number>();
+        for (const s of statusList(expect) ?? []) statuses.add(s);
+        byName.set(name, statuses);
+      };
+      add(endpointName(step), step.expect);
+      const send = sendEndpointName(step);
+      if (send !== undefined) add(send, step.send?.expect);
     });
   }
   return [...byName].map(([name, statuses]) => ({ name, statuses: [...statuses].sort((a, b) => a - b) }));

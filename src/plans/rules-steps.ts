@@ -129,16 +129,10 @@ function checkControlStep(
   if ('set' in step) checkRefs(plan, step.set, [...at, 'set'], setVars, out);
 }
 
-function checkHttpStep(
-  plan: Plan,
-  step: HttpStep,
-  at: PlanPath,
-  setVars: ReadonlySet<string>,
-  out: Finding[],
-): void {
-  checkThinkTime(step.think, [...at, 'think'], out);
+/** The bodies a request sets; more than one is an error. */
+function checkOneBody(request: object, at: PlanPath, out: Finding[]): string[] {
   const bodies = ['json', 'form', 'body'].filter(
-    (k) => k in step && (step as Record<string, unknown>)[k] !== undefined,
+    (k) => k in request && (request as Record<string, unknown>)[k] !== undefined,
   );
   if (bodies.length > 1) {
     out.push({
@@ -147,6 +141,60 @@ function checkHttpStep(
       message: `a request has one body; this step sets ${bodies.join(' and ')}`,
     });
   }
+  return bodies;
+}
+
+/** `send:` asks the question whose reply the step's GET reads as a stream. */
+function checkSend(
+  plan: Plan,
+  step: HttpStep,
+  at: PlanPath,
+  setVars: ReadonlySet<string>,
+  out: Finding[],
+): void {
+  const send = step.send;
+  if (send === undefined) return;
+  if (step.stream === undefined || step.stream === false) {
+    out.push({
+      severity: 'error',
+      path: [...at, 'send'],
+      atKey: true,
+      message: '`send` asks the question whose reply the step reads as a stream; this step has no `stream:`',
+      hint: 'add `stream: true` (or `stream: { token: ... }`), or make the request a step of its own',
+    });
+  }
+  if ((step.method ?? 'GET') !== 'GET') {
+    out.push({
+      severity: 'error',
+      path: [...at, 'method'],
+      message: `a step with \`send\` opens the event stream with GET, not ${step.method ?? 'GET'}`,
+      hint: 'drop `method:` here; the question goes in `send:` (POST by default)',
+    });
+  }
+  const sendAt = [...at, 'send'];
+  const bodies = checkOneBody(send, sendAt, out);
+  if (bodies.length > 0 && send.method === 'GET') {
+    out.push({
+      severity: 'warning',
+      path: [...sendAt, 'method'],
+      message: 'a GET request with a body',
+      hint: 'leave `method:` out (POST) or set PUT/PATCH',
+    });
+  }
+  const { path, query, headers, json, form, body } = send;
+  checkRefs(plan, { path, query, headers, json, form, body }, sendAt, setVars, out);
+}
+
+function checkHttpStep(
+  plan: Plan,
+  step: HttpStep,
+  at: PlanPath,
+  setVars: ReadonlySet<string>,
+  out: Finding[],
+): void {
+  checkThinkTime(step.think, [...at, 'think'], out);
+  const bodies = checkOneBody(step, at, out);
+  if (step.send !== undefined) checkSend(plan, step, at, setVars, out);
   if (bodies.length > 0 && (step.method ?? 'GET') === 'GET') {
     out.push({
       severity: 'warning',

@@ -12,7 +12,7 @@ import {
 } from './rules-steps.js';
 import { collectRefs, findTemplateErrors } from './templates.js';
 import { checkOutputs } from './outputs.js';
-import { allFlows, endpointName, isHttpStep, streamStepNames, walkSteps } from './walk.js';
+import { allFlows, endpointName, isHttpStep, sendEndpointName, streamStepNames, walkSteps } from './walk.js';
 import {
   THRESHOLD_EXPRESSION,
   THRESHOLD_KEY,
@@ -24,7 +24,7 @@ import {
 } from './schema.js';
 
 // Where they always lived, for the modules that import them from here.
-export { allFlows, endpointName, isHttpStep, streamStepNames, walkSteps } from './walk.js';
+export { allFlows, endpointName, isHttpStep, sendEndpointName, streamStepNames, walkSteps } from './walk.js';
 
 import { BUILTIN_METRICS, type MetricType } from '../k6/metrics.js';
 
@@ -83,7 +83,12 @@ function peakRatePerSecond(s: Scenario): number | undefined {
 function stepNames(plan: Plan): Set<string> {
   const names = new Set<string>();
   for (const { flow } of allFlows(plan))
-    walkSteps(flow.steps, [], (step) => isHttpStep(step) && names.add(endpointName(step)));
+    walkSteps(flow.steps, [], (step) => {
+      if (!isHttpStep(step)) return;
+      names.add(endpointName(step));
+      const send = sendEndpointName(step);
+      if (send !== undefined) names.add(send);
+    });
   return names;
 }
 

@@ -30,3 +30,11 @@ const durationAtLeast = (minNs: bigint, message: string) =>
 export const atLeastOneSecond = (field: string) =>
   durationAtLeast(1_000_000_000n, `k6 needs a ${field} of at least 1s`);
 export const timeUnitSchema = durationAtLeast(1n, 'k6 needs a timeUnit above 0 (at least 1ns)');
+
+/** A step's or a flow's think time: a fixed pause or a random one. */
+export const thinkTimeSchema = z.union([
+  durationSchema,
+  z
+    .strictObject({ min: durationSchema, max: durationSchema })
+    .meta({ description: 'A uniformly random pause.' }),
+]);

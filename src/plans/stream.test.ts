@@ -130,3 +130,89 @@ describe('stream steps', () => {
     expect(problems(text)).toEqual(expected);
   });
 });
+
+const SEND_PLAN = `name: t
+targets:
+  local: { demo: true }
+scenarios:
+  s: { executor: per-vu-iterations, vus: 1, iterations: 1, flow: f }
+flows:
+  f:
+    headers: { X-Client-Id: 'user-\${vu}' }
+    steps:
+      - name: answer
+        path: /api/chat/events
+        query: { session: 's-\${vu}-\${iter}' }
+        stream: { token: '$.choices[0].delta.content' }
+        send:
+          path: /api/chat/messages
+          json: { session: 's-\${vu}-\${iter}', model: demo, messages: [{ role: user, content: hi }] }
+          expect: [202, 429]
+        checks: [{ status: 202 }]
+thresholds:
+  'http_reqs{name:answer-send,status:429}': ['count==0']
+`;
+
+describe('stream steps with send:', () => {
+  it('accepts the GET that opens the stream with the question in send:', () => {
+    expect(problems(SEND_PLAN)).toEqual([]);
+  });
+
+  it('compiles the question with its own endpoint name, POST by default, and the step timeout', () => {
+    const text = SEND_PLAN.replace('        stream:', '        timeout: 2m\n        stream:');
+    const step = compile(text).flows.f?.steps[0];
+    expect(step?.kind === 'http' && step.send).toEqual({
+      name: 'answer-send',
+      method: 'POST',
+      url: { k: 'lit', v: '/api/chat/messages' },
+      query: [],
+      headers: [],
+      body: { type: 'json', value: expect.anything() as unknown },
+      expect: [202, 429],
+      timeout: '2m',
+    });
+    const named = compile(SEND_PLAN.replace('          expect: [202, 429]', '          name: ask'));
+    const first = named.flows.f?.steps[0];
+    expect(first?.kind === 'http' && first.send?.name).toBe('ask');
+  });
+
+  it.each([
+    [
+      'send on a step without stream:',
+      SEND_PLAN.replace("        stream: { token: '$.choices[0].delta.content' }\n", ''),
+      [
+        'p.yaml:13:9: error: flows.f.steps[0].send: `send` asks the question whose reply the step reads as a stream; this step has no `stream:`\n    hint: add `stream: true` (or `stream: { token: ... }`), or make the request a step of its own',
+      ],
+    ],
+    [
+      'a stream step with send: that is not a GET',
+      SEND_PLAN.replace(
+        '        path: /api/chat/events',
+        '        method: POST\n        path: /api/chat/events',
+      ),
+      [
+        'p.yaml:11:17: error: flows.f.steps[0].method: a step with `send` opens the event stream with GET, not POST\n    hint: drop `method:` here; the question goes in `send:` (POST by default)',
+      ],
+    ],
+    [
+      'an unknown key next to a second body in send:',
+      SEND_PLAN.replace(
+        '          expect: [202, 429]',
+        "          body: '${vars.nope}'\n          retries: 2",
+      ),
+      [
+        'p.yaml:18:11: error: flows.f.steps[0].send.retries: unknown key `retries`\n    hint: allowed here: name, method, path, query, headers, json, form, body, expect, timeout',
+      ],
+    ],
+    [
+      'two bodies and an unset variable in send:',
+      SEND_PLAN.replace('          expect: [202, 429]', "          body: '${vars.nope}'"),
+      [
+        'p.yaml:17:17: error: flows.f.steps[0].send.body: a request has one body; this step sets json and body',
+        'p.yaml:17:17: warning: flows.f.steps[0].send.body: nothing sets `vars.nope` (no extract, set or setup step)',
+      ],
+    ],
+  ])('reports %s', (_what, text, expected) => {
+    expect(problems(text)).toEqual(expected);
+  });
+});

@@ -39,6 +39,12 @@ export function endpointName(step: Extract<Step, { path: string }>): string {
   return step.name ?? `${step.method ?? 'GET'} ${step.path}`;
 }
 
+/** The endpoint name of a stream step's `send:` request: its own `name`, else the step's with "-send". */
+export function sendEndpointName(step: Extract<Step, { path: string }>): string | undefined {
+  if (step.send === undefined) return undefined;
+  return step.send.name ?? `${endpointName(step)}-send`;
+}
+
 /** The steps that read their response as a stream, in the flows the run uses: they need the streaming k6. */
 export function streamStepNames(plan: Plan): string[] {
   const names = new Set<string>();

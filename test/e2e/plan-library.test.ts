@@ -34,8 +34,10 @@ interface DemoStats {
   couponsIssued: number;
   couponStock: number;
   requests: Record<string, number>;
+  statuses: Record<string, Record<string, number>>;
   rootWork: { requests: number; rounds: number };
-  knobs: { rootWork: number };
+  knobs: { rootWork: number; chat: { tokens: number; ttftMs: number } };
+  chatSessions: { open: number; opened: number; messages: number; replies: number };
   rateLimitAccuracy: {
     overLimit: number;
     clients: Record<string, { allowed: number; allowance: number }>;
@@ -111,6 +113,16 @@ const PLAN_CHECKS: Record<string, (run: Run) => void> = {
   'traffic-dam': ({ summary, demo }) => {
     expect(count(summary, 'abuse_limited')).toBeGreaterThan(count(summary, 'abuse_allowed'));
     expect(summary.endpoints.find((e) => e.name === 'ask')?.failed).toBe(0);
+    // The study's cycle: every stream (answer) carried one question (ask), each accepted and answered whole.
+    const cycles = requests(summary, 'answer');
+    expect(cycles).toBeGreaterThan(0);
+    expect(requests(summary, 'ask')).toBe(cycles);
+    expect(demo.statuses['POST /api/chat/messages']).toEqual({ '202': cycles });
+    expect(demo.chatSessions).toEqual({ open: 0, opened: cycles, messages: cycles, replies: cycles });
+    const tokens = summary.metrics['stream_tokens']?.values;
+    expect([tokens?.min, tokens?.max]).toEqual([demo.knobs.chat.tokens, demo.knobs.chat.tokens]);
+    // From the question: never before the demo's first token is due (its timers may fire a millisecond early).
+    expect(count(summary, 'ttft', 'min')).toBeGreaterThanOrEqual(demo.knobs.chat.ttftMs - 2);
     const abuser = demo.rateLimitAccuracy?.clients['id:abuser'];
     expect(abuser?.allowed).toBe(count(summary, 'abuse_allowed'));
     expect(abuser!.allowed).toBeLessThanOrEqual(abuser!.allowance);

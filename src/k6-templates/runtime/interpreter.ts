@@ -9,7 +9,15 @@ import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
 import type { Metric } from 'k6/metrics';
 import type { StreamParams, StreamResponse } from 'k6/x/loadctl-sse';
 import type { DataSet, Flow, HttpStep, MetricDef, ScriptPlan, Step, Think, Value } from './model.js';
-import { encodeForm, loadStreamModule, planHasStreams, streamParams, type StreamModule } from './stream.js';
+import {
+  answerOf,
+  loadStreamModule,
+  planHasStreams,
+  sendParams,
+  streamParams,
+  textRequest,
+  type StreamModule,
+} from './stream.js';
 import type { EvalContext } from './values.js';
 import {
   ResponseView,
@@ -23,14 +31,7 @@ import {
   recordSample,
   setOwn,
 } from './values.js';
-import {
-  buildRequest,
-  compileRequest,
-  hasHeader,
-  mergeHeaders,
-  resolveBaseUrl,
-  type BuiltRequest,
-} from './requests.js';
+import { buildRequest, compileRequest, resolveBaseUrl, type BuiltRequest } from './requests.js';
 import { forEachStep, pickRowIndex, planFlows, thinkSeconds } from './plan-data.js';
 
 // The bundle is CommonJS, where every use of a default import is a getter call through esbuild's interop;
@@ -87,6 +88,8 @@ interface PreparedHttp {
   needsView: boolean;
   /** For steps with `stream:`: the extension's params; headers are filled per request. */
   stream: StreamParams | undefined;
+  /** For steps with `send:`: builds the question's request (undefined when a variable it needs is not set). */
+  send: ((ctx: EvalContext) => BuiltRequest | undefined) | undefined;
 }
 
 type PreparedStep = HttpStep & { loadctlPrepared?: PreparedHttp };
@@ -150,6 +153,7 @@ function prepareHttp(rt: Runtime, flow: Flow, step: HttpStep): PreparedHttp {
     build: request === undefined ? compileRequest(step, shared) : undefined,
     needsView: (step.checks.length > 0 && !rawChecks) || step.extract.length > 0 || step.record.length > 0,
     stream: streamParams(step),
+    send: step.send === undefined ? undefined : compileRequest(step.send, shared),
   };
 }
 
@@ -271,20 +275,26 @@ export function runFastFlow(flow: Flow): boolean {
   return true;
 }
 
-/** A streaming step's request through k6/x/loadctl-sse: k6/http's metrics plus the stream's own. */
-function sendStream(rt: Runtime, params: StreamParams, request: BuiltRequest): StreamResponse {
-  let body = request.body;
-  let headers = request.headers;
-  if (body !== null && typeof body === 'object') {
-    body = encodeForm(body);
-    if (!hasHeader(headers, 'content-type')) {
-      headers = mergeHeaders([Object.keys(headers).map((k): [string, string] => [k, headers[k] ?? ''])]);
-      setOwn(headers, 'Content-Type', 'application/x-www-form-urlencoded');
-    }
-  }
-  params.headers = headers;
+/**
+ * A streaming step's request through k6/x/loadctl-sse: k6/http's metrics plus the stream's own. With `send:`,
+ * the question goes once the stream is open and the step sees its answer (answerOf); undefined when the
+ * question names a variable that is not set (the iteration ends, as for the step's own request).
+ */
+function sendStream(
+  it: Iteration,
+  step: HttpStep,
+  prep: PreparedHttp,
+  request: BuiltRequest,
+): StreamResponse | undefined {
+  const params = prep.stream as StreamParams;
+  const text = textRequest(request);
+  params.headers = text.headers;
+  const question = prep.send?.(it.ctx);
+  if (prep.send !== undefined && question === undefined) return undefined;
+  if (question !== undefined) params.send = sendParams(step, question);
   // createRuntime loads the module whenever a step streams.
-  return (rt.stream as StreamModule).request(request.method, request.url, body, params);
+  const res = (it.rt.stream as StreamModule).request(request.method, request.url, text.body, params);
+  return question === undefined ? res : answerOf(res);
 }
 
 export function missingSecrets(plan: ScriptPlan): string[] {
@@ -444,7 +454,11 @@ function runHttp(it: Iteration, step: HttpStep): boolean {
   const raw =
     prep.stream === undefined
       ? k6http.request(request.method, request.url, request.body, params)
-      : sendStream(rt, prep.stream, request);
+      : sendStream(it, step, prep, request);
+  if (raw === undefined) {
+    rt.aborted.add(1, { name: step.name, reason: 'missing_var' });
+    return false;
+  }
   const res = prep.needsView ? new ResponseView(raw) : undefined;
 
   let passed = true;
@@ -468,7 +482,9 @@ function runHttp(it: Iteration, step: HttpStep): boolean {
       if (sample !== undefined) target.metric.add(sample, { name: step.name });
     }
   }
-  if (step.stopOnFailure && (!passed || !isExpectedStatus(step.expect, raw.status))) return false;
+  // With `send:`, the status is the question's (answerOf).
+  const expected = step.send === undefined ? step.expect : step.send.expect;
+  if (step.stopOnFailure && (!passed || !isExpectedStatus(expected, raw.status))) return false;
   if (step.think !== undefined) pause(step.think);
   return true;
 }

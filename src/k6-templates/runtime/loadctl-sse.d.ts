@@ -19,6 +19,36 @@ declare module 'k6/x/loadctl-sse' {
     tokenPath?: Array<string | number>;
     /** Return the tokens' text as `body` (otherwise null). */
     keepText?: boolean;
+    /**
+     * A second request, sent once the stream's headers are in: the question of a session-style chat whose
+     * reply comes on this stream. ttft then counts from it; a refusal (not 2xx) closes the stream.
+     */
+    send?: SendParams;
+  }
+
+  export interface SendParams {
+    method: string;
+    url: string;
+    body: string | null;
+    headers?: Record<string, string>;
+    /** Its own tags: `name` names it in http_reqs, http_req_duration and http_req_failed. */
+    tags?: Record<string, string>;
+    /** Default: the stream's timeout. */
+    timeout?: string | number;
+    expectedStatuses?: number[];
+  }
+
+  /** What became of `send`'s request. */
+  export interface SendFacts {
+    /** False when the stream did not open (no 2xx), so nothing was sent. */
+    sent: boolean;
+    /** 0 when it was not sent or got no response. */
+    status: number;
+    status_text?: string;
+    headers?: Record<string, string>;
+    error: string;
+    error_code: number;
+    timings?: { duration: number; waiting: number };
   }
 
   export interface StreamFacts {
@@ -30,7 +60,7 @@ declare module 'k6/x/loadctl-sse' {
     completed: boolean;
     /** Milliseconds from the request's start (connecting included) to the response headers. */
     ttfbHeaders: number | null;
-    /** Milliseconds from the request's start to the first token event. */
+    /** Milliseconds from the request's start (with `send`: from sending it) to the first token event. */
     ttft: number | null;
     interTokenMs: number[];
     tokensPerSecond: number | null;
@@ -58,6 +88,8 @@ declare module 'k6/x/loadctl-sse' {
       receiving: number;
     };
     stream: StreamFacts;
+    /** With `send`, what became of it; otherwise null. */
+    send: SendFacts | null;
   }
 
   export function request(

@@ -114,6 +114,19 @@ export interface HttpStep {
   needsBody: boolean;
   /** Read the response as server-sent events; the body checks see is the tokens' text. */
   stream?: StreamRead;
+  /** With `stream`: the request that asks the question once the stream is open (k6/x/loadctl-sse's send). */
+  send?: SendRequest;
+}
+
+/** What a request is made of: the parts runtime/requests.ts builds a request from. */
+export type RequestParts = Pick<HttpStep, 'method' | 'url' | 'query' | 'headers' | 'body'>;
+
+export interface SendRequest extends RequestParts {
+  /** The `name` tag of its metrics. */
+  name: string;
+  /** Statuses that do not count as failed requests; absent: k6's default (200-399). */
+  expect?: number[];
+  timeout?: string;
 }
 
 export type Operator = '==' | '!=' | '<' | '<=' | '>' | '>=';

@@ -1,6 +1,6 @@
 // The k6 runtime's request building: URLs, query strings, headers and bodies from a step and the variables,
 // and the per-step builders prepared at init (compileRequest/compileUrl). Pure, like values.ts.
-import type { Body, HttpStep, Part, Value } from './model.js';
+import type { Body, Part, RequestParts, Value } from './model.js';
 import {
   evaluate,
   getOwn,
@@ -103,7 +103,7 @@ function evaluateHeaders(headers: Array<[string, Value]>, ctx: EvalContext): Arr
  * endpoint or send an empty id, so the step is not sent at all: the caller ends the iteration.
  */
 export function buildRequest(
-  step: HttpStep,
+  step: RequestParts,
   shared: { baseUrl: string; planHeaders: Array<[string, Value]>; flowHeaders: Array<[string, Value]> },
   ctx: EvalContext,
 ): BuildResult {
@@ -154,7 +154,7 @@ interface HeaderCandidate {
  * text (compileUrl). Gives what buildRequest gives, or undefined where buildRequest refuses (tested).
  */
 export function compileRequest(
-  step: HttpStep,
+  step: RequestParts,
   shared: { baseUrl: string; planHeaders: Array<[string, Value]>; flowHeaders: Array<[string, Value]> },
 ): (ctx: EvalContext) => BuiltRequest | undefined {
   const needed = varNames([step.url, ...step.query.map(([, v]) => v), ...bodyValues(step.body)]);
@@ -234,7 +234,7 @@ export function compileRequest(
 }
 
 /** The step's URL: its path (or absolute URL) joined to the base, with its query. */
-export function buildUrl(step: HttpStep, baseUrl: string, ctx: EvalContext): string {
+export function buildUrl(step: RequestParts, baseUrl: string, ctx: EvalContext): string {
   const url = joinUrl(baseUrl, toText(evaluate(step.url, ctx)));
   if (step.query.length === 0) return url;
   const query: Array<[string, string]> = [];
@@ -267,7 +267,7 @@ export function compileText(value: Value): (ctx: EvalContext) => string {
  * shape depends on a templated value (a templated path with a query, or one that may not start with `/`);
  * buildUrl then does the general work per request. Always gives what buildUrl gives (tested).
  */
-export function compileUrl(step: HttpStep, baseUrl: string): ((ctx: EvalContext) => string) | undefined {
+export function compileUrl(step: RequestParts, baseUrl: string): ((ctx: EvalContext) => string) | undefined {
   // statics[0] + dyn[0](ctx) + statics[1] + … + statics[n]
   const statics: string[] = [];
   const dyn: Array<(ctx: EvalContext) => string> = [];
@@ -321,7 +321,7 @@ export function compileUrl(step: HttpStep, baseUrl: string): ((ctx: EvalContext)
 }
 
 /** The step's body: JSON text, form fields (k6 form-encodes an object) or raw text; null without one. */
-export function buildBody(step: HttpStep, ctx: EvalContext): BuiltRequest['body'] {
+export function buildBody(step: RequestParts, ctx: EvalContext): BuiltRequest['body'] {
   if (step.body?.type === 'json') return JSON.stringify(evaluate(step.body.value, ctx)) ?? 'null';
   if (step.body?.type === 'form') {
     const fields: Record<string, string> = {};

@@ -1,6 +1,7 @@
+import type { StreamResponse } from 'k6/x/loadctl-sse';
 import { describe, expect, it } from 'vitest';
-import type { HttpStep, ScriptPlan } from './model.js';
-import { encodeForm, planHasStreams, streamParams } from './stream.js';
+import type { HttpStep, ScriptPlan, SendRequest } from './model.js';
+import { answerOf, encodeForm, planHasStreams, sendParams, streamParams, textRequest } from './stream.js';
 
 const step = (over: Partial<HttpStep> = {}): HttpStep => ({
   kind: 'http',
@@ -73,5 +74,94 @@ describe('planHasStreams', () => {
       else: [{ kind: 'group', name: 'g', steps: [step({ stream: { done: '[DONE]' } })] }],
     } as unknown as HttpStep;
     expect(planHasStreams(plan([step(), nested]))).toBe(true);
+  });
+});
+
+describe('textRequest', () => {
+  it('encodes a form body and says so, unless the plan set a Content-Type', () => {
+    expect(textRequest({ method: 'POST', url: 'u', body: { a: '1' }, headers: { X: 'y' } })).toEqual({
+      body: 'a=1',
+      headers: { X: 'y', 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    const typed = { 'content-type': 'text/plain' };
+    expect(textRequest({ method: 'POST', url: 'u', body: { a: '1' }, headers: typed }).headers).toBe(typed);
+    expect(textRequest({ method: 'GET', url: 'u', body: null, headers: {} })).toEqual({
+      body: null,
+      headers: {},
+    });
+  });
+});
+
+describe('sendParams', () => {
+  const question = { method: 'POST', url: 'http://h/api/chat/messages', body: '{}', headers: { A: 'b' } };
+  const send: SendRequest = {
+    name: 'ask',
+    method: 'POST',
+    url: { k: 'lit', v: '/m' },
+    query: [],
+    headers: [],
+  };
+
+  it("names the question by its own name, with the step's other tags, its statuses and timeout", () => {
+    const s = step({
+      tags: { tier: 'free', name: 'x' },
+      send: { ...send, expect: [202, 429], timeout: '5s' },
+    });
+    expect(sendParams(s, question)).toEqual({
+      method: 'POST',
+      url: 'http://h/api/chat/messages',
+      body: '{}',
+      headers: { A: 'b' },
+      tags: { tier: 'free', name: 'ask' },
+      expectedStatuses: [202, 429],
+      timeout: '5s',
+    });
+    expect(sendParams(step({ send }), question)).toEqual({
+      method: 'POST',
+      url: 'http://h/api/chat/messages',
+      body: '{}',
+      headers: { A: 'b' },
+      tags: { name: 'ask' },
+    });
+  });
+});
+
+describe('answerOf', () => {
+  const stream = {
+    status: 200,
+    status_text: '200 OK',
+    headers: { 'Content-Type': 'text/event-stream' },
+    body: 'Load testing',
+    error: '',
+    error_code: 0,
+    stream: { status: 200, tokens: 2, completed: true },
+  } as unknown as StreamResponse;
+
+  it("shows the question's status and headers with the stream's tokens as the body", () => {
+    const res = {
+      ...stream,
+      send: {
+        sent: true,
+        status: 429,
+        status_text: '429 Too Many Requests',
+        headers: { 'Retry-After': '1' },
+        error: '',
+        error_code: 0,
+      },
+    };
+    expect(answerOf(res)).toMatchObject({
+      status: 429,
+      status_text: '429 Too Many Requests',
+      headers: { 'Retry-After': '1' },
+      body: 'Load testing',
+      stream: { tokens: 2 },
+    });
+  });
+
+  it("is the stream's own response when nothing was sent (the stream did not open) or without send", () => {
+    const unsent = { ...stream, status: 409, send: { sent: false, status: 0, error: '', error_code: 0 } };
+    expect(answerOf(unsent)).toBe(unsent);
+    const plain = { ...stream, send: null };
+    expect(answerOf(plain)).toBe(plain);
   });
 });

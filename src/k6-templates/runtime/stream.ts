@@ -2,9 +2,11 @@
 // built into .tools/bin/k6 by `npm run setup:k6`), which reads the response as server-sent events while it
 // arrives. Only a plan with such steps loads it, so every other plan still runs on a stock k6.
 // Nothing here imports k6: vitest runs the pure parts under Node.
-import type { StreamParams, request as streamRequest } from 'k6/x/loadctl-sse';
+import type { SendParams, StreamParams, StreamResponse, request as streamRequest } from 'k6/x/loadctl-sse';
 import type { HttpStep, ScriptPlan } from './model.js';
 import { forEachStep, planFlows } from './plan-data.js';
+import { hasHeader, mergeHeaders, type BuiltRequest } from './requests.js';
+import { setOwn } from './values.js';
 
 // The CommonJS bundle's own require, resolved by k6 when it runs; @types/k6 does not declare it. An `import`
 // would make every script need the extension.
@@ -62,6 +64,52 @@ export function streamParams(step: HttpStep): StreamParams | undefined {
   if (step.expect !== undefined) params.expectedStatuses = step.expect;
   if (step.timeout !== undefined) params.timeout = step.timeout;
   return params;
+}
+
+/** A request's body as the extension takes it: text, a form encoded as k6/http would. */
+export function textRequest(request: BuiltRequest): { body: string | null; headers: Record<string, string> } {
+  const body = request.body;
+  if (body === null || typeof body !== 'object') return { body, headers: request.headers };
+  let headers = request.headers;
+  if (!hasHeader(headers, 'content-type')) {
+    headers = mergeHeaders([Object.keys(headers).map((k): [string, string] => [k, headers[k] ?? ''])]);
+    setOwn(headers, 'Content-Type', 'application/x-www-form-urlencoded');
+  }
+  return { body: encodeForm(body), headers };
+}
+
+/** The extension's `send` for a step with `send:`, from its request built for this iteration. */
+export function sendParams(step: HttpStep, request: BuiltRequest): SendParams {
+  const send = step.send;
+  const text = textRequest(request);
+  const params: SendParams = {
+    method: request.method,
+    url: request.url,
+    body: text.body,
+    headers: text.headers,
+    tags: { ...step.tags, name: send?.name ?? `${step.name}-send` },
+  };
+  if (send?.expect !== undefined) params.expectedStatuses = send.expect;
+  if (send?.timeout !== undefined) params.timeout = send.timeout;
+  return params;
+}
+
+/**
+ * The response a step with `send:` shows its checks, records and extractors: the question's status and
+ * headers (the gateway's answer: 202, or 429 from a rate limiter) with the stream's tokens as the body. When
+ * the stream did not open, nothing was sent and the response is the stream's own.
+ */
+export function answerOf(res: StreamResponse): StreamResponse {
+  const send = res.send;
+  if (send === null || send === undefined || !send.sent) return res;
+  return {
+    ...res,
+    status: send.status,
+    status_text: send.status_text ?? '',
+    headers: send.headers ?? {},
+    error: send.error,
+    error_code: send.error_code,
+  };
 }
 
 /** A form body as k6/http would send it: the extension takes text only. */
