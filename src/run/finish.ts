@@ -190,6 +190,7 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
     ...(samples ? { statusClasses: samples.statusClasses } : {}),
     ...(run.runners ? { runners: summarizeRunners(run.runners, frames?.instances ?? []) } : {}),
     ...(run.server ? { server: summarizeServer(run.server, spec.batches) } : {}),
+    byTag: { tags: spec.tagPlan, layout: spec.batches },
   });
   return { outcome, summary, series: summarizeSeries(run), exitCode: exitCodeFor(outcome) };
 }
