@@ -182,7 +182,10 @@ describe('compare --by tag', () => {
     const p95 = c.overall.find((r) => r.key === 'p(95)')?.cells[1];
     expect(p95?.verdict).toBe('worse');
     expect(p95?.basis).toEqual({ kind: 'batches', pairs: 10 });
-    expect(c.overall.find((r) => r.key === 'requests')?.cells[1]?.verdict).toBe('same');
+    // Each group's load is the plan's: its counts are shown, never judged.
+    for (const key of ['requests', 'rps'])
+      expect(c.overall.find((r) => r.key === key)).toMatchObject({ judged: false, better: 'none' });
+    expect(c.overall.find((r) => r.key === 'rps')?.cells[1]).toEqual({ value: 20, delta: 0 });
     expect(c.endpoints.map((e) => e.name)).toEqual(['health']);
     expect(c.endpoints[0]?.rows.find((r) => r.key === 'p(95)')?.cells[1]?.verdict).toBe('same');
     expect(c.by).toEqual({ run: '20261203T120000Z-abc123', tag: 'model' });
@@ -197,6 +200,14 @@ describe('compare --by tag', () => {
     const rules = parseFailOn('p95>+10%');
     if (!rules.ok) throw new Error('rules');
     expect(judgeGate(c, rules.rules).map((g) => [g.side, g.status])).toEqual([['model=B', 'failed']]);
+    const rps = parseFailOn('rps<-5%');
+    if (!rps.ok) throw new Error('rules');
+    expect(judgeGate(c, rps.rules)).toMatchObject([
+      {
+        status: 'unjudged',
+        reason: 'rps is shown, never judged: the groups of one run get the load the plan gives each',
+      },
+    ]);
     const back = tagSides({ summary: run(BY_TAG) }, { key: 'model' }, 'B');
     if (!back.ok) throw new Error(back.message);
     const reversed = compareRuns(back.sides, { baseline: back.baseline });

@@ -117,12 +117,12 @@ export function tagSides(
       message: `--by tag:${by.key}=${list(values)} names one value: a comparison needs two or more`,
       hint: `the values of ${by.key}: ${list(known)}`,
     };
+  // Both groups share the target and its machine: whether that machine is the generator's says nothing
+  // about one group against the other.
+  const { targetDemo: _shared, ...facts } = run.facts ?? {};
   const sides = values.map((v) => {
     const g = tag.groups.find((x) => x.value === v) as TagGroupSummary;
-    return {
-      label: groupLabel(by.key, v),
-      runs: [{ summary: groupRunSummary(s, g), ...(run.facts ? { facts: run.facts } : {}) }],
-    };
+    return { label: groupLabel(by.key, v), runs: [{ summary: groupRunSummary(s, g), facts }] };
   });
   if (baseline === undefined) return { ok: true, sides, baseline: 0 };
   const at = sides.findIndex((side, i) => side.label === baseline || values[i] === baseline);

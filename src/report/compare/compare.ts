@@ -388,7 +388,12 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
   const notes = runNotes(sides);
 
   const tested: Tested[] = [];
-  const overallDefs = [REQUESTS, RPS, ...latencyDefs(sides), ERROR_RATE, CHECKS];
+  // The groups of one run get the load the plan gives each (its scenarios, VUs and rates), so their counts
+  // are the plan's mix, not a result: shown, never judged.
+  const counts = opts.by
+    ? [REQUESTS, RPS].map((d) => ({ ...d, better: 'none' as const, judged: false }))
+    : [REQUESTS, RPS];
+  const overallDefs = [...counts, ...latencyDefs(sides), ERROR_RATE, CHECKS];
   const overall = overallDefs
     .map((def) => row(def, sides, baseline, undefined, minEffect, tested))
     .filter((r) => r.cells.some((c) => c.value !== null));
@@ -396,7 +401,7 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
   for (const r of all)
     for (const e of r.summary.endpoints)
       if (e.requests > 0 && !endpointNames.includes(e.name)) endpointNames.push(e.name);
-  const endpointDefs = [REQUESTS, RPS, ...latencyDefs(sides), ERROR_RATE];
+  const endpointDefs = [...counts, ...latencyDefs(sides), ERROR_RATE];
   const endpoints = endpointNames.map((name) => ({
     name,
     rows: endpointDefs.map((def) => row(def, sides, baseline, name, minEffect, tested)),
