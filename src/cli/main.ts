@@ -279,7 +279,7 @@ Examples:
 A target stands for its latest comparison group (all rounds of \`run --targets\`), else its latest run.
 With --by tag:KEY the sides are the requests of one run tagged KEY=value, one side per value (every value in
 the plan's order, the first the baseline; KEY=A,B,C chooses them): overall rows, and the endpoints two groups
-share by name.
+share by name; their requests and req/s follow the plan's load of each, so they are shown, not judged.
 Each change is marked ✓ better, ✗ worse, ≈ within the noise, or ? not judged: noise is measured with paired
 time batches of the runs (and rounds) at 95% confidence; see docs/compare.md. Rules of --fail-on name a
 metric (requests, rps, avg, p50, p90, p95, p99, max, error_rate, checks), optionally one endpoint as
