@@ -6,6 +6,7 @@ import { parseBy, tagSides } from './by-tag.js';
 import { compareRuns } from './compare.js';
 import { judgeGate, parseFailOn } from './gate.js';
 import { renderCompareTable } from '../render/compare-table.js';
+import { renderCompareHtml } from '../render/compare-html.js';
 
 // Per-batch p95s of two models that ran at the same time: B about half as slow again as A, and both
 // wandering together with the machine (batches 3 and 7 were slow for both).
@@ -231,5 +232,20 @@ describe('a comparison by tag, drawn', () => {
     );
     expect(text).toContain('model=B␛[2J');
     expect(text).not.toContain('\u001b');
+  });
+
+  it('says in the HTML report whose groups these are, each drawn from its own figures', () => {
+    const s = tagSides({ summary: run(BY_TAG) }, { key: 'model' });
+    if (!s.ok) throw new Error(s.message);
+    const c = compareRuns(s.sides, { by: { run: run().runId, tag: 'model' } });
+    const chartRuns = s.sides.map((x) => ({ label: x.label, summary: x.runs[0]?.summary ?? run() }));
+    const assets = { uplotJs: 'window.uPlot = function () {};', uplotCss: '.uplot {}' };
+    const html = renderCompareHtml(c, { assets, version: '0.0.0-test', chartRuns });
+    expect(html).toContain(
+      '<p class="sub" data-by-tag>the groups of run 20261203T120000Z-abc123 by tag model: they ran at the same time',
+    );
+    expect(renderCompareHtml(c, { assets, version: '0', chartRuns, lang: 'ko' })).toContain(
+      '태그 model별 그룹',
+    );
   });
 });
