@@ -3,12 +3,13 @@
 // knob's 10 ms and its CPU work), and both to a shared step `ping` (GET /health). The groups' counts are
 // checked against what the demo served per route, and the comparison must find B worse on p95 and gate it.
 import { readdirSync, readFileSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoService, type DemoService } from '../../src/demo/index.js';
 import type { Comparison } from '../../src/report/compare/compare.js';
 import type { RunSummary } from '../../src/report/model/summary.js';
-import { runCli, tempDir, writePlan } from './helpers.js';
+import { REPO, runCli, tempDir, writePlan } from './helpers.js';
 
 describe('compare <run> --by tag:model (two models in one run)', () => {
   let demo: DemoService;
@@ -119,5 +120,15 @@ flows:
     const two = await runCli(['compare', runId, runId, '--by', 'tag:model', '--results', results]);
     expect(two.code).toBe(2);
     expect(two.stderr).toContain('--by compares the groups of one run');
+  });
+
+  it('explains that a run stored before loadctl kept figures by tag has none (exit 2, no internal error)', async () => {
+    const old = '20261122T043604Z-11f905';
+    const dir = join(results, 'graviton-vs-x86', old);
+    await cp(join(REPO, 'test', 'fixtures', 'stored-runs', 'compare', old), dir, { recursive: true });
+    const r = await runCli(['compare', old, '--by', 'tag:model', '--results', results]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`run ${old} has no figures by tag: it was recorded before loadctl kept them`);
+    expect(r.stderr).not.toContain('internal error');
   });
 });
