@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../plans/schema.js';
-import { MAX_TAG_VALUES, planTags } from './tag-plan.js';
+import { MAX_TAG_VALUES, planTags, tagPlanNotes } from './tag-plan.js';
 
 const step = (name: string, tags?: Record<string, string>) => ({
   name,
@@ -101,6 +101,14 @@ describe('planTags', () => {
       } as Plan['scenarios'],
       flows: { f: { steps: [step('f')] }, g: { steps: [step('g')] } },
     });
+    // The run's notes say so of every key of several values; a key of one value is no surprise.
+    expect(tagPlanNotes(planTags(p), p)).toEqual([
+      `tag user has no figures by value (\`compare --by tag:user\`): it has ${MAX_TAG_VALUES + 1} values, more than the ${MAX_TAG_VALUES} loadctl keeps figures for`,
+      'tag method has no figures by value (`compare --by tag:method`): k6 sets the method tag itself',
+      'tag my-tag has no figures by value (`compare --by tag:my-tag`): its name has characters other than letters, digits and _',
+      'tag odd has no figures by value (`compare --by tag:odd`): its value "a,b" has characters k6 cannot select on (, { } " or spaces at an end)',
+    ]);
+    expect(tagPlanNotes(planTags(AB), AB)).toEqual([]);
     expect(planTags(p)).toEqual({
       keys: [],
       leftOut: [

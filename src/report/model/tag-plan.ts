@@ -55,6 +55,21 @@ export interface TagPlan {
   leftOut: Array<{ key: string; why: string }>;
 }
 
+/**
+ * The summary's notes on keys of several values left without figures (too many values, a name or value k6
+ * cannot select on): a plan author expecting `compare --by` to work learns it from the run, not later.
+ */
+export function tagPlanNotes(
+  tags: TagPlan,
+  plan: Plan,
+  targetTags: Readonly<Record<string, string>> = {},
+): string[] {
+  const seen = requestTags(plan, targetTags);
+  return tags.leftOut
+    .filter(({ key }) => (seen.get(key)?.size ?? 0) > 1)
+    .map(({ key, why }) => `tag ${key} has no figures by value (\`compare --by tag:${key}\`): ${why}`);
+}
+
 type Seen = Map<string, Map<string, string[]>>;
 
 function note(seen: Seen, tags: Readonly<Record<string, string>>, endpoint: string): void {
