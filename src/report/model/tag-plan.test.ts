@@ -89,14 +89,14 @@ describe('planTags', () => {
           vus: 1,
           duration: '1s',
           flow: 'g',
-          tags: { method: 'X', 'my-tag': 'a', odd: 'a,b' },
+          tags: { method: 'X', 'my-tag': 'a', odd: 'a,b', quoted: 'A' },
         },
         y: {
           executor: 'constant-vus',
           vus: 1,
           duration: '1s',
           flow: 'g',
-          tags: { method: 'Y', 'my-tag': 'b', odd: 'c' },
+          tags: { method: 'Y', 'my-tag': 'b', odd: 'c', quoted: "'B'" },
         },
       } as Plan['scenarios'],
       flows: { f: { steps: [step('f')] }, g: { steps: [step('g')] } },
@@ -106,7 +106,8 @@ describe('planTags', () => {
       `tag user has no figures by value (\`compare --by tag:user\`): it has ${MAX_TAG_VALUES + 1} values, more than the ${MAX_TAG_VALUES} loadctl keeps figures for`,
       'tag method has no figures by value (`compare --by tag:method`): k6 sets the method tag itself',
       'tag my-tag has no figures by value (`compare --by tag:my-tag`): its name has characters other than letters, digits and _',
-      'tag odd has no figures by value (`compare --by tag:odd`): its value "a,b" has characters k6 cannot select on (, { } " or spaces at an end)',
+      'tag odd has no figures by value (`compare --by tag:odd`): its value "a,b" has characters k6 cannot select on (, { } ", or a quote or space at an end)',
+      `tag quoted has no figures by value (\`compare --by tag:quoted\`): its value "'B'" has characters k6 cannot select on (, { } ", or a quote or space at an end)`,
     ]);
     expect(tagPlanNotes(planTags(AB), AB)).toEqual([]);
     expect(planTags(p)).toEqual({
@@ -120,7 +121,12 @@ describe('planTags', () => {
         { key: 'my-tag', why: 'its name has characters other than letters, digits and _' },
         {
           key: 'odd',
-          why: 'its value "a,b" has characters k6 cannot select on (, { } " or spaces at an end)',
+          why: 'its value "a,b" has characters k6 cannot select on (, { } ", or a quote or space at an end)',
+        },
+        {
+          key: 'quoted',
+          // k6 would select quoted=B with {quoted:'B'}.
+          why: `its value "'B'" has characters k6 cannot select on (, { } ", or a quote or space at an end)`,
         },
       ],
     });

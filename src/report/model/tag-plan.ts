@@ -115,9 +115,10 @@ function keysSet(plan: Plan): Set<string> {
 function whyLeftOut(key: string, values: ReadonlyMap<string, string[]>): string | undefined {
   if (RESERVED.has(key)) return `k6 sets the ${key} tag itself`;
   if (!KEY_RE.test(key)) return 'its name has characters other than letters, digits and _';
-  const unsafe = [...values.keys()].find((v) => !selectorSafe(v));
+  // k6 also trims quotes from the ends of a selector's value: {model:'B'} selects model=B.
+  const unsafe = [...values.keys()].find((v) => !selectorSafe(v) || /^['"]|['"]$/.test(v));
   if (unsafe !== undefined)
-    return `its value ${JSON.stringify(unsafe)} has characters k6 cannot select on (, { } " or spaces at an end)`;
+    return `its value ${JSON.stringify(unsafe)} has characters k6 cannot select on (, { } ", or a quote or space at an end)`;
   if (values.size === 1) return `every request that has it has ${key}=${[...values.keys()][0] ?? ''}`;
   if (values.size > MAX_TAG_VALUES)
     return `it has ${values.size} values, more than the ${MAX_TAG_VALUES} loadctl keeps figures for`;
