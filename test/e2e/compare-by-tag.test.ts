@@ -132,3 +132,60 @@ flows:
     expect(r.stderr).not.toContain('internal error');
   });
 });
+
+describe('compare <run> --by tag:model, A/A: two scenarios alike in one run', () => {
+  let demo: DemoService;
+
+  beforeAll(async () => {
+    demo = await startDemoService({ latencyMs: 5, rootWork: 200 });
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  it('finds no number far outside its noise', async () => {
+    const results = await tempDir('compare-by-tag-aa');
+    const plan = await writePlan(
+      results,
+      'aa.yaml',
+      `name: aa
+targets:
+  demo: { url: '${demo.url}' }
+scenarios:
+  model-a: { executor: constant-vus, vus: 2, duration: 5s, flow: f, tags: { model: A } }
+  model-b: { executor: constant-vus, vus: 2, duration: 5s, flow: f, tags: { model: B } }
+flows:
+  f:
+    think: 20ms
+    steps:
+      - { name: home, path: /, checks: [{ status: 200 }] }
+`,
+    );
+    const run = await runCli(['run', plan, '--results', results, '--no-progress'], { timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const [id] = readdirSync(join(results, 'aa'));
+    const out = await runCli([
+      'compare',
+      id ?? '',
+      '--by',
+      'tag:model',
+      '--results',
+      results,
+      '--format',
+      'json',
+    ]);
+    expect(out.code, out.stderr).toBe(0);
+    const c = JSON.parse(out.stdout) as Comparison;
+    expect(c.endpoints.map((e) => e.name)).toEqual(['home']);
+    const tested = [...c.overall, ...c.endpoints.flatMap((e) => e.rows)].filter(
+      (r) => r.cells[1]?.p !== undefined,
+    );
+    expect(tested.length).toBeGreaterThan(10);
+    // As in compare.test.ts's A/A: a p-value under 0.001 / (numbers tested) comes by chance in at most one run
+    // of 1,000 (Bonferroni); batches paired out of step, or groups mixed up, put it near 0.
+    const floor = 0.001 / tested.length;
+    expect(
+      tested.filter((r) => (r.cells[1]?.p ?? 1) < floor).map((r) => `${r.label} p=${r.cells[1]?.p}`),
+    ).toEqual([]);
+  }, 70_000);
+});
