@@ -87,13 +87,9 @@ function withRunnerOptions(cmd: Command): Command {
     );
 }
 
-function addRunCommand(program: Command, io: Io, runCommand: Runner): void {
-  withOverrideOptions(withRunnerOptions(program.command('run')))
-    .description(
-      'run a plan with the real k6: preflight, live progress, results kept under results/, a summary',
-    )
-    .argument('<plan>', 'plan file (YAML)')
-    .option('-t, --target <name>', 'target to run against (default: the plan’s defaultTarget)')
+/** `run --targets` and the options that go with it (src/cli/commands/run-targets.ts). */
+function withTargetsOptions(cmd: Command): Command {
+  return cmd
     .option(
       '--targets <a,b,…>',
       'run against each of these targets, interleaved, and compare them at the end',
@@ -101,9 +97,22 @@ function addRunCommand(program: Command, io: Io, runCommand: Runner): void {
     .option('--rounds <n>', 'with --targets: rounds, the order rotated each round (a-b, b-a, …; default 1)')
     .option('--cooldown <duration>', 'with --targets: pause between runs (default 10s)')
     .option(
+      '--warmup <duration>',
+      'with --targets: before the first round, run each target through the plan’s first <duration> of load and discard it (default 10s; 0 turns it off)',
+    )
+    .option(
       '--fail-on <rules>',
       'with --targets: regression gate of the comparison (see `loadctl compare --help`)',
+    );
+}
+
+function addRunCommand(program: Command, io: Io, runCommand: Runner): void {
+  withTargetsOptions(withOverrideOptions(withRunnerOptions(program.command('run'))))
+    .description(
+      'run a plan with the real k6: preflight, live progress, results kept under results/, a summary',
     )
+    .argument('<plan>', 'plan file (YAML)')
+    .option('-t, --target <name>', 'target to run against (default: the plan’s defaultTarget)')
     .option('-p, --profile <name>', 'profile to apply, e.g. smoke')
     .option('--results <dir>', 'results folder', 'results')
     .option(
@@ -159,7 +168,7 @@ ${EXIT_CODES_HELP}`,
         const { targets, ...rest } = opts;
         if (targets !== undefined)
           return (await import('./commands/run-targets.js')).runTargets(io, file, { ...rest, targets });
-        for (const flag of ['rounds', 'cooldown', 'failOn'] as const)
+        for (const flag of ['rounds', 'cooldown', 'failOn', 'warmup'] as const)
           if (rest[flag] !== undefined)
             throw usageError(`--${flag === 'failOn' ? 'fail-on' : flag} goes with --targets`);
         // `k6 version` starts before the run command's modules load, and runs while they do (started from

@@ -127,6 +127,46 @@ describe('applyOverrides', () => {
     expect(Object.keys(apply({ scenario: ['iters,closed'] }).scenarios)).toEqual(['closed', 'iters']);
   });
 
+  it('--scenario moves the scenarios picked earlier together, so the first starts at once', () => {
+    const p = plan();
+    const later = {
+      ...p,
+      scenarios: {
+        ...p.scenarios,
+        iters: { ...p.scenarios.iters!, startTime: '10m' },
+        open: { ...p.scenarios.open!, startTime: '10m30s' },
+        openRamp: { ...p.scenarios.openRamp!, startTime: '10m0.5s' },
+      },
+    } as Plan;
+    const s = applyOverrides(later, parseOverrides({ scenario: ['iters,open,openRamp'] })).scenarios;
+    expect(s.iters?.startTime).toBeUndefined();
+    expect(s.open?.startTime).toBe('30s');
+    expect(s.openRamp?.startTime).toBe('500ms');
+    // With one starting at 0, the others keep their own start times.
+    expect(apply({ scenario: ['closed,iters'] }).scenarios.closed?.startTime).toBe('1s');
+  });
+
+  it('--scenario drops the thresholds keyed on a scenario left out, and keeps the others', () => {
+    const p = {
+      ...plan(),
+      thresholds: {
+        http_req_failed: ['rate<0.01'],
+        'http_req_duration{scenario:closed}': ['p(95)<500'],
+        'http_req_duration{name:g, scenario: ramp}': ['p(95)<300'],
+        'http_req_duration{name:g}': ['p(95)<300'],
+      },
+    } as Plan;
+    expect(Object.keys(applyOverrides(p, parseOverrides({ scenario: ['closed'] })).thresholds ?? {})).toEqual(
+      ['http_req_failed', 'http_req_duration{scenario:closed}', 'http_req_duration{name:g}'],
+    );
+    expect(
+      Object.keys(
+        applyOverrides(p, parseOverrides({ vus: '1', scenario: ['ramp'], stages: ['1s:1'] })).thresholds ??
+          {},
+      ),
+    ).toEqual(['http_req_failed', 'http_req_duration{name:g, scenario: ramp}', 'http_req_duration{name:g}']);
+  });
+
   it('--scenario refuses an unknown name, with a guess', () => {
     const r = refusal(() => apply({ scenario: ['iterz'] }));
     expect(r.message).toBe('--scenario "iterz": the plan has no scenario of that name');
@@ -136,7 +176,7 @@ describe('applyOverrides', () => {
     );
   });
 
-  it('--vus --duration: constant-vus, keeping the flow, tags and start time', () => {
+  it('--vus --duration: constant-vus, keeping the flow and tags; the one scenario picked starts at once', () => {
     const s = apply({ scenario: ['iters'], vus: '7', duration: '3s' }).scenarios;
     expect(s).toEqual({
       iters: { executor: 'constant-vus', flow: 'f', vus: 7, duration: '3s' },
@@ -144,7 +184,6 @@ describe('applyOverrides', () => {
     expect(apply({ scenario: ['closed'], vus: '7', duration: '3s' }).scenarios.closed).toEqual({
       executor: 'constant-vus',
       flow: 'f',
-      startTime: '1s',
       tags: { kind: 'c' },
       vus: 7,
       duration: '3s',
@@ -170,7 +209,6 @@ describe('applyOverrides', () => {
     expect(apply({ scenario: ['closed'], iterations: '20', duration: '5s' }).scenarios.closed).toEqual({
       executor: 'shared-iterations',
       flow: 'f',
-      startTime: '1s',
       tags: { kind: 'c' },
       vus: 2,
       iterations: 20,

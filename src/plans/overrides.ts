@@ -3,9 +3,10 @@
 // naming the flags, never a file position, since the plan file is not what is wrong.
 import { usageError } from '../errors.js';
 import { didYouMean, type Finding } from './diagnostics.js';
-import { isDuration } from './duration.js';
+import { formatDuration, isDuration, parseDuration } from './duration.js';
 import { checkPlanRules } from './rules.js';
 import type { Plan, Scenario } from './schema.js';
+import { THRESHOLD_KEY } from './threshold-schema.js';
 import { schemaFindings } from './validate.js';
 
 /** The overrides as given on the command line (commander's values). */
@@ -118,7 +119,45 @@ function selectScenarios(plan: Plan, names: readonly string[] | undefined): Reco
     );
   }
   // In the plan's order, as k6 would list them.
-  return Object.fromEntries(Object.entries(plan.scenarios).filter(([name]) => names.includes(name)));
+  const kept = Object.entries(plan.scenarios).filter(([name]) => names.includes(name));
+  return Object.fromEntries(startAtOnce(kept));
+}
+
+/**
+ * The scenarios picked, moved earlier together so the first starts at once: a plan that runs its tests one
+ * after another (each with its `startTime`) runs the one picked now, not after the others' time has passed.
+ * Their distances from each other are kept.
+ */
+function startAtOnce(kept: Array<[string, Scenario]>): Array<[string, Scenario]> {
+  const startMs = (s: Scenario): number => parseDuration(s.startTime ?? '0s') ?? 0;
+  const earliest = Math.min(...kept.map(([, s]) => startMs(s)));
+  if (!(earliest > 0)) return kept;
+  return kept.map(([name, s]) => {
+    const { startTime: _dropped, ...rest } = s;
+    const left = startMs(s) - earliest;
+    const text = left % 1000 === 0 ? formatDuration(left) : `${left}ms`;
+    return [name, (left > 0 ? { ...rest, startTime: text } : rest) as Scenario];
+  });
+}
+
+/** The scenario a threshold's tag selector names (`http_req_duration{scenario:load}`), if any. */
+function thresholdScenario(key: string): string | undefined {
+  const selector = key.match(THRESHOLD_KEY)?.[2];
+  return selector?.match(/[{,]\s*scenario\s*:\s*([^,}]+)/)?.[1]?.trim();
+}
+
+/**
+ * The thresholds that judge the scenarios picked: one keyed on a scenario left out would only say "no data",
+ * so it goes, and each test's thresholds are judged on its own traffic.
+ */
+function thresholdsFor(plan: Plan, names: readonly string[] | undefined): Plan['thresholds'] {
+  if (names === undefined || plan.thresholds === undefined) return plan.thresholds;
+  return Object.fromEntries(
+    Object.entries(plan.thresholds).filter(([key]) => {
+      const scenario = thresholdScenario(key);
+      return scenario === undefined || names.includes(scenario);
+    }),
+  );
 }
 
 const shapeFlags = (o: RunOverrides): string[] =>
@@ -266,7 +305,8 @@ function flagOf(f: Finding, given: string): string {
 export function applyOverrides(plan: Plan, o: RunOverrides): Plan {
   if (!hasOverrides(o)) return plan;
   const scenarios = reshape(selectScenarios(plan, o.scenarios), o);
-  const applied = withEnv({ ...plan, scenarios }, o.env);
+  const thresholds = thresholdsFor(plan, o.scenarios);
+  const applied = withEnv({ ...plan, scenarios, ...(thresholds ? { thresholds } : {}) }, o.env);
   const { plan: checked, findings } = schemaFindings(applied);
   const errors = [...findings, ...(checked ? checkPlanRules(checked) : [])].filter(
     (f) => f.severity === 'error',

@@ -218,6 +218,9 @@ function checkWindow(
     });
 }
 
+/** The start of the warning for a flow no scenario runs. */
+export const UNUSED_FLOW = 'no scenario runs the flow';
+
 function checkScenarios(plan: Plan, out: Finding[]): void {
   const flows = plan.flows ?? {};
   const generated = plan.script === undefined;
@@ -237,7 +240,7 @@ function checkScenarios(plan: Plan, out: Finding[]): void {
           severity: 'warning',
           path: ['flows', name],
           atKey: true,
-          message: `no scenario runs the flow \`${name}\``,
+          message: `${UNUSED_FLOW} \`${name}\``,
         });
     }
   }

@@ -36,6 +36,14 @@ describe('validatePlan', () => {
     expect(problems(BASE)).toEqual([]);
   });
 
+  it('does not warn of a flow that only a profile runs, and still warns of one nothing runs', () => {
+    const extra = `  race:\n    steps:\n      - path: /race\n  spare:\n    steps:\n      - path: /spare\n`;
+    const profile = `profiles:\n  race:\n    scenarios:\n      s: null\n      r: { executor: constant-vus, vus: 1, duration: 1s, flow: race }\n`;
+    expect(problems(`${BASE}${extra}${profile}`)).toEqual([
+      'p.yaml:19:3: warning: flows.spare: no scenario runs the flow `spare`',
+    ]);
+  });
+
   it.each([
     [
       'unknown key with a suggestion, pointing at the key',

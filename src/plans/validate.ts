@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { didYouMean, sortDiagnostics, type Diagnostic, type Finding, type PlanPath } from './diagnostics.js';
 import type { PlanSource } from './parse.js';
 import { applyProfile, profileSets } from './profiles.js';
-import { checkPlanRules } from './rules.js';
+import { checkPlanRules, UNUSED_FLOW } from './rules.js';
 import { planSchema, type Plan } from './schema.js';
 
 export type { Finding } from './diagnostics.js';
@@ -299,13 +299,21 @@ function checkProfiles(raw: Record<string, unknown>, baseFindings: readonly Find
   return out;
 }
 
+/** "No scenario runs the flow" is no warning when a profile's scenario runs it (a shape kept for a profile). */
+function runByAProfile(f: Finding, withProfile: Record<string, Plan>): boolean {
+  const [where, flow, ...rest] = f.path;
+  if (f.severity !== 'warning' || where !== 'flows' || rest.length > 0 || !f.message.startsWith(UNUSED_FLOW))
+    return false;
+  return Object.values(withProfile).some((p) => Object.values(p.scenarios).some((s) => s.flow === flow));
+}
+
 export function validatePlan(source: PlanSource): ValidationResult {
   const raw = source.value as Record<string, unknown>;
   const { plan, findings } = schemaFindings(raw);
   const ruleFindings = plan ? checkPlanRules(plan) : [];
   const base = [...findings, ...ruleFindings];
   const profiles = checkProfiles(raw, base);
-  const all = [...base, ...profiles.findings];
+  const all = [...base.filter((f) => !runByAProfile(f, profiles.withProfile)), ...profiles.findings];
   const diagnostics = sortDiagnostics(placeFindings(source, all));
   const ok = plan !== undefined && !all.some((f) => f.severity === 'error');
   return ok ? { plan, withProfile: profiles.withProfile, diagnostics } : { diagnostics };

@@ -8,7 +8,7 @@ import { describeOverrides } from '../plans/overrides.js';
 
 export function announceRun(io: Io, spec: RunSpec, baseUrl: string, where = ''): void {
   io.stderr.write(
-    `running ${spec.plan.name} against ${spec.target.name} (${terminalSafe(baseUrl)}) with k6 ${spec.k6.version}${where}; results in ${spec.shownDir}\n`,
+    `running ${spec.plan.name} against ${spec.target.name} (${terminalSafe(baseUrl)}) with k6 ${spec.k6.version}${where}${spec.warmup ? ' (a warm-up: its results are discarded)' : `; results in ${spec.shownDir}`}\n`,
   );
   const overrides = spec.resolved.overrides;
   if (overrides !== undefined) io.stderr.write(`overrides: ${terminalSafe(describeOverrides(overrides))}\n`);

@@ -54,6 +54,8 @@ export interface PlanRun extends RunOptions {
   comparison?: ComparisonRef;
   /** Print the summary table (default true; `run --targets` prints one comparison instead). */
   table?: boolean;
+  /** `run --targets --warmup`: run only the plan's first this-many ms of load, as a warm-up (src/plans/warmup.ts). */
+  warmupMs?: number;
   /** Told once the run folder is written: `suite` gathers its summary table from these. */
   onStored?: (stored: StoredRunResult) => void;
 }

@@ -52,6 +52,8 @@ export interface RunChoices {
   k6Summary?: boolean;
   /** Set by `run --targets`: the comparison group this run belongs to. */
   comparison?: ComparisonRef | undefined;
+  /** `run --targets`' warm-up: a run whose folder is removed afterwards, so it names none. */
+  warmup?: boolean | undefined;
   /** The time batches, when the caller shapes them (breakpoint: one per level); else planned from the duration. */
   batches?: BatchLayout | undefined;
   /** Several k6 processes, each an execution segment of the plan (docs/distributed.md); undefined: one k6. */
@@ -140,6 +142,7 @@ export interface RunSpec {
   host: HostFacts;
   tags: Record<string, string>;
   comparison: ComparisonRef | undefined;
+  warmup: boolean;
   /** The runners, when the load is split (k6.args is then the command line each one's is made from). */
   runners: { list: RunnerPlan[]; keepGoing: boolean } | undefined;
   /** k6's own outputs the run also sends its metrics to (docs/outputs.md). */
@@ -420,6 +423,7 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     host: f.host,
     tags: c.tags,
     comparison: c.comparison,
+    warmup: c.warmup === true,
     runners:
       c.runners === undefined
         ? undefined

@@ -25,6 +25,7 @@ export interface PrintChoices {
 export function printRunSummary(io: Io, spec: RunSpec, finished: FinishedRun, choices: PrintChoices): void {
   const { summary } = finished;
   if (choices.json) io.stdout.write(renderSummaryFile(summary));
+  else if (spec.warmup) return;
   else if (!choices.table)
     io.stderr.write(
       `${terminalSafe(summary.target.name)}: ${summary.outcome.kind}, results in ${terminalSafe(spec.shownDir)}\n`,

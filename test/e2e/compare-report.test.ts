@@ -34,6 +34,9 @@ describe('compare --format html and junit (two real runs, headless Chromium)', (
         'x86,graviton',
         '--cooldown',
         '0s',
+        // The report is under test here, not the warm-up (compare-warmup.test.ts).
+        '--warmup',
+        '0',
         '--results',
         results,
         '--no-progress',

@@ -127,7 +127,8 @@ describe.skipIf(SKIP !== undefined)('monitor: node_exporter per host', () => {
     const timer = setInterval(() => readings.push(procStat()), 250);
     const results = join(dir, 'results');
     const r = await runCli(
-      ['run', plan, '--targets', 'x86,graviton', '--results', results, '--no-progress'],
+      // No warm-up: the test's own /proc/stat readings are matched to the measured runs.
+      ['run', plan, '--targets', 'x86,graviton', '--warmup', '0', '--results', results, '--no-progress'],
       {
         timeoutMs: 120_000,
       },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMinEffect } from './compare.js';
-import { parseRounds, parseTargetList } from './run-targets.js';
+import { parseRounds, parseTargetList, parseWarmup } from './run-targets.js';
 
 describe('compare and run --targets arguments', () => {
   it('reads --min-effect as percent and/or points', () => {
@@ -17,5 +17,13 @@ describe('compare and run --targets arguments', () => {
     expect(parseRounds(undefined)).toBe(1);
     expect(parseRounds('3')).toBe(3);
     for (const bad of ['0', '2.5', 'x', '51']) expect(() => parseRounds(bad)).toThrow(/--rounds/);
+  });
+
+  it('reads --warmup: 10 s by default, 0 for none, at least a second otherwise', () => {
+    expect(parseWarmup(undefined)).toBe(10_000);
+    expect(parseWarmup('30s')).toBe(30_000);
+    expect(parseWarmup('0')).toBe(0);
+    expect(parseWarmup('0s')).toBe(0);
+    for (const bad of ['500ms', 'x', '-1s']) expect(() => parseWarmup(bad)).toThrow(/--warmup/);
   });
 });

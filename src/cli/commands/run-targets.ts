@@ -2,7 +2,14 @@
 // the same generator, interleaved so that drift of the machine hits every target alike, and with the order
 // rotated each round (a-b, b-a, …) so that no target always runs first; the runs share a comparison id, and
 // the comparison is printed at the end.
-import { parseDuration } from '../../plans/duration.js';
+import { join } from 'node:path';
+import { formatDuration, parseDuration } from '../../plans/duration.js';
+import type { LoadedPlan } from '../../plans/load.js';
+import type { FindK6Result } from '../../k6/locate.js';
+import { resolveResultsRoot } from '../../run/prepare.js';
+import type { PlanRun } from '../../run/options.js';
+import type { RunSummary } from '../../report/model/summary.js';
+import { formatMs } from '../../report/render/units.js';
 import { makeRunId } from '../../store/run-id.js';
 import { EXIT, usageError, type ExitCode } from '../../errors.js';
 import type { Io } from '../../io/io.js';
@@ -20,9 +27,12 @@ export interface TargetsOptions extends RunOptions {
   rounds?: string;
   cooldown?: string;
   failOn?: string;
+  warmup?: string;
 }
 
 export const DEFAULT_COOLDOWN = '10s';
+/** Long enough for the cold first seconds seen on the demo (issue 19: a first batch at 2–9× the p95 after). */
+export const DEFAULT_WARMUP = '10s';
 const MAX_ROUNDS = 50;
 
 export function parseTargetList(text: string): string[] {
@@ -38,6 +48,18 @@ export function parseTargetList(text: string): string[] {
       'e.g. --targets x86,graviton (or --target for one)',
     );
   return targets;
+}
+
+/** `--warmup`: 0 (or 0s) turns it off; otherwise at least a second, as a scenario's duration. */
+export function parseWarmup(text: string | undefined): number {
+  const t = (text ?? DEFAULT_WARMUP).trim();
+  const ms = t === '0' ? 0 : parseDuration(t);
+  if (ms === undefined || (ms > 0 && ms < 1000))
+    throw usageError(
+      `--warmup ${t} is not a duration of at least 1s`,
+      'e.g. --warmup 30s, or --warmup 0 for none',
+    );
+  return ms;
 }
 
 export function parseRounds(text: string | undefined): number {
@@ -69,6 +91,7 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
   const cooldownMs = parseDuration(cooldownText);
   if (cooldownMs === undefined)
     throw usageError(`--cooldown ${cooldownText} is not a duration`, 'e.g. 30s, 1m');
+  const warmupMs = parseWarmup(opts.warmup);
 
   // Every target must resolve before the first run starts: a typo found after an hour of load is a lost hour.
   const overrides = parseOverrides(opts);
@@ -82,6 +105,10 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
   const k6Found = findK6(io, { projectRoot: projectRoot() });
 
   const id = makeRunId(io.now(), io.randomHex(3));
+  const { targets: _t, rounds: _r, cooldown: _c, failOn: _f, json: _j, warmup: _w, ...runOpts } = opts;
+  const base = { ...runOpts, reportFormats, lang, table: false };
+  const warm = await warmUp(io, loaded, k6Found, { ...base, targets, warmupMs, id, cooldownMs });
+  if (warm !== EXIT.ok) return warm;
   const codes: ExitCode[] = [];
   let first = true;
   for (let round = 1; round <= rounds; round++) {
@@ -96,13 +123,9 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
       }
       first = false;
       io.stderr.write(`\n[round ${round}/${rounds}] ${terminalSafe(target)}\n`);
-      const { targets: _t, rounds: _r, cooldown: _c, failOn: _f, json: _j, ...runOpts } = opts;
       const code = await runPlan(io, loaded, k6Found, {
-        ...runOpts,
-        reportFormats,
-        lang,
+        ...base,
         target,
-        table: false,
         comparison: { id, round, rounds, targets },
       });
       codes.push(code);
@@ -118,4 +141,59 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
   });
   const runs = worst(codes);
   return runs !== EXIT.ok ? runs : compared;
+}
+
+interface WarmUp extends PlanRun {
+  targets: readonly string[];
+  warmupMs: number;
+  id: string;
+  cooldownMs: number;
+}
+
+/**
+ * Each target through the plan's first seconds of load, in the first round's order, before any measured run:
+ * without it the first run of a fresh loadctl pays for the cold start (the demo's code, the target's caches and
+ * connection pools) and its side of the comparison looks slower. The runs go to a folder of their own, removed
+ * at the end; only a run that could not start at all (exit 3) or Ctrl-C stops the series.
+ */
+async function warmUp(
+  io: Io,
+  loaded: LoadedPlan,
+  k6Found: Promise<FindK6Result>,
+  w: WarmUp,
+): Promise<ExitCode> {
+  if (w.warmupMs === 0) return EXIT.ok;
+  const { targets, warmupMs, id, cooldownMs, ...run } = w;
+  const folder = join(resolveResultsRoot(io.cwd, w.results), `.warmup-${id}`);
+  try {
+    for (const target of targets) {
+      io.stderr.write(
+        `\n[warm-up] ${terminalSafe(target)}: the plan's first ${formatDuration(warmupMs)} of load, discarded\n`,
+      );
+      let stored: RunSummary | undefined;
+      const code = await runPlan(io, loaded, k6Found, {
+        ...run,
+        target,
+        results: folder,
+        reportFormats: [],
+        warmupMs,
+        onStored: (r) => (stored = r.summary),
+      });
+      if (code === EXIT.interrupted || code === EXIT.environment) return code;
+      io.stderr.write(`${warmupLine(target, stored)}\n`);
+    }
+    if (cooldownMs > 0) {
+      io.stderr.write(`cooling down ${formatDuration(cooldownMs)}…\n`);
+      if (await io.sleep(cooldownMs)) return EXIT.interrupted;
+    }
+    return EXIT.ok;
+  } finally {
+    await io.remove(folder);
+  }
+}
+
+function warmupLine(target: string, s: RunSummary | undefined): string {
+  if (!s) return `warm-up ${terminalSafe(target)}: no figures`;
+  const p95 = s.latency['p(95)'];
+  return `warm-up ${terminalSafe(target)}: ${s.totals.requests} requests, p95 ${p95 === undefined ? '–' : formatMs(p95)} (discarded)`;
 }

@@ -11,6 +11,7 @@ import { parseReportOptions, parseTags, type PlanRun, type RunOptions } from '..
 import { prepareRun, resolveResultsRoot } from '../../run/prepare.js';
 import { resolveOrThrow, withOverrides } from '../../run/prepare-script.js';
 import { parseOverrides } from '../../plans/overrides.js';
+import { warmupPlan } from '../../plans/warmup.js';
 import { runPreflight } from '../../run/preflight.js';
 import { parseRunnerCount, resolveRunners } from '../../plans/runners.js';
 import { resolveOutputs } from '../../run/outputs.js';
@@ -38,10 +39,12 @@ export async function runPlan(
   opts: PlanRun,
 ): Promise<ExitCode> {
   for (const d of loaded.diagnostics) io.stderr.write(`${renderDiagnostic(d)}\n`);
-  const resolved = withOverrides(
+  const planned = withOverrides(
     resolveOrThrow(loaded, { target: opts.target, profile: opts.profile }),
     parseOverrides(opts),
   );
+  const resolved =
+    opts.warmupMs === undefined ? planned : { ...planned, plan: warmupPlan(planned.plan, opts.warmupMs) };
   const tags = parseTags(opts.tag ?? []);
   const runners = resolveRunners(resolved.plan.runners, {
     runners: opts.runners === undefined ? undefined : parseRunnerCount(opts.runners),
@@ -66,6 +69,7 @@ export async function runPlan(
     samples,
     k6Summary: opts.k6Summary === true,
     comparison: opts.comparison,
+    warmup: opts.warmupMs !== undefined,
     runners,
     keepGoing: opts.keepGoing === true,
     outputs,

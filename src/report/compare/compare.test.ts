@@ -226,3 +226,17 @@ describe('rendering', () => {
     expect(md).toContain('\\<b\\>\\*x\\*\\</b\\>');
   });
 });
+
+describe('a run that started cold', () => {
+  it('gets a note naming its side and run, with the first batch against the rest', () => {
+    const cold = fixture(GRAVITON);
+    cold.summary = { ...cold.summary, coldStart: { batchMs: 1100, firstP95: 41.25, restP95: 8.04 } };
+    const notes = compareRuns([side('x86', X86), { label: 'graviton', runs: [cold] }]).notes;
+    expect(notes).toContain(
+      `graviton: run ${GRAVITON} started cold (first 1.1 s: p95 41.3 ms against 8.0 ms after); its side pays for that, not for the target: warm up first (run --targets --warmup)`,
+    );
+    expect(compareRuns([side('x86', X86), side('graviton', GRAVITON)]).notes.join('\n')).not.toContain(
+      'cold',
+    );
+  });
+});

@@ -369,6 +369,13 @@ function runNotes(sides: readonly CompareSideInput[]): string[] {
         );
       if (r.summary.outcome.kind === 'interrupted' || r.summary.outcome.kind === 'k6-error')
         notes.push(`${s.label}: run ${r.summary.runId} did not finish (${r.summary.outcome.kind})`);
+      const cold = r.summary.coldStart;
+      if (cold)
+        notes.push(
+          `${s.label}: run ${r.summary.runId} started cold (first ${(cold.batchMs / 1000).toFixed(1)} s: p95 ` +
+            `${cold.firstP95.toFixed(1)} ms against ${cold.restP95.toFixed(1)} ms after); its side pays for that, ` +
+            'not for the target: warm up first (run --targets --warmup)',
+        );
     }
   const hosts = new Set(all.map((r) => r.facts?.host?.hostname ?? r.facts?.host?.cpuModel).filter(Boolean));
   if (hosts.size > 1)

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hasChecks, planBatches, summarizeBatches } from './batches.js';
+import { detectColdStart, hasChecks, planBatches, summarizeBatches } from './batches.js';
 import { batchSubmetrics } from './k6-submetrics.js';
 import { parseK6Summary } from '../../k6/summary.js';
 
@@ -60,5 +60,30 @@ describe('batches', () => {
   it('has none when k6 computed none', () => {
     expect(summarizeBatches(k6, undefined, [])).toBeUndefined();
     expect(summarizeBatches(undefined, { ms: 1000, count: 3 }, [])).toBeUndefined();
+  });
+});
+
+describe('detectColdStart', () => {
+  const batch = (p95: number, requests = 100) => ({ requests, failed: 0, duration: { 'p(95)': p95 } });
+  const run = (p95s: number[], firstRequests = 100) => ({
+    ms: 1000,
+    overall: p95s.map((p, i) => batch(p, i === 0 ? firstRequests : 100)),
+    endpoints: {},
+    checks: [],
+  });
+
+  it('finds a first batch slower than every other and 1.5 × their median (the issue’s 17 ms against 8)', () => {
+    const cold = detectColdStart(run([17, 8, 8.2, 7.9, 8.1, 8, 8.3]));
+    expect(cold).toMatchObject({ batchMs: 1000, firstP95: 17 });
+    expect(cold?.restP95).toBeCloseTo(8.05, 9);
+  });
+
+  it('is quiet for a warm run, a first batch that is slow but not the slowest, or one too small to say', () => {
+    expect(detectColdStart(run([8, 8.2, 7.9, 8.1, 8]))).toBeUndefined();
+    expect(detectColdStart(run([11, 8, 8.2, 7.9, 8.1]))).toBeUndefined(); // under 1.5 × 8.05
+    expect(detectColdStart(run([17, 8, 18, 7.9, 8.1]))).toBeUndefined(); // batch 2 was slower still
+    expect(detectColdStart(run([40, 8, 8.2, 7.9, 8.1], 5))).toBeUndefined();
+    expect(detectColdStart(run([40, 8, 8.2]))).toBeUndefined(); // too few batches to call any one unusual
+    expect(detectColdStart(undefined)).toBeUndefined();
   });
 });

@@ -73,3 +73,39 @@ export function summarizeBatches(
   }
   return out;
 }
+
+/** A run whose first time batch was clearly its slowest: the target (or the generator) started cold. */
+export interface ColdStart {
+  /** The first batch's length in ms: the run's first `batchMs` were slow. */
+  batchMs: number;
+  /** p95 of the first batch and the median p95 of the others, in ms. */
+  firstP95: number;
+  restP95: number;
+}
+
+/** Fewer requests in the first batch than this and its p95 says little. */
+const COLD_MIN_REQUESTS = 20;
+/** How much slower than the median of the other batches the first must be. */
+const COLD_RATIO = 1.5;
+
+/**
+ * The first batch slower than every other and than 1.5 × their median p95. A ramp starts light, so a first
+ * batch slower than the rest under less load is the start of the run (JIT compilation, empty caches and
+ * connection pools), not the load: a comparison with it in one run and not in the other measures that.
+ */
+export function detectColdStart(batches: RunBatches | undefined): ColdStart | undefined {
+  if (!batches) return undefined;
+  const [first, ...rest] = batches.overall;
+  const firstP95 = first?.duration['p(95)'];
+  if (firstP95 === undefined || (first?.requests ?? 0) < COLD_MIN_REQUESTS) return undefined;
+  const others = rest
+    .filter((b) => b.requests >= COLD_MIN_REQUESTS)
+    .map((b) => b.duration['p(95)'])
+    .filter((v): v is number => v !== undefined)
+    .sort((a, b) => a - b);
+  if (others.length < 3) return undefined;
+  const mid = others.length / 2;
+  const restP95 = others.length % 2 ? others[Math.floor(mid)]! : (others[mid - 1]! + others[mid]!) / 2;
+  if (!(firstP95 > others[others.length - 1]! && firstP95 >= COLD_RATIO * restP95)) return undefined;
+  return { batchMs: batches.ms, firstP95, restP95 };
+}

@@ -2,6 +2,7 @@
 // table, HTML, Markdown and JUnit. A section holds data, never formatted text, so each format keeps its own
 // look while all of them agree on what a run is made of (which metrics are custom, a threshold's unit, what
 // the observations are). Pure.
+import { describeOverrides, hasOverrides, type RunOverrides } from '../../plans/overrides.js';
 import type { SeriesPoint } from '../../k6/live.js';
 import type { GuardReason } from './guard.js';
 import { customMetricEntries, metricUnitOf, type MetricUnit } from './metrics.js';
@@ -46,6 +47,8 @@ export interface SectionSource {
     target?: { description?: string | null; demo?: boolean };
     tags?: Record<string, string>;
     exitCode?: number | null;
+    /** `run --vus/--scenario/…` as given. */
+    overrides?: RunOverrides;
   };
   plan?: {
     description?: string;
@@ -78,6 +81,8 @@ export interface RunIdentity {
   description?: string;
   planFile?: string;
   profile?: string;
+  /** The command line's overrides of the plan, as typed (`--scenario load --vus 50`; `-e` values hidden). */
+  overrides?: string;
   runId: string;
   target: { name: string; url: string; description?: string; demo: boolean };
   startedAt: string;
@@ -175,6 +180,9 @@ function runIdentity(src: SectionSource): RunIdentity {
     ...(src.plan?.description ? { description: src.plan.description } : {}),
     ...(meta?.plan?.file ? { planFile: meta.plan.file } : {}),
     ...(s.profile ? { profile: s.profile } : {}),
+    ...(meta?.overrides && hasOverrides(meta.overrides)
+      ? { overrides: describeOverrides(meta.overrides) }
+      : {}),
     runId: s.runId,
     target: {
       name: s.target.name,

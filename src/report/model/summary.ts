@@ -5,7 +5,7 @@ import { NOT_SATURATED, type GuardReason, type GuardVerdict } from './guard.js';
 import { metricValues, type K6Group, type K6Summary } from '../../k6/summary.js';
 import type { LiveSnapshot } from '../../k6/live.js';
 import type { Outcome } from './outcome.js';
-import type { RunBatches } from './batches.js';
+import { detectColdStart, type ColdStart, type RunBatches } from './batches.js';
 import { selectorSafe, type BatchLayout } from './k6-submetrics.js';
 import { summarizeByTag, type ByTagSummary } from './tag-groups.js';
 import type { TagPlan } from './tag-plan.js';
@@ -113,6 +113,8 @@ export interface RunSummary {
   notes: string[];
   /** The run in time slices with their own statistics (src/report/batches.ts): compare's noise estimate. */
   batches?: RunBatches;
+  /** The first batch was clearly the slowest: the run started cold (detectColdStart). */
+  coldStart?: ColdStart;
   /** Set when the run was one of `loadctl run --targets …`: the group it belongs to. */
   comparison?: ComparisonRef;
   /** The runners the load was split over, each with its own share (docs/distributed.md). */
@@ -363,6 +365,15 @@ function summarizeMetrics(k6: K6Summary | undefined): Record<string, MetricSumma
   return metrics;
 }
 
+export function coldStartNote(c: ColdStart): string {
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  return (
+    `the run started cold: its first ${(c.batchMs / 1000).toFixed(1)} s had p95 ${ms(c.firstP95)} against ${ms(c.restP95)} ` +
+    'in the rest (JIT compilation, empty caches and connection pools); a comparison with a warm run measures that. ' +
+    '`run --targets` warms each target up first (--warmup); before a single run, warm the target yourself'
+  );
+}
+
 export function summarizeRun(input: SummaryInput): RunSummary {
   const fromLive = input.k6 === undefined && input.live !== undefined;
   const k6 = input.k6 ?? (input.live ? k6SummaryFromSnapshot(input.live) : undefined);
@@ -381,6 +392,8 @@ export function summarizeRun(input: SummaryInput): RunSummary {
       'k6 stopped before its end-of-test summary: totals are from its last live snapshot (up to 1 s old), per-endpoint rows are missing',
     );
 
+  const coldStart = detectColdStart(input.batches);
+  if (coldStart) notes.push(coldStartNote(coldStart));
   const endpoints = summarizeEndpoints(k6, input, seconds, notes);
   const metrics = summarizeMetrics(k6);
   // Only from k6's end-of-test data (or the stream's rebuild of it): a live snapshot has no sub-metrics.
@@ -422,6 +435,7 @@ export function summarizeRun(input: SummaryInput): RunSummary {
     },
     notes,
     ...(input.batches ? { batches: input.batches } : {}),
+    ...(coldStart ? { coldStart } : {}),
     ...(input.comparison ? { comparison: input.comparison } : {}),
     ...(input.runners ? { runners: input.runners.rows, partial: input.runners.partial } : {}),
     ...(input.server ? { server: input.server } : {}),

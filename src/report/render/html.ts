@@ -58,6 +58,7 @@ function headerParts(sec: RunSections, m: Messages): string[] {
     `${h(m.field.run)} ${codeHtml(r.runId)}`,
     `${h(m.field.target)} ${codeHtml(r.target.name)} (${h(r.target.url)})`,
     r.profile ? `${h(m.field.profile)} ${codeHtml(r.profile)}` : '',
+    r.overrides ? `${h(m.field.overrides)} ${codeHtml(r.overrides)}` : '',
     `${h(formatDate(r.startedAt))}`,
     `${h(m.field.duration)} ${h(formatMs(r.durationMs))}`,
   ].filter(Boolean);
@@ -242,6 +243,7 @@ export function metadataRows(sec: RunSections, m: Messages): Array<[string, stri
   const rows: Array<[string, string]> = [
     [m.field.plan, `${codeHtml(r.plan)}${r.planFile ? ` (${h(r.planFile)})` : ''}`],
     [m.field.profile, r.profile ? codeHtml(r.profile) : h(m.field.none)],
+    ...(r.overrides ? [[m.field.overrides, codeHtml(r.overrides)] as [string, string]] : []),
     [
       m.field.target,
       `${codeHtml(r.target.name)} ${h(r.target.url)}${r.target.description ? ` — ${h(r.target.description)}` : ''}${r.target.demo ? ` (${h(m.field.demo)})` : ''}`,

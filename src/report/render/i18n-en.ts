@@ -49,6 +49,7 @@ export const EN: Messages = {
     date: 'Date',
     plan: 'Plan',
     profile: 'Profile',
+    overrides: 'Overrides',
     target: 'Target',
     run: 'Run',
     duration: 'Duration',

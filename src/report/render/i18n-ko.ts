@@ -40,6 +40,7 @@ export const KO: Messages = {
     date: '일시',
     plan: '플랜',
     profile: '프로필',
+    overrides: '명령줄 재정의',
     target: '대상',
     run: '실행 ID',
     duration: '실행 시간',

@@ -38,6 +38,7 @@ export function renderReport(format: ReportFormat, report: RunReport, opts: Rend
         lang: opts.lang,
         ...(report.meta?.target?.demo !== undefined ? { demo: report.meta.target.demo } : {}),
         ...(report.plan?.about ? { about: report.plan.about } : {}),
+        ...(report.meta?.overrides ? { overrides: report.meta.overrides } : {}),
       });
     case 'json':
       return renderJsonReport(report);

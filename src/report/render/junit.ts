@@ -1,6 +1,7 @@
 // JUnit XML for CI: one test case per threshold, per check and per invariant, and one for the run itself,
 // failures carrying what was observed against the limit. The suite builder is separate from the writer so
 // `compare` can add a suite of regression rules to the same file. Pure.
+import type { RunOverrides } from '../../plans/overrides.js';
 import { buildRunSections, type RunSections } from '../model/sections.js';
 import type { RunSummary } from '../model/summary.js';
 import { escapeXml, escapeXmlText } from './escape.js';
@@ -213,6 +214,7 @@ function runSuite(sec: RunSections, m: Messages, common: Common): JUnitSuite {
       runId: r.runId,
       plan: r.plan,
       ...(r.profile ? { profile: r.profile } : {}),
+      ...(r.overrides ? { overrides: r.overrides } : {}),
       target: r.target.name,
       url: r.target.url,
       outcome: o.kind,
@@ -250,15 +252,25 @@ export function runJUnitSuites(sec: RunSections, opts: { lang?: Lang } = {}): JU
 
 /**
  * `demo`: the target is the built-in demo (meta.json's target.demo), which shares this machine. `about`: the
- * plan's `about:` facts (plan.resolved.json), shown as the run suite's properties.
+ * plan's `about:` facts (plan.resolved.json), shown as the run suite's properties. `overrides`: the command
+ * line's overrides (meta.json), one property.
  */
 export function renderJUnitReport(
   s: RunSummary,
-  opts: { lang?: Lang; demo?: boolean; about?: Readonly<Record<string, string | number | boolean>> } = {},
+  opts: {
+    lang?: Lang;
+    demo?: boolean;
+    about?: Readonly<Record<string, string | number | boolean>>;
+    overrides?: RunOverrides;
+  } = {},
 ): string {
+  const meta = {
+    ...(opts.demo !== undefined ? { target: { demo: opts.demo } } : {}),
+    ...(opts.overrides ? { overrides: opts.overrides } : {}),
+  };
   const sec = buildRunSections({
     summary: s,
-    ...(opts.demo !== undefined ? { meta: { target: { demo: opts.demo } } } : {}),
+    ...(Object.keys(meta).length > 0 ? { meta } : {}),
     ...(opts.about ? { plan: { about: opts.about, scenarios: {}, metrics: {} } } : {}),
   });
   return renderJUnit(`loadctl ${s.plan} ${s.runId}`, runJUnitSuites(sec, opts));

@@ -69,6 +69,7 @@ function titleLines(sec: RunSections, m: Messages): string[] {
     item(m.field.date, escapeMarkdown(formatDate(r.startedAt))),
     item(m.field.plan, `${markdownCode(r.plan)}${r.planFile ? ` (${escapeMarkdown(r.planFile)})` : ''}`),
     ...(r.profile ? [item(m.field.profile, markdownCode(r.profile))] : []),
+    ...(r.overrides ? [item(m.field.overrides, markdownCode(r.overrides))] : []),
     item(m.field.target, target),
     item(m.field.run, markdownCode(r.runId)),
     item(m.field.duration, escapeMarkdown(formatMs(r.durationMs))),

@@ -40,6 +40,7 @@ export interface Messages {
     date: string;
     plan: string;
     profile: string;
+    overrides: string;
     target: string;
     run: string;
     duration: string;

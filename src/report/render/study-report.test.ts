@@ -159,3 +159,24 @@ describe('a study’s terminal summary', () => {
     expect(renderSummaryTable(s, { color: false, width: 120 })).not.toContain('About this study');
   });
 });
+
+describe('a run with command-line overrides', () => {
+  function overridden(): RunReport {
+    const r = study();
+    r.meta = { ...r.meta, overrides: { scenarios: ['streaming'], vus: 5, env: { MODEL: 'secret-ish' } } };
+    return r;
+  }
+
+  it('says which overrides reshaped the plan, in every format, never an -e value', () => {
+    const r = overridden();
+    const md = renderMarkdownReport(r, { lang: 'en' });
+    expect(md).toContain('- **Overrides**: `--scenario streaming --vus 5 -e MODEL=…`');
+    expect(renderMarkdownReport(r, { lang: 'ko' })).toContain('- **명령줄 재정의**: `--scenario streaming');
+    const html = renderHtmlReport(r, { lang: 'en', assets: STUB_ASSETS, version: 't' });
+    expect(html).toContain('Overrides <code>--scenario streaming --vus 5 -e MODEL=…</code>');
+    const junit = renderReport('junit', r, { lang: 'en', version: 't' });
+    expect(junit).toContain('<property name="overrides" value="--scenario streaming --vus 5 -e MODEL=…"');
+    for (const text of [md, html, junit]) expect(text).not.toContain('secret-ish');
+    expect(renderMarkdownReport(study(), { lang: 'en' })).not.toContain('Overrides');
+  });
+});

@@ -150,6 +150,7 @@ export const summarySchema = z.object({
   generator: z.object({ saturated: z.boolean(), reasons: z.array(guardReasonSchema) }),
   notes: z.array(z.string()),
   batches: batchesSchema.optional(),
+  coldStart: z.object({ batchMs: z.number(), firstP95: z.number(), restP95: z.number() }).optional(),
   comparison: comparisonRefSchema.optional(),
   /** The runners the load was split over (docs/distributed.md), each with its own share of the totals. */
   runners: z.array(runnerRowSchema).optional(),
