@@ -246,9 +246,18 @@ ${EXIT_CODES_HELP}`,
 function addCompareCommand(program: Command, io: Io, runCommand: Runner): void {
   program
     .command('compare')
-    .description('compare stored runs of one plan: targets side by side, or runs before and after a change')
-    .argument('<refs...>', 'two or more target names or run ids (`loadctl runs` lists them)')
+    .description(
+      'compare stored runs of one plan: targets side by side, runs before and after a change, or the groups of one run (A/B)',
+    )
+    .argument(
+      '<refs...>',
+      'two or more target names or run ids (`loadctl runs` lists them); with --by, one run (or target: its latest run)',
+    )
     .option('--plan <name>', 'the plan whose runs to compare (needed when several plans have these targets)')
+    .option(
+      '--by <tag:key>',
+      'compare the groups of one run that differ in a tag the plan sets: tag:model, or tag:model=A,B to choose values and order',
+    )
     .option('--baseline <ref>', 'the side the others are measured against (default: the first)')
     .option('--results <dir>', 'results folder', 'results')
     .option(
@@ -275,8 +284,12 @@ Examples:
   $ loadctl compare x86 graviton --baseline x86 --fail-on "p95>+10%,error_rate>+0.5pp,rps<-5%"
   $ loadctl compare x86 graviton --format html -o compare.html
   $ loadctl compare x86 graviton --fail-on "p95>+10%" --format junit -o compare-junit.xml
+  $ loadctl compare 20261122T041500Z-3f9a1c --by tag:model --fail-on "p95>+10%"
 
 A target stands for its latest comparison group (all rounds of \`run --targets\`), else its latest run.
+With --by tag:KEY the sides are the requests of one run tagged KEY=value, one side per value (every value in
+the plan's order, the first the baseline; KEY=A,B,C chooses them): overall rows, and the endpoints two groups
+share by name; their requests and req/s follow the plan's load of each, so they are shown, not judged.
 Each change is marked ✓ better, ✗ worse, ≈ within the noise, or ? not judged: noise is measured with paired
 time batches of the runs (and rounds) at 95% confidence; see docs/compare.md. Rules of --fail-on name a
 metric (requests, rps, avg, p50, p90, p95, p99, max, error_rate, checks), optionally one endpoint as

@@ -4,6 +4,7 @@ import type { ExitCode } from '../errors.js';
 import type { SeriesPoint } from '../k6/live.js';
 import { summarizeBatches } from '../report/model/batches.js';
 import { leftOutNotes } from '../report/model/endpoint-bound.js';
+import { tagPlanNotes } from '../report/model/tag-plan.js';
 import { foldGuard, guardEndObservation, judgeGuard } from '../report/model/guard.js';
 import { classifyOutcome, parseK6ErrorLine, ranNothing, type Outcome } from '../report/model/outcome.js';
 import {
@@ -178,7 +179,11 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
     endpoints: spec.endpoints,
     thresholds,
     invariants,
-    notes: [...leftOutNotes(spec.endpointsLeftOut), ...summarizeNotes(run)],
+    notes: [
+      ...leftOutNotes(spec.endpointsLeftOut),
+      ...tagPlanNotes(spec.tagPlan, plan, resolved.target.tags),
+      ...summarizeNotes(run),
+    ],
     live: run.last,
     generator,
     batches: summarizeBatches(
@@ -190,6 +195,7 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
     ...(samples ? { statusClasses: samples.statusClasses } : {}),
     ...(run.runners ? { runners: summarizeRunners(run.runners, frames?.instances ?? []) } : {}),
     ...(run.server ? { server: summarizeServer(run.server, spec.batches) } : {}),
+    byTag: { tags: spec.tagPlan, layout: spec.batches },
   });
   return { outcome, summary, series: summarizeSeries(run), exitCode: exitCodeFor(outcome) };
 }

@@ -64,6 +64,33 @@ describe('prepareRun', () => {
     expect(prepareRun(choices(), FACTS).endpointsLeftOut).toEqual([]);
   });
 
+  it('keeps figures by the tags the scenarios set: the stream keeps the key, k6 or the stream sums each value', () => {
+    const ab = {
+      ...SHOP,
+      scenarios: {
+        a: { executor: 'constant-vus', vus: 1, duration: '10s', flow: 'browse', tags: { model: 'A' } },
+        b: { executor: 'constant-vus', vus: 1, duration: '10s', flow: 'browse', tags: { model: 'B' } },
+      },
+    };
+    const spec = prepareRun(choices(ab), { ...FACTS, k6: { ...FACTS.k6, framesOutput: true } });
+    expect(spec.tagPlan.keys.map((k) => [k.key, k.values.map((v) => v.value), k.shared])).toEqual([
+      ['model', ['A', 'B'], ['home', 'cart']],
+    ]);
+    expect(spec.k6.streamTags).toContain('model');
+    expect(spec.k6.args.find((a) => a.startsWith('loadctl='))).toMatch(/&tags=(\w+,)*model(,|$)/);
+    expect(Object.keys(spec.compile.extraThresholds)).toEqual(
+      expect.arrayContaining([
+        'http_req_duration{model:A}',
+        'http_req_failed{model:B,lc_batch:9}',
+        'http_req_duration{name:cart,model:B}',
+      ]),
+    );
+    // A plan without such tags asks for nothing more.
+    const plain = prepareRun(choices(), { ...FACTS, k6: { ...FACTS.k6, framesOutput: true } });
+    expect(plain.k6.streamTags).not.toContain('model');
+    expect(Object.keys(plain.compile.extraThresholds).some((k) => k.includes('model'))).toBe(false);
+  });
+
   it('plans time batches from the duration unless the caller shapes them', () => {
     expect(prepareRun(choices(), FACTS).batches).toEqual({ ms: 3000, count: 10 });
     const own = { ms: 5000, count: 2 };

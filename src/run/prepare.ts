@@ -21,6 +21,8 @@ import {
 } from '../report/model/k6-submetrics.js';
 import type { ComparisonRef } from '../report/model/summary.js';
 import { windowThresholds, type WindowThreshold } from '../report/model/window-thresholds.js';
+import { tagSubmetrics } from '../report/model/tag-groups.js';
+import { planTags, type TagPlan } from '../report/model/tag-plan.js';
 import { environmentError, usageError } from '../errors.js';
 import { RUN_FILES, runDirFor, runFile, type RunFile } from '../store/layout.js';
 import { makeRunId } from '../store/run-id.js';
@@ -102,6 +104,8 @@ export interface RunSpec {
   endpointsLeftOut: string[];
   guard: GuardPlan;
   batches: BatchLayout | undefined;
+  /** The plan's tags with figures by value (summary.json `byTag`, `compare --by tag:KEY`). */
+  tagPlan: TagPlan;
   /** What writeScript adds to the compiled plan, besides the base URL. */
   compile: {
     summaryExport: { envVar: string };
@@ -220,12 +224,13 @@ function checkRunnable(c: RunChoices, f: RunFacts, demo: DemoKnobs | undefined):
 
 /**
  * The tags the stream must keep for the summary to be rebuilt from it: the exact status (declared statuses),
- * the batch, a check's name and group, and any tag a threshold selects on.
+ * the batch, a check's name and group, any tag a threshold selects on, and the plan's tags kept by value.
  */
 export function streamTagsFor(
   plan: Plan,
   endpoints: readonly Endpoint[],
   batches: BatchLayout | undefined,
+  tagPlan: TagPlan = { keys: [], leftOut: [] },
 ): string[] {
   const tags = new Set<string>();
   if (endpoints.some((e) => e.statuses.length > 0)) tags.add('status');
@@ -241,6 +246,7 @@ export function streamTagsFor(
       if (tag !== '' && tag !== 'name' && tag !== 'scenario') tags.add(tag);
     }
   }
+  for (const { key } of tagPlan.keys) tags.add(key);
   return [...tags];
 }
 
@@ -308,7 +314,9 @@ function compileExtras(
   endpoints: Endpoint[],
   guard: GuardPlan,
   batches: BatchLayout | undefined,
+  tagPlan: TagPlan,
 ) {
+  const checks = hasChecks([plan.flows, plan.setup, plan.teardown]);
   return {
     summaryExport: { envVar: SUMMARY_ENV },
     extraThresholds: {
@@ -318,9 +326,10 @@ function compileExtras(
         ? batchSubmetrics(
             batches,
             endpoints.map((e) => e.name),
-            { checks: hasChecks([plan.flows, plan.setup, plan.teardown]) },
+            { checks },
           )
         : {}),
+      ...tagSubmetrics(tagPlan, batches, { checks }),
     },
     ...(batches ? { batches: { tag: BATCH_TAG, ...batches } } : {}),
   };
@@ -361,9 +370,12 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
   if (windows.length > 0 && framesPath === undefined) throw windowsNeedStream(windows, f.k6.path);
   const redact = makeRedactor((plan.secrets ?? []).map((name) => f.env[name]));
   const from = summaryFrom(c, f);
+  const tagPlan = planTags(plan, target.tags ?? {});
   // Kept with k6's own summary too, so that a run can be summarized both ways (the verdicts' e2e test).
   const streamTags =
-    framesPath !== undefined && plan.script === undefined ? streamTagsFor(plan, endpoints, batches) : [];
+    framesPath !== undefined && plan.script === undefined
+      ? streamTagsFor(plan, endpoints, batches, tagPlan)
+      : [];
   const outputs = c.outputs ?? resolveOutputs(plan, undefined);
   const k6Out = { samplesPath, framesPath, streamTags, lean: from === 'stream', outputs, runId };
   return {
@@ -383,7 +395,8 @@ export function prepareRun(c: RunChoices, f: RunFacts): RunSpec {
     endpointsLeftOut: leftOut,
     guard,
     batches,
-    compile: compileExtras(plan, endpoints, guard, batches),
+    tagPlan,
+    compile: compileExtras(plan, endpoints, guard, batches, tagPlan),
     k6: {
       path: f.k6.path,
       version: f.k6.version,

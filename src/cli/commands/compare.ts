@@ -6,13 +6,16 @@ import { dirname, join } from 'node:path';
 import {
   compareRuns,
   DEFAULT_MIN_EFFECT,
+  type ByTagRef,
   type CompareRun,
+  type CompareSideInput,
   type MinEffect,
   type RunFacts,
 } from '../../report/compare/compare.js';
+import { parseBy, tagSides } from '../../report/compare/by-tag.js';
 import { judgeGate, parseFailOn, type GateResult } from '../../report/compare/gate.js';
 import { renderCompareMarkdown, renderCompareTable } from '../../report/render/compare-table.js';
-import { selectComparison, type SelectedSide } from '../../report/compare/select.js';
+import { selectComparison, selectRun, type SelectedSide } from '../../report/compare/select.js';
 import type { ChartRun } from '../../report/render/charts.js';
 import { renderCompareHtml } from '../../report/render/compare-html.js';
 import { renderCompareJUnit } from '../../report/render/compare-junit.js';
@@ -43,6 +46,8 @@ export interface CompareOptions {
   /** Write here instead of stdout (html: instead of results/<plan>/compare-<run ids>.html). */
   out?: string;
   lang?: string;
+  /** `tag:KEY[=V1,V2…]`: the groups of one run that differ in this tag, not runs. */
+  by?: string;
 }
 
 /** "3%", "0.2pp" or both, comma-separated: the smallest change called a difference. */
@@ -124,7 +129,77 @@ export function gateExitCode(gate: readonly GateResult[]): ExitCode {
   return gate.some((g) => g.status === 'inconclusive') ? EXIT.inconclusive : EXIT.ok;
 }
 
-export async function runCompare(io: Io, refs: readonly string[], opts: CompareOptions): Promise<ExitCode> {
+interface Chosen {
+  plan: string;
+  sides: CompareSideInput[];
+  baseline: number;
+  by?: ByTagRef;
+  /** The HTML report's default file. */
+  htmlPath: string;
+  chartRuns: () => Promise<ChartRun[]>;
+}
+
+/** Runs as the sides: targets, or runs by id. */
+async function chooseRuns(
+  io: Io,
+  stored: readonly StoredRun[],
+  refs: readonly string[],
+  opts: CompareOptions,
+): Promise<Chosen> {
+  const selection = selectComparison(stored, refs, {
+    ...(opts.plan !== undefined ? { plan: opts.plan } : {}),
+    ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
+  });
+  if (!selection.ok) throw usageError(selection.message, selection.hint);
+  const sides = await Promise.all(
+    selection.sides.map(async (s) => ({
+      label: s.label,
+      runs: await Promise.all(
+        s.runs.map(async (r): Promise<CompareRun> => ({ summary: r.summary, facts: await readFacts(io, r) })),
+      ),
+    })),
+  );
+  return {
+    plan: selection.plan,
+    sides,
+    baseline: selection.baseline,
+    htmlPath: defaultHtmlPath(selection.sides),
+    chartRuns: () => readChartRuns(io, selection.sides),
+  };
+}
+
+/** The groups of one run that differ in a tag as the sides (`--by tag:KEY`). */
+async function chooseGroups(
+  io: Io,
+  stored: readonly StoredRun[],
+  refs: readonly string[],
+  opts: CompareOptions & { by: string },
+): Promise<Chosen> {
+  const by = parseBy(opts.by);
+  if (!by.ok) throw usageError(by.message, by.hint);
+  if (refs.length !== 1)
+    throw usageError(
+      `--by compares the groups of one run, and ${refs.length} runs or targets were given`,
+      'e.g. `loadctl compare <run-id> --by tag:model` (`loadctl runs` lists the runs)',
+    );
+  const found = selectRun(stored, refs[0] as string, opts.plan !== undefined ? { plan: opts.plan } : {});
+  if (!found.ok) throw usageError(found.message, found.hint);
+  const run = found.run;
+  const chosen = tagSides({ summary: run.summary, facts: await readFacts(io, run) }, by.by, opts.baseline);
+  if (!chosen.ok) throw usageError(chosen.message, chosen.hint);
+  return {
+    plan: run.summary.plan,
+    sides: chosen.sides,
+    baseline: chosen.baseline,
+    by: { run: run.summary.runId, tag: by.by.key },
+    htmlPath: join(dirname(run.dir), `compare-${run.summary.runId}-by-${by.by.key}.html`),
+    // The run's series and server figures are the whole run's: the page draws each group from its summary.
+    chartRuns: async () =>
+      chosen.sides.map((s) => ({ label: s.label, summary: s.runs[0]?.summary ?? run.summary })),
+  };
+}
+
+function parseOptions(opts: CompareOptions) {
   const format = parseFormat(opts.format);
   const lang = parseLangOption(opts.lang);
   let rules: ReturnType<typeof parseFailOn> | undefined;
@@ -142,7 +217,11 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
       `--min-effect ${opts.minEffect ?? ''} is not a percentage and/or points`,
       'e.g. --min-effect 5%,0.2pp',
     );
+  return { format, lang, rules: rules?.ok ? rules.rules : undefined, minEffect };
+}
 
+export async function runCompare(io: Io, refs: readonly string[], opts: CompareOptions): Promise<ExitCode> {
+  const { format, lang, rules, minEffect } = parseOptions(opts);
   const out = opts.out === undefined ? undefined : await resolveOutPath(io, opts.out);
   const { runs: stored, damaged, unfinished } = await readStoredRuns(io, opts.results ?? 'results');
   const named = findNamed(damaged, refs);
@@ -150,30 +229,26 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
   const unmatched = refs.filter((ref) => !stored.some((r) => names(r.summary.runId, ref)));
   const cut = findNamed(unfinished, unmatched);
   if (cut) throw unfinishedRunError(io, cut);
-  const selection = selectComparison(stored, refs, {
-    ...(opts.plan !== undefined ? { plan: opts.plan } : {}),
-    ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
+  const chosen =
+    opts.by === undefined
+      ? await chooseRuns(io, stored, refs, opts)
+      : await chooseGroups(io, stored, refs, { ...opts, by: opts.by });
+  if (chosen.by === undefined)
+    for (const d of damaged.filter((d) => d.plan === chosen.plan))
+      io.stderr.write(`⚠ left out a damaged run: ${terminalSafeLines(d.message)}\n`);
+  const comparison = compareRuns(chosen.sides, {
+    baseline: chosen.baseline,
+    minEffect,
+    ...(chosen.by ? { by: chosen.by } : {}),
   });
-  if (!selection.ok) throw usageError(selection.message, selection.hint);
-  for (const d of damaged.filter((d) => d.plan === selection.plan))
-    io.stderr.write(`⚠ left out a damaged run: ${terminalSafeLines(d.message)}\n`);
-  const sides = await Promise.all(
-    selection.sides.map(async (s) => ({
-      label: s.label,
-      runs: await Promise.all(
-        s.runs.map(async (r): Promise<CompareRun> => ({ summary: r.summary, facts: await readFacts(io, r) })),
-      ),
-    })),
-  );
-  const comparison = compareRuns(sides, { baseline: selection.baseline, minEffect });
-  const gate = rules?.ok ? judgeGate(comparison, rules.rules) : undefined;
+  const gate = rules ? judgeGate(comparison, rules) : undefined;
 
   let text: string;
   if (format === 'json') text = `${JSON.stringify({ ...comparison, ...(gate ? { gate } : {}) }, null, 2)}\n`;
   else if (format === 'markdown') text = renderCompareMarkdown(comparison, gate ? { gate } : {});
   else if (format === 'junit') text = renderCompareJUnit(comparison, { gate });
   else if (format === 'html') {
-    const [assets, chartRuns] = await Promise.all([readChartAssets(io), readChartRuns(io, selection.sides)]);
+    const [assets, chartRuns] = await Promise.all([readChartAssets(io), chosen.chartRuns()]);
     text = renderCompareHtml(comparison, { lang, assets, version: VERSION, gate, chartRuns });
   } else
     text = renderCompareTable(comparison, {
@@ -184,7 +259,7 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
 
   // HTML goes to a file (next to the runs unless -o), the others to stdout unless -o; a written file's path
   // is printed.
-  const target = out ?? (format === 'html' ? defaultHtmlPath(selection.sides) : undefined);
+  const target = out ?? (format === 'html' ? chosen.htmlPath : undefined);
   if (target === undefined) io.stdout.write(text);
   else await writeOutput(io, target, text, out !== undefined);
   for (const g of gate ?? [])
@@ -194,8 +269,10 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
       );
     else if (g.status === 'unjudged')
       io.stderr.write(
-        `⚠ --fail-on ${g.rule.text} was not judged for ${g.side}: ${g.reason ?? ''}${
-          g.verdict === 'unknown' ? ' — `run --targets … --rounds 3` gives every number a noise estimate' : ''
+        `⚠ --fail-on ${g.rule.text} was not judged for ${terminalSafeLines(g.side)}: ${g.reason ?? ''}${
+          g.verdict === 'unknown' && chosen.by === undefined
+            ? ' — `run --targets … --rounds 3` gives every number a noise estimate'
+            : ''
         }\n`,
       );
   return gate ? gateExitCode(gate) : EXIT.ok;

@@ -95,6 +95,8 @@ export interface Comparison {
   /** The target's server side (CPU, memory, requests per CPU-second, CPU % per 1,000 req/s); [] without figures. */
   server: MetricRow[];
   thresholds: ThresholdRow[];
+  /** Set by `compare <run> --by tag:KEY`: the sides are the groups of one run that differ in this tag. */
+  by?: ByTagRef;
   method: {
     confidence: 0.95;
     /**
@@ -392,10 +394,31 @@ function sideSummary(side: CompareSideInput): SideSummary {
   };
 }
 
+/** The run whose groups are compared, and the tag that tells them apart. */
+export interface ByTagRef {
+  run: string;
+  tag: string;
+}
+
 export interface CompareOptions {
   /** Index of the baseline side (default 0). */
   baseline?: number;
   minEffect?: MinEffect;
+  /** The sides are groups of one run (by-tag.ts), not runs. */
+  by?: ByTagRef;
+}
+
+/** What a reader should know about how the noise was measured. */
+function noiseNote(noise: 'rounds' | 'batches' | 'none', by: ByTagRef | undefined): string | undefined {
+  if (by !== undefined)
+    return noise === 'none'
+      ? `run ${by.run} has no time batches: differences between its groups are not judged (?)`
+      : `the groups of tag ${by.tag} ran at the same time in run ${by.run}: batch k of one is paired with batch k of the other, so a drift of the machine touches both alike; requests without the tag are in no group`;
+  if (noise === 'none')
+    return 'the runs have no time batches (an existing script, or runs made before loadctl recorded them) and there are fewer than 3 rounds: differences are not judged (?); `run --targets … --rounds 3` gives them a verdict';
+  if (noise === 'batches')
+    return 'one round: the noise is measured inside the runs, so drift of the machine between them counts as a difference; `run --targets … --rounds 3` measures it too';
+  return undefined;
 }
 
 /** What a reader should know about the runs compared: profiles, saturated or unfinished runs, generators, k6. */
@@ -441,7 +464,12 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
   const notes = runNotes(sides);
 
   const tested: Tested[] = [];
-  const overallDefs = [REQUESTS, RPS, ...latencyDefs(sides), ERROR_RATE, CHECKS];
+  // The groups of one run get the load the plan gives each (its scenarios, VUs and rates), so their counts
+  // are the plan's mix, not a result: shown, never judged.
+  const counts = opts.by
+    ? [REQUESTS, RPS].map((d) => ({ ...d, better: 'none' as const, judged: false }))
+    : [REQUESTS, RPS];
+  const overallDefs = [...counts, ...latencyDefs(sides), ERROR_RATE, CHECKS];
   const overall = overallDefs
     .map((def) => row(def, sides, baseline, undefined, minEffect, tested))
     .filter((r) => r.cells.some((c) => c.value !== null));
@@ -449,7 +477,7 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
   for (const r of all)
     for (const e of r.summary.endpoints)
       if (e.requests > 0 && !endpointNames.includes(e.name)) endpointNames.push(e.name);
-  const endpointDefs = [REQUESTS, RPS, ...latencyDefs(sides), ERROR_RATE];
+  const endpointDefs = [...counts, ...latencyDefs(sides), ERROR_RATE];
   const endpoints = endpointNames.map((name) => ({
     name,
     rows: endpointDefs.map((def) => row(def, sides, baseline, name, minEffect, tested)),
@@ -464,14 +492,8 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
   const batchesPerRun = layouts.size === 1 && !layouts.has(0) ? ([...layouts][0] ?? null) : null;
   const rounds = Math.min(...sides.map((s) => s.runs.length));
   const noise = rounds >= MIN_ROUNDS ? 'rounds' : batchesPerRun !== null ? 'batches' : 'none';
-  if (noise === 'none')
-    notes.push(
-      'the runs have no time batches (an existing script, or runs made before loadctl recorded them) and there are fewer than 3 rounds: differences are not judged (?); `run --targets … --rounds 3` gives them a verdict',
-    );
-  else if (noise === 'batches')
-    notes.push(
-      'one round: the noise is measured inside the runs, so drift of the machine between them counts as a difference; `run --targets … --rounds 3` measures it too',
-    );
+  const said = noiseNote(noise, opts.by);
+  if (said !== undefined) notes.push(said);
   return {
     schema: COMPARE_SCHEMA,
     plan: plans.join(', '),
@@ -482,6 +504,7 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
     custom,
     server,
     thresholds: thresholdRows(sides),
+    ...(opts.by ? { by: opts.by } : {}),
     method: {
       confidence: 0.95,
       falseAlarms: {

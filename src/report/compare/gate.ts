@@ -131,8 +131,9 @@ export function judgeGate(c: Comparison, rules: readonly GateRule[]): GateResult
         out.push({
           ...base,
           status: 'unjudged',
-          reason:
-            c.method.noise === 'none'
+          reason: !row.judged
+            ? `${metricAlias(rule.metric)} is shown, never judged${c.by ? ': the groups of one run get the load the plan gives each' : ''}`
+            : c.method.noise === 'none'
               ? 'no noise estimate (no time batches and fewer than 3 rounds)'
               : 'not enough data (fewer than 3 paired time batches or rounds with requests)',
         });

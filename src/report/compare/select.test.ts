@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectComparison } from './select.js';
+import { selectComparison, selectRun } from './select.js';
 import type { StoredRun } from '../../store/runs.js';
 import type { ComparisonRef, RunSummary } from '../model/summary.js';
 
@@ -90,5 +90,27 @@ describe('selectComparison', () => {
     const s = selectComparison(two, ['x86', 'graviton']);
     expect(!s.ok && s.hint).toMatch(/--plan/);
     expect(selectComparison(two, ['x86', 'graviton'], { plan: 'h' }).ok).toBe(true);
+  });
+});
+
+describe('selectRun (compare <run> --by)', () => {
+  const id = (r: ReturnType<typeof selectRun>) => (r.ok ? r.run.summary.runId.slice(-1) : r.message);
+
+  it('takes a run by id or prefix, or a target’s latest run', () => {
+    expect(id(selectRun(stored, '20261122T030000Z-000006'))).toBe('6');
+    expect(id(selectRun(stored, '20261122T0301'))).toBe('7');
+    expect(id(selectRun(stored, 'local'))).toBe('7');
+    expect(id(selectRun(stored, 'x86', { plan: 'g' }))).toBe('4');
+  });
+
+  it('says what is ambiguous or missing', () => {
+    expect(id(selectRun(stored, '20261122T02'))).toBe('run id prefix 20261122T02 matches 4 runs');
+    expect(id(selectRun(stored, '20261122T090000Z-000009'))).toBe('no stored run 20261122T090000Z-000009');
+    expect(id(selectRun(stored, 'arm'))).toBe('no stored run arm, and no target of that name has runs');
+    expect(id(selectRun(stored, '20261122T030000Z-000006', { plan: 'g' }))).toBe(
+      'run 20261122T030000Z-000006 is a run of plan seat, not g',
+    );
+    const twoPlans = [...stored, run('20261122T040000Z-000008', 'other', 'local')];
+    expect(id(selectRun(twoPlans, 'local'))).toBe('several plans have runs of target local: seat, other');
   });
 });

@@ -154,3 +154,53 @@ export function selectComparison(
     };
   return { ok: true, plan, sides, baseline, ...(group !== undefined ? { group } : {}) };
 }
+
+/**
+ * The one run `compare <ref> --by tag:KEY` means: a run id (or a unique prefix of one), or a target name for
+ * that target's latest run (of --plan's runs when given).
+ */
+export function selectRun(
+  stored: readonly StoredRun[],
+  ref: string,
+  opts: { plan?: string } = {},
+): { ok: true; run: StoredRun } | Failure {
+  const found = findRun(stored, ref);
+  if (Array.isArray(found))
+    return {
+      ok: false,
+      message: `run id prefix ${ref} matches ${found.length} runs`,
+      hint: `give more of it: ${found.map((r) => r.summary.runId).join(', ')}`,
+    };
+  if (found) {
+    if (opts.plan !== undefined && found.summary.plan !== opts.plan)
+      return {
+        ok: false,
+        message: `run ${found.summary.runId} is a run of plan ${found.summary.plan}, not ${opts.plan}`,
+      };
+    return { ok: true, run: found };
+  }
+  if (RUN_ID_RE.test(ref) || RUN_ID_LIKE.test(ref))
+    return {
+      ok: false,
+      message: RUN_ID_RE.test(ref) ? `no stored run ${ref}` : `no stored run id starts with ${ref}`,
+      hint: '`loadctl runs` lists the stored runs (a prefix needs at least its date, 20261203T…)',
+    };
+  const runs = stored
+    .filter((r) => r.summary.target.name === ref && (opts.plan === undefined || r.summary.plan === opts.plan))
+    .sort(byId);
+  const plans = [...new Set(runs.map((r) => r.summary.plan))];
+  if (plans.length > 1)
+    return {
+      ok: false,
+      message: `several plans have runs of target ${ref}: ${plans.join(', ')}`,
+      hint: `choose one with --plan, or give a run id (\`loadctl runs\` lists them)`,
+    };
+  const last = runs[runs.length - 1];
+  if (!last)
+    return {
+      ok: false,
+      message: `no stored run ${ref}, and no target of that name has runs`,
+      hint: '`loadctl runs` lists the stored runs',
+    };
+  return { ok: true, run: last };
+}

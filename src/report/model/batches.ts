@@ -40,7 +40,8 @@ export function hasChecks(value: unknown): boolean {
   return Object.values(value).some(hasChecks);
 }
 
-function stats(k6: K6Summary, selector: string): BatchStats {
+/** The requests, failures and request durations of one selector (a batch, an endpoint's batch, a tag's). */
+export function batchStatsOf(k6: K6Summary, selector: string): BatchStats {
   // http_req_failed counts every request: a failure as a "pass" of the rate, a success as a "fail".
   const f = metricValues(k6, `http_req_failed{${selector}}`);
   const failed = f?.['passes'] ?? 0;
@@ -62,7 +63,7 @@ export function summarizeBatches(
   if (k6.metrics[`http_req_failed{${BATCH_TAG}:0}`] === undefined) return undefined;
   const out: RunBatches = { ms: layout.ms, overall: [], endpoints: {}, checks: [] };
   for (const { selector, endpoint } of batchSelectors(layout.count, endpoints)) {
-    const s = stats(k6, selector);
+    const s = batchStatsOf(k6, selector);
     if (endpoint === undefined) {
       out.overall.push(s);
       const c = metricValues(k6, `checks{${selector}}`);

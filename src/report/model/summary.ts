@@ -6,7 +6,9 @@ import { metricValues, type K6Group, type K6Summary } from '../../k6/summary.js'
 import type { LiveSnapshot } from '../../k6/live.js';
 import type { Outcome } from './outcome.js';
 import { detectColdStart, type ColdStart, type RunBatches } from './batches.js';
-import { selectorSafe } from './k6-submetrics.js';
+import { selectorSafe, type BatchLayout } from './k6-submetrics.js';
+import { summarizeByTag, type ByTagSummary } from './tag-groups.js';
+import type { TagPlan } from './tag-plan.js';
 
 export const SUMMARY_SCHEMA = 'loadctl.summary/v1';
 
@@ -121,6 +123,11 @@ export interface RunSummary {
   partial?: boolean;
   /** The target's server side (plan `monitor:`, the built-in demo): CPU, memory and more over the run. */
   server?: ServerSummary;
+  /**
+   * The requests of each value of the plan's tags as groups of their own (./tag-groups.ts): what
+   * `compare <run> --by tag:KEY` compares. Absent in runs recorded before loadctl kept them.
+   */
+  byTag?: ByTagSummary;
 }
 
 export interface RunnerRow {
@@ -283,6 +290,8 @@ export interface SummaryInput {
   comparison?: ComparisonRef | undefined;
   runners?: { rows: RunnerRow[]; partial: boolean } | undefined;
   server?: ServerSummary | undefined;
+  /** The plan's tags kept by value, and the run's batch layout their groups are cut by. */
+  byTag?: { tags: TagPlan; layout: BatchLayout | undefined } | undefined;
 }
 
 /** k6's end-of-test data as far as a live snapshot of its REST API can stand in for it. */
@@ -387,6 +396,8 @@ export function summarizeRun(input: SummaryInput): RunSummary {
   if (coldStart) notes.push(coldStartNote(coldStart));
   const endpoints = summarizeEndpoints(k6, input, seconds, notes);
   const metrics = summarizeMetrics(k6);
+  // Only from k6's end-of-test data (or the stream's rebuild of it): a live snapshot has no sub-metrics.
+  const byTag = input.byTag && summarizeByTag(input.k6, input.byTag.tags, input.byTag.layout, seconds);
 
   return {
     schema: SUMMARY_SCHEMA,
@@ -428,5 +439,6 @@ export function summarizeRun(input: SummaryInput): RunSummary {
     ...(input.comparison ? { comparison: input.comparison } : {}),
     ...(input.runners ? { runners: input.runners.rows, partial: input.runners.partial } : {}),
     ...(input.server ? { server: input.server } : {}),
+    ...(byTag ? { byTag } : {}),
   };
 }

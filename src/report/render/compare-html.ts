@@ -363,6 +363,7 @@ export function renderCompareBody(
       ? `<span class="verdict ${gateFailed ? 'fail' : 'pass'}" data-gate="${gateFailed ? 'failed' : 'passed'}">${h(w.section.gate)}: ${h(gateFailed ? w.gate.failed : w.gate.passed)}</span>`
       : '';
   parts.push(`<header class="report"><h1>${h(w.title(c.plan))}</h1>${gateBadge}</header>`);
+  if (c.by) parts.push(`<p class="sub" data-by-tag>${h(w.byTag(c.by.run, c.by.tag))}</p>`);
   parts.push(
     `<p class="sub">${c.sides.map((_s, i) => `<strong>${h(sideHeading(c, i, w))}</strong>`).join(` ${h(w.vs)} `)} · ${h(w.method(c))}</p>`,
   );

@@ -199,7 +199,8 @@ export function renderCompareTable(comparison: Comparison, opts: CompareRenderOp
   opts = { ...opts, gate: terminalSafeDeep(opts.gate) };
   const ch = new Chalk({ level: opts.color ? 1 : 0 });
   const out: string[] = [];
-  out.push(ch.bold(`compare ${c.plan} · baseline ${c.sides[c.baseline]?.label ?? ''}`));
+  const within = c.by ? ` · run ${c.by.run} by tag ${c.by.tag}` : '';
+  out.push(ch.bold(`compare ${c.plan}${within} · baseline ${c.sides[c.baseline]?.label ?? ''}`));
   for (const h of headlines(c)) out.push(`  ${h}`);
   const shared = EN.sharedMachine(c);
   if (shared) out.push(ch.yellow(`  ⚠ ${shared}`));
@@ -291,7 +292,8 @@ export function renderCompareMarkdown(
   const c = terminalSafeDeep(comparison);
   const opts = { gate: terminalSafeDeep(options.gate) };
   const out: string[] = [];
-  out.push(`### loadctl compare: ${mdEscape(c.plan)}`, '');
+  const within = c.by ? ` (run ${markdownCode(c.by.run, true)} by tag ${mdEscape(c.by.tag)})` : '';
+  out.push(`### loadctl compare: ${mdEscape(c.plan)}${within}`, '');
   for (const h of headlines(c)) out.push(`- ${mdEscape(h)}`);
   const shared = EN.sharedMachine(c);
   if (shared) out.push('', `> ⚠ ${mdEscape(shared)}`);

@@ -9,6 +9,8 @@ export type SideVerdict = 'baseline' | 'better' | 'worse' | 'mixed' | 'same' | '
 
 export interface CompareWords {
   title: (plan: string) => string;
+  /** Under the title of a comparison of one run's groups (`compare --by tag:KEY`). */
+  byTag: (run: string, tag: string) => string;
   baseline: string;
   vs: string;
   /** "graviton vs x86", from HTML already escaped: the word order differs by language. */
@@ -158,6 +160,8 @@ const pointsFloor = (c: Comparison) => `${(c.method.minEffect.points * 100).toFi
 
 const EN: CompareWords = {
   title: (plan) => `Comparison: ${plan}`,
+  byTag: (run, tag) =>
+    `the groups of run ${run} by tag ${tag}: they ran at the same time, each time batch of one paired with the same batch of the others`,
   baseline: 'baseline',
   vs: 'vs',
   versus: (side, base) => `${side} vs ${base}`,
@@ -242,6 +246,8 @@ const EN: CompareWords = {
 
 const KO: CompareWords = {
   title: (plan) => `비교 보고서: ${plan}`,
+  byTag: (run, tag) =>
+    `실행 ${run}의 태그 ${tag}별 그룹: 같은 시간에 실행되었으므로 각 시간 구간을 다른 그룹의 같은 구간과 짝지어 비교합니다`,
   baseline: '기준',
   vs: '대비',
   versus: (side, base) => `${side} (${base} 대비)`,

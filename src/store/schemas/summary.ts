@@ -83,6 +83,33 @@ const batchesSchema = z.object({
   checks: z.array(z.number().nullable()),
 });
 
+const tagEndpointSchema = z.object({
+  name: z.string(),
+  requests: z.number(),
+  rps: z.number(),
+  failed: z.number(),
+  errorRate: z.number(),
+  duration: stats,
+});
+
+const tagGroupSchema = z.object({
+  value: z.string(),
+  requests: z.number(),
+  rps: z.number(),
+  failed: z.number(),
+  errorRate: z.number(),
+  duration: stats,
+  checksPassed: z.number(),
+  checksFailed: z.number(),
+  endpoints: z.array(tagEndpointSchema),
+  batches: batchesSchema.optional(),
+});
+
+const byTagSchema = z.object({
+  tags: z.array(z.object({ key: z.string(), groups: z.array(tagGroupSchema) })),
+  leftOut: z.array(z.object({ key: z.string(), why: z.string() })),
+});
+
 export const runnerRowSchema = z.object({
   id: z.string(),
   where: z.string(),
@@ -131,6 +158,8 @@ export const summarySchema = z.object({
   partial: z.boolean().optional(),
   /** The target's server side (plan `monitor:`, the built-in demo). */
   server: serverSummarySchema.optional(),
+  /** Each value of the plan's tags as a group of its own (`compare <run> --by tag:KEY`); newer runs only. */
+  byTag: byTagSchema.optional(),
 });
 
 export type StoredSummary = z.output<typeof summarySchema>;
