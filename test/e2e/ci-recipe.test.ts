@@ -102,7 +102,8 @@ thresholds:
 profiles:
   smoke:
     scenarios:
-      s: { executor: constant-vus, vus: 4, duration: 5s, gracefulStop: 2s, flow: f }
+      # 8 users: about 570 requests a run, enough for the recipe's error_rate>+1pp to be judged (exit 8 below that).
+      s: { executor: constant-vus, vus: 8, duration: 5s, gracefulStop: 2s, flow: f }
 flows:
   f:
     steps:

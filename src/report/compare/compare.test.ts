@@ -250,3 +250,20 @@ describe('a run that started cold', () => {
     );
   });
 });
+
+describe('a percentile with too few requests above it', () => {
+  it('is not judged, says how many requests a run it needs, and a gate rule on it says so', () => {
+    const c = compareRuns([side('x86', X86), side('graviton', GRAVITON)]);
+    // 251 requests: 2 above the p99, where 5 are needed; 12 above the p95.
+    const p99 = c.overall.find((r) => r.key === 'p(99)')?.cells[1];
+    expect(p99).toMatchObject({ verdict: 'unknown', tail: 2, needs: 500 });
+    expect(p99?.p).toBeUndefined();
+    expect(c.overall.find((r) => r.key === 'p(95)')?.cells[1]?.verdict).toBe('worse');
+    const rules = parseFailOn('p99>+10%');
+    const [g] = rules.ok ? judgeGate(c, rules.rules) : [];
+    expect(g).toMatchObject({
+      status: 'unjudged',
+      reason: 'not enough data: 2 requests above the p99 of a run; it needs about 500 requests a run',
+    });
+  });
+});

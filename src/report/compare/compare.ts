@@ -55,6 +55,10 @@ export interface Cell {
   p?: number;
   /** The smallest change (±, delta's unit) found 4 times in 5 here, at least the minimum effect. */
   detectable?: number;
+  /** A percentile: the fewest requests above it in any run compared (what its value rests on). */
+  tail?: number;
+  /** A percentile not judged for want of requests: about this many a run would do. */
+  needs?: number;
 }
 
 export interface MetricRow extends MetricDescription {
@@ -244,6 +248,32 @@ function decide(tested: readonly Tested[], q: number): void {
   });
 }
 
+/** Requests above a percentile, in every run compared, for its value to be judged. */
+export const MIN_TAIL = 5;
+
+/** For a percentile row: the fewest requests above it in any of the runs, and the run size MIN_TAIL needs. */
+function tailOf(
+  def: MetricDef,
+  runs: readonly CompareRun[],
+  endpoint: string | undefined,
+): { requests: number; needs: number } | undefined {
+  const q = def.key.match(/^p\((\d+(?:\.\d+)?)\)$/)?.[1];
+  if (q === undefined) return undefined;
+  const above = 1 - Number(q) / 100;
+  if (!(above > 0)) return undefined;
+  const sizes = runs.map((r) =>
+    endpoint === undefined
+      ? r.summary.totals.requests
+      : (r.summary.endpoints.find((e) => e.name === endpoint)?.requests ?? 0),
+  );
+  // Rounded first: 1 − 0.95 is 0.05000000000000004 in floating point.
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  return {
+    requests: Math.floor(round(Math.min(...sizes) * above)),
+    needs: Math.ceil(round(MIN_TAIL / above)),
+  };
+}
+
 function countsOf(def: MetricDef, runs: readonly CompareRun[], endpoint: string | undefined): Counts {
   const out = { events: 0, trials: 0 };
   for (const r of runs) {
@@ -310,6 +340,9 @@ function row(
     if (!def.judged) return { value, delta };
     if (def.counts)
       return shareCell(def, { value, delta }, base.runs, side.runs, endpoint, minEffect, tested);
+    const tail = tailOf(def, [...base.runs, ...side.runs], endpoint);
+    if (tail && tail.requests < MIN_TAIL)
+      return { value, delta, verdict: 'unknown', tail: tail.requests, needs: tail.needs };
     const { kind, diffs } = pairedDiffs(def, base.runs, side.runs, endpoint);
     const test = pairedTest(diffs);
     if (!test) return { value, delta, verdict: 'unknown' };

@@ -133,9 +133,11 @@ export function judgeGate(c: Comparison, rules: readonly GateRule[]): GateResult
           status: 'unjudged',
           reason: !row.judged
             ? `${metricAlias(rule.metric)} is shown, never judged${c.by ? ': the groups of one run get the load the plan gives each' : ''}`
-            : c.method.noise === 'none'
-              ? 'no noise estimate (no time batches and fewer than 3 rounds)'
-              : 'not enough data (fewer than 3 paired time batches or rounds with requests)',
+            : cell.needs !== undefined
+              ? `not enough data: ${cell.tail ?? 0} requests above the ${metricAlias(rule.metric)} of a run; it needs about ${cell.needs} requests a run`
+              : c.method.noise === 'none'
+                ? 'no noise estimate (no time batches and fewer than 3 rounds)'
+                : 'not enough data (fewer than 3 paired time batches or rounds with requests)',
         });
         return;
       }

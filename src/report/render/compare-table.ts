@@ -53,6 +53,7 @@ function deltaText(row: MetricRow, cell: Cell): string {
 
 /** The smallest change the number could have shown here (cell.detectable), as "±18%"; blank when not judged. */
 export function detectableText(row: MetricRow, cell: Cell): string {
+  if (cell.needs !== undefined) return `needs ~${formatGrouped(cell.needs, 0)} req`;
   if (cell.detectable === undefined) return '';
   return formatDelta(row.delta, cell.detectable).replace(/^\+/, '±');
 }
