@@ -55,6 +55,20 @@ describe('compare --format html and junit (two real runs, headless Chromium)', (
     expect(ids).toHaveLength(2);
   });
 
+  /**
+   * The gate's verdict on these runs, from the JSON comparison: graviton is 15 ms slower, which is found on a
+   * quiet machine, but on a busy one the noise can hide it. The formats below must agree with this verdict
+   * (exit code, failed case), whatever it is; compare.test.ts holds the statistics to their own account.
+   */
+  async function gateOf(rules: string): Promise<{ code: number; statuses: string[] }> {
+    const r = await runCli(
+      ['compare', 'x86', 'graviton', '--format', 'json', '--results', results, '--fail-on', rules],
+      { cwd: dir },
+    );
+    const statuses = (JSON.parse(r.stdout) as { gate: Array<{ status: string }> }).gate.map((g) => g.status);
+    return { code: r.code, statuses };
+  }
+
   it('writes one HTML page that Chromium draws offline, the sides overlaid in every chart', async () => {
     if (!browser) throw new Error(NO_CHROMIUM);
     const out = join(dir, 'c.html');
@@ -74,8 +88,11 @@ describe('compare --format html and junit (two real runs, headless Chromium)', (
       ],
       { cwd: dir },
     );
-    // graviton is 15 ms slower: the gate fails, and the page is written all the same.
-    expect(r.code, r.stderr).toBe(7);
+    // The gate's exit code is the JSON comparison's (7 on a quiet machine: graviton is 15 ms slower), and the
+    // page is written all the same.
+    const verdict = await gateOf('p95>+10%');
+    expect([7, 8, 0]).toContain(verdict.code);
+    expect(r.code, r.stderr).toBe(verdict.code);
     expect(r.stdout).toBe('c.html\n');
 
     const page = await openReport(browser, out, join(ARTIFACTS, 'compare.png'));
@@ -152,7 +169,8 @@ describe('compare --format html and junit (two real runs, headless Chromium)', (
       ],
       { cwd: dir },
     );
-    expect(r.code, r.stderr).toBe(7);
+    const verdict = await gateOf('p95>+10%,error_rate>+0.5pp');
+    expect(r.code, r.stderr).toBe(verdict.code);
     expect(XMLValidator.validate(r.stdout)).toBe(true);
     const doc = new XMLParser({
       ignoreAttributes: false,
@@ -171,7 +189,10 @@ describe('compare --format html and junit (two real runs, headless Chromium)', (
     // 2 rules × graviton, 2 thresholds × 2 sides, 2 sides' runs.
     expect(doc.testsuites.tests).toBe('8');
     const p95 = suite?.testcase.find((t) => t.name === 'p95>+10% · graviton');
-    expect(p95?.failure?.message).toMatch(/^p95 \+[\d,]+% against x86, limit > \+10%: significant$/);
+    // A failed rule is a failed case with the change (a decimal below +100%: "+35.1%"); any other is not.
+    if (verdict.statuses[0] === 'failed')
+      expect(p95?.failure?.message).toMatch(/^p95 \+[\d.,]+% against x86, limit > \+10%: significant$/);
+    else expect(p95?.failure).toBeUndefined();
     expect(suite?.testcase.find((t) => t.name === 'error_rate>+0.5pp · graviton')?.failure).toBeUndefined();
 
     const file = join(dir, 'compare-junit.xml');
