@@ -95,7 +95,10 @@ function withTargetsOptions(cmd: Command): Command {
       '--targets <a,b,…>',
       'run against each of these targets, interleaved, and compare them at the end',
     )
-    .option('--rounds <n>', 'with --targets: rounds, the order rotated each round (a-b, b-a, …; default 1)')
+    .option(
+      '--rounds <n|auto>',
+      'with --targets: rounds, the order rotated each round (a-b, b-a, …; default 1); auto: from 3, one more until every --fail-on rule is judged (at most 10)',
+    )
     .option('--cooldown <duration>', 'with --targets: pause between runs (default 10s)')
     .option(
       '--warmup <duration>',
@@ -154,6 +157,7 @@ Examples:
   $ loadctl run plans/seat-race.yaml --out influxdb=http://localhost:8086/k6
   $ loadctl run plans/graviton-vs-x86.yaml --target graviton --json > summary.json
   $ loadctl run plans/graviton-vs-x86.yaml --targets x86,graviton --rounds 3 --cooldown 30s
+  $ loadctl run plans/graviton-vs-x86.yaml --targets x86,graviton --rounds auto --fail-on "p95>+10%"
 
 Each run is kept in results/<plan>/<run-id>/: summary.json, series.json, frames.ndjson, meta.json,
 plan.resolved.json, script.js, options.json and k6.log (k6-summary.json with --k6-summary or a stock k6).

@@ -44,6 +44,12 @@ const ELSEWHERE: readonly Trigger[] = [
   { code: 5, file: 'e2e/guard.test.ts', title: 'as generator-saturated (exit 5)' },
   { code: 6, file: 'e2e/run.test.ts', title: 'a broken invariant exits 6' },
   { code: 7, file: 'e2e/compare.test.ts', title: 'the slow side regressed against x86 (exit 7)' },
+  {
+    code: 8,
+    file: 'e2e/compare.test.ts',
+    title: 'the slow side regressed against x86 (exit 7)',
+    asserts: /expect\(improved\.code, improved\.stdout\)\.toBe\(8\)/,
+  },
   { code: 99, file: 'e2e/run.test.ts', title: 'exits 99 naming the threshold' },
   { code: 130, file: 'e2e/run.test.ts', title: 'stops gracefully on Ctrl-C: exit 130' },
 ];

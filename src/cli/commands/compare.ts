@@ -13,7 +13,7 @@ import {
   type RunFacts,
 } from '../../report/compare/compare.js';
 import { parseBy, tagSides } from '../../report/compare/by-tag.js';
-import { judgeGate, parseFailOn, type GateResult } from '../../report/compare/gate.js';
+import { judgeGate, parseFailOn, type GateResult, type GateRule } from '../../report/compare/gate.js';
 import { renderCompareMarkdown, renderCompareTable } from '../../report/render/compare-table.js';
 import { selectComparison, selectRun, type SelectedSide } from '../../report/compare/select.js';
 import type { ChartRun } from '../../report/render/charts.js';
@@ -220,9 +220,13 @@ function parseOptions(opts: CompareOptions) {
   return { format, lang, rules: rules?.ok ? rules.rules : undefined, minEffect };
 }
 
-export async function runCompare(io: Io, refs: readonly string[], opts: CompareOptions): Promise<ExitCode> {
-  const { format, lang, rules, minEffect } = parseOptions(opts);
-  const out = opts.out === undefined ? undefined : await resolveOutPath(io, opts.out);
+/** The stored runs named by `refs` compared, and the gate judged: what `compare` prints, and `--rounds auto` reads. */
+async function loadComparison(
+  io: Io,
+  refs: readonly string[],
+  opts: CompareOptions,
+  { rules, minEffect }: { rules: GateRule[] | undefined; minEffect: MinEffect },
+) {
   const { runs: stored, damaged, unfinished } = await readStoredRuns(io, opts.results ?? 'results');
   const named = findNamed(damaged, refs);
   if (named) throw damagedRunError(named);
@@ -242,6 +246,24 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
     ...(chosen.by ? { by: chosen.by } : {}),
   });
   const gate = rules ? judgeGate(comparison, rules) : undefined;
+  return { chosen, comparison, gate };
+}
+
+/** The gate on the latest comparison group of `targets` (`run --targets --rounds auto`), nothing printed. */
+export async function judgeTargets(
+  io: Io,
+  targets: readonly string[],
+  opts: { plan: string; results?: string; failOn: string },
+): Promise<GateResult[]> {
+  const { rules, minEffect } = parseOptions({ failOn: opts.failOn });
+  const { gate } = await loadComparison(io, targets, opts, { rules, minEffect });
+  return gate ?? [];
+}
+
+export async function runCompare(io: Io, refs: readonly string[], opts: CompareOptions): Promise<ExitCode> {
+  const { format, lang, rules, minEffect } = parseOptions(opts);
+  const out = opts.out === undefined ? undefined : await resolveOutPath(io, opts.out);
+  const { chosen, comparison, gate } = await loadComparison(io, refs, opts, { rules, minEffect });
 
   let text: string;
   if (format === 'json') text = `${JSON.stringify({ ...comparison, ...(gate ? { gate } : {}) }, null, 2)}\n`;
@@ -265,7 +287,7 @@ export async function runCompare(io: Io, refs: readonly string[], opts: CompareO
   for (const g of gate ?? [])
     if (g.status === 'inconclusive')
       io.stderr.write(
-        `⚠ --fail-on ${g.rule.text} ${g.reason ?? ''} (${g.side}); more rounds (--rounds 3 or more) or a longer run narrow it\n`,
+        `⚠ --fail-on ${g.rule.text} ${g.reason ?? ''} (${terminalSafeLines(g.side)}); more rounds (--rounds 3 or more, or auto) or a longer run narrow it\n`,
       );
     else if (g.status === 'unjudged')
       io.stderr.write(

@@ -18,7 +18,7 @@ import { readPlan } from '../../plans/load.js';
 import { parseReportOptions } from '../../run/options.js';
 import { resolveOrThrow, withOverrides } from '../../run/prepare-script.js';
 import { parseOverrides } from '../../plans/overrides.js';
-import { runCompare } from './compare.js';
+import { judgeTargets, runCompare } from './compare.js';
 import { runPlan, type RunOptions } from './run.js';
 import { terminalSafe } from '../../terminal-safe.js';
 
@@ -34,6 +34,9 @@ export const DEFAULT_COOLDOWN = '10s';
 /** Long enough for the cold first seconds seen on the demo (issue 19: a first batch at 2–9× the p95 after). */
 export const DEFAULT_WARMUP = '10s';
 const MAX_ROUNDS = 50;
+/** `--rounds auto`: rounds are the pairs from 3 on (the honest test); it adds rounds up to this many. */
+export const AUTO_MIN_ROUNDS = 3;
+export const AUTO_MAX_ROUNDS = 10;
 
 export function parseTargetList(text: string): string[] {
   const targets = text
@@ -86,7 +89,13 @@ function worst(codes: readonly ExitCode[]): ExitCode {
 export async function runTargets(io: Io, file: string, opts: TargetsOptions): Promise<ExitCode> {
   if (opts.target !== undefined) throw usageError('give --target or --targets, not both');
   const targets = parseTargetList(opts.targets);
-  const rounds = parseRounds(opts.rounds);
+  const auto = opts.rounds?.trim() === 'auto';
+  if (auto && opts.failOn === undefined)
+    throw usageError(
+      '--rounds auto needs --fail-on: it adds rounds until every rule of the gate is judged',
+      'e.g. --rounds auto --fail-on "p95>+10%,error_rate>+1pp"',
+    );
+  const rounds = auto ? AUTO_MAX_ROUNDS : parseRounds(opts.rounds);
   const cooldownText = opts.cooldown ?? DEFAULT_COOLDOWN;
   const cooldownMs = parseDuration(cooldownText);
   if (cooldownMs === undefined)
@@ -131,6 +140,7 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
       codes.push(code);
       if (code === EXIT.interrupted || code === EXIT.environment) return worst(codes);
     }
+    if (auto && round >= AUTO_MIN_ROUNDS && (await settled(io, targets, planName, opts, round))) break;
   }
   io.stderr.write('\n');
   const compared = await runCompare(io, targets, {
@@ -196,4 +206,34 @@ function warmupLine(target: string, s: RunSummary | undefined): string {
   if (!s) return `warm-up ${terminalSafe(target)}: no figures`;
   const p95 = s.latency['p(95)'];
   return `warm-up ${terminalSafe(target)}: ${s.totals.requests} requests, p95 ${p95 === undefined ? '–' : formatMs(p95)} (discarded)`;
+}
+
+/**
+ * `--rounds auto`: whether every rule of the gate is judged either way (failed or passed) after `round`
+ * rounds; if not, it says which rules wait, and why, before the next round.
+ */
+async function settled(
+  io: Io,
+  targets: readonly string[],
+  plan: string,
+  opts: TargetsOptions,
+  round: number,
+): Promise<boolean> {
+  const gate = await judgeTargets(io, targets, {
+    plan,
+    failOn: opts.failOn ?? '',
+    ...(opts.results !== undefined ? { results: opts.results } : {}),
+  });
+  const open = gate.filter((g) => g.status !== 'failed' && g.status !== 'passed');
+  if (open.length === 0) {
+    io.stderr.write(`\n--rounds auto: every rule judged after ${round} rounds\n`);
+    return true;
+  }
+  const waiting = open.map((g) => `${g.rule.text} (${terminalSafe(g.side)}: ${g.reason ?? g.status})`);
+  io.stderr.write(
+    round < AUTO_MAX_ROUNDS
+      ? `\n--rounds auto: after ${round} rounds, not yet judged: ${waiting.join('; ')}; another round\n`
+      : `\n--rounds auto: ${AUTO_MAX_ROUNDS} rounds, the most it runs, and still not judged: ${waiting.join('; ')}\n`,
+  );
+  return false;
 }
