@@ -103,7 +103,7 @@ flows:
     const gate = '--fail-on=p95>+10%';
     const worse = await runCli(['compare', runId, '--by', 'tag:model', '--results', results, gate]);
     expect(worse.code, worse.stderr).toBe(7);
-    expect(worse.stdout).toMatch(/✗ p95>\+10% · model=B: \+[\d,]+% — significant, over the limit/);
+    expect(worse.stdout).toMatch(/✗ p95>\+10% · model=B: \+[\d.,]+% — significant, over the limit/);
     const fromB = await runCli(['compare', runId, '--by', 'tag:model=B,A', '--results', results, gate]);
     expect(fromB.code, fromB.stdout).toBe(0);
   });

@@ -70,7 +70,7 @@ describe('x86 vs a slower "graviton" (plans/graviton-vs-x86.yaml, smoke: 127.0.0
     const gate = '--fail-on=p95>+10%,error_rate>+0.5pp';
     const regressed = await runCli(['compare', 'x86', 'graviton', '--results', results, gate]);
     expect(regressed.code, regressed.stderr).toBe(7);
-    expect(regressed.stdout).toMatch(/✗ p95>\+10% · graviton: \+[\d,]+% — significant, over the limit/);
+    expect(regressed.stdout).toMatch(/✗ p95>\+10% · graviton: \+[\d.,]+% — significant, over the limit/);
     const improved = await runCli([
       'compare',
       'x86',
@@ -103,7 +103,7 @@ describe('x86 vs a slower "graviton" (plans/graviton-vs-x86.yaml, smoke: 127.0.0
     const out = await runCli(['compare', 'x86', 'graviton', '--results', results, '--format', 'markdown']);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^### loadctl compare: graviton-vs-x86/);
-    expect(out.stdout).toMatch(/\| p95 \| [\d.µms]+ \| [\d.]+ms \| \*\*\+[\d,]+% ✗\*\* \|/);
+    expect(out.stdout).toMatch(/\| p95 \| [\d.µms]+ \| [\d.]+ms \| \*\*\+[\d.,]+% ✗\*\* \|/);
   });
 });
 
