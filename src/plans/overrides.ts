@@ -6,7 +6,7 @@ import { didYouMean, type Finding } from './diagnostics.js';
 import { formatDuration, isDuration, parseDuration } from './duration.js';
 import { checkPlanRules } from './rules.js';
 import type { Plan, Scenario } from './schema.js';
-import { THRESHOLD_KEY } from './threshold-schema.js';
+import { selectorTag, THRESHOLD_KEY } from './threshold-schema.js';
 import { schemaFindings } from './validate.js';
 
 /** The overrides as given on the command line (commander's values). */
@@ -142,8 +142,7 @@ function startAtOnce(kept: Array<[string, Scenario]>): Array<[string, Scenario]>
 
 /** The scenario a threshold's tag selector names (`http_req_duration{scenario:load}`), if any. */
 function thresholdScenario(key: string): string | undefined {
-  const selector = key.match(THRESHOLD_KEY)?.[2];
-  return selector?.match(/[{,]\s*scenario\s*:\s*([^,}]+)/)?.[1]?.trim();
+  return selectorTag(key.match(THRESHOLD_KEY)?.[2], 'scenario');
 }
 
 /**

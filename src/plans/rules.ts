@@ -11,6 +11,7 @@ import {
   collectSetVars,
 } from './rules-steps.js';
 import { collectRefs, findTemplateErrors } from './templates.js';
+import { selectorTag } from './threshold-schema.js';
 import { checkOutputs } from './outputs.js';
 import { allFlows, endpointName, isHttpStep, sendEndpointName, streamStepNames, walkSteps } from './walk.js';
 import {
@@ -170,7 +171,7 @@ function checkThresholds(plan: Plan, out: Finding[]): void {
       }
       if (typeof t !== 'string' && t.window !== undefined) checkWindow(key, selector, i, t.window, out);
     });
-    const nameTag = selector?.match(/[{,]\s*name\s*:\s*([^,}]+)/)?.[1]?.trim();
+    const nameTag = selectorTag(selector, 'name');
     if (generated && nameTag !== undefined && metric === 'checks') {
       // The runtime does not tag checks with their request's name (see interpreter.ts): k6's own behaviour.
       out.push({

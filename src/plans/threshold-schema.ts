@@ -22,6 +22,12 @@ export const thresholdSchema = z.union([
 ]);
 
 export const THRESHOLD_KEY = /^([A-Za-z_][A-Za-z0-9_]{0,127})(\{[^{}]+\})?$/;
+
+/** The value a threshold key's tag selector (`{name:reserve, scenario:load}`) gives `tag`, if any. */
+export function selectorTag(selector: string | undefined, tag: string): string | undefined {
+  return selector?.match(new RegExp(`[{,]\\s*${tag}\\s*:\\s*([^,}]+)`))?.[1]?.trim();
+}
+
 export const thresholdKey = z.string().regex(THRESHOLD_KEY, {
   message: 'expected a metric name with an optional tag selector, such as "http_req_duration{name:reserve}"',
 });

@@ -9,6 +9,7 @@
 // pairs (three or more needed); without either, the verdict is "unknown", never a guess. A difference is
 // called only when it is also a discovery over the whole table (Benjamini–Hochberg), and max never is.
 import type { BatchStats, RunBatches } from '../model/batches.js';
+import type { EndpointSummary } from '../model/summary.js';
 import {
   CHECKS,
   customDefs,
@@ -173,10 +174,16 @@ function pairedDiffs(
   return { kind: 'batches', diffs: byBatch };
 }
 
+/** A run's endpoint of that name; `null` when the run has none, `undefined` for the whole run. */
+function endpointOf(run: CompareRun, endpoint: string | undefined): EndpointSummary | null | undefined {
+  return endpoint === undefined
+    ? undefined
+    : (run.summary.endpoints.find((x) => x.name === endpoint) ?? null);
+}
+
 function valueOf(def: MetricDef, run: CompareRun, endpoint: string | undefined): number | undefined {
-  if (endpoint === undefined) return def.run(run.summary);
-  const e = run.summary.endpoints.find((x) => x.name === endpoint);
-  return e ? def.run(run.summary, e) : undefined;
+  const e = endpointOf(run, endpoint);
+  return e === null ? undefined : def.run(run.summary, e);
 }
 
 function sideValue(def: MetricDef, runs: readonly CompareRun[], endpoint: string | undefined): number | null {
@@ -261,11 +268,7 @@ function tailOf(
   if (q === undefined) return undefined;
   const above = 1 - Number(q) / 100;
   if (!(above > 0)) return undefined;
-  const sizes = runs.map((r) =>
-    endpoint === undefined
-      ? r.summary.totals.requests
-      : (r.summary.endpoints.find((e) => e.name === endpoint)?.requests ?? 0),
-  );
+  const sizes = runs.map((r) => valueOf(REQUESTS, r, endpoint) ?? 0);
   // Rounded first: 1 − 0.95 is 0.05000000000000004 in floating point.
   const round = (x: number) => Math.round(x * 1e6) / 1e6;
   return {
@@ -277,8 +280,8 @@ function tailOf(
 function countsOf(def: MetricDef, runs: readonly CompareRun[], endpoint: string | undefined): Counts {
   const out = { events: 0, trials: 0 };
   for (const r of runs) {
-    const e = endpoint === undefined ? undefined : r.summary.endpoints.find((x) => x.name === endpoint);
-    const c = endpoint !== undefined && !e ? undefined : def.counts?.(r.summary, e);
+    const e = endpointOf(r, endpoint);
+    const c = e === null ? undefined : def.counts?.(r.summary, e);
     out.events += c?.events ?? 0;
     out.trials += c?.trials ?? 0;
   }
