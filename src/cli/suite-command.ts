@@ -17,6 +17,10 @@ export function addSuiteCommand(program: Command, io: Io, runCommand: Runner, ex
     .option('-p, --profile <name>', 'profile to apply to every plan, e.g. smoke (each plan must have it)')
     .option('-t, --target <name>', 'target to run every plan against (each plan must have it)')
     .option('--cooldown <duration>', 'pause between plans (default 10s)')
+    .option(
+      '--warmup <duration>',
+      'before each plan, run its first <duration> of load and discard it, so a cold start is not measured (default 0: none)',
+    )
     .option('--results <dir>', 'results folder', 'results')
     .option(
       '--tag <key=value>',
@@ -37,7 +41,7 @@ export function addSuiteCommand(program: Command, io: Io, runCommand: Runner, ex
 Examples:
   $ loadctl suite plans/ --profile smoke
   $ loadctl suite plans/seat-race.yaml plans/coupon-issue.yaml --cooldown 30s --report html,junit
-  $ loadctl suite plans/ --profile smoke --report markdown,junit --no-progress   # in CI
+  $ loadctl suite plans/ --profile smoke --warmup 5s --report markdown,junit --no-progress   # in CI
 
 Every plan is read, validated and resolved before the first one runs: a plan with an error, or without
 the --profile or --target given, stops the suite before anything runs (exit 2). A folder's *.yaml and *.yml

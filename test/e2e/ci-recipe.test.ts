@@ -4,7 +4,7 @@
 // the caches, upload-artifact, the JUnit view) are skipped, and the caches' effect is the workspace that
 // stays between the simulated jobs (loadctl-baseline/); the set-up steps (npm ci, setup:k6, build) are
 // checked, not run, because this test runs after `npm run build` with k6 in place. GITHUB_STEP_SUMMARY is a
-// temp file. The plan is the test's own, with a five-second smoke profile against the demo service.
+// temp file. The plan is the test's own, with an eight-second smoke profile against the demo service.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
@@ -102,8 +102,9 @@ thresholds:
 profiles:
   smoke:
     scenarios:
-      # 8 users: about 570 requests a run, enough for the recipe's error_rate>+1pp to be judged (exit 8 below that).
-      s: { executor: constant-vus, vus: 8, duration: 5s, gracefulStop: 2s, flow: f }
+      # 8 users for 8 s: about 900 requests a run, enough for the recipe's error_rate>+1pp to be judged (exit 8
+      # below that), and eight time batches for p95>+25% (five, after a cold start, once detected only ±30 %).
+      s: { executor: constant-vus, vus: 8, duration: 8s, gracefulStop: 2s, flow: f }
 flows:
   f:
     steps:
@@ -155,6 +156,10 @@ describe('the CI recipe (docs/ci/loadctl.yml)', () => {
       ['baseline', 0],
     ]);
     expect(readdirSync(join(ws, 'loadctl-baseline'))).toEqual(['ci-demo']);
+    // The recipe's warm-up ran against the plan's target, and its runs were thrown away.
+    expect(main[0]?.output).toMatch(/warm-up local: \d+ requests, p95 [\d.]+ms \(discarded\)/);
+    expect(readdirSync(join(ws, 'results')).filter((n) => n.startsWith('.warmup-'))).toEqual([]);
+    expect(readdirSync(join(ws, 'results', 'ci-demo'))).toHaveLength(1);
     expect(summaryOf(ws)).toContain('loadctl suite');
 
     // A pull request that changes nothing: the comparison is in the summary and the gate passes.

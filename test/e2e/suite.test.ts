@@ -123,4 +123,13 @@ describe('loadctl suite (real k6)', () => {
     expect(r.stderr).toContain('nothing ran');
     expect(existsSync(join(dir, 'results'))).toBe(false);
   });
+
+  it('a --warmup that is not a duration of at least a second: nothing runs, exit 2', async () => {
+    const dir = await tempDir('suite-warmup');
+    await writePlan(dir, 'a.yaml', plan('suite-a', 'p(95)<10000'));
+    const r = await runCli(['suite', 'a.yaml', '--profile', 'smoke', '--warmup', '500ms'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--warmup 500ms is not a duration of at least 1s');
+    expect(existsSync(join(dir, 'results'))).toBe(false);
+  });
 });

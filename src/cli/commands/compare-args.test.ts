@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMinEffect } from './compare.js';
-import { parseRounds, parseTargetList, parseWarmup } from './run-targets.js';
+import { DEFAULT_WARMUP, parseRounds, parseTargetList } from './run-targets.js';
+import { parseWarmup } from './warmup.js';
 
 describe('compare and run --targets arguments', () => {
   it('reads --min-effect as percent and/or points', () => {
@@ -20,10 +21,10 @@ describe('compare and run --targets arguments', () => {
   });
 
   it('reads --warmup: 10 s by default, 0 for none, at least a second otherwise', () => {
-    expect(parseWarmup(undefined)).toBe(10_000);
-    expect(parseWarmup('30s')).toBe(30_000);
-    expect(parseWarmup('0')).toBe(0);
-    expect(parseWarmup('0s')).toBe(0);
-    for (const bad of ['500ms', 'x', '-1s']) expect(() => parseWarmup(bad)).toThrow(/--warmup/);
+    expect(parseWarmup(undefined, DEFAULT_WARMUP)).toBe(10_000);
+    expect(parseWarmup('30s', DEFAULT_WARMUP)).toBe(30_000);
+    expect(parseWarmup('0', '10s')).toBe(0);
+    expect(parseWarmup('0s', '10s')).toBe(0);
+    for (const bad of ['500ms', 'x', '-1s']) expect(() => parseWarmup(bad, '10s')).toThrow(/--warmup/);
   });
 });

@@ -2,14 +2,7 @@
 // the same generator, interleaved so that drift of the machine hits every target alike, and with the order
 // rotated each round (a-b, b-a, …) so that no target always runs first; the runs share a comparison id, and
 // the comparison is printed at the end.
-import { join } from 'node:path';
-import { formatDuration, parseDuration } from '../../plans/duration.js';
-import type { LoadedPlan } from '../../plans/load.js';
-import type { FindK6Result } from '../../k6/locate.js';
-import { resolveResultsRoot } from '../../run/prepare.js';
-import type { PlanRun } from '../../run/options.js';
-import type { RunSummary } from '../../report/model/summary.js';
-import { formatMs } from '../../report/render/units.js';
+import { parseDuration } from '../../plans/duration.js';
 import { makeRunId } from '../../store/run-id.js';
 import { EXIT, usageError, type ExitCode } from '../../errors.js';
 import type { Io } from '../../io/io.js';
@@ -20,6 +13,7 @@ import { resolveOrThrow, withOverrides } from '../../run/prepare-script.js';
 import { parseOverrides } from '../../plans/overrides.js';
 import { judgeTargets, runCompare } from './compare.js';
 import { runPlan, type RunOptions } from './run.js';
+import { parseWarmup, warmUp } from './warmup.js';
 import { terminalSafe } from '../../terminal-safe.js';
 
 export interface TargetsOptions extends RunOptions {
@@ -51,18 +45,6 @@ export function parseTargetList(text: string): string[] {
       'e.g. --targets x86,graviton (or --target for one)',
     );
   return targets;
-}
-
-/** `--warmup`: 0 (or 0s) turns it off; otherwise at least a second, as a scenario's duration. */
-export function parseWarmup(text: string | undefined): number {
-  const t = (text ?? DEFAULT_WARMUP).trim();
-  const ms = t === '0' ? 0 : parseDuration(t);
-  if (ms === undefined || (ms > 0 && ms < 1000))
-    throw usageError(
-      `--warmup ${t} is not a duration of at least 1s`,
-      'e.g. --warmup 30s, or --warmup 0 for none',
-    );
-  return ms;
 }
 
 export function parseRounds(text: string | undefined): number {
@@ -100,7 +82,7 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
   const cooldownMs = parseDuration(cooldownText);
   if (cooldownMs === undefined)
     throw usageError(`--cooldown ${cooldownText} is not a duration`, 'e.g. 30s, 1m');
-  const warmupMs = parseWarmup(opts.warmup);
+  const warmupMs = parseWarmup(opts.warmup, DEFAULT_WARMUP);
 
   // Every target must resolve before the first run starts: a typo found after an hour of load is a lost hour.
   const overrides = parseOverrides(opts);
@@ -151,61 +133,6 @@ export async function runTargets(io: Io, file: string, opts: TargetsOptions): Pr
   });
   const runs = worst(codes);
   return runs !== EXIT.ok ? runs : compared;
-}
-
-interface WarmUp extends PlanRun {
-  targets: readonly string[];
-  warmupMs: number;
-  id: string;
-  cooldownMs: number;
-}
-
-/**
- * Each target through the plan's first seconds of load, in the first round's order, before any measured run:
- * without it the first run of a fresh loadctl pays for the cold start (the demo's code, the target's caches and
- * connection pools) and its side of the comparison looks slower. The runs go to a folder of their own, removed
- * at the end; only a run that could not start at all (exit 3) or Ctrl-C stops the series.
- */
-async function warmUp(
-  io: Io,
-  loaded: LoadedPlan,
-  k6Found: Promise<FindK6Result>,
-  w: WarmUp,
-): Promise<ExitCode> {
-  if (w.warmupMs === 0) return EXIT.ok;
-  const { targets, warmupMs, id, cooldownMs, ...run } = w;
-  const folder = join(resolveResultsRoot(io.cwd, w.results), `.warmup-${id}`);
-  try {
-    for (const target of targets) {
-      io.stderr.write(
-        `\n[warm-up] ${terminalSafe(target)}: the plan's first ${formatDuration(warmupMs)} of load, discarded\n`,
-      );
-      let stored: RunSummary | undefined;
-      const code = await runPlan(io, loaded, k6Found, {
-        ...run,
-        target,
-        results: folder,
-        reportFormats: [],
-        warmupMs,
-        onStored: (r) => (stored = r.summary),
-      });
-      if (code === EXIT.interrupted || code === EXIT.environment) return code;
-      io.stderr.write(`${warmupLine(target, stored)}\n`);
-    }
-    if (cooldownMs > 0) {
-      io.stderr.write(`cooling down ${formatDuration(cooldownMs)}…\n`);
-      if (await io.sleep(cooldownMs)) return EXIT.interrupted;
-    }
-    return EXIT.ok;
-  } finally {
-    await io.remove(folder);
-  }
-}
-
-function warmupLine(target: string, s: RunSummary | undefined): string {
-  if (!s) return `warm-up ${terminalSafe(target)}: no figures`;
-  const p95 = s.latency['p(95)'];
-  return `warm-up ${terminalSafe(target)}: ${s.totals.requests} requests, p95 ${p95 === undefined ? '–' : formatMs(p95)} (discarded)`;
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 import { makeRunId } from '../../store/run-id.js';
 import { terminalSafe, terminalSafeLines } from '../../terminal-safe.js';
 import { runPlan } from './run.js';
+import { parseWarmup, warmUp } from './warmup.js';
 
 export interface SuiteOptions {
   profile?: string;
@@ -34,9 +35,12 @@ export interface SuiteOptions {
   report?: string;
   lang?: string;
   cooldown?: string;
+  warmup?: string;
 }
 
 export const DEFAULT_SUITE_COOLDOWN = '10s';
+/** A suite is a sequence of runs, as `run` makes them: no warm-up unless asked for (the CI recipe asks). */
+export const DEFAULT_SUITE_WARMUP = '0';
 
 interface SuitePlan {
   file: string;
@@ -120,14 +124,16 @@ function parseCooldown(text: string): number {
 }
 
 interface SuiteRun {
+  id: string;
   k6Found: Promise<FindK6Result>;
   run: PlanRun;
   cooldownMs: number;
   cooldownText: string;
+  warmupMs: number;
 }
 
 /** One plan through runPlan; a run that cannot be made (preflight, target) is a row, not the suite's end. */
-async function runSuitePlan(io: Io, p: SuitePlan, s: SuiteRun): Promise<SuiteResult> {
+async function runSuitePlan(io: Io, p: SuitePlan, s: SuiteRun, index: number): Promise<SuiteResult> {
   const failed = (message: string, exitCode: ExitCode): SuiteResult => ({
     kind: 'failed',
     file: p.file,
@@ -139,6 +145,15 @@ async function runSuitePlan(io: Io, p: SuitePlan, s: SuiteRun): Promise<SuiteRes
   // Filled by runPlan once the run folder is written (a holder: TypeScript does not see the callback).
   const got: { stored?: StoredRunResult } = {};
   try {
+    const warm = await warmUp(io, p.loaded, s.k6Found, {
+      ...s.run,
+      targets: [p.target],
+      warmupMs: s.warmupMs,
+      id: `${s.id}-${index + 1}`,
+      cooldownMs: 0,
+    });
+    if (warm === EXIT.interrupted) return failed('stopped during its warm-up', warm);
+    if (warm !== EXIT.ok) return failed('its warm-up could not run', warm);
     const onStored = (r: StoredRunResult) => {
       got.stored = r;
     };
@@ -170,7 +185,7 @@ async function runSuitePlans(io: Io, plans: readonly SuitePlan[], s: SuiteRun): 
       continue;
     }
     io.stderr.write(`\n[suite ${i + 1}/${plans.length}] ${terminalSafe(p.file)}\n`);
-    const r = await runSuitePlan(io, p, s);
+    const r = await runSuitePlan(io, p, s, i);
     stopped = r.kind !== 'not-run' && r.exitCode === EXIT.interrupted;
     results.push(r);
   }
@@ -181,6 +196,7 @@ export async function runSuite(io: Io, paths: string[], opts: SuiteOptions): Pro
   const { reportFormats, lang } = parseReportOptions(opts);
   const cooldownText = opts.cooldown ?? DEFAULT_SUITE_COOLDOWN;
   const cooldownMs = parseCooldown(cooldownText);
+  const warmupMs = parseWarmup(opts.warmup, DEFAULT_SUITE_WARMUP);
   const files = await readSuiteFiles(io, paths);
   const plans = resolveSuitePlans(await readSuitePlans(io, files), opts);
   const k6Found = findK6(io, { projectRoot: projectRoot() });
@@ -195,7 +211,7 @@ export async function runSuite(io: Io, paths: string[], opts: SuiteOptions): Pro
     reportFormats,
     lang,
   };
-  const results = await runSuitePlans(io, plans, { k6Found, run, cooldownMs, cooldownText });
+  const results = await runSuitePlans(io, plans, { id, k6Found, run, cooldownMs, cooldownText, warmupMs });
   const suiteDir = join(resolveResultsRoot(io.cwd, opts.results), `suite-${id}`);
   return finishSuite(io, { id, suiteDir, results, formats: reportFormats });
 }
