@@ -17,6 +17,7 @@ import {
 } from '../k6-templates/runtime/model.js';
 import { parseDuration } from './duration.js';
 import { parseJsonPath } from './json-path.js';
+import { compileDataSet } from './datasets.js';
 import type { ResolvedPlan } from './resolve.js';
 import { collectRefs, compileValue, parseCondition } from './templates.js';
 import { endpointName, isHttpStep, sendEndpointName, walkSteps } from './rules.js';
@@ -333,11 +334,7 @@ export function compileScriptPlan(resolved: ResolvedPlan, opts: CompileOptions):
   for (const name of dataUsed) {
     const set = plan.data?.[name];
     if (!set) continue;
-    data[name] = {
-      file: opts.dataFiles?.[name] ?? set.file,
-      mode: set.mode ?? 'unique',
-      delimiter: set.delimiter ?? ',',
-    };
+    data[name] = compileDataSet(set, opts.dataFiles?.[name]);
   }
   const script: ScriptPlan = {
     version: SCRIPT_PLAN_VERSION,

@@ -7,6 +7,9 @@ import { aboutSchema } from './schema-about.js';
 import { monitorSchema } from './schema-monitor.js';
 import { httpMethod, sendSchema } from './schema-send.js';
 import { outputSchema } from './output-schema.js';
+import { dataSetSchema } from './schema-dataset.js';
+
+export { dataSetSchema };
 
 export { durationSchema };
 
@@ -365,15 +368,6 @@ export const metricSchema = z.strictObject({
   type: z.enum(['counter', 'rate', 'trend', 'gauge']),
   time: z.boolean().optional().meta({ description: 'A Trend of milliseconds (shown as durations).' }),
   description: z.string().optional(),
-});
-
-export const dataSetSchema = z.strictObject({
-  file: z.string().min(1).meta({ description: 'CSV file with a header row, relative to the plan.' }),
-  mode: z
-    .enum(['unique', 'sequential', 'random'])
-    .optional()
-    .meta({ description: 'unique: one row per VU; sequential: the next row each iteration; random.' }),
-  delimiter: z.string().length(1).optional(),
 });
 
 export const httpOptionsSchema = z.strictObject({

@@ -1,10 +1,10 @@
 // The k6 entry of every generated script. The code is the same for all plans; a plan arrives only as the
 // JSON string on the script's first line (see ../bundle.ts), so nothing from a plan is ever run as code.
-import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import type { Flow, ScriptPlan } from './model.js';
-import type { LoadedDataSet, Vars } from './interpreter.js';
+import type { Vars } from './interpreter.js';
+import { loadDataSets } from './data-sets.js';
 import {
   createRuntime,
   missingSecrets,
@@ -14,7 +14,7 @@ import {
   secretMessage,
 } from './interpreter.js';
 import { getOwn, setOwn } from './values.js';
-import { parseCsvRecords, resolveFlowName, validateScriptPlan } from './plan-data.js';
+import { resolveFlowName, validateScriptPlan } from './plan-data.js';
 
 declare const __LOADCTL_PLAN__: string;
 
@@ -25,21 +25,10 @@ if (problems.length > 0) {
   throw new Error(`loadctl: this script's plan is inconsistent:\n  ${problems.join('\n  ')}`);
 }
 
-function loadDataSets(): Record<string, LoadedDataSet> {
-  const data: Record<string, LoadedDataSet> = {};
-  for (const name of Object.keys(plan.data)) {
-    const ds = plan.data[name];
-    if (ds === undefined) continue;
-    // SharedArray parses the file once and shares the rows read-only with every VU instead of one copy each.
-    const rows = new SharedArray(`loadctl:data:${name}`, () =>
-      parseCsvRecords(open(ds.file), ds.delimiter, `loadctl: data set "${name}" (${ds.file})`),
-    );
-    setOwn(data, name, { mode: ds.mode, rows });
-  }
-  return data;
-}
-
-const rt = createRuntime(plan, loadDataSets());
+const rt = createRuntime(
+  plan,
+  loadDataSets(plan.data, (file) => open(file)),
+);
 
 export const options = plan.options as Options;
 

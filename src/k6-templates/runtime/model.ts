@@ -152,6 +152,10 @@ export interface DataSet {
   file: string;
   mode: 'unique' | 'sequential' | 'random';
   delimiter: string;
+  /** csv: parsed by the runtime; json: an array of row objects loadctl prepared (JSONL, synthetic). */
+  format?: 'csv' | 'json';
+  /** With mode random: the same row for the same iteration of the test in every run. */
+  seed?: number;
 }
 
 export interface MetricDef {

@@ -13,6 +13,19 @@ function mod(a: number, n: number): number {
   return ((a % n) + n) % n;
 }
 
+/** A data set's row: CSV gives strings; loadctl's prepared rows (JSONL, synthetic) keep numbers. */
+export type Row = Readonly<Record<string, unknown>>;
+
+function wholeTokens(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** A prompt row's [inputLen, outputLen] in tokens; undefined where the row has none. */
+export function promptLengths(row: Row): [number | undefined, number | undefined] {
+  return [wholeTokens(getOwn(row, 'inputLen')), wholeTokens(getOwn(row, 'outputLen'))];
+}
+
 /** Which row of a data set this iteration uses; -1 for an empty set. */
 export function pickRowIndex(
   mode: 'unique' | 'sequential' | 'random',
