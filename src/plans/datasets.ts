@@ -44,6 +44,14 @@ export function estimateTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / CHARS_PER_TOKEN));
 }
 
+/** The columns a set's rows have when the plan alone says so (synthetic, `fields`); else undefined. */
+export function knownColumns(set: DataSetSpec): string[] | undefined {
+  if (set.synthetic !== undefined) return ['text', 'inputLen', 'outputLen'];
+  if (set.fields === undefined) return undefined;
+  const names = Object.keys(set.fields);
+  return names.includes('text') && !names.includes('inputLen') ? [...names, 'inputLen'] : names;
+}
+
 // ---------------------------------------------------------------- files
 
 const LENGTH_COLUMNS = ['inputLen', 'outputLen'];

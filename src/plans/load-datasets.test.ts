@@ -116,3 +116,24 @@ describe('readPlan: data sets', () => {
     ]);
   });
 });
+
+describe('readPlan: data columns', () => {
+  it('a reference to a column a synthetic or `fields` set lacks is an error with a guess', async () => {
+    await writeFile(
+      join(dir, 'plans', 'columns.yaml'),
+      plan('  prompts: { synthetic: { input: { mean: 8 }, output: { mean: 4 } } }').replace(
+        '${data.prompts.text}',
+        '${data.prompts.txt}',
+      ),
+    );
+    const err = (await readPlan(io, 'plans/columns.yaml').catch((e: unknown) => e)) as PlanError;
+    expect(err.diagnostics).toEqual([
+      expect.objectContaining({
+        file: 'plans/columns.yaml',
+        line: 9,
+        message: 'data set `prompts` has no column `txt`; its columns: text, inputLen, outputLen',
+        hint: 'did you mean `data.prompts.text`?',
+      }),
+    ]);
+  });
+});
