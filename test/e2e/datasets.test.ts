@@ -5,6 +5,8 @@
 import { copyFile, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pickRowIndex } from '../../src/k6-templates/runtime/plan-data.js';
+import { seededUnit } from '../../src/k6-templates/runtime/seeded.js';
 import { estimateTokens, generateSyntheticRows } from '../../src/plans/datasets.js';
 import type { RunSummary } from '../../src/report/model/summary.js';
 import { REPO, runCli, tempDir, writePlan } from './helpers.js';
@@ -116,6 +118,31 @@ describe('prompt data sets', () => {
       expect(kept).toEqual(
         rows.map((r) => ({ text: r.prompt, outputLen: r.max_tokens, inputLen: estimateTokens(r.prompt) })),
       );
+    },
+  );
+
+  it(
+    'a seeded random pick: the rows each iteration of the test draws, whichever VU runs it',
+    { timeout: T },
+    async () => {
+      const dir = await tempDir('datasets');
+      await copyFile(join(REPO, 'plans', 'data', 'chat-prompts.jsonl'), join(dir, 'prompts.jsonl'));
+      const lines = (await readFile(join(dir, 'prompts.jsonl'), 'utf8')).trim().split('\n');
+      const rows = lines.map((l) => JSON.parse(l) as { prompt: string; max_tokens: number });
+      const data =
+        '{ file: prompts.jsonl, fields: { text: $.prompt, outputLen: $.max_tokens }, mode: random, seed: 5 }';
+      const iterations = 30;
+      const run = await runPlan(dir, plan(data, iterations));
+      const picked = Array.from({ length: iterations }, (_, i) => {
+        const at = { vu: 1, iterInTest: i, random: () => seededUnit(5, i) };
+        return rows[pickRowIndex('random', rows.length, at)] ?? { prompt: '', max_tokens: 0 };
+      });
+      // Not the file's order: what follows tells the seeded draw from a sequential walk.
+      expect(picked).not.toEqual(Array.from({ length: iterations }, (_, i) => rows[i % rows.length]));
+      expectRecorded(run, {
+        inputLen: picked.map((r) => estimateTokens(r.prompt)),
+        outputLen: picked.map((r) => r.max_tokens),
+      });
     },
   );
 
