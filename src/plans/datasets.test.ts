@@ -58,6 +58,22 @@ describe('prepareFileRows: JSON Lines', () => {
     });
   });
 
+  it('a column other than text and the lengths may hold a list or an object, such as chat messages', () => {
+    const line = '{"messages": [{"role": "user", "content": "Hi"}], "n": 9, "meta": null}';
+    const got = prepareFileRows(
+      jsonl('p.jsonl', { messages: '$.messages', outputLen: '$.n', meta: '$.meta' }),
+      line,
+    );
+    expect(got).toEqual({
+      ok: true,
+      rows: [{ messages: [{ role: 'user', content: 'Hi' }], outputLen: 9, meta: null }],
+    });
+    expect(prepareFileRows(jsonl('p.jsonl', { text: '$.t' }), '{"t": null}')).toEqual({
+      ok: false,
+      problems: [{ line: 1, message: '$.t is null' }],
+    });
+  });
+
   it('reports every bad line with its number', () => {
     const text = [
       '{"prompt": "ok", "max_tokens": 4}',

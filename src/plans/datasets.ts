@@ -8,7 +8,7 @@ import { seededRandom } from '../k6-templates/runtime/seeded.js';
 import { parseJsonPath } from './json-path.js';
 import type { DataSetSpec, FileDataSetSpec, LengthSpec, SyntheticSpec } from './schema-dataset.js';
 
-export type PreparedRow = Record<string, string | number | boolean>;
+export type PreparedRow = Record<string, ColumnValue>;
 
 export interface LineProblem {
   /** 1-based line of the data file; absent for the file as a whole. */
@@ -58,17 +58,24 @@ const LENGTH_COLUMNS = ['inputLen', 'outputLen'];
 /** More problems than this in one file say the same thing; the rest are counted. */
 const MAX_PROBLEMS = 20;
 
+/** A JSON value a column may hold; `text` and the lengths must be scalars. */
+export type ColumnValue = string | number | boolean | null | ColumnValue[] | { [key: string]: ColumnValue };
+
 function scalar(v: unknown): string | number | boolean | undefined {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
 }
 
-/** A column's value, or why it cannot be one. Lengths are whole numbers of at least 1. */
-function columnValue(name: string, v: unknown, where: string): string | number | boolean | Error {
+/**
+ * A column's value, or why it cannot be one. Lengths are whole numbers of at least 1 and `text` is text;
+ * another column may hold a list or an object (a chat's `messages`), sent as JSON by a lone reference.
+ */
+function columnValue(name: string, v: unknown, where: string): ColumnValue | Error {
+  if (v === undefined) return new Error(`${where} finds nothing`);
   const value = scalar(v);
-  if (value === undefined)
-    return new Error(
-      v === undefined ? `${where} finds nothing` : `${where} is ${Array.isArray(v) ? 'a list' : 'an object'}`,
-    );
+  if (value === undefined) {
+    if (name !== 'text' && !LENGTH_COLUMNS.includes(name)) return v as ColumnValue;
+    return new Error(`${where} is ${v === null ? 'null' : Array.isArray(v) ? 'a list' : 'an object'}`);
+  }
   if (!LENGTH_COLUMNS.includes(name)) return value;
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
