@@ -2,7 +2,7 @@
 // used once (sequential rows, as many iterations as rows), so what the demo counted (its usage figures) and
 // what the run recorded (dataset_input_len, dataset_output_len, the rows in the run folder) must add up to
 // the data set exactly.
-import { copyFile, readdir, readFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pickRowIndex } from '../../src/k6-templates/runtime/plan-data.js';
@@ -120,6 +120,26 @@ describe('prompt data sets', () => {
       );
     },
   );
+
+  it('a CSV file with fields: its columns mapped to text and outputLen', { timeout: T }, async () => {
+    const dir = await tempDir('datasets');
+    const rows = [
+      ['What is a "token", in one line?', 9],
+      ['Name three queueing models, comma, separated', 17],
+      ['Why measure time per output token?', 5],
+    ] as const;
+    const csv = ['question,answer_tokens', ...rows.map(([q, n]) => `"${q.replace(/"/g, '""')}",${n}`)].join(
+      '\n',
+    );
+    await writeFile(join(dir, 'prompts.csv'), `${csv}\n`);
+    const data =
+      '{ file: prompts.csv, fields: { text: question, outputLen: answer_tokens }, mode: sequential }';
+    const run = await runPlan(dir, plan(data, rows.length));
+    expectRecorded(run, {
+      inputLen: rows.map(([q]) => estimateTokens(q)),
+      outputLen: rows.map(([, n]) => n),
+    });
+  });
 
   it(
     'a seeded random pick: the rows each iteration of the test draws, whichever VU runs it',
