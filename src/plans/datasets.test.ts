@@ -74,6 +74,13 @@ describe('prepareFileRows: JSON Lines', () => {
     });
   });
 
+  it('a key named __proto__ is a column like any other', () => {
+    const got = prepareFileRows(jsonl(), '{"__proto__": "x", "text": "abcd"}');
+    const rows = got.ok ? got.rows : [];
+    expect(Object.keys(rows[0] ?? {})).toEqual(['__proto__', 'text', 'inputLen']);
+    expect(JSON.stringify(rows)).toBe('[{"__proto__":"x","text":"abcd","inputLen":1}]');
+  });
+
   it('reports every bad line with its number', () => {
     const text = [
       '{"prompt": "ok", "max_tokens": 4}',

@@ -3,7 +3,7 @@
 // SharedArray. Pure: the caller reads the file; problems carry the file's line numbers.
 import type { DataSet, PathSegment } from '../k6-templates/runtime/model.js';
 import { parseCsv } from '../k6-templates/runtime/plan-data.js';
-import { readPath } from '../k6-templates/runtime/values.js';
+import { readPath, setOwn } from '../k6-templates/runtime/values.js';
 import { seededRandom } from '../k6-templates/runtime/seeded.js';
 import { parseJsonPath } from './json-path.js';
 import type { DataSetSpec, FileDataSetSpec, LengthSpec, SyntheticSpec } from './schema-dataset.js';
@@ -111,7 +111,7 @@ function buildRows(
       if (value instanceof Error) {
         problems.push({ line: src.line, message: value.message });
         ok = false;
-      } else row[name] = value;
+      } else setOwn(row, name, value); // a column named __proto__ stays a column
     }
     if (ok) rows.push(withInputLen(row));
   }
