@@ -136,6 +136,16 @@ describe('prepareFileRows: CSV with fields', () => {
     });
   });
 
+  it('a row’s line counts blank lines and line breaks inside quotes', () => {
+    const set = { file: 'p.csv', fields: { text: 'q', outputLen: 'n' } };
+    expect(prepareFileRows(set, '\nq,n\n"two\nlines",1\n\nbad,0\n')).toEqual({
+      ok: false,
+      problems: [
+        { line: 6, message: 'outputLen (column "n") must be a whole number of tokens, at least 1; got "0"' },
+      ],
+    });
+  });
+
   it('names a missing column and a bad length with its line', () => {
     const set = { file: 'p.csv', fields: { text: 'q', outputLen: 'n' } };
     expect(prepareFileRows(set, 'q,m\na,1\n')).toEqual({

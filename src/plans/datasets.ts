@@ -174,8 +174,9 @@ function prepareJsonLines(text: string, fields: Record<string, string> | undefin
 function prepareCsv(text: string, set: FileDataSetSpec): Prepared {
   const problems: LineProblem[] = [];
   let table: string[][];
+  const lines: number[] = [];
   try {
-    table = parseCsv(text, set.delimiter ?? ',', 'the file');
+    table = parseCsv(text, set.delimiter ?? ',', 'the file', lines);
   } catch (err) {
     return { ok: false, problems: [{ message: (err as Error).message }] };
   }
@@ -188,9 +189,8 @@ function prepareCsv(text: string, set: FileDataSetSpec): Prepared {
         message: `fields.${name}: no column ${JSON.stringify(column)} in the header`,
       });
   if (problems.length > 0) return { ok: false, problems };
-  // parseCsv skips blank lines, so a row's line is its position when the file has none (the usual case).
   const sources = table.slice(1).map((cells, i): Source => ({
-    line: i + 2,
+    line: lines[i + 1] ?? 0,
     pick: (column) => cells[header.indexOf(column)] ?? '',
   }));
   const columns = Object.entries(fields).map(([name, column]): [string, string, (s: Source) => unknown] => [
