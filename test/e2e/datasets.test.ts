@@ -96,15 +96,20 @@ function expectRecorded(run: Run, want: Expected): void {
   }
 }
 
+/** The shipped example prompt set, copied beside the test's plan, and its lines as the test reads them. */
+async function copyChatPrompts(dir: string): Promise<Array<{ prompt: string; max_tokens: number }>> {
+  await copyFile(join(REPO, 'plans', 'data', 'chat-prompts.jsonl'), join(dir, 'prompts.jsonl'));
+  const lines = (await readFile(join(dir, 'prompts.jsonl'), 'utf8')).trim().split('\n');
+  return lines.map((l) => JSON.parse(l) as { prompt: string; max_tokens: number });
+}
+
 describe('prompt data sets', () => {
   it(
     'a JSONL file: every prompt and its max_tokens reach the demo, and the lengths are recorded',
     { timeout: T },
     async () => {
       const dir = await tempDir('datasets');
-      await copyFile(join(REPO, 'plans', 'data', 'chat-prompts.jsonl'), join(dir, 'prompts.jsonl'));
-      const lines = (await readFile(join(dir, 'prompts.jsonl'), 'utf8')).trim().split('\n');
-      const rows = lines.map((l) => JSON.parse(l) as { prompt: string; max_tokens: number });
+      const rows = await copyChatPrompts(dir);
       const data =
         '{ file: prompts.jsonl, fields: { text: $.prompt, outputLen: $.max_tokens }, mode: sequential }';
       const run = await runPlan(dir, plan(data, rows.length));
@@ -146,9 +151,7 @@ describe('prompt data sets', () => {
     { timeout: T },
     async () => {
       const dir = await tempDir('datasets');
-      await copyFile(join(REPO, 'plans', 'data', 'chat-prompts.jsonl'), join(dir, 'prompts.jsonl'));
-      const lines = (await readFile(join(dir, 'prompts.jsonl'), 'utf8')).trim().split('\n');
-      const rows = lines.map((l) => JSON.parse(l) as { prompt: string; max_tokens: number });
+      const rows = await copyChatPrompts(dir);
       const data =
         '{ file: prompts.jsonl, fields: { text: $.prompt, outputLen: $.max_tokens }, mode: random, seed: 5 }';
       const iterations = 30;
