@@ -94,7 +94,7 @@ describe('prepareFileRows: JSON Lines', () => {
     expect(got.ok).toBe(false);
     const problems = got.ok ? [] : got.problems;
     expect(problems.map((p) => p.line)).toEqual([2, 3, 4, 5, 6, 6]);
-    expect(problems[0]?.message).toMatch(/^not JSON: /);
+    expect(problems[0]).toEqual({ line: 2, col: 22, message: expect.stringMatching(/^not JSON: \S/) });
     expect(problems.slice(1).map((p) => p.message)).toEqual([
       'expected a JSON object on each line',
       '$.prompt finds nothing',

@@ -13,6 +13,8 @@ export type PreparedRow = Record<string, ColumnValue>;
 export interface LineProblem {
   /** 1-based line of the data file; absent for the file as a whole. */
   line?: number;
+  /** 1-based column, where the JSON parser says. */
+  col?: number;
   message: string;
 }
 
@@ -127,7 +129,14 @@ function jsonLineSources(text: string, problems: LineProblem[]): Source[] {
     try {
       value = JSON.parse(raw) as unknown;
     } catch (err) {
-      problems.push({ line: i + 1, message: `not JSON: ${(err as Error).message}` });
+      const message = (err as Error).message;
+      const at = /at position (\d+)/.exec(message)?.[1];
+      const col = at === undefined ? {} : { col: Number(at) + 1 };
+      problems.push({
+        line: i + 1,
+        ...col,
+        message: `not JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+      });
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -1,7 +1,13 @@
 // The data sets' side of reading a plan: files exist, and the files loadctl prepares (JSON Lines, CSV with
 // `fields`) parse, with every problem at its file:line; synthetic sets are not too large to generate.
 import type { Diagnostic } from './diagnostics.js';
-import { isFileSet, isPreparedSet, prepareFileRows, syntheticSizeProblem } from './datasets.js';
+import {
+  isFileSet,
+  isPreparedSet,
+  prepareFileRows,
+  syntheticSizeProblem,
+  type LineProblem,
+} from './datasets.js';
 import type { Plan } from './schema.js';
 import type { Finding } from './validate.js';
 import type { Io } from '../io/io.js';
@@ -20,12 +26,13 @@ export interface DataSetProblems {
 export function fileDiagnostics(
   shownFile: string,
   set: string,
-  problems: ReadonlyArray<{ line?: number; message: string }>,
+  problems: ReadonlyArray<LineProblem>,
 ): Diagnostic[] {
   return problems.map((p) => ({
     severity: 'error',
     file: shownFile,
     ...(p.line !== undefined ? { line: p.line } : {}),
+    ...(p.col !== undefined ? { col: p.col } : {}),
     path: ['data', set],
     message: p.message,
   }));
