@@ -7,6 +7,7 @@ import { aboutSchema } from './schema-about.js';
 import { monitorSchema } from './schema-monitor.js';
 import { httpMethod, sendSchema } from './schema-send.js';
 import { outputSchema } from './output-schema.js';
+import { arrivalsSchema } from './schema-arrivals.js';
 
 export { durationSchema };
 
@@ -341,6 +342,7 @@ export const scenarioSchema = z.discriminatedUnion('executor', [
     duration: atLeastOneSecond('duration'),
     preAllocatedVUs: positiveCount('preAllocatedVUs'),
     maxVUs: positiveCount('maxVUs').optional(),
+    arrivals: arrivalsSchema.optional(),
   }),
   z.strictObject({
     executor: z.literal('ramping-arrival-rate'),
@@ -350,6 +352,7 @@ export const scenarioSchema = z.discriminatedUnion('executor', [
     stages: z.array(stageSchema).min(1),
     preAllocatedVUs: positiveCount('preAllocatedVUs'),
     maxVUs: positiveCount('maxVUs').optional(),
+    arrivals: arrivalsSchema.optional(),
   }),
 ]);
 
