@@ -1,6 +1,6 @@
-// Arrival times of a Poisson or gamma process over a schedule of rates (docs/plans.md#arrivals). Pure and
-// free of k6 and Node imports: the Node side counts the arrivals for k6's options (compile.ts), and the k6
-// side draws their times once into a SharedArray (entry.ts), from the same seed with the same code.
+// Arrival times of a Poisson or gamma process over a schedule of rates (docs/plans.md, "Poisson and gamma
+// arrivals"). Pure and free of k6 and Node imports: the Node side counts the arrivals for k6's options
+// (compile.ts), and the k6 side draws their times once into a SharedArray (entry.ts), from the same seed.
 //
 // The gaps follow vLLM's `bench serve` (benchmarks/serve.py, get_request): gamma with shape = burstiness and
 // mean 1/rate, so burstiness 1 is a Poisson process, below 1 burstier, above 1 more regular. As vLLM does
@@ -12,7 +12,7 @@
 // integral of the rate, Λ, and each arrival is mapped back to the time where Λ reaches it.
 import type { ArrivalProcess, RateSegment } from './model.js';
 
-/** Arrivals a schedule starts: k6's count for the same rates, one at 0 and one each time Λ passes a whole number. */
+/** Arrivals a schedule starts: k6's count for its rates, one at 0 and one each time Λ passes a whole number. */
 export function arrivalCount(segments: readonly RateSegment[]): number {
   // The tolerance absorbs float error in Λ (e.g. 0.1/ms × 30000 ms), never a real fraction of an arrival.
   return Math.ceil(totalLambda(segments) - 1e-9);
