@@ -69,6 +69,14 @@ describe('evaluateGuard rules', () => {
       [snap(4, 100, DROPPED_MIN_COUNT + 1)],
       ['dropped-iterations'],
     ],
+    // Its iterations hold its drops: 101 of 9,999 is over 1 %, where 101 beside 9,999 would not be.
+    [
+      'a timed pool, drops counted among its iterations',
+      TIMED,
+      [snap(4, 9_999, 101)],
+      ['dropped-iterations'],
+    ],
+    ['a timed pool, drops within 1 % of its iterations', TIMED, [snap(4, 10_100, 101)], []],
     // CPU: ≥ 90% of the host's cores for CPU_SUSTAINED_SECONDS samples in a row.
     ['CPU exactly at 90% long enough', ONE, repeat(CPU_SUSTAINED_SECONDS, cpu(1.8)), ['cpu']],
     ['CPU just under 90%', ONE, repeat(20, cpu(1.79)), []],

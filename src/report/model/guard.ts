@@ -221,7 +221,12 @@ function droppedReasons(state: GuardState): GuardReason[] {
     ];
   }
   const dropped = perScenario.reduce((sum, s) => sum + s.dropped, 0);
-  const due = iterations + dropped;
+  // A timed scenario's dropped arrival also ran an (empty) iteration: it is in `iterations` already.
+  const timed = new Set(plan.arrival.filter((s) => s.timed).map((s) => s.name));
+  const counted = perScenario
+    .filter((s) => s.names.every((name) => timed.has(name)))
+    .reduce((sum, s) => sum + s.dropped, 0);
+  const due = iterations + dropped - counted;
   if (dropped <= Math.max(DROPPED_MIN_COUNT, DROPPED_SHARE * due)) return [];
   return perScenario.map((s) => {
     const one = s.names.length === 1;
