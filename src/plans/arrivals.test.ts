@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { arrivalCount, arrivalOffsets } from '../k6-templates/runtime/arrivals.js';
 import { compileScriptPlan, toK6Options } from './compile.js';
 import { renderDiagnostic } from './diagnostics.js';
+import { refuseArrivalRunners } from './arrivals.js';
 import { applyOverrides } from './overrides.js';
 import { parsePlanText } from './parse.js';
 import { peakVUs, plannedDuration, resolvePlan } from './resolve.js';
@@ -105,6 +106,16 @@ describe('arrivals: the plan language', () => {
     expect(problems(`${PLAN}runners: 2\n`)[0]).toMatch(
       /^p\.yaml:13:5: error: scenarios\.s\.arrivals: arrivals run on one k6 process for now/,
     );
+  });
+
+  it('refuses runners from the command line too, and lets one k6 run', () => {
+    const { plan } = resolve(PLAN);
+    expect(() => refuseArrivalRunners(plan, 2)).toThrow(
+      '2 runners: scenario s has arrivals, which run on one k6 process for now',
+    );
+    expect(() => refuseArrivalRunners(plan, 1)).not.toThrow();
+    const plain = resolve(PLAN.replace('    arrivals: { process: poisson }\n', '')).plan;
+    expect(() => refuseArrivalRunners(plain, 2)).not.toThrow();
   });
 
   it('refuses a ramp shorter than the 1s k6 allows shared-iterations', () => {

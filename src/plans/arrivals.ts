@@ -7,6 +7,7 @@
 // is not started late: it is dropped and counted in dropped_iterations, as k6's arrival-rate executors do.
 import { arrivalCount } from '../k6-templates/runtime/arrivals.js';
 import type { ArrivalProcess, RateSegment } from '../k6-templates/runtime/model.js';
+import { usageError } from '../errors.js';
 import type { Finding } from './diagnostics.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { DEFAULT_ARRIVAL_SEED, type Arrivals } from './schema-arrivals.js';
@@ -146,4 +147,15 @@ export function checkArrivals(plan: Plan, out: Finding[]): void {
         hint: 'make the stages last 1s or more',
       });
   }
+}
+
+/** `run --runners/--runner` on a plan with arrivals: refused as the plan's own `runners` is (checkArrivals). */
+export function refuseArrivalRunners(plan: Plan, runners: number): void {
+  if (runners <= 1) return;
+  const timed = Object.keys(plan.scenarios).filter((name) => hasArrivals(plan.scenarios[name]!));
+  if (timed.length > 0)
+    throw usageError(
+      `${runners} runners: scenario ${timed.join(', ')} has arrivals, which run on one k6 process for now`,
+      'run it without --runners/--runner, or drop `arrivals` for an evenly spaced rate',
+    );
 }
