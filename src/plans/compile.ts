@@ -15,6 +15,7 @@ import {
   type Think,
   type Value,
 } from '../k6-templates/runtime/model.js';
+import { arrivalK6Scenario, arrivalProcess, hasArrivals } from './arrivals.js';
 import { parseDuration } from './duration.js';
 import { parseJsonPath } from './json-path.js';
 import { compileDataSet } from './datasets.js';
@@ -260,6 +261,11 @@ export function trendStats(plan: Plan): string[] {
 }
 
 function k6Scenario(s: Scenario, generated: boolean): Record<string, unknown> {
+  if (hasArrivals(s)) {
+    const out = arrivalK6Scenario(s);
+    if (s.env) out.env = stringEnv(s.env);
+    return out;
+  }
   const { flow: _flow, env, ...rest } = s;
   const out: Record<string, unknown> = { ...rest };
   if (env) out.env = stringEnv(env);
@@ -355,6 +361,10 @@ export function compileScriptPlan(resolved: ResolvedPlan, opts: CompileOptions):
   if (plan.setup) script.setup = compileFlow(plan, plan.setup);
   if (plan.teardown) script.teardown = compileFlow(plan, plan.teardown);
   if (opts.summaryExport) script.summaryExport = opts.summaryExport;
+  const arrivals = Object.entries(plan.scenarios).flatMap(([name, s]) =>
+    hasArrivals(s) ? [[name, arrivalProcess(s)] as const] : [],
+  );
+  if (arrivals.length > 0) script.arrivals = Object.fromEntries(arrivals);
   if (opts.batches)
     script.batches = {
       ...opts.batches,

@@ -13,6 +13,7 @@ import {
 import { collectRefs, findTemplateErrors } from './templates.js';
 import { selectorTag } from './threshold-schema.js';
 import { checkOutputs } from './outputs.js';
+import { checkArrivals } from './arrivals.js';
 import { allFlows, endpointName, isHttpStep, sendEndpointName, streamStepNames, walkSteps } from './walk.js';
 import {
   THRESHOLD_EXPRESSION,
@@ -421,6 +422,7 @@ export function checkPlanRules(plan: Plan): Finding[] {
   checkScenarios(plan, out);
   checkThresholds(plan, out);
   checkRunners(plan, out);
+  checkArrivals(plan, out);
   out.push(...checkOutputs(plan.outputs, plan.secrets ?? []).findings);
   if (plan.script !== undefined && plan.flows !== undefined) {
     out.push({

@@ -8,6 +8,7 @@ import { monitorSchema } from './schema-monitor.js';
 import { httpMethod, sendSchema } from './schema-send.js';
 import { outputSchema } from './output-schema.js';
 import { dataSetSchema } from './schema-dataset.js';
+import { arrivalsSchema } from './schema-arrivals.js';
 
 export { dataSetSchema };
 
@@ -344,6 +345,7 @@ export const scenarioSchema = z.discriminatedUnion('executor', [
     duration: atLeastOneSecond('duration'),
     preAllocatedVUs: positiveCount('preAllocatedVUs'),
     maxVUs: positiveCount('maxVUs').optional(),
+    arrivals: arrivalsSchema.optional(),
   }),
   z.strictObject({
     executor: z.literal('ramping-arrival-rate'),
@@ -353,6 +355,7 @@ export const scenarioSchema = z.discriminatedUnion('executor', [
     stages: z.array(stageSchema).min(1),
     preAllocatedVUs: positiveCount('preAllocatedVUs'),
     maxVUs: positiveCount('maxVUs').optional(),
+    arrivals: arrivalsSchema.optional(),
   }),
 ]);
 

@@ -188,6 +188,23 @@ export interface ScriptPlan {
   summaryExport?: { envVar: string };
   /** Tag every request with its time batch (src/report/batches.ts); absent: no batches. */
   batches?: Batches;
+  /** Scenario name → its arrival process (runtime/arrivals.ts); absent: k6 schedules the iterations. */
+  arrivals?: Record<string, ArrivalProcess>;
+}
+
+/** A stretch of a rate schedule: the rate (arrivals per ms) goes linearly from `from` to `to` over `ms`. */
+export interface RateSegment {
+  ms: number;
+  from: number;
+  to: number;
+}
+
+/** Arrivals at gamma-distributed times (burstiness 1: Poisson), drawn from `seed`, `count` of them. */
+export interface ArrivalProcess {
+  segments: RateSegment[];
+  burstiness: number;
+  seed: number;
+  count: number;
 }
 
 export interface Batches {
