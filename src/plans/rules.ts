@@ -39,6 +39,13 @@ export const STREAM_METRICS: Readonly<Record<string, MetricType>> = {
   stream_tokens: 'trend',
   tokens_per_second: 'trend',
   stream_completed: 'rate',
+  // The LLM serving figures of docs/llm.md; goodput only from steps with `stream.slo`.
+  tpot: 'trend',
+  e2e_latency: 'trend',
+  output_tokens: 'counter',
+  input_tokens: 'counter',
+  output_tokens_per_second: 'trend',
+  goodput: 'rate',
 };
 
 // Which threshold aggregations k6 accepts for each metric type.
