@@ -1,6 +1,7 @@
 // Rules a schema cannot express: references between parts of the plan, and legal-but-suspicious plans.
 import { parseRunnerSpec, RUNNER_SPEC_HELP } from './runners.js';
 import { didYouMean, type Finding, type PlanPath } from './diagnostics.js';
+import { checkGoodputThresholds } from './stream-rules.js';
 import { parseDuration } from './duration.js';
 import {
   checkMatcher,
@@ -427,6 +428,7 @@ export function checkPlanRules(plan: Plan): Finding[] {
   checkTargets(plan, out);
   checkScenarios(plan, out);
   checkThresholds(plan, out);
+  checkGoodputThresholds(plan, out);
   checkRunners(plan, out);
   out.push(...checkOutputs(plan.outputs, plan.secrets ?? []).findings);
   if (plan.script !== undefined && plan.flows !== undefined) {

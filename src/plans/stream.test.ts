@@ -149,6 +149,18 @@ describe('stream steps', () => {
       ],
     ],
     [
+      'a goodput threshold when no stream step has an slo',
+      `${PLAN}thresholds:\n  goodput: ['rate>0.95']\n`,
+      [
+        "p.yaml:22:3: warning: thresholds.goodput: no stream step has an `slo`, so `goodput` gets no samples and this threshold is never judged\n    hint: give the streaming step's `stream:` an `slo`, e.g. { ttft: 2s, tpot: 50ms }",
+      ],
+    ],
+    [
+      'nothing about goodput when a stream step has an slo',
+      `${PLAN.replace("stream: { token: '$.choices[0].delta.content' }", "stream: { token: '$.choices[0].delta.content', slo: { ttft: 2s } }")}thresholds:\n  goodput: ['rate>0.95']\n`,
+      [],
+    ],
+    [
       'stream thresholds in a plan without stream steps',
       `${PLAN.replace("stream: { token: '$.choices[0].delta.content' }", 'stream: false').replace('        stream: true', '        stream: false')}thresholds:\n  'ttft{name:chat}': ['p(95)<2000']\n`,
       [
