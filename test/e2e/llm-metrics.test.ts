@@ -52,6 +52,30 @@ function within2Percent(measured: number | undefined, expected: number): void {
 }
 
 describe('LLM serving metrics on the demo', () => {
+  it("counts with loadctl's tokenizer when the plan asks for no usage, and says so", async () => {
+    const dir = await tempDir('llm-tokenizer');
+    const quick = plan
+      .replace(`ttftMs: ${TTFT_MS}`, 'ttftMs: 50')
+      .replace(`iterations: ${ITERATIONS}`, 'iterations: 1')
+      .replace(
+        "token: '$.choices[0].delta.content'",
+        "token: '$.choices[0].delta.content'\n          usage: false",
+      );
+    const file = await writePlan(dir, 'llm.yaml', quick);
+    const results = join(dir, 'results');
+    const r = await runCli(['run', file, '--results', results, '--no-progress']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const planDir = join(results, 'llm-metrics-e2e');
+    const [runId] = await readdir(planDir);
+    const s = JSON.parse(await readFile(join(planDir, runId ?? '', 'summary.json'), 'utf8')) as RunSummary;
+    // No usage asked for, so none came: every count is the tokenizer's, over the answer and the messages.
+    const output = s.llm?.outputTokens;
+    expect(Object.keys(output?.bySource ?? {})).toEqual(['tokenizer']);
+    expect(output?.total).toBeGreaterThan(0);
+    expect(Object.keys(s.llm?.inputTokens?.bySource ?? {})).toEqual(['tokenizer']);
+    expect(r.stdout).toMatch(/Output tokens +\d+ \([\d.]+\/s\) · by loadctl's tokenizer \d+/);
+  });
+
   it('reports TTFT, TPOT, ITL, E2E, tokens from usage and goodput as the demo is configured', async () => {
     const dir = await tempDir('llm-metrics');
     const file = await writePlan(dir, 'llm.yaml', plan);
@@ -86,6 +110,25 @@ describe('LLM serving metrics on the demo', () => {
     expect(llm.goodput).toMatchObject({ good: requests, requests, share: 1 });
     expect(llm.goodput?.perSecond).toBeCloseTo(llm.completedPerSecond, 9);
     expect(llm.goodput?.slos).toEqual([{ step: 'chat', slo: { ttft: '4s', tpot: '50ms', e2e: '6s' } }]);
+
+    // The reports draw the same section: Markdown in Korean, HTML in English.
+    const md = await runCli([
+      'report',
+      'latest',
+      '--results',
+      results,
+      '--format',
+      'markdown',
+      '--lang',
+      'ko',
+    ]);
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toMatch(/### LLM 서빙/);
+    expect(md.stdout).toMatch(/굿풋 \(goodput\).*100\.00% \(4건 중 4건\)/);
+    const html = join(dir, 'report.html');
+    const out = await runCli(['report', 'latest', '--results', results, '--format', 'html', '-o', html]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(await readFile(html, 'utf8')).toContain('<dt>Time per output token (TPOT)</dt>');
 
     expect(r.stdout).toContain('LLM serving');
     expect(r.stdout).toMatch(/Output tokens +\d+ \([\d.]+\/s\) · from usage \d+/);
