@@ -69,6 +69,8 @@ function tokenTotals(k6: K6Summary, metric: string, seconds: number): TokenTotal
     const n = valuesOf(k6, `${metric}{${TOKEN_SOURCE_TAG}:${source}}`)?.['count'];
     if (n !== undefined && n > 0) bySource[source] = n;
   }
+  // k6 reports a counter its sub-metrics ask for even when no sample came: nothing was counted.
+  if (total === 0 && Object.keys(bySource).length === 0) return undefined;
   return { total, perSecond: total / seconds, bySource };
 }
 
