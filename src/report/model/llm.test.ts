@@ -35,6 +35,8 @@ describe('summarizeLlm', () => {
       contains: 'default',
       values: { count: 0, rate: 0 },
     },
+    // Reported with no sample because its by-source sub-metrics were asked for: no prompt was counted.
+    input_tokens: { type: 'counter', contains: 'default', values: { count: 0, rate: 0 } },
     goodput: { type: 'rate', contains: 'default', values: { rate: 0.5, passes: 2, fails: 2 } },
   });
   const slos = [{ step: 'chat', slo: { ttft: '2s', tpot: '50ms' } }];
