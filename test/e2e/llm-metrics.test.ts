@@ -31,6 +31,9 @@ targets:
   local: { demo: { chat: { ttftMs: ${TTFT_MS}, tokenDelayMs: ${TOKEN_DELAY_MS}, tokens: ${TOKENS} } } }
 scenarios:
   chat: { executor: per-vu-iterations, vus: ${VUS}, iterations: ${ITERATIONS}, flow: chat, maxDuration: 60s }
+thresholds:
+  'goodput{name:chat}': ['rate>0.95']
+  tpot: ['p(95)<${TOKEN_DELAY_MS * 2}']
 flows:
   chat:
     steps:
@@ -129,6 +132,11 @@ describe('LLM serving metrics on the demo', () => {
     const out = await runCli(['report', 'latest', '--results', results, '--format', 'html', '-o', html]);
     expect(out.code, out.stderr).toBe(0);
     expect(await readFile(html, 'utf8')).toContain('<dt>Time per output token (TPOT)</dt>');
+
+    // Thresholds on the new metrics are k6's own, judged and reported like any other.
+    const junit = await runCli(['report', 'latest', '--results', results, '--format', 'junit']);
+    expect(junit.stdout).toMatch(/<testcase [^>]*name="goodput\{name:chat\} rate&gt;0\.95"/);
+    expect(s.thresholds.filter((t) => t.ok).map((t) => t.metric)).toEqual(['goodput{name:chat}', 'tpot']);
 
     expect(r.stdout).toContain('LLM serving');
     expect(r.stdout).toMatch(/Output tokens +\d+ \([\d.]+\/s\) · from usage \d+/);
