@@ -133,6 +133,9 @@ describe('LLM serving metrics on the demo', () => {
     expect(out.code, out.stderr).toBe(0);
     expect(await readFile(html, 'utf8')).toContain('<dt>Time per output token (TPOT)</dt>');
 
+    // Times as k6 registers them, in the summary rebuilt from the metric stream too (compare reads them as ms).
+    for (const metric of ['ttft', 'tpot', 'e2e_latency', 'inter_token_latency'])
+      expect(s.metrics[metric]?.contains, metric).toBe('time');
     // Thresholds on the new metrics are k6's own, judged and reported like any other.
     const junit = await runCli(['report', 'latest', '--results', results, '--format', 'junit']);
     expect(junit.stdout).toMatch(/<testcase [^>]*name="goodput\{name:chat\} rate&gt;0\.95"/);
