@@ -344,7 +344,12 @@ func (mi *moduleInstance) request(method string, rawURL sobek.Value, body sobek.
 	}
 	var c counts
 	if observer.answered() {
-		c = countTokens(observer.timeline, bodyText(body))
+		prompt := body
+		if opts.send != nil {
+			// With `send`, the prompt is the question's body, not the request that opened the stream.
+			prompt = opts.send.body
+		}
+		c = countTokens(observer.timeline, bodyText(prompt))
 	}
 	f := figuresOf(observer.timeline, observer.ttftOrigin(), c)
 	mi.pushSamples(state, &tags, observer, end, f, opts.slo)
