@@ -1,8 +1,11 @@
 package sse
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/grafana/sobek"
 )
 
 func TestUsageReadsOpenAIAndAnthropicCounts(t *testing.T) {
@@ -104,5 +107,37 @@ func TestCountsFallBackToTheTokenizerThenEvents(t *testing.T) {
 	raw.feed([]byte("data: a b c\n\ndata: d\n\n"), time.Unix(1, 0))
 	if c := countTokens(raw, "not json"); c.outputSource != sourceEvents || c.output != 2 || c.inputSource != "" {
 		t.Errorf("events counts %+v", c)
+	}
+}
+
+func TestParseOptionsUsageAndSLO(t *testing.T) {
+	t.Parallel()
+	rt := sobek.New()
+	o, err := parseOptions(rt, rt.ToValue(map[string]any{}))
+	if err != nil || !o.rules.readUsage || o.slo.given() {
+		t.Fatalf("defaults: usage %v, slo %+v, err %v", o.rules.readUsage, o.slo, err)
+	}
+	o, err = parseOptions(rt, rt.ToValue(map[string]any{
+		"usage": false, "slo": map[string]any{"ttft": "2s", "tpot": 50, "e2e": "1m"},
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := slo{ttft: 2 * time.Second, tpot: 50 * time.Millisecond, e2e: time.Minute}
+	if o.rules.readUsage || o.slo == nil || *o.slo != want {
+		t.Errorf("usage %v, slo %+v", o.rules.readUsage, o.slo)
+	}
+	for _, tt := range []struct {
+		slo  map[string]any
+		want string
+	}{
+		{map[string]any{"itl": "1s"}, `unknown slo "itl"`},
+		{map[string]any{"ttft": "0s"}, "slo.ttft: expected a positive duration"},
+		{map[string]any{"tpot": "soon"}, "slo.tpot: expected a positive duration"},
+	} {
+		_, err := parseOptions(rt, rt.ToValue(map[string]any{"slo": tt.slo}))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: got %v, want %q", tt.slo, err, tt.want)
+		}
 	}
 }
