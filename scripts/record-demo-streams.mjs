@@ -4,6 +4,7 @@
 //
 //   node bin/loadctl.js demo --port 18931 --chat-ttft 150 --chat-token-delay 25 --chat-tokens 12 &
 //   node scripts/record-demo-streams.mjs http://127.0.0.1:18931 > k6ext/sse/testdata/demo-streams.json
+//   npx prettier --write k6ext/sse/testdata/demo-streams.json
 //
 // Four requests at once: a full answer, one capped by max_tokens, a one-token answer (no TPOT) and one
 // without stream_options (no usage: the counts then come from elsewhere).
