@@ -19,6 +19,7 @@ import { arrivalK6Scenario, arrivalProcess, hasArrivals } from './arrivals.js';
 import { parseDuration } from './duration.js';
 import { parseJsonPath } from './json-path.js';
 import { compileDataSet } from './datasets.js';
+import { withStreamUsage } from './stream-usage.js';
 import type { ResolvedPlan } from './resolve.js';
 import { collectRefs, compileValue, parseCondition } from './templates.js';
 import { endpointName, isHttpStep, sendEndpointName, walkSteps } from './rules.js';
@@ -144,13 +145,14 @@ export const DEFAULT_STREAM_DONE = '[DONE]';
 
 function compileStream(spec: Exclude<StreamSpec, false>): StreamRead {
   const s = spec === true ? {} : spec;
-  const out: StreamRead = { done: s.done ?? DEFAULT_STREAM_DONE };
+  const out: StreamRead = { done: s.done ?? DEFAULT_STREAM_DONE, usage: s.usage ?? true };
   if (s.token !== undefined) {
     out.token = jsonSegments(s.token);
     if (out.token.some((segment) => 'all' in segment))
       throw new Error(`stream.token ${s.token}: a token path names one value; [*] is not allowed`);
   }
   if (s.doneEvent !== undefined) out.doneEvent = s.doneEvent;
+  if (s.slo !== undefined) out.slo = s.slo;
   return out;
 }
 
@@ -202,7 +204,8 @@ function compileHttpStep(plan: Plan, step: Extract<Step, { path: string }>): CHt
     stopOnFailure: step.stopOnFailure ?? false,
     needsBody: needsBody(step),
   };
-  if (step.json !== undefined) out.body = { type: 'json', value: compileValue(step.json) };
+  if (step.json !== undefined)
+    out.body = { type: 'json', value: compileValue(withStreamUsage(step.json, step.stream)) };
   else if (step.form !== undefined) out.body = { type: 'form', fields: entries(step.form) };
   else if (step.body !== undefined) out.body = { type: 'raw', value: compileValue(step.body) };
   if (step.expect !== undefined) out.expect = Array.isArray(step.expect) ? step.expect : [step.expect];

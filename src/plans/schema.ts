@@ -6,6 +6,7 @@ import { atLeastOneSecond, durationSchema, thinkTimeSchema, timeUnitSchema } fro
 import { aboutSchema } from './schema-about.js';
 import { monitorSchema } from './schema-monitor.js';
 import { httpMethod, sendSchema } from './schema-send.js';
+import { streamLlmFields } from './schema-stream.js';
 import { outputSchema } from './output-schema.js';
 import { dataSetSchema } from './schema-dataset.js';
 import { arrivalsSchema } from './schema-arrivals.js';
@@ -218,12 +219,13 @@ export const streamSchema = z
       doneEvent: z.string().min(1).optional().meta({
         description: 'An `event:` type that ends a complete stream instead, e.g. "message_stop".',
       }),
+      ...streamLlmFields,
     }),
   ])
   .meta({
     description:
       'Read the response as server-sent events while it arrives: time to first token, inter-token latency, ' +
-      'tokens, tokens/s and completion. Needs the k6 built by `npm run setup:k6`.',
+      'TPOT, end-to-end latency, tokens, tokens/s, completion and goodput. Needs the k6 of `npm run setup:k6`.',
   });
 
 export const httpStepSchema = z

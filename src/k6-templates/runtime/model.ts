@@ -89,6 +89,10 @@ export interface StreamRead {
   done: string;
   /** An `event:` type that ends a complete stream. */
   doneEvent?: string;
+  /** Read token counts from the events' `usage` objects. */
+  usage: boolean;
+  /** Objectives (k6 durations) that make an answer count in `goodput`. */
+  slo?: { ttft?: string; tpot?: string; e2e?: string };
 }
 
 export interface HttpStep {
