@@ -7,12 +7,13 @@ import type { Ramp } from './ramp.js';
 import type { ServerAtLevels } from './server.js';
 import {
   judgeLevel,
+  limitOf,
   minRequests,
   worstEndpoint,
   type Breach,
   type LevelNumbers,
+  type ScopeNumbers,
   type Slo,
-  type SloCriterion,
 } from './slo.js';
 import { levelNumbers, type MetricValues, type WatchState } from './watch.js';
 
@@ -29,7 +30,7 @@ export type LevelStatus =
 
 export interface BreachOut {
   criterion: string;
-  kind: 'latency' | 'errors';
+  kind: 'latency' | 'errors' | 'goodput';
   observed: number;
   limit: number;
   /** Endpoints that break the limit on their own, worst first. */
@@ -49,7 +50,14 @@ export interface LevelResult {
   errorRate: number | null;
   /** http_req_duration of the level's requests in ms, k6's keys (avg, med, p(90), p(95), p(99), max, …). */
   latency: Record<string, number>;
-  endpoints: Record<string, { errorRate: number | null; latency: Record<string, number> }>;
+  /** The streaming trends the SLO reads (ttft, tpot, …), k6's keys, ms; only with a streaming criterion. */
+  stream?: ScopeNumbers['stream'];
+  /** The goodput share; only with a goodput criterion and streams that ended. */
+  goodput?: number;
+  endpoints: Record<
+    string,
+    { errorRate: number | null; latency: Record<string, number> } & Pick<ScopeNumbers, 'stream' | 'goodput'>
+  >;
   breaches: BreachOut[];
   /** Series time (s since k6 started, as series.json's `t`) of the first and last live sample of the level. */
   firstS: number | null;
@@ -97,10 +105,6 @@ export interface VerdictInput {
   generator: GuardVerdict;
   /** The run's per-second series (series.json's points): what the target served while the last level ran. */
   series?: ReadonlyArray<{ t: number; rps: number }>;
-}
-
-function limitOf(c: SloCriterion): number {
-  return c.kind === 'errors' ? c.limit : c.limitMs;
 }
 
 function breachOut(b: Breach, n: LevelNumbers): BreachOut {
@@ -162,6 +166,13 @@ function levelStatus(
   return { status: breaches.length > 0 ? 'broken' : 'held', breaches };
 }
 
+function streamOf(n: ScopeNumbers): Pick<ScopeNumbers, 'stream' | 'goodput'> {
+  return {
+    ...(n.stream !== undefined ? { stream: n.stream } : {}),
+    ...(n.goodput !== undefined ? { goodput: n.goodput } : {}),
+  };
+}
+
 function judgeLevels(input: VerdictInput, numbersOf: NumbersOf, reached: number): LevelResult[] {
   const levels: LevelResult[] = [];
   for (let i = 0; i <= reached; i++) {
@@ -178,10 +189,11 @@ function judgeLevels(input: VerdictInput, numbersOf: NumbersOf, reached: number)
       rps: levelRps(input, i, reached, n, seen),
       errorRate: n.errorRate ?? null,
       latency: n.latency,
+      ...streamOf(n),
       endpoints: Object.fromEntries(
         Object.entries(n.endpoints).map(([name, e]) => [
           name,
-          { errorRate: e.errorRate ?? null, latency: e.latency },
+          { errorRate: e.errorRate ?? null, latency: e.latency, ...streamOf(e) },
         ]),
       ),
       breaches,
@@ -273,7 +285,9 @@ function decideVerdict(
 export function judgeBreakpoint(input: VerdictInput): BreakpointResult {
   const { ramp, watch } = input;
   const numbersOf: NumbersOf = (i) => {
-    const final = input.final ? levelNumbers(input.final, i, input.endpoints) : undefined;
+    const final = input.final
+      ? levelNumbers(input.final, i, input.endpoints, input.watch.config.streams)
+      : undefined;
     return final !== undefined && final.requests > 0 ? final : watch.live[i];
   };
   let reached = -1;
