@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from '../plans/schema.js';
 import { planBreakpointSearch, startWatch } from './search.js';
 import { parseSlo, type Slo } from './slo.js';
-import { judgeBreakpoint } from './verdict.js';
+import { judgeBreakpoint, k6FailureReason } from './verdict.js';
 import { foldWatch, levelNumbers, type MetricValues, type WatchState } from './watch.js';
 
 const slo = (text: string): Slo => (parseSlo(text) as { ok: true; slo: Slo }).slo;
@@ -162,5 +162,24 @@ describe('watching and judging streaming numbers', () => {
     expect(w.decision).toMatchObject({ kind: 'broke', level: 1 });
     const first = w.decision?.kind === 'broke' ? w.decision.first : [];
     expect(first.map((b) => [b.criterion.kind, b.observed])).toEqual([['goodput', 0.8]]);
+  });
+});
+
+describe('a k6 that does not measure what the SLO reads', () => {
+  it('says which metric is missing and how to get it, from k6’s refusal of the thresholds', () => {
+    const refused = {
+      kind: 'k6-error' as const,
+      k6ExitCode: 104,
+      reason: 'k6 rejected the options (an invalid scenario, threshold or flag)',
+      // k6 v1.8.1's words, from a run of this search on a k6 without tpot.
+      detail:
+        'invalid threshold defined on tpot{name:chat,lc_batch:2}; reason: no metric name "tpot{name:chat,lc_batch:2}" found',
+    };
+    expect(k6FailureReason(refused, ['tpot'])).toBe(
+      'this k6 does not measure tpot, which the SLO reads: its streaming extension (k6/x/loadctl-sse) predates it; rebuild k6 with `npm run setup:k6` (`loadctl doctor` shows which k6 runs)',
+    );
+    expect(k6FailureReason(refused, ['ttft'])).toBe(
+      'k6 failed: k6 rejected the options (an invalid scenario, threshold or flag)',
+    );
   });
 });

@@ -233,6 +233,23 @@ function foundVerdict(
   };
 }
 
+/**
+ * Why k6 failed. A k6 whose streaming extension predates a metric the SLO reads (tpot, goodput, …) refuses the
+ * per-level thresholds on it before any load: that is said in loadctl's words, with the fix.
+ */
+export function k6FailureReason(
+  outcome: Extract<Outcome, { kind: 'k6-error' }>,
+  streamMetrics: readonly string[],
+): string {
+  const missing = outcome.detail?.match(/no metric name "([A-Za-z_0-9]+)[{"]/)?.[1];
+  if (missing !== undefined && streamMetrics.includes(missing))
+    return (
+      `this k6 does not measure ${missing}, which the SLO reads: its streaming extension (k6/x/loadctl-sse) ` +
+      'predates it; rebuild k6 with `npm run setup:k6` (`loadctl doctor` shows which k6 runs)'
+    );
+  return `k6 failed: ${outcome.reason}`;
+}
+
 /** The verdict over the judged levels; a saturation marks its level and those past it 'generator'. */
 function decideVerdict(
   input: VerdictInput,
@@ -260,7 +277,7 @@ function decideVerdict(
     return {
       kind: 'incomplete',
       held: heldBelow(ramp.levels.length),
-      reason: `k6 failed: ${input.outcome.reason}`,
+      reason: k6FailureReason(input.outcome, input.watch.config.streams?.metrics ?? []),
     };
   // Levels at and past a saturation decided live are already marked 'generator': a broken level is below it.
   if (broken !== undefined && (saturatedAt === undefined || broken.level - 1 <= saturatedAt))
