@@ -6,6 +6,7 @@ import { formatCount, formatMs, formatPercent, formatRate } from '../report/rend
 import { terminalSafe, terminalSafeDeep } from '../terminal-safe.js';
 import type { Ramp } from './ramp.js';
 import {
+  itemName,
   K6_STAT,
   type LatencyStat,
   type LevelNumbers,
@@ -54,7 +55,7 @@ function latencyOf(
 }
 
 export function renderBreach(b: BreachOut): string {
-  const stat = b.criterion.replace(/\s*(<=|<).*$/, '');
+  const stat = itemName(b.criterion);
   const where =
     b.endpoints.length > 0
       ? ` (${b.endpoints.map((e) => `${terminalSafe(e.name)} ${formatValue(b, e.observed)}`).join(', ')})`

@@ -181,6 +181,11 @@ export function sloStreamMetrics(slo: Slo): string[] {
   return [...out];
 }
 
+/** What an item limits, without its limit: `p95{name:pay}<300ms` → `p95{name:pay}`, `goodput>95%` → `goodput`. */
+export function itemName(text: string): string {
+  return text.replace(/\s*(<=|<|>=|>).*$/, '');
+}
+
 /** `--slo` text → criteria; every problem at once. */
 export function parseSlo(text: string | undefined): SloParse {
   if (text === undefined || text.trim() === '')
