@@ -4,7 +4,8 @@ import { EXIT, usageError, type ExitCode } from '../errors.js';
 import type { LiveSnapshot, SeriesPoint } from '../k6/live.js';
 import { planEndpoints } from '../plans/compile.js';
 import { didYouMean } from '../plans/diagnostics.js';
-import { streamStepNames } from '../plans/walk.js';
+import { isHttpStep } from '../plans/rules.js';
+import { endpointName, streamStepNames, walkSteps } from '../plans/walk.js';
 import type { Plan } from '../plans/schema.js';
 import type { GuardVerdict } from '../report/model/guard.js';
 import type { RunSummary } from '../report/model/summary.js';
@@ -102,7 +103,34 @@ function planStreamReading(ramped: Plan, ramp: Ramp, slo: Slo): StreamReading {
       `--slo ${notStreams.join(', ')}: the step named there does not read a stream, so it has no streaming numbers`,
       `stream steps of flow ${ramp.flow}: ${endpoints.join(', ')}`,
     );
+  checkGoodputSlos(ramped, ramp.flow, slo);
   return { metrics, endpoints };
+}
+
+/**
+ * goodput counts the requests that met their step's `stream.slo`: a step without one has nothing to meet, so
+ * a goodput criterion needs one on the steps it covers.
+ */
+function checkGoodputSlos(ramped: Plan, flowName: string, slo: Slo): void {
+  const goodput = slo.criteria.filter((c) => c.kind === 'goodput');
+  if (goodput.length === 0) return;
+  const withSlo: string[] = [];
+  walkSteps(ramped.flows?.[flowName]?.steps ?? [], [], (step) => {
+    if (isHttpStep(step) && typeof step.stream === 'object' && 'slo' in step.stream)
+      withSlo.push(endpointName(step));
+  });
+  const missing = goodput.filter((c) =>
+    c.endpoint === undefined ? withSlo.length === 0 : !withSlo.includes(c.endpoint),
+  );
+  if (missing.length > 0)
+    throw usageError(
+      `--slo ${missing.map((c) => c.text).join(', ')}: goodput counts the streams that met their step's \`stream.slo\`, and ${
+        missing[0]?.endpoint === undefined
+          ? `no stream step of flow ${flowName} has one`
+          : `step ${missing[0].endpoint} has none`
+      }`,
+      'give the stream step its SLO, e.g. `stream: { token: …, slo: { ttft: 2s, tpot: 50ms } }` (docs/plans.md)',
+    );
 }
 
 /** Empty thresholds that make k6 keep each level's streaming sub-metrics, overall and per stream step. */

@@ -1,7 +1,7 @@
 // A breaking-point search on streaming numbers (ttft, tpot, goodput), from k6 metric values as k6's REST API
 // shows them: a trend without samples as zeros, a rate without samples as 0.
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../plans/schema.js';
+import type { Plan, StreamSpec } from '../plans/schema.js';
 import { planBreakpointSearch, startWatch } from './search.js';
 import { parseSlo, type Slo } from './slo.js';
 import { judgeBreakpoint, k6FailureReason } from './verdict.js';
@@ -33,7 +33,8 @@ const PLAN: Plan = {
           method: 'POST',
           path: '/v1/chat/completions',
           json: { stream: true },
-          stream: { token: '$.choices[0].delta.content' },
+          // `stream.slo` (what goodput counts against), written as the plan language has it.
+          stream: { token: '$.choices[0].delta.content', slo: { ttft: '2s', tpot: '50ms' } } as StreamSpec,
         },
       ],
     },
@@ -88,6 +89,25 @@ describe('planning a search on streaming numbers', () => {
     expect(() => planBreakpointSearch(PLAN, CHOICES, slo('ttft_p95{name:models}<2s'), 3)).toThrow(
       '--slo ttft_p95{name:models}<2s: the step named there does not read a stream',
     );
+    // goodput counts streams against their step's SLO: a stream step without one cannot be judged on it.
+    const noSlo: Plan = {
+      ...PLAN,
+      flows: {
+        chat: {
+          steps: [
+            { name: 'models', path: '/v1/models' },
+            { name: 'chat', method: 'POST', path: '/v1/chat/completions', stream: { token: '$.x' } },
+          ],
+        },
+      },
+    };
+    expect(() => planBreakpointSearch(noSlo, CHOICES, slo('ttft_p95<2s,goodput>95%'), 3)).toThrow(
+      "--slo goodput>95%: goodput counts the streams that met their step's `stream.slo`, and no stream step of flow chat has one",
+    );
+    expect(() => planBreakpointSearch(noSlo, CHOICES, slo('goodput{name:chat}>90%'), 3)).toThrow(
+      'and step chat has none',
+    );
+    expect(planBreakpointSearch(noSlo, CHOICES, slo('ttft_p95<2s'), 3).streams.endpoints).toEqual(['chat']);
     // Plain criteria need no stream.
     expect(planBreakpointSearch(plain, CHOICES, slo('p95<2s'), 3).streams.metrics).toEqual([]);
   });
