@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunSummary } from '../../src/report/model/summary.js';
-import { REPO, runCli, tempDir } from './helpers.js';
+import { REPO, runCli, SECRET_STAND_IN, secretStandIns, tempDir } from './helpers.js';
 
 /** The issue's budget for a smoke run: k6's own test duration. */
 const SMOKE_BUDGET_MS = 20_000;
@@ -141,9 +141,6 @@ const PLAN_CHECKS: Record<string, (run: Run) => void> = {
   },
 };
 
-/** A stand-in for each secret a plan declares (the demo takes any): a run without them stops in preflight. */
-const SECRET_VALUE = 'plan-library-secret-7f3a';
-
 /** Every file under a run folder that holds the text (a secret must be in none). */
 function filesHolding(dir: string, text: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => {
@@ -172,19 +169,15 @@ describe('the plan library: every shipped plan runs its smoke profile against th
   });
 
   it.each(PLANS)('plans/%s --profile smoke passes with its invariants', async (file) => {
-    const source = parse(readFileSync(join(REPO, 'plans', file), 'utf8')) as {
-      name: string;
-      profiles?: Record<string, unknown>;
-      secrets?: string[];
-    };
-    const secrets = Object.fromEntries((source.secrets ?? []).map((name) => [name, SECRET_VALUE]));
+    const text = readFileSync(join(REPO, 'plans', file), 'utf8');
+    const source = parse(text) as { name: string; profiles?: Record<string, unknown>; secrets?: string[] };
     expect(Object.keys(source.profiles ?? {}), 'every shipped plan has a smoke profile').toContain('smoke');
 
     const results = join(await tempDir('library'), 'results');
     const started = performance.now();
     const r = await runCli(
       ['run', `plans/${file}`, '--profile', 'smoke', '--results', results, '--no-progress'],
-      { timeoutMs: 90_000, env: secrets },
+      { timeoutMs: 90_000, env: secretStandIns(text) },
     );
     const wallMs = performance.now() - started;
     expect(r.stderr).not.toContain('internal error');
@@ -192,7 +185,7 @@ describe('the plan library: every shipped plan runs its smoke profile against th
     expect(r.stdout).toContain('✓ PASSED');
 
     const runDir = onlyRunDir(results, source.name);
-    if (source.secrets !== undefined) expect(filesHolding(runDir, SECRET_VALUE)).toEqual([]);
+    if (source.secrets !== undefined) expect(filesHolding(runDir, SECRET_STAND_IN)).toEqual([]);
     const summary = readJson<RunSummary>(join(runDir, 'summary.json'));
     const resolved = readJson<ResolvedRun>(join(runDir, 'plan.resolved.json'));
     expect(summary.profile).toBe('smoke');
