@@ -4,6 +4,7 @@ import { EXIT, usageError, type ExitCode } from '../errors.js';
 import type { LiveSnapshot, SeriesPoint } from '../k6/live.js';
 import { planEndpoints } from '../plans/compile.js';
 import { didYouMean } from '../plans/diagnostics.js';
+import { selectorSafe } from '../report/model/k6-submetrics.js';
 import { isHttpStep } from '../plans/rules.js';
 import { endpointName, streamStepNames, walkSteps } from '../plans/walk.js';
 import type { Plan } from '../plans/schema.js';
@@ -15,11 +16,12 @@ import { planRamp, rampPlan, type Ramp, type RampChoices } from './ramp.js';
 import { renderBreach, renderLevelNote } from './render.js';
 import { describeServerAtLevels } from './render-server.js';
 import { judgeServerAtLevels, levelWindows } from './server.js';
-import { limitOf, sloStreamMetrics, type Slo } from './slo.js';
+import { GOODPUT_METRIC, limitOf, sloStreamMetrics, type Slo } from './slo.js';
 import { BREAKPOINT_SCHEMA, judgeBreakpoint, type BreakpointResult } from './verdict.js';
 import {
   foldWatch,
   initialWatch,
+  streamCountKey,
   streamSelectors,
   type StreamReading,
   type WatchDecision,
@@ -133,12 +135,18 @@ function checkGoodputSlos(ramped: Plan, flowName: string, slo: Slo): void {
     );
 }
 
-/** Empty thresholds that make k6 keep each level's streaming sub-metrics, overall and per stream step. */
+/**
+ * Empty thresholds that make k6 keep each level's streaming sub-metrics, overall and per stream step, and
+ * count each stream step's requests per level (the streams that ended, which goodput is a share of).
+ */
 export function streamSubmetrics(ramp: Ramp, streams: StreamReading): Record<string, never[]> {
   const out: Record<string, never[]> = {};
-  for (const level of ramp.levels)
+  for (const level of ramp.levels) {
     for (const selector of streamSelectors(streams, level.index))
       for (const metric of streams.metrics) out[`${metric}{${selector}}`] = [];
+    if (streams.metrics.includes(GOODPUT_METRIC))
+      for (const name of streams.endpoints.filter(selectorSafe)) out[streamCountKey(name, level.index)] = [];
+  }
   return out;
 }
 

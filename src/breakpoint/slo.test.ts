@@ -166,9 +166,10 @@ describe('streaming criteria', () => {
       latency: { 'p(95)': 9000 },
       stream: { ttft: { 'p(95)': 1999 } },
       goodput: 0.96,
+      streams: 400,
       endpoints: {
-        chat: { latency: {}, stream: { ttft: { 'p(95)': 2500 } }, goodput: 0.9 },
-        other: { latency: {}, stream: { ttft: { 'p(95)': 2100 } }, goodput: 0.5 },
+        chat: { latency: {}, stream: { ttft: { 'p(95)': 2500 } }, goodput: 0.9, streams: 200 },
+        other: { latency: {}, stream: { ttft: { 'p(95)': 2100 } }, goodput: 0.5, streams: 200 },
       },
     });
     expect(judgeLevel(s, n)).toEqual([]);
@@ -184,8 +185,11 @@ describe('streaming criteria', () => {
       name: 'chat',
       observed: 0.9,
     });
-    // No streaming numbers (no stream ended yet): nothing to judge, not a pass by zero.
+    // No streaming numbers (no stream ended yet): nothing to judge, not a pass by zero; goodput only over
+    // enough streams that ended (20 for 95%), whatever the level's other requests.
     expect(judgeLevel(s, level({}))).toEqual([]);
+    expect(judgeLevel(s, { ...n, goodput: 0, streams: 19 })).toEqual([]);
+    expect(judgeLevel(s, { ...n, goodput: 0, streams: 20 }).map((b) => b.observed)).toEqual([0]);
   });
 
   it('needs enough requests that one missed SLO cannot take goodput under its limit', () => {

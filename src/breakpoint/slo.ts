@@ -226,6 +226,8 @@ export interface ScopeNumbers {
   stream?: Partial<Record<StreamTrend, Record<string, number>>>;
   /** The goodput share, when the SLO reads it and streams ended. */
   goodput?: number;
+  /** With goodput: how many streams ended, the requests goodput is a share of. */
+  streams?: number;
 }
 
 /** One load level's numbers, overall and per endpoint (k6 sub-metrics of the level's requests). */
@@ -247,19 +249,24 @@ export interface Breach {
  */
 export const MIN_LEVEL_REQUESTS = 20;
 
+/** Likewise for goodput: one stream that missed its SLO cannot take it below the limit by itself (20 for 95%). */
+function minStreams(c: Extract<SloCriterion, { kind: 'goodput' }>): number {
+  return Math.max(MIN_LEVEL_REQUESTS, c.limit < 1 ? Math.ceil(1 / (1 - c.limit)) : 0);
+}
+
 export function minRequests(slo: Slo): number {
   let min = MIN_LEVEL_REQUESTS;
   for (const c of slo.criteria) {
     if (c.kind === 'errors' && c.limit > 0) min = Math.max(min, Math.ceil(1 / c.limit));
-    // Likewise for goodput: one request that missed its SLO cannot take 95% below the limit by itself.
-    if (c.kind === 'goodput' && c.limit < 1) min = Math.max(min, Math.ceil(1 / (1 - c.limit)));
+    if (c.kind === 'goodput') min = Math.max(min, minStreams(c));
   }
   return min;
 }
 
 function observe(c: SloCriterion, n: ScopeNumbers): number | undefined {
   if (c.kind === 'errors') return n.errorRate;
-  if (c.kind === 'goodput') return n.goodput;
+  // Judged on the streams that ended, not on a level's other requests (a flow's quick steps end first).
+  if (c.kind === 'goodput') return (n.streams ?? 0) >= minStreams(c) ? n.goodput : undefined;
   const stats = c.metric === undefined ? n.latency : n.stream?.[c.metric];
   return stats?.[K6_STAT[c.stat]];
 }

@@ -44,6 +44,8 @@ const CHOICES = { model: 'open' as const, steps: 3, stepMs: 4000, max: 12 };
 
 interface StreamLevel {
   requests: number;
+  /** Streams that ended (default: half the requests, one of the flow's two steps). */
+  streams?: number;
   ttft?: number;
   goodput?: number;
 }
@@ -58,6 +60,8 @@ function values(levels: ReadonlyArray<StreamLevel | undefined>): MetricValues {
       map.set(`goodput{${scope}}`, { rate: l.goodput ?? 0 });
     }
     map.set(`http_reqs{lc_batch:${i}}`, { count: l.requests, rate: 1 });
+    // The flow's other step (models) ends at once: the streams that ended are fewer than the requests.
+    map.set(`http_reqs{name:chat,lc_batch:${i}}`, { count: l.streams ?? l.requests / 2, rate: 1 });
     map.set(`http_req_failed{lc_batch:${i}}`, { rate: 0 });
     for (const scope of [`lc_batch:${i}`, `name:chat,lc_batch:${i}`, `name:models,lc_batch:${i}`])
       map.set(`http_req_duration{${scope}}`, trend(3000));
@@ -73,6 +77,7 @@ describe('planning a search on streaming numbers', () => {
     expect(keys).toContain('ttft{lc_batch:2}');
     expect(keys).toContain('goodput{name:chat,lc_batch:0}');
     expect(keys.filter((k) => k.startsWith('ttft{'))).toHaveLength(6);
+    expect(keys).toContain('http_reqs{name:chat,lc_batch:1}');
     expect(keys.some((k) => k.includes('name:models') && !k.startsWith('http_'))).toBe(false);
     // tpot bounds no request: the pool is sized by the ttft limit (2 × 2 s × 12/s × 2 requests).
     expect(search.ramp.maxVUs).toBe(96);
@@ -161,6 +166,18 @@ describe('watching and judging streaming numbers', () => {
         { criterion: 'goodput>95%', kind: 'goodput' },
       ],
     });
+  });
+
+  it('does not take a level whose streams are still running for one where none met its SLO', () => {
+    // The flow's quick step ended 40 times; no stream has: k6 shows goodput's empty rate as 0.
+    const running = { requests: 40, streams: 0 };
+    const w = fold([
+      [{ requests: 40, ttft: 300, goodput: 1 }],
+      ...Array.from({ length: 5 }, () => [{ requests: 40, ttft: 300, goodput: 1 }, running]),
+    ]);
+    expect(w.decision).toBeUndefined();
+    expect(w.live[1]).toMatchObject({ requests: 40 });
+    expect(w.live[1]?.goodput).toBeUndefined();
   });
 
   it('breaks on goodput alone when fewer requests meet their SLO', () => {

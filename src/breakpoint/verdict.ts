@@ -54,9 +54,14 @@ export interface LevelResult {
   stream?: ScopeNumbers['stream'];
   /** The goodput share; only with a goodput criterion and streams that ended. */
   goodput?: number;
+  /** With goodput: the streams that ended at the level (goodput's requests). */
+  streams?: number;
   endpoints: Record<
     string,
-    { errorRate: number | null; latency: Record<string, number> } & Pick<ScopeNumbers, 'stream' | 'goodput'>
+    { errorRate: number | null; latency: Record<string, number> } & Pick<
+      ScopeNumbers,
+      'stream' | 'goodput' | 'streams'
+    >
   >;
   breaches: BreachOut[];
   /** Series time (s since k6 started, as series.json's `t`) of the first and last live sample of the level. */
@@ -166,10 +171,11 @@ function levelStatus(
   return { status: breaches.length > 0 ? 'broken' : 'held', breaches };
 }
 
-function streamOf(n: ScopeNumbers): Pick<ScopeNumbers, 'stream' | 'goodput'> {
+function streamOf(n: ScopeNumbers): Pick<ScopeNumbers, 'stream' | 'goodput' | 'streams'> {
   return {
     ...(n.stream !== undefined ? { stream: n.stream } : {}),
     ...(n.goodput !== undefined ? { goodput: n.goodput } : {}),
+    ...(n.streams !== undefined ? { streams: n.streams } : {}),
   };
 }
 

@@ -45,29 +45,42 @@ export function streamSelectors(reading: StreamReading, level: number): string[]
   return [tag, ...reading.endpoints.filter(selectorSafe).map((name) => `name:${name},${tag}`)];
 }
 
+/** The k6 key that counts one stream step's requests at a level: how many of its streams ended. */
+export const streamCountKey = (name: string, level: number): string =>
+  `http_reqs{name:${name},${BATCH_TAG}:${level}}`;
+
 /**
  * The streaming numbers of one scope. k6 shows a trend without samples as zeros and a rate without samples as
- * 0: a trend whose max is 0 had none (a time from a stream is never 0 ms); a rate is read only where streams
- * ended (the level's request count, which k6 counts as a request ends, gates every judgement).
+ * 0: a trend whose max is 0 had none (a time from a stream is never 0 ms), and goodput comes with the count of
+ * streams that ended (k6 counts a request, and records its stream's numbers, as it ends), so that a level
+ * whose streams are still running is not taken for one where none met its SLO.
  */
 function streamNumbers(
   values: MetricValues,
   reading: StreamReading,
   selector: string,
-): Pick<ScopeNumbers, 'stream' | 'goodput'> {
+  streams: number,
+): Pick<ScopeNumbers, 'stream' | 'goodput' | 'streams'> {
   const stream: Partial<Record<StreamTrend, Record<string, number>>> = {};
   for (const metric of STREAM_TRENDS) {
     if (!reading.metrics.includes(metric)) continue;
     const stats = clean(values(`${metric}{${selector}}`));
     if ((stats['max'] ?? 0) > 0) stream[metric] = stats;
   }
-  const goodput = reading.metrics.includes(GOODPUT_METRIC)
-    ? clean(values(`${GOODPUT_METRIC}{${selector}}`))['rate']
-    : undefined;
+  const goodput =
+    reading.metrics.includes(GOODPUT_METRIC) && streams > 0
+      ? clean(values(`${GOODPUT_METRIC}{${selector}}`))['rate']
+      : undefined;
   return {
     ...(Object.keys(stream).length > 0 ? { stream } : {}),
-    ...(goodput !== undefined ? { goodput } : {}),
+    ...(goodput !== undefined ? { goodput, streams } : {}),
   };
+}
+
+/** Streams that ended at a level: one stream step's, or all of them. */
+function streamCount(values: MetricValues, reading: StreamReading, level: number, only?: string): number {
+  const names = only === undefined ? reading.endpoints.filter(selectorSafe) : [only];
+  return names.reduce((sum, name) => sum + (clean(values(streamCountKey(name, level)))['count'] ?? 0), 0);
 }
 
 /** One level's numbers from k6's sub-metrics (live REST samples or the end-of-test data alike). */
@@ -84,7 +97,7 @@ export function levelNumbers(
     requests,
     ...(requests > 0 && failed !== undefined ? { errorRate: failed } : {}),
     latency: requests > 0 ? clean(values(`http_req_duration{${tag}}`)) : {},
-    ...(requests > 0 ? streamNumbers(values, reading, tag) : {}),
+    ...(requests > 0 ? streamNumbers(values, reading, tag, streamCount(values, reading, level)) : {}),
     endpoints: {},
   };
   for (const name of endpoints) {
@@ -94,7 +107,9 @@ export function levelNumbers(
     out.endpoints[name] = {
       latency: duration,
       ...(rate !== undefined ? { errorRate: rate } : {}),
-      ...(reading.endpoints.includes(name) ? streamNumbers(values, reading, `name:${name},${tag}`) : {}),
+      ...(reading.endpoints.includes(name)
+        ? streamNumbers(values, reading, `name:${name},${tag}`, streamCount(values, reading, level, name))
+        : {}),
     };
   }
   return out;

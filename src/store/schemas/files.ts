@@ -173,6 +173,7 @@ const breachSchema = z.object({
 const streamNumbers = {
   stream: z.record(z.string(), stats).optional(),
   goodput: z.number().optional(),
+  streams: z.number().optional(),
 };
 
 // breakpoint.json (docs/breakpoint.md): the search's levels and verdict (src/breakpoint/verdict.ts).
