@@ -16,7 +16,7 @@ import { planRamp, rampPlan, type Ramp, type RampChoices } from './ramp.js';
 import { renderBreach, renderLevelNote } from './render.js';
 import { describeServerAtLevels } from './render-server.js';
 import { judgeServerAtLevels, levelWindows } from './server.js';
-import { GOODPUT_METRIC, limitOf, sloStreamMetrics, type Slo } from './slo.js';
+import { limitOf, sloStreamMetrics, type Slo } from './slo.js';
 import { BREAKPOINT_SCHEMA, judgeBreakpoint, type BreakpointResult } from './verdict.js';
 import {
   foldWatch,
@@ -137,15 +137,14 @@ function checkGoodputSlos(ramped: Plan, flowName: string, slo: Slo): void {
 
 /**
  * Empty thresholds that make k6 keep each level's streaming sub-metrics, overall and per stream step, and
- * count each stream step's requests per level (the streams that ended, which goodput is a share of).
+ * count each stream step's requests per level (the streams that ended, which their numbers are of).
  */
 export function streamSubmetrics(ramp: Ramp, streams: StreamReading): Record<string, never[]> {
   const out: Record<string, never[]> = {};
   for (const level of ramp.levels) {
     for (const selector of streamSelectors(streams, level.index))
       for (const metric of streams.metrics) out[`${metric}{${selector}}`] = [];
-    if (streams.metrics.includes(GOODPUT_METRIC))
-      for (const name of streams.endpoints.filter(selectorSafe)) out[streamCountKey(name, level.index)] = [];
+    for (const name of streams.endpoints.filter(selectorSafe)) out[streamCountKey(name, level.index)] = [];
   }
   return out;
 }

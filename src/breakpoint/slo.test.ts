@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  judgeable,
   judgeLevel,
   minRequests,
   parseSlo,
@@ -190,6 +191,16 @@ describe('streaming criteria', () => {
     expect(judgeLevel(s, level({}))).toEqual([]);
     expect(judgeLevel(s, { ...n, goodput: 0, streams: 19 })).toEqual([]);
     expect(judgeLevel(s, { ...n, goodput: 0, streams: 20 }).map((b) => b.observed)).toEqual([0]);
+  });
+
+  it('judges a level on streaming numbers only once enough of its streams ended', () => {
+    const n = level({ requests: 500, streams: 19 });
+    expect(judgeable(slo('p95<1s'), n)).toBe(true);
+    expect(judgeable(slo('ttft_p95<1s'), n)).toBe(false);
+    expect(judgeable(slo('ttft_p95<1s'), { ...n, streams: 20 })).toBe(true);
+    expect(judgeable(slo('goodput>99%'), { ...n, streams: 99 })).toBe(false);
+    expect(judgeable(slo('goodput>99%'), { ...n, streams: 100 })).toBe(true);
+    expect(judgeable(slo('ttft_p95<1s'), { ...n, requests: 19, streams: 19 })).toBe(false);
   });
 
   it('needs enough requests that one missed SLO cannot take goodput under its limit', () => {

@@ -226,7 +226,7 @@ export interface ScopeNumbers {
   stream?: Partial<Record<StreamTrend, Record<string, number>>>;
   /** The goodput share, when the SLO reads it and streams ended. */
   goodput?: number;
-  /** With goodput: how many streams ended, the requests goodput is a share of. */
+  /** With a streaming criterion: how many streams ended (the requests their numbers are of). */
   streams?: number;
 }
 
@@ -261,6 +261,20 @@ export function minRequests(slo: Slo): number {
     if (c.kind === 'goodput') min = Math.max(min, minStreams(c));
   }
   return min;
+}
+
+/**
+ * Whether a level has enough to judge: its requests (minRequests) and, with a streaming criterion, as many
+ * streams that ended (a flow's other steps end first; a stream's numbers come when it ends).
+ */
+export function judgeable(slo: Slo, n: LevelNumbers): boolean {
+  if (n.requests < minRequests(slo)) return false;
+  let streams = 0;
+  for (const c of slo.criteria) {
+    if (c.kind === 'latency' && c.metric !== undefined) streams = Math.max(streams, MIN_LEVEL_REQUESTS);
+    if (c.kind === 'goodput') streams = Math.max(streams, minStreams(c));
+  }
+  return (n.streams ?? 0) >= streams;
 }
 
 function observe(c: SloCriterion, n: ScopeNumbers): number | undefined {

@@ -8,7 +8,7 @@ import type { ServerAtLevels } from './server.js';
 import {
   judgeLevel,
   limitOf,
-  minRequests,
+  judgeable,
   worstEndpoint,
   type Breach,
   type LevelNumbers,
@@ -23,7 +23,7 @@ export type LevelStatus =
   /** Its requests met every criterion. */
   | 'held'
   | 'broken'
-  /** Fewer requests than a judgement needs (see minRequests). */
+  /** Fewer requests (or streams that ended) than a judgement needs (see judgeable). */
   | 'too-few-requests'
   /** The generator could not deliver it: its numbers are not the target's. */
   | 'generator';
@@ -157,16 +157,15 @@ function levelStatus(
 ): { status: LevelStatus; breaches: BreachOut[] } {
   const { slo } = input;
   const decision = input.watch.decision;
-  const min = minRequests(slo);
   if (decision?.kind === 'saturated' && i >= decision.level) return { status: 'generator', breaches: [] };
   if (decision?.kind === 'broke' && i === decision.level) {
-    const exact = n.requests >= min ? judgeLevel(slo, n) : [];
+    const exact = judgeable(slo, n) ? judgeLevel(slo, n) : [];
     return {
       status: 'broken',
       breaches: (exact.length > 0 ? exact : decision.first).map((b) => breachOut(b, n)),
     };
   }
-  if (n.requests < min) return { status: 'too-few-requests', breaches: [] };
+  if (!judgeable(slo, n)) return { status: 'too-few-requests', breaches: [] };
   const breaches = judgeLevel(slo, n).map((b) => breachOut(b, n));
   return { status: breaches.length > 0 ? 'broken' : 'held', breaches };
 }

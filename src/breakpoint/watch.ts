@@ -7,7 +7,7 @@ import { BATCH_TAG, selectorSafe } from '../report/model/k6-submetrics.js';
 import {
   GOODPUT_METRIC,
   judgeLevel,
-  minRequests,
+  judgeable,
   STREAM_TRENDS,
   type Breach,
   type LevelNumbers,
@@ -72,8 +72,9 @@ function streamNumbers(
       ? clean(values(`${GOODPUT_METRIC}{${selector}}`))['rate']
       : undefined;
   return {
+    streams,
     ...(Object.keys(stream).length > 0 ? { stream } : {}),
-    ...(goodput !== undefined ? { goodput, streams } : {}),
+    ...(goodput !== undefined ? { goodput } : {}),
   };
 }
 
@@ -97,7 +98,9 @@ export function levelNumbers(
     requests,
     ...(requests > 0 && failed !== undefined ? { errorRate: failed } : {}),
     latency: requests > 0 ? clean(values(`http_req_duration{${tag}}`)) : {},
-    ...(requests > 0 ? streamNumbers(values, reading, tag, streamCount(values, reading, level)) : {}),
+    ...(requests > 0 && reading.metrics.length > 0
+      ? streamNumbers(values, reading, tag, streamCount(values, reading, level))
+      : {}),
     endpoints: {},
   };
   for (const name of endpoints) {
@@ -173,7 +176,6 @@ const POOL_REASONS = new Set(['dropped-iterations', 'vus-at-max']);
 export function foldWatch(state: WatchState, tick: WatchTick): WatchState {
   if (state.decision !== undefined) return state;
   const { config } = state;
-  const min = minRequests(config.slo);
   const live = Array.from({ length: config.levels }, (_, i) =>
     levelNumbers(tick.values, i, config.endpoints, config.streams),
   );
@@ -192,7 +194,7 @@ export function foldWatch(state: WatchState, tick: WatchTick): WatchState {
   const next: WatchState = { ...state, current, live, seen };
   const judged = (i: number): Breach[] => {
     const n = live[i];
-    return n !== undefined && n.requests >= min ? judgeLevel(config.slo, n) : [];
+    return n !== undefined && judgeable(config.slo, n) ? judgeLevel(config.slo, n) : [];
   };
 
   // Levels that just ended are judged on their whole step.
