@@ -192,7 +192,7 @@ function addBreakpointCommand(program: Command, io: Io, runCommand: Runner): voi
       'ramp one scenario until the target breaks its SLO: the highest load that held, where it broke and what broke first',
     )
     .argument('<plan>', 'plan file (YAML)')
-    .requiredOption('--slo <limits>', 'the service level to hold, e.g. "p95<500ms,errors<1%"')
+    .requiredOption('--slo <limits>', 'the SLO to hold, e.g. "p95<500ms,errors<1%" or "ttft_p95<2s"')
     .option('--scenario <name>', 'the scenario whose flow is ramped (default: the plan’s first)')
     .option('--closed', 'closed model: ramp VUs (ramping-vus) instead of arrival rates')
     .option('--max-rate <n>', 'open model: the top level, iterations/s (default: 2 × the scenario’s rate)')
