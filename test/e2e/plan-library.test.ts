@@ -118,9 +118,19 @@ const PLAN_CHECKS: Record<string, (run: Run) => void> = {
     expect(chat).toBeGreaterThan(0);
     expect(demo.statuses['POST /v1/chat/completions']).toEqual({ '200': chat });
     expect(count(summary, 'ttft', 'min')).toBeGreaterThanOrEqual(demo.knobs.chat.ttftMs - 2);
+    // Each answer is as long as its prompt row's max_tokens allows (the demo stops at the smaller), and the
+    // server's usage counted every one of them.
+    const asked = summary.metrics['dataset_output_len']?.values;
     const tokens = summary.metrics['stream_tokens']?.values;
-    expect([tokens?.min, tokens?.max]).toEqual([demo.knobs.chat.tokens, demo.knobs.chat.tokens]);
+    const cap = (n: number | undefined): number => Math.min(demo.knobs.chat.tokens, n ?? NaN);
+    expect([tokens?.min, tokens?.max]).toEqual([cap(asked?.min), cap(asked?.max)]);
+    expect(count(summary, 'output_tokens')).toBe(Math.round((tokens?.avg ?? NaN) * chat));
     expect(summary.metrics['stream_completed']?.values['rate']).toBe(1);
+    // tpot is the demo's token delay (its timers may fire a millisecond early); goodput judged every request.
+    expect(count(summary, 'tpot', 'min')).toBeGreaterThanOrEqual(demo.knobs.chat.tokenDelayMs - 1);
+    expect(summary.metrics['goodput']?.values['passes']! + summary.metrics['goodput']?.values['fails']!).toBe(
+      chat,
+    );
   },
   'traffic-dam': ({ summary, demo }) => {
     expect(count(summary, 'abuse_limited')).toBeGreaterThan(count(summary, 'abuse_allowed'));
