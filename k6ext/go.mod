@@ -1,11 +1,12 @@
 module loadctl.local/k6ext
 
-go 1.25.0
+go 1.26
 
 require (
 	github.com/HdrHistogram/hdrhistogram-go v1.2.0
 	github.com/grafana/sobek v0.0.0-20260429085637-a66d4790012b
 	github.com/sirupsen/logrus v1.9.3
+	github.com/tiktoken-go/tokenizer v0.10.0
 	go.k6.io/k6 v1.8.1
 )
 
@@ -26,6 +27,7 @@ require (
 	github.com/chromedp/sysutil v1.1.0 // indirect
 	github.com/dgryski/go-rendezvous v0.0.0-20200823014737-9f7001d12a5f // indirect
 	github.com/dlclark/regexp2 v1.12.0 // indirect
+	github.com/dlclark/regexp2/v2 v2.5.1 // indirect
 	github.com/evanw/esbuild v0.27.2 // indirect
 	github.com/fatih/color v1.18.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20250211171154-1ae217ad3535 // indirect

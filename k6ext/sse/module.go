@@ -45,6 +45,15 @@ const (
 	metricTokens          = "stream_tokens"
 	metricTokensPerSecond = "tokens_per_second"
 	metricCompleted       = "stream_completed"
+	// The LLM serving figures of docs/llm.md, per request.
+	metricTPOT            = "tpot"
+	metricE2E             = "e2e_latency"
+	metricOutputTokens    = "output_tokens"
+	metricInputTokens     = "input_tokens"
+	metricOutputPerSecond = "output_tokens_per_second"
+	metricGoodput         = "goodput"
+	// tagTokenSource names where a token count came from: usage, tokenizer or events.
+	tagTokenSource = "token_source"
 )
 
 func init() {
@@ -58,6 +67,7 @@ func init() {
 
 type streamMetrics struct {
 	ttft, ttfbHeaders, interToken, tokens, tokensPerSecond, completed *metrics.Metric
+	tpot, e2e, outputTokens, inputTokens, outputPerSecond, goodput    *metrics.Metric
 }
 
 func registerMetrics(r *metrics.Registry) (*streamMetrics, error) {
@@ -76,6 +86,12 @@ func registerMetrics(r *metrics.Registry) (*streamMetrics, error) {
 		tokens:          add(metricTokens, metrics.Trend),
 		tokensPerSecond: add(metricTokensPerSecond, metrics.Trend),
 		completed:       add(metricCompleted, metrics.Rate),
+		tpot:            add(metricTPOT, metrics.Trend, metrics.Time),
+		e2e:             add(metricE2E, metrics.Trend, metrics.Time),
+		outputTokens:    add(metricOutputTokens, metrics.Counter),
+		inputTokens:     add(metricInputTokens, metrics.Counter),
+		outputPerSecond: add(metricOutputPerSecond, metrics.Trend),
+		goodput:         add(metricGoodput, metrics.Rate),
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%s: %w", importPath, errors.Join(errs...))
@@ -127,13 +143,15 @@ type options struct {
 	keepText bool
 	// send, when set, is the question sent once the stream is open (send.go).
 	send *sendOptions
+	// slo, when given, adds a goodput sample per request (usage.go).
+	slo *slo
 }
 
 func parseOptions(rt *sobek.Runtime, params sobek.Value) (*options, error) {
 	o := &options{
 		timeout:  60 * time.Second,
 		expected: statusRange(200, 399),
-		rules:    rules{endData: "[DONE]"},
+		rules:    rules{endData: "[DONE]", readUsage: true},
 	}
 	if common.IsNullish(params) {
 		return o, nil
@@ -185,6 +203,14 @@ func parseOptions(rt *sobek.Runtime, params sobek.Value) (*options, error) {
 			o.rules.tokenPath = path
 		case "keepText":
 			o.keepText = v.ToBoolean()
+		case "usage":
+			o.rules.readUsage = v.ToBoolean()
+		case "slo":
+			s, err := parseSLO(rt, v)
+			if err != nil {
+				return nil, err
+			}
+			o.slo = s
 		case "send":
 			send = v
 		default:
@@ -200,6 +226,32 @@ func parseOptions(rt *sobek.Runtime, params sobek.Value) (*options, error) {
 		o.send = s
 	}
 	return o, nil
+}
+
+// parseSLO reads `slo: {ttft, tpot, e2e}`, each a k6 duration ("2s") or milliseconds.
+func parseSLO(rt *sobek.Runtime, v sobek.Value) (*slo, error) {
+	if common.IsNullish(v) {
+		return nil, nil
+	}
+	obj := v.ToObject(rt)
+	s := &slo{}
+	for _, key := range obj.Keys() {
+		d, err := types.GetDurationValue(obj.Get(key).Export())
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("slo.%s: expected a positive duration", key)
+		}
+		switch key {
+		case "ttft":
+			s.ttft = d
+		case "tpot":
+			s.tpot = d
+		case "e2e":
+			s.e2e = d
+		default:
+			return nil, fmt.Errorf("unknown slo %q (expected ttft, tpot or e2e)", key)
+		}
+	}
+	return s, nil
 }
 
 // parsePath reads a JSON path given as its segments: strings are object keys, whole numbers array indices.
@@ -290,8 +342,18 @@ func (mi *moduleInstance) request(method string, rawURL sobek.Value, body sobek.
 		// k6 names an untagged request by its URL; the stream metrics follow it.
 		tags.SetTag(metrics.TagName.String(), preq.URL.Clean())
 	}
-	mi.pushSamples(state, &tags, observer, end)
-	return mi.renderResult(rt, resp, observer), nil
+	var c counts
+	if observer.answered() {
+		prompt := body
+		if opts.send != nil {
+			// With `send`, the prompt is the question's body, not the request that opened the stream.
+			prompt = opts.send.body
+		}
+		c = countTokens(observer.timeline, bodyText(prompt))
+	}
+	f := figuresOf(observer.timeline, observer.ttftOrigin(), c)
+	mi.pushSamples(state, &tags, observer, end, f, opts.slo)
+	return mi.renderResult(rt, resp, observer, f), nil
 }
 
 func prepareRequest(
@@ -417,14 +479,14 @@ func (b *observedBody) Read(p []byte) (int, error) {
 }
 
 func (mi *moduleInstance) pushSamples(
-	state *lib.State, tags *metrics.TagsAndMeta, observer *observingTransport, end time.Time,
+	state *lib.State, tags *metrics.TagsAndMeta, observer *observingTransport, end time.Time, f figures, goal *slo,
 ) {
 	m := mi.metrics
 	if m == nil {
 		return
 	}
 	tl, start := observer.timeline, observer.start
-	samples := make(metrics.Samples, 0, 5+len(tl.gaps))
+	samples := make(metrics.Samples, 0, 12+len(tl.gaps))
 	add := func(metric *metrics.Metric, at time.Time, value float64) {
 		samples = append(samples, metrics.Sample{
 			TimeSeries: metrics.TimeSeries{Metric: metric, Tags: tags.Tags},
@@ -436,18 +498,29 @@ func (mi *moduleInstance) pushSamples(
 	if !tl.headersAt.IsZero() {
 		add(m.ttfbHeaders, tl.headersAt, metrics.D(tl.headersAt.Sub(start)))
 	}
-	if tl.tokens > 0 && !observer.ttftOrigin().IsZero() {
-		add(m.ttft, tl.first, metrics.D(tl.first.Sub(observer.ttftOrigin())))
+	if f.hasTTFT {
+		add(m.ttft, tl.first, metrics.D(f.ttft))
 		at := tl.first
 		for _, gap := range tl.gaps {
 			at = at.Add(gap)
 			add(m.interToken, at, metrics.D(gap))
 		}
+		add(m.e2e, tl.answerEnd, metrics.D(f.e2e))
+	}
+	if f.hasTPOT {
+		add(m.tpot, tl.answerEnd, f.tpotMs)
 	}
 	if observer.answered() {
 		add(m.tokens, end, float64(tl.tokens))
 		if tps, ok := tl.tokensPerSecond(); ok {
 			add(m.tokensPerSecond, end, tps)
+		}
+		if f.hasOutputRate {
+			add(m.outputPerSecond, end, f.outputPerSecond)
+		}
+		samples = append(samples, sourceSample(m.outputTokens, tags, f.outputSource, end, f.output))
+		if f.inputSource != "" {
+			samples = append(samples, sourceSample(m.inputTokens, tags, f.inputSource, end, f.input))
 		}
 	}
 	completed := 0.0
@@ -455,11 +528,53 @@ func (mi *moduleInstance) pushSamples(
 		completed = 1
 	}
 	add(m.completed, end, completed)
+	if goal.given() {
+		good := 0.0
+		if completed == 1 && observer.answered() && goal.good(f, true) {
+			good = 1
+		}
+		add(m.goodput, end, good)
+	}
 	metrics.PushIfNotDone(mi.vu.Context(), state.Samples, samples)
 }
 
+// sourceSample is a token count tagged with where it came from (token_source), so a summary can tell the
+// server's counts from loadctl's estimates.
+func sourceSample(metric *metrics.Metric, tags *metrics.TagsAndMeta, source string, at time.Time, n int) metrics.Sample {
+	return metrics.Sample{
+		TimeSeries: metrics.TimeSeries{Metric: metric, Tags: tags.Tags.With(tagTokenSource, source)},
+		Time:       at,
+		Metadata:   tags.Metadata,
+		Value:      float64(n),
+	}
+}
+
+// bodyText is the request body as text, for counting the prompt's tokens when the server does not.
+func bodyText(body sobek.Value) string {
+	if common.IsNullish(body) {
+		return ""
+	}
+	switch b := body.Export().(type) {
+	case string:
+		return b
+	case []byte:
+		return string(b)
+	default:
+		return ""
+	}
+}
+
+func orNil[T any](ok bool, v T) any {
+	if !ok {
+		return nil
+	}
+	return v
+}
+
 // renderResult is a k6/http-like response (status, headers, body, cookies, timings, error) plus `stream`.
-func (mi *moduleInstance) renderResult(rt *sobek.Runtime, resp *httpext.Response, observer *observingTransport) sobek.Value {
+func (mi *moduleInstance) renderResult(
+	rt *sobek.Runtime, resp *httpext.Response, observer *observingTransport, f figures,
+) sobek.Value {
 	tl := observer.timeline
 	since := func(from, at time.Time) any {
 		if at.IsZero() || from.IsZero() {
@@ -509,6 +624,12 @@ func (mi *moduleInstance) renderResult(rt *sobek.Runtime, resp *httpext.Response
 			"ttft":            since(observer.ttftOrigin(), tl.first),
 			"interTokenMs":    gaps,
 			"tokensPerSecond": tps,
+			"e2e":             since(observer.ttftOrigin(), tl.answerEnd),
+			"tpot":            orNil(f.hasTPOT, f.tpotMs),
+			"outputTokens":    f.output,
+			"outputSource":    f.outputSource,
+			"inputTokens":     orNil(f.inputSource != "", f.input),
+			"inputSource":     f.inputSource,
 		},
 	})
 }

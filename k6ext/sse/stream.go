@@ -107,6 +107,8 @@ type rules struct {
 	// tokenPath, when set, picks the token text out of each event's JSON data; events where it does not
 	// yield a non-empty string (a role-only first chunk, the closing chunk with usage) are not tokens.
 	tokenPath []pathSegment
+	// readUsage reads token counts from the events' `usage` objects (usage.go).
+	readUsage bool
 }
 
 type eventKind int
@@ -117,8 +119,9 @@ const (
 	kindEnd
 )
 
-// classify says whether an event ends the stream, is a token (with its text) or neither.
-func (r *rules) classify(ev event) (eventKind, string) {
+// classify says whether an event ends the stream, is a token (with its text) or neither. doc is the event's
+// data read as JSON, nil when it is not JSON or nothing needed it parsed.
+func (r *rules) classify(ev event, doc map[string]any) (eventKind, string) {
 	if (r.endData != "" && ev.data == r.endData) || (r.endEvent != "" && ev.typ == r.endEvent) {
 		return kindEnd, ""
 	}
@@ -128,15 +131,25 @@ func (r *rules) classify(ev event) (eventKind, string) {
 		}
 		return kindToken, ev.data
 	}
-	var doc any
-	if err := json.Unmarshal([]byte(ev.data), &doc); err != nil {
+	var node any
+	if doc != nil {
+		node = doc
+	} else if err := json.Unmarshal([]byte(ev.data), &node); err != nil {
 		return kindOther, ""
 	}
-	text, ok := walk(doc, r.tokenPath).(string)
+	text, ok := walk(node, r.tokenPath).(string)
 	if !ok || text == "" {
 		return kindOther, ""
 	}
 	return kindToken, text
+}
+
+// parse reads an event's JSON once for both its token and its usage; nil when neither needs it.
+func (r *rules) parse(ev event) map[string]any {
+	if r.tokenPath == nil && !(r.readUsage && mayHoldUsage(ev.data)) {
+		return nil
+	}
+	return parseObject(ev.data)
 }
 
 func walk(node any, path []pathSegment) any {
@@ -182,6 +195,11 @@ type timeline struct {
 	gaps      []time.Duration
 	completed bool
 	text      strings.Builder
+	// answerEnd is the arrival of the answer's last event: not the end marker, not a chunk of usage alone.
+	answerEnd time.Time
+	usage     usage
+	// answer is the tokens' text kept for the tokenizer when the stream's usage did not count them.
+	answer strings.Builder
 }
 
 func newTimeline(r *rules, keepText bool) *timeline {
@@ -207,11 +225,19 @@ func (t *timeline) onEvent(ev event) {
 		return
 	}
 	t.events++
-	kind, text := t.rules.classify(ev)
+	doc := t.rules.parse(ev)
+	usageOnly := t.rules.readUsage && doc != nil && t.usage.read(doc)
+	kind, text := t.rules.classify(ev, doc)
+	if kind != kindEnd && !usageOnly && t.tokens > 0 || kind == kindToken {
+		t.answerEnd = t.now
+	}
 	switch kind {
 	case kindEnd:
 		t.completed = true
 	case kindToken:
+		if t.rules.tokenPath != nil {
+			t.answer.WriteString(text)
+		}
 		if t.tokens == 0 {
 			t.first = t.now
 		} else {

@@ -79,7 +79,7 @@ func TestClassify(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			kind, text := tt.rules.classify(tt.ev)
+			kind, text := tt.rules.classify(tt.ev, nil)
 			if kind != tt.kind || text != tt.text {
 				t.Errorf("got (%v, %q), want (%v, %q)", kind, text, tt.kind, tt.text)
 			}

@@ -173,7 +173,12 @@ function countErrors(choices: RampChoices, max: number | undefined, open: boolea
  */
 function poolSize(flow: Pick<Flow, 'steps' | 'think'>, slo: Slo, choices: RampChoices, max: number): number {
   const shape = iterationShape(flow);
-  const latencyLimits = slo.criteria.flatMap((c) => (c.kind === 'latency' ? [c.limitMs / 1000] : []));
+  // Limits that bound a whole request (or, for ttft, its start); tpot and inter-token gaps bound no request.
+  const latencyLimits = slo.criteria.flatMap((c) =>
+    c.kind === 'latency' && (c.metric === undefined || c.metric === 'ttft' || c.metric === 'e2e_latency')
+      ? [c.limitMs / 1000]
+      : [],
+  );
   const perRequestS = latencyLimits.length > 0 ? 2 * Math.max(...latencyLimits) : DEFAULT_REQUEST_BUDGET_S;
   const iterationS = Math.max(1, shape.requests) * perRequestS + shape.pauseS;
   return choices.vus ?? Math.min(MAX_COUNT, Math.max(MIN_POOL, Math.ceil(max * iterationS)));

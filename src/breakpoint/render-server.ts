@@ -1,5 +1,6 @@
 // The server's side of a breaking-point verdict in words: which resource reached its limit at which level,
 // next to the level where the SLO broke ("CPU reached 95 % at level 5; p95 broke at level 6"). Pure.
+import { itemName } from './slo.js';
 import type { LevelServer, LimitReached, Resource, ServerAtLevels } from './server.js';
 import type { Verdict } from './verdict.js';
 
@@ -33,7 +34,7 @@ function atMost(s: ServerAtLevels): string {
 
 /** The SLO statistics that broke first, as `p95`, `errors`, `p95 and errors`. */
 function brokeWhat(v: Extract<Verdict, { kind: 'found' }>): string {
-  const stats = v.first.map((b) => b.criterion.replace(/\s*(<=|<).*$/, '').replace(/\{.*\}$/, ''));
+  const stats = v.first.map((b) => itemName(b.criterion).replace(/\{.*\}$/, ''));
   return [...new Set(stats)].join(' and ') || 'the SLO';
 }
 

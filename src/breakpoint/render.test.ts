@@ -196,3 +196,55 @@ describe('renderBreakpoint with hostile names', () => {
     expect(text.split('\n')).toHaveLength(benign.split('\n').length);
   });
 });
+
+describe('renderBreakpoint on streaming numbers', () => {
+  it('shows the SLO’s streaming trend and goodput, and a goodput breach as a share', () => {
+    const slo = (parseSlo('ttft_p95<2s,goodput>95%') as { ok: true; slo: Slo }).slo;
+    const goodput = {
+      criterion: 'goodput>95%',
+      kind: 'goodput' as const,
+      observed: 0.8,
+      limit: 0.95,
+      endpoints: [{ name: 'chat', observed: 0.8 }],
+    };
+    const result: BreakpointResult = {
+      levels: [
+        level({ stream: { ttft: { 'p(95)': 310 } }, goodput: 1 }),
+        level({
+          level: 2,
+          target: 160,
+          status: 'broken',
+          stream: { ttft: { 'p(95)': 1200 } },
+          goodput: 0.8,
+          breaches: [goodput],
+        }),
+      ],
+      verdict: {
+        kind: 'found',
+        held: { level: 1, target: 120, rps: 120 },
+        broke: { level: 2, target: 160, rps: 120 },
+        first: [goodput],
+        by: 'window',
+      },
+    };
+    const lines = renderBreakpoint({ plan: 'llm', target: 'local', slo, ramp: RAMP }, result, {
+      color: false,
+    })
+      .split('\n')
+      .map((l) => l.trimEnd());
+    expect(lines.slice(3, 4).concat(lines.slice(5, 7))).toEqual([
+      ' level    load   req/s   requests   errors   ttft p95   goodput   verdict',
+      '     1   120/s     120        480    0.00%    310.0ms   100.00%   held',
+      '     2   160/s     120        480    0.00%      1.20s    80.00%   ✗ goodput 80.00%, limit 95.00% (chat 80.00%)',
+    ]);
+    expect(lines).toContain('broke first: goodput — goodput 80.00%, limit 95.00% (chat 80.00%)');
+    expect(
+      renderLevelNote(
+        RAMP,
+        1,
+        { requests: 40, latency: {}, stream: { ttft: { 'p(95)': 900 } }, goodput: 0.9, endpoints: {} },
+        slo,
+      ),
+    ).toBe(' · level 2/4 160/s · level ttft p95 900.0ms · level goodput 90.00%');
+  });
+});

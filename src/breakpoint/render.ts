@@ -5,7 +5,15 @@ import { plainTable } from '../report/render/plain-table.js';
 import { formatCount, formatMs, formatPercent, formatRate } from '../report/render/units.js';
 import { terminalSafe, terminalSafeDeep } from '../terminal-safe.js';
 import type { Ramp } from './ramp.js';
-import { K6_STAT, type LevelNumbers, type Slo } from './slo.js';
+import {
+  itemName,
+  K6_STAT,
+  type LatencyStat,
+  type LevelNumbers,
+  type ScopeNumbers,
+  type Slo,
+  type StreamTrend,
+} from './slo.js';
 import type { BreachOut, BreakpointResult, LevelRef, LevelResult, Verdict } from './verdict.js';
 
 export interface BreakpointHeader {
@@ -20,11 +28,34 @@ function formatTarget(ramp: Pick<Ramp, 'unit'>, target: number): string {
 }
 
 function formatValue(b: Pick<BreachOut, 'kind'>, v: number): string {
-  return b.kind === 'errors' ? formatPercent(v) : formatMs(v);
+  return b.kind === 'latency' ? formatMs(v) : formatPercent(v);
+}
+
+/** The latency the table and the progress line show: the SLO's first latency criterion's (p95 without one). */
+interface Shown {
+  metric?: StreamTrend;
+  stat: LatencyStat;
+  label: string;
+}
+
+function shownLatency(slo: Slo): Shown {
+  const c = slo.criteria.find((x) => x.kind === 'latency');
+  if (c?.kind !== 'latency') return { stat: 'p95', label: 'p95' };
+  return c.metric === undefined
+    ? { stat: c.stat, label: c.stat }
+    : { metric: c.metric, stat: c.stat, label: `${c.metric} ${c.stat}` };
+}
+
+function latencyOf(
+  shown: Shown,
+  n: Pick<ScopeNumbers, 'latency' | 'stream'> | undefined,
+): number | undefined {
+  const stats = shown.metric === undefined ? n?.latency : n?.stream?.[shown.metric];
+  return stats?.[K6_STAT[shown.stat]];
 }
 
 export function renderBreach(b: BreachOut): string {
-  const stat = b.criterion.replace(/\s*(<=|<).*$/, '');
+  const stat = itemName(b.criterion);
   const where =
     b.endpoints.length > 0
       ? ` (${b.endpoints.map((e) => `${terminalSafe(e.name)} ${formatValue(b, e.observed)}`).join(', ')})`
@@ -108,10 +139,11 @@ export function renderBreakpoint(
     `SLO ${h.slo.criteria.map((x) => x.text).join(', ')} · ${h.ramp.levels.length} levels of ${h.ramp.stepMs / 1000}s, ${formatTarget(h.ramp, h.ramp.levels[0]?.target ?? 0)} → ${formatTarget(h.ramp, h.ramp.levels.at(-1)?.target ?? 0)}`,
     '',
   ];
-  const stat = h.slo.criteria.find((x) => x.kind === 'latency')?.stat ?? 'p95';
+  const shown = shownLatency(h.slo);
+  const goodput = h.slo.criteria.some((x) => x.kind === 'goodput');
   const table = plainTable(
-    ['level', 'load', 'req/s', 'requests', 'errors', stat, 'verdict'],
-    ['right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    ['level', 'load', 'req/s', 'requests', 'errors', shown.label, ...(goodput ? ['goodput'] : []), 'verdict'],
+    ['right', 'right', 'right', 'right', 'right', 'right', ...(goodput ? ['right' as const] : []), 'left'],
   );
   for (const l of r.levels)
     table.push([
@@ -120,7 +152,8 @@ export function renderBreakpoint(
       l.rps === null ? '–' : formatRate(l.rps),
       formatCount(l.requests),
       l.errorRate === null ? '–' : formatPercent(l.errorRate),
-      formatMs(l.latency[K6_STAT[stat]]),
+      formatMs(latencyOf(shown, l)),
+      ...(goodput ? [l.goodput === undefined ? '–' : formatPercent(l.goodput)] : []),
       statusCell(l, c),
     ]);
   lines.push(r.levels.length > 0 ? table.toString() : '(no level ran)', '');
@@ -138,10 +171,12 @@ export function renderBreakpoint(
 export function renderLevelNote(ramp: Ramp, level: number, n: LevelNumbers | undefined, slo: Slo): string {
   const l = ramp.levels[level];
   if (l === undefined) return '';
-  const stat = slo.criteria.find((x) => x.kind === 'latency')?.stat ?? 'p95';
-  const latency = n?.latency[K6_STAT[stat]];
+  const shown = shownLatency(slo);
+  const latency = latencyOf(shown, n);
   const parts = [`level ${level + 1}/${ramp.levels.length} ${formatTarget(ramp, l.target)}`];
-  if (latency !== undefined) parts.push(`level ${stat} ${formatMs(latency)}`);
+  if (latency !== undefined) parts.push(`level ${shown.label} ${formatMs(latency)}`);
   if (n?.errorRate !== undefined) parts.push(`level errors ${formatPercent(n.errorRate)}`);
+  if (n?.goodput !== undefined && slo.criteria.some((x) => x.kind === 'goodput'))
+    parts.push(`level goodput ${formatPercent(n.goodput)}`);
   return ` · ${parts.join(' · ')}`;
 }

@@ -4,6 +4,9 @@ import { EXIT, usageError, type ExitCode } from '../errors.js';
 import type { LiveSnapshot, SeriesPoint } from '../k6/live.js';
 import { planEndpoints } from '../plans/compile.js';
 import { didYouMean } from '../plans/diagnostics.js';
+import { selectorSafe } from '../report/model/k6-submetrics.js';
+import { isHttpStep } from '../plans/rules.js';
+import { endpointName, streamStepNames, walkSteps } from '../plans/walk.js';
 import type { Plan } from '../plans/schema.js';
 import type { GuardVerdict } from '../report/model/guard.js';
 import type { RunSummary } from '../report/model/summary.js';
@@ -13,9 +16,17 @@ import { planRamp, rampPlan, type Ramp, type RampChoices } from './ramp.js';
 import { renderBreach, renderLevelNote } from './render.js';
 import { describeServerAtLevels } from './render-server.js';
 import { judgeServerAtLevels, levelWindows } from './server.js';
-import type { Slo } from './slo.js';
+import { limitOf, sloStreamMetrics, type Slo } from './slo.js';
 import { BREAKPOINT_SCHEMA, judgeBreakpoint, type BreakpointResult } from './verdict.js';
-import { foldWatch, initialWatch, type WatchDecision, type WatchState } from './watch.js';
+import {
+  foldWatch,
+  initialWatch,
+  streamCountKey,
+  streamSelectors,
+  type StreamReading,
+  type WatchDecision,
+  type WatchState,
+} from './watch.js';
 
 /** Breakpoint runs are kept apart from the plan's own runs, so `compare <target>` never takes one for them. */
 export const BREAKPOINT_SUFFIX = '.breakpoint';
@@ -29,6 +40,8 @@ export interface BreakpointSearch {
   /** The ramped plan, named with BREAKPOINT_SUFFIX. */
   plan: Plan;
   endpoints: string[];
+  /** The streaming metrics the SLO reads and the stream steps of the flow that emit them. */
+  streams: StreamReading;
 }
 
 /** The ramp over the plan's scenario; a usage error listing every problem. */
@@ -59,12 +72,86 @@ export function planBreakpointSearch(
       guess ? `did you mean ${guess}?` : `endpoints: ${endpoints.join(', ')}`,
     );
   }
-  return { slo, window, ramp, planName: plan.name, plan: ramped, endpoints };
+  const streams = planStreamReading(ramped, ramp, slo);
+  const thresholds = { ...ramped.thresholds, ...streamSubmetrics(ramp, streams) };
+  return { slo, window, ramp, planName: plan.name, plan: { ...ramped, thresholds }, endpoints, streams };
+}
+
+/**
+ * What a streaming SLO reads, checked before anything runs: a criterion on ttft, tpot, e2e_latency,
+ * inter_token_latency or goodput needs a stream step in the flow that is ramped (else the metric has no
+ * samples and the criterion would hold however slow the target), and an endpoint it names must be one.
+ */
+function planStreamReading(ramped: Plan, ramp: Ramp, slo: Slo): StreamReading {
+  const metrics = sloStreamMetrics(slo);
+  if (metrics.length === 0) return { metrics, endpoints: [] };
+  // The levels are the ramped flow's: setup's and teardown's streams are not part of any.
+  const { setup: _setup, teardown: _teardown, ...flowOnly } = ramped;
+  const endpoints = streamStepNames(flowOnly);
+  if (endpoints.length === 0)
+    throw usageError(
+      `--slo limits ${metrics.join(', ')}, which only a step with \`stream:\` measures, and flow ${ramp.flow} has none`,
+      'add `stream:` to the step that reads the streamed answer (docs/plans.md), or limit p95/errors instead',
+    );
+  const notStreams = slo.criteria.flatMap((c) =>
+    c.endpoint !== undefined &&
+    (c.kind === 'goodput' || (c.kind === 'latency' && c.metric !== undefined)) &&
+    !endpoints.includes(c.endpoint)
+      ? [c.text]
+      : [],
+  );
+  if (notStreams.length > 0)
+    throw usageError(
+      `--slo ${notStreams.join(', ')}: the step named there does not read a stream, so it has no streaming numbers`,
+      `stream steps of flow ${ramp.flow}: ${endpoints.join(', ')}`,
+    );
+  checkGoodputSlos(ramped, ramp.flow, slo);
+  return { metrics, endpoints };
+}
+
+/**
+ * goodput counts the requests that met their step's `stream.slo`: a step without one has nothing to meet, so
+ * a goodput criterion needs one on the steps it covers.
+ */
+function checkGoodputSlos(ramped: Plan, flowName: string, slo: Slo): void {
+  const goodput = slo.criteria.filter((c) => c.kind === 'goodput');
+  if (goodput.length === 0) return;
+  const withSlo: string[] = [];
+  walkSteps(ramped.flows?.[flowName]?.steps ?? [], [], (step) => {
+    if (isHttpStep(step) && typeof step.stream === 'object' && 'slo' in step.stream)
+      withSlo.push(endpointName(step));
+  });
+  const missing = goodput.filter((c) =>
+    c.endpoint === undefined ? withSlo.length === 0 : !withSlo.includes(c.endpoint),
+  );
+  if (missing.length > 0)
+    throw usageError(
+      `--slo ${missing.map((c) => c.text).join(', ')}: goodput counts the streams that met their step's \`stream.slo\`, and ${
+        missing[0]?.endpoint === undefined
+          ? `no stream step of flow ${flowName} has one`
+          : `step ${missing[0].endpoint} has none`
+      }`,
+      'give the stream step its SLO, e.g. `stream: { token: …, slo: { ttft: 2s, tpot: 50ms } }` (docs/plans.md)',
+    );
+}
+
+/**
+ * Empty thresholds that make k6 keep each level's streaming sub-metrics, overall and per stream step, and
+ * count each stream step's requests per level (the streams that ended, which their numbers are of).
+ */
+export function streamSubmetrics(ramp: Ramp, streams: StreamReading): Record<string, never[]> {
+  const out: Record<string, never[]> = {};
+  for (const level of ramp.levels) {
+    for (const selector of streamSelectors(streams, level.index))
+      for (const metric of streams.metrics) out[`${metric}{${selector}}`] = [];
+    for (const name of streams.endpoints.filter(selectorSafe)) out[streamCountKey(name, level.index)] = [];
+  }
+  return out;
 }
 
 export function startWatch(search: BreakpointSearch): WatchState {
-  const { slo, ramp, endpoints, window } = search;
-  return initialWatch({ slo, levels: ramp.levels.length, endpoints, window });
+  const { slo, ramp, endpoints, window, streams } = search;
+  return initialWatch({ slo, levels: ramp.levels.length, endpoints, window, streams });
 }
 
 /** One live snapshot folded into the watch: the progress note, and why to stop k6 once the SLO broke. */
@@ -97,7 +184,7 @@ export function describeDecision(d: WatchDecision, ramp: Ramp, watch: WatchState
         criterion: b.criterion.text,
         kind: b.criterion.kind,
         observed: b.observed,
-        limit: b.criterion.kind === 'errors' ? b.criterion.limit : b.criterion.limitMs,
+        limit: limitOf(b.criterion),
         endpoints: b.endpoints,
       }),
     )

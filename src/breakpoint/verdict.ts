@@ -7,12 +7,13 @@ import type { Ramp } from './ramp.js';
 import type { ServerAtLevels } from './server.js';
 import {
   judgeLevel,
-  minRequests,
+  limitOf,
+  judgeable,
   worstEndpoint,
   type Breach,
   type LevelNumbers,
+  type ScopeNumbers,
   type Slo,
-  type SloCriterion,
 } from './slo.js';
 import { levelNumbers, type MetricValues, type WatchState } from './watch.js';
 
@@ -22,14 +23,14 @@ export type LevelStatus =
   /** Its requests met every criterion. */
   | 'held'
   | 'broken'
-  /** Fewer requests than a judgement needs (see minRequests). */
+  /** Fewer requests (or streams that ended) than a judgement needs (see judgeable). */
   | 'too-few-requests'
   /** The generator could not deliver it: its numbers are not the target's. */
   | 'generator';
 
 export interface BreachOut {
   criterion: string;
-  kind: 'latency' | 'errors';
+  kind: 'latency' | 'errors' | 'goodput';
   observed: number;
   limit: number;
   /** Endpoints that break the limit on their own, worst first. */
@@ -49,7 +50,19 @@ export interface LevelResult {
   errorRate: number | null;
   /** http_req_duration of the level's requests in ms, k6's keys (avg, med, p(90), p(95), p(99), max, …). */
   latency: Record<string, number>;
-  endpoints: Record<string, { errorRate: number | null; latency: Record<string, number> }>;
+  /** The streaming trends the SLO reads (ttft, tpot, …), k6's keys, ms; only with a streaming criterion. */
+  stream?: ScopeNumbers['stream'];
+  /** The goodput share; only with a goodput criterion and streams that ended. */
+  goodput?: number;
+  /** With goodput: the streams that ended at the level (goodput's requests). */
+  streams?: number;
+  endpoints: Record<
+    string,
+    { errorRate: number | null; latency: Record<string, number> } & Pick<
+      ScopeNumbers,
+      'stream' | 'goodput' | 'streams'
+    >
+  >;
   breaches: BreachOut[];
   /** Series time (s since k6 started, as series.json's `t`) of the first and last live sample of the level. */
   firstS: number | null;
@@ -99,10 +112,6 @@ export interface VerdictInput {
   series?: ReadonlyArray<{ t: number; rps: number }>;
 }
 
-function limitOf(c: SloCriterion): number {
-  return c.kind === 'errors' ? c.limit : c.limitMs;
-}
-
 function breachOut(b: Breach, n: LevelNumbers): BreachOut {
   const worst = b.endpoints.length === 0 ? worstEndpoint(b.criterion, n) : undefined;
   return {
@@ -148,18 +157,25 @@ function levelStatus(
 ): { status: LevelStatus; breaches: BreachOut[] } {
   const { slo } = input;
   const decision = input.watch.decision;
-  const min = minRequests(slo);
   if (decision?.kind === 'saturated' && i >= decision.level) return { status: 'generator', breaches: [] };
   if (decision?.kind === 'broke' && i === decision.level) {
-    const exact = n.requests >= min ? judgeLevel(slo, n) : [];
+    const exact = judgeable(slo, n) ? judgeLevel(slo, n) : [];
     return {
       status: 'broken',
       breaches: (exact.length > 0 ? exact : decision.first).map((b) => breachOut(b, n)),
     };
   }
-  if (n.requests < min) return { status: 'too-few-requests', breaches: [] };
+  if (!judgeable(slo, n)) return { status: 'too-few-requests', breaches: [] };
   const breaches = judgeLevel(slo, n).map((b) => breachOut(b, n));
   return { status: breaches.length > 0 ? 'broken' : 'held', breaches };
+}
+
+function streamOf(n: ScopeNumbers): Pick<ScopeNumbers, 'stream' | 'goodput' | 'streams'> {
+  return {
+    ...(n.stream !== undefined ? { stream: n.stream } : {}),
+    ...(n.goodput !== undefined ? { goodput: n.goodput } : {}),
+    ...(n.streams !== undefined ? { streams: n.streams } : {}),
+  };
 }
 
 function judgeLevels(input: VerdictInput, numbersOf: NumbersOf, reached: number): LevelResult[] {
@@ -178,10 +194,11 @@ function judgeLevels(input: VerdictInput, numbersOf: NumbersOf, reached: number)
       rps: levelRps(input, i, reached, n, seen),
       errorRate: n.errorRate ?? null,
       latency: n.latency,
+      ...streamOf(n),
       endpoints: Object.fromEntries(
         Object.entries(n.endpoints).map(([name, e]) => [
           name,
-          { errorRate: e.errorRate ?? null, latency: e.latency },
+          { errorRate: e.errorRate ?? null, latency: e.latency, ...streamOf(e) },
         ]),
       ),
       breaches,
@@ -221,6 +238,23 @@ function foundVerdict(
   };
 }
 
+/**
+ * Why k6 failed. A k6 whose streaming extension predates a metric the SLO reads (tpot, goodput, …) refuses the
+ * per-level thresholds on it before any load: that is said in loadctl's words, with the fix.
+ */
+export function k6FailureReason(
+  outcome: Extract<Outcome, { kind: 'k6-error' }>,
+  streamMetrics: readonly string[],
+): string {
+  const missing = outcome.detail?.match(/no metric name "([A-Za-z_0-9]+)[{"]/)?.[1];
+  if (missing !== undefined && streamMetrics.includes(missing))
+    return (
+      `this k6 does not measure ${missing}, which the SLO reads: its streaming extension (k6/x/loadctl-sse) ` +
+      'predates it; rebuild k6 with `npm run setup:k6` (`loadctl doctor` shows which k6 runs)'
+    );
+  return `k6 failed: ${outcome.reason}`;
+}
+
 /** The verdict over the judged levels; a saturation marks its level and those past it 'generator'. */
 function decideVerdict(
   input: VerdictInput,
@@ -248,7 +282,7 @@ function decideVerdict(
     return {
       kind: 'incomplete',
       held: heldBelow(ramp.levels.length),
-      reason: `k6 failed: ${input.outcome.reason}`,
+      reason: k6FailureReason(input.outcome, input.watch.config.streams?.metrics ?? []),
     };
   // Levels at and past a saturation decided live are already marked 'generator': a broken level is below it.
   if (broken !== undefined && (saturatedAt === undefined || broken.level - 1 <= saturatedAt))
@@ -273,7 +307,9 @@ function decideVerdict(
 export function judgeBreakpoint(input: VerdictInput): BreakpointResult {
   const { ramp, watch } = input;
   const numbersOf: NumbersOf = (i) => {
-    const final = input.final ? levelNumbers(input.final, i, input.endpoints) : undefined;
+    const final = input.final
+      ? levelNumbers(input.final, i, input.endpoints, input.watch.config.streams)
+      : undefined;
     return final !== undefined && final.requests > 0 ? final : watch.live[i];
   };
   let reached = -1;

@@ -3,8 +3,18 @@
 // not differences of cumulative trends: k6's REST API gives percentiles only since the start, and a p95 cannot
 // be subtracted. Pure.
 import type { GuardReason, GuardVerdict } from '../report/model/guard.js';
-import { BATCH_TAG } from '../report/model/k6-submetrics.js';
-import { judgeLevel, minRequests, type Breach, type LevelNumbers, type Slo } from './slo.js';
+import { BATCH_TAG, selectorSafe } from '../report/model/k6-submetrics.js';
+import {
+  GOODPUT_METRIC,
+  judgeLevel,
+  judgeable,
+  STREAM_TRENDS,
+  type Breach,
+  type LevelNumbers,
+  type ScopeNumbers,
+  type Slo,
+  type StreamTrend,
+} from './slo.js';
 
 /** Seconds in a row a level must break the SLO before the search stops (`--window`). */
 export const DEFAULT_WINDOW = 3;
@@ -21,11 +31,65 @@ function clean(
   return out;
 }
 
+/** The streaming metrics the SLO reads, and the endpoints (stream steps) that emit them. */
+export interface StreamReading {
+  metrics: readonly string[];
+  endpoints: readonly string[];
+}
+
+const NO_STREAMS: StreamReading = { metrics: [], endpoints: [] };
+
+/** The k6 selectors of one level's streaming sub-metrics: overall and per stream step. */
+export function streamSelectors(reading: StreamReading, level: number): string[] {
+  const tag = `${BATCH_TAG}:${level}`;
+  return [tag, ...reading.endpoints.filter(selectorSafe).map((name) => `name:${name},${tag}`)];
+}
+
+/** The k6 key that counts one stream step's requests at a level: how many of its streams ended. */
+export const streamCountKey = (name: string, level: number): string =>
+  `http_reqs{name:${name},${BATCH_TAG}:${level}}`;
+
+/**
+ * The streaming numbers of one scope. k6 shows a trend without samples as zeros and a rate without samples as
+ * 0: a trend whose max is 0 had none (a time from a stream is never 0 ms), and goodput comes with the count of
+ * streams that ended (k6 counts a request, and records its stream's numbers, as it ends), so that a level
+ * whose streams are still running is not taken for one where none met its SLO.
+ */
+function streamNumbers(
+  values: MetricValues,
+  reading: StreamReading,
+  selector: string,
+  streams: number,
+): Pick<ScopeNumbers, 'stream' | 'goodput' | 'streams'> {
+  const stream: Partial<Record<StreamTrend, Record<string, number>>> = {};
+  for (const metric of STREAM_TRENDS) {
+    if (!reading.metrics.includes(metric)) continue;
+    const stats = clean(values(`${metric}{${selector}}`));
+    if ((stats['max'] ?? 0) > 0) stream[metric] = stats;
+  }
+  const goodput =
+    reading.metrics.includes(GOODPUT_METRIC) && streams > 0
+      ? clean(values(`${GOODPUT_METRIC}{${selector}}`))['rate']
+      : undefined;
+  return {
+    streams,
+    ...(Object.keys(stream).length > 0 ? { stream } : {}),
+    ...(goodput !== undefined ? { goodput } : {}),
+  };
+}
+
+/** Streams that ended at a level: one stream step's, or all of them. */
+function streamCount(values: MetricValues, reading: StreamReading, level: number, only?: string): number {
+  const names = only === undefined ? reading.endpoints.filter(selectorSafe) : [only];
+  return names.reduce((sum, name) => sum + (clean(values(streamCountKey(name, level)))['count'] ?? 0), 0);
+}
+
 /** One level's numbers from k6's sub-metrics (live REST samples or the end-of-test data alike). */
 export function levelNumbers(
   values: MetricValues,
   level: number,
   endpoints: readonly string[],
+  reading: StreamReading = NO_STREAMS,
 ): LevelNumbers {
   const tag = `${BATCH_TAG}:${level}`;
   const requests = clean(values(`http_reqs{${tag}}`))['count'] ?? 0;
@@ -34,13 +98,22 @@ export function levelNumbers(
     requests,
     ...(requests > 0 && failed !== undefined ? { errorRate: failed } : {}),
     latency: requests > 0 ? clean(values(`http_req_duration{${tag}}`)) : {},
+    ...(requests > 0 && reading.metrics.length > 0
+      ? streamNumbers(values, reading, tag, streamCount(values, reading, level))
+      : {}),
     endpoints: {},
   };
   for (const name of endpoints) {
     const duration = clean(values(`http_req_duration{name:${name},${tag}}`));
     if (Object.keys(duration).length === 0) continue;
     const rate = clean(values(`http_req_failed{name:${name},${tag}}`))['rate'];
-    out.endpoints[name] = { latency: duration, ...(rate !== undefined ? { errorRate: rate } : {}) };
+    out.endpoints[name] = {
+      latency: duration,
+      ...(rate !== undefined ? { errorRate: rate } : {}),
+      ...(reading.endpoints.includes(name)
+        ? streamNumbers(values, reading, `name:${name},${tag}`, streamCount(values, reading, level, name))
+        : {}),
+    };
   }
   return out;
 }
@@ -51,6 +124,8 @@ export interface WatchConfig {
   endpoints: readonly string[];
   /** Polls in a row (about seconds) a level must break the SLO. */
   window: number;
+  /** The streaming metrics the SLO reads; none without a streaming criterion. */
+  streams?: StreamReading;
 }
 
 /** Why the search stopped early. */
@@ -101,9 +176,8 @@ const POOL_REASONS = new Set(['dropped-iterations', 'vus-at-max']);
 export function foldWatch(state: WatchState, tick: WatchTick): WatchState {
   if (state.decision !== undefined) return state;
   const { config } = state;
-  const min = minRequests(config.slo);
   const live = Array.from({ length: config.levels }, (_, i) =>
-    levelNumbers(tick.values, i, config.endpoints),
+    levelNumbers(tick.values, i, config.endpoints, config.streams),
   );
   let current = state.current;
   for (let i = config.levels - 1; i > current; i--) {
@@ -120,7 +194,7 @@ export function foldWatch(state: WatchState, tick: WatchTick): WatchState {
   const next: WatchState = { ...state, current, live, seen };
   const judged = (i: number): Breach[] => {
     const n = live[i];
-    return n !== undefined && n.requests >= min ? judgeLevel(config.slo, n) : [];
+    return n !== undefined && judgeable(config.slo, n) ? judgeLevel(config.slo, n) : [];
   };
 
   // Levels that just ended are judged on their whole step.

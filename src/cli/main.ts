@@ -192,7 +192,7 @@ function addBreakpointCommand(program: Command, io: Io, runCommand: Runner): voi
       'ramp one scenario until the target breaks its SLO: the highest load that held, where it broke and what broke first',
     )
     .argument('<plan>', 'plan file (YAML)')
-    .requiredOption('--slo <limits>', 'the service level to hold, e.g. "p95<500ms,errors<1%"')
+    .requiredOption('--slo <limits>', 'the SLO to hold, e.g. "p95<500ms,errors<1%" or "ttft_p95<2s"')
     .option('--scenario <name>', 'the scenario whose flow is ramped (default: the plan’s first)')
     .option('--closed', 'closed model: ramp VUs (ramping-vus) instead of arrival rates')
     .option('--max-rate <n>', 'open model: the top level, iterations/s (default: 2 × the scenario’s rate)')
@@ -296,8 +296,8 @@ the plan's order, the first the baseline; KEY=A,B,C chooses them): overall rows,
 share by name; their requests and req/s follow the plan's load of each, so they are shown, not judged.
 Each change is marked ✓ better, ✗ worse, ≈ within the noise, or ? not judged: noise is measured with paired
 time batches of the runs (and rounds) at 95% confidence; see docs/compare.md. Rules of --fail-on name a
-metric (requests, rps, avg, p50, p90, p95, p99, max, error_rate, checks), optionally one endpoint as
-p95{name:reserve}, and a limit in % (pp for error_rate and checks).
+metric (requests, rps, avg, p50, p90, p95, p99, max, error_rate, checks, goodput), optionally one endpoint
+as p95{name:reserve}, and a limit in % (pp for error_rate, checks and goodput).
 ${EXIT_CODES_HELP}`,
     )
     .action((refs: string[], opts: CompareOptions) =>

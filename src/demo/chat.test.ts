@@ -123,7 +123,42 @@ describe('rendering', () => {
     expect(finish.endsWith(SSE_DONE)).toBe(true);
     const finishChunk = JSON.parse(finish.slice(6, finish.length - SSE_DONE.length));
     expect(finishChunk.choices).toEqual([{ index: 0, delta: {}, finish_reason: 'length' }]);
-    expect(finishChunk.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
+    // Usage only when asked for, as OpenAI streams it.
+    expect(finishChunk.usage).toBeUndefined();
+  });
+
+  it('with stream_options.include_usage, ends with a chunk of usage alone before [DONE]', () => {
+    const asked = plan({
+      model: 'demo',
+      messages: [{ role: 'user', content: 'hello there' }],
+      max_tokens: 2,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const frames = renderFinishFrames(META, asked).split('\n\n');
+    expect(frames).toHaveLength(4);
+    expect(frames[2]).toBe('data: [DONE]');
+    expect(JSON.parse(frames[0]?.slice(6) ?? '').usage).toBeUndefined();
+    expect(JSON.parse(frames[1]?.slice(6) ?? '')).toEqual({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1_700_000_000,
+      model: 'demo',
+      choices: [],
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+    });
+  });
+
+  it('refuses stream_options that are not an object of booleans', () => {
+    const bad = parseChatRequest(
+      {
+        model: 'demo',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream_options: { include_usage: 'yes' },
+      },
+      KNOBS,
+    );
+    expect(bad.ok).toBe(false);
   });
 });
 

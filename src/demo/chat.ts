@@ -33,6 +33,8 @@ export interface ChatPlan {
   finishReason: 'stop' | 'length';
   ttftMs: number;
   tokenDelayMs: number;
+  /** `stream_options.include_usage`: a streamed answer ends with a chunk of usage alone, as OpenAI's does. */
+  includeUsage: boolean;
 }
 
 export interface ChatUsage {
@@ -55,6 +57,7 @@ export function parseChatRequest(
   }
   const promptTokens = estimatePromptTokens(fields.messages, issues);
   const stream = parseOptionalBooleanField(fields, 'stream', issues) ?? false;
+  const includeUsage = parseIncludeUsage(fields.stream_options, issues);
   let count = knobs.tokens;
   if (fields.max_tokens !== undefined) {
     const max = parseWholeNumber(fields.max_tokens);
@@ -70,7 +73,18 @@ export function parseChatRequest(
     finishReason: count < knobs.tokens ? 'length' : 'stop',
     ttftMs: knobs.ttftMs,
     tokenDelayMs: knobs.tokenDelayMs,
+    includeUsage,
   });
+}
+
+/** `stream_options: {include_usage}`, absent or an object whose include_usage is a boolean if given. */
+function parseIncludeUsage(options: unknown, issues: string[]): boolean {
+  if (options === undefined || options === null) return false;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    issues.push('stream_options: expected an object');
+    return false;
+  }
+  return parseOptionalBooleanField(options as Record<string, unknown>, 'include_usage', issues) ?? false;
 }
 
 /** Roughly four characters a token, at least one a message: close enough for usage accounting. */
@@ -165,15 +179,15 @@ export function renderChunkFrame(meta: ChatMeta, token: string, first: boolean):
   return `data: ${JSON.stringify(chunk)}\n\n`;
 }
 
-/** The closing frames: an empty delta with the finish reason and usage, then the [DONE] sentinel. */
+/**
+ * The closing frames: an empty delta with the finish reason; with `include_usage`, a chunk of usage alone
+ * (`choices: []`), as OpenAI sends it; then the [DONE] sentinel.
+ */
 export function renderFinishFrames(meta: ChatMeta, plan: ChatPlan): string {
-  const chunk = {
-    id: meta.id,
-    object: 'chat.completion.chunk',
-    created: meta.created,
-    model: meta.model,
-    choices: [{ index: 0, delta: {}, finish_reason: plan.finishReason }],
-    usage: summarizeUsage(plan),
-  };
-  return `data: ${JSON.stringify(chunk)}\n\n${SSE_DONE}`;
+  const head = { id: meta.id, object: 'chat.completion.chunk', created: meta.created, model: meta.model };
+  const finish = { ...head, choices: [{ index: 0, delta: {}, finish_reason: plan.finishReason }] };
+  const usage = plan.includeUsage
+    ? `data: ${JSON.stringify({ ...head, choices: [], usage: summarizeUsage(plan) })}\n\n`
+    : '';
+  return `data: ${JSON.stringify(finish)}\n\n${usage}${SSE_DONE}`;
 }

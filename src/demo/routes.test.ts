@@ -8,6 +8,14 @@ describe('matchRoute', () => {
     expect(matchRoute('POST', '/reservations/pay')).toMatchObject({ kind: 'found', route: { id: 'pay' } });
   });
 
+  it('serves the chat completion at OpenAI’s path too, counted under its own key', () => {
+    expect(matchRoute('POST', '/v1/chat/completions')).toMatchObject({
+      kind: 'found',
+      route: { id: 'chat', key: 'POST /v1/chat/completions' },
+    });
+    expect(matchRoute('POST', '/api/chat')).toMatchObject({ route: { id: 'chat', key: 'POST /api/chat' } });
+  });
+
   it('finds templates and decodes their params', () => {
     expect(matchRoute('POST', '/api/coupons/spring%2025/issue')).toEqual({
       kind: 'found',

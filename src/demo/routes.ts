@@ -137,6 +137,17 @@ const SPECS = [
     body: true,
   },
   {
+    // The same completion at OpenAI's own path, so a plan written for an OpenAI-compatible server (vLLM)
+    // runs on the demo unchanged.
+    id: 'chat',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    kind: 'business',
+    group: 'chat',
+    summary: 'the same as POST /api/chat, at the OpenAI path',
+    body: true,
+  },
+  {
     id: 'chatEvents',
     method: 'GET',
     path: '/api/chat/events',

@@ -15,8 +15,11 @@ import {
   type Think,
   type Value,
 } from '../k6-templates/runtime/model.js';
+import { arrivalK6Scenario, arrivalProcess, hasArrivals } from './arrivals.js';
 import { parseDuration } from './duration.js';
 import { parseJsonPath } from './json-path.js';
+import { compileDataSet } from './datasets.js';
+import { withStreamUsage } from './stream-usage.js';
 import type { ResolvedPlan } from './resolve.js';
 import { collectRefs, compileValue, parseCondition } from './templates.js';
 import { endpointName, isHttpStep, sendEndpointName, walkSteps } from './rules.js';
@@ -142,13 +145,14 @@ export const DEFAULT_STREAM_DONE = '[DONE]';
 
 function compileStream(spec: Exclude<StreamSpec, false>): StreamRead {
   const s = spec === true ? {} : spec;
-  const out: StreamRead = { done: s.done ?? DEFAULT_STREAM_DONE };
+  const out: StreamRead = { done: s.done ?? DEFAULT_STREAM_DONE, usage: s.usage ?? true };
   if (s.token !== undefined) {
     out.token = jsonSegments(s.token);
     if (out.token.some((segment) => 'all' in segment))
       throw new Error(`stream.token ${s.token}: a token path names one value; [*] is not allowed`);
   }
   if (s.doneEvent !== undefined) out.doneEvent = s.doneEvent;
+  if (s.slo !== undefined) out.slo = s.slo;
   return out;
 }
 
@@ -200,7 +204,8 @@ function compileHttpStep(plan: Plan, step: Extract<Step, { path: string }>): CHt
     stopOnFailure: step.stopOnFailure ?? false,
     needsBody: needsBody(step),
   };
-  if (step.json !== undefined) out.body = { type: 'json', value: compileValue(step.json) };
+  if (step.json !== undefined)
+    out.body = { type: 'json', value: compileValue(withStreamUsage(step.json, step.stream)) };
   else if (step.form !== undefined) out.body = { type: 'form', fields: entries(step.form) };
   else if (step.body !== undefined) out.body = { type: 'raw', value: compileValue(step.body) };
   if (step.expect !== undefined) out.expect = Array.isArray(step.expect) ? step.expect : [step.expect];
@@ -259,6 +264,11 @@ export function trendStats(plan: Plan): string[] {
 }
 
 function k6Scenario(s: Scenario, generated: boolean): Record<string, unknown> {
+  if (hasArrivals(s)) {
+    const out = arrivalK6Scenario(s);
+    if (s.env) out.env = stringEnv(s.env);
+    return out;
+  }
   const { flow: _flow, env, ...rest } = s;
   const out: Record<string, unknown> = { ...rest };
   if (env) out.env = stringEnv(env);
@@ -333,11 +343,7 @@ export function compileScriptPlan(resolved: ResolvedPlan, opts: CompileOptions):
   for (const name of dataUsed) {
     const set = plan.data?.[name];
     if (!set) continue;
-    data[name] = {
-      file: opts.dataFiles?.[name] ?? set.file,
-      mode: set.mode ?? 'unique',
-      delimiter: set.delimiter ?? ',',
-    };
+    data[name] = compileDataSet(set, opts.dataFiles?.[name]);
   }
   const script: ScriptPlan = {
     version: SCRIPT_PLAN_VERSION,
@@ -358,6 +364,10 @@ export function compileScriptPlan(resolved: ResolvedPlan, opts: CompileOptions):
   if (plan.setup) script.setup = compileFlow(plan, plan.setup);
   if (plan.teardown) script.teardown = compileFlow(plan, plan.teardown);
   if (opts.summaryExport) script.summaryExport = opts.summaryExport;
+  const arrivals = Object.entries(plan.scenarios).flatMap(([name, s]) =>
+    hasArrivals(s) ? [[name, arrivalProcess(s)] as const] : [],
+  );
+  if (arrivals.length > 0) script.arrivals = Object.fromEntries(arrivals);
   if (opts.batches)
     script.batches = {
       ...opts.batches,

@@ -1,9 +1,10 @@
 // Reading a plan from disk: the effectful half of validation (the file, and the files it names).
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { checkDataSets, type DataSetProblems } from './load-datasets.js';
 import { decodePlanBytes, MAX_PLAN_BYTES, parsePlanText, type PlanSource } from './parse.js';
 import type { Plan } from './schema.js';
-import { placeFindings, validatePlan, type Finding, type ValidPlan } from './validate.js';
+import { placeFindings, validatePlan, type ValidPlan } from './validate.js';
 import { PlanError } from '../errors.js';
 import { describeRefusal, formatBytes, ReadRefusedError } from '../io/bounded-fs.js';
 import type { Io } from '../io/io.js';
@@ -62,22 +63,15 @@ async function readPlanBytes(io: Io, file: string, absPath: string): Promise<Uin
 }
 
 /** Files the plan names must exist; reported like any other plan problem. */
-async function checkReferencedFiles(io: Io, absPath: string, plan: Plan): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for (const [name, set] of Object.entries(plan.data ?? {})) {
-    if (!(await io.exists(planRelative(absPath, set.file)))) {
-      out.push({
-        severity: 'error',
-        path: ['data', name, 'file'],
-        message: `data file ${JSON.stringify(set.file)} does not exist`,
-        hint: 'paths are relative to the plan file',
-      });
-    }
-  }
+async function checkReferencedFiles(io: Io, absPath: string, plan: Plan): Promise<DataSetProblems> {
+  const out = await checkDataSets(io, plan, {
+    resolve: (file) => planRelative(absPath, file),
+    show: (file) => displayPath(io.cwd, file),
+  });
   if (plan.script !== undefined) {
     const path = typeof plan.script === 'string' ? plan.script : plan.script.path;
     if (!(await io.exists(planRelative(absPath, path)))) {
-      out.push({
+      out.findings.push({
         severity: 'error',
         path: typeof plan.script === 'string' ? ['script'] : ['script', 'path'],
         message: `script ${JSON.stringify(path)} does not exist`,
@@ -107,8 +101,9 @@ export async function readPlan(io: Io, file: string): Promise<LoadedPlan> {
   const validated = validatePlan(parsed.source);
   const diagnostics = [...parsed.diagnostics, ...validated.diagnostics];
   if (!validated.plan) throw new PlanError(sortDiagnostics(diagnostics));
-  const fileProblems = placeFindings(parsed.source, await checkReferencedFiles(io, absPath, validated.plan));
-  const all = sortDiagnostics([...diagnostics, ...fileProblems]);
+  const files = await checkReferencedFiles(io, absPath, validated.plan);
+  const fileProblems = placeFindings(parsed.source, files.findings);
+  const all = sortDiagnostics([...diagnostics, ...fileProblems, ...files.diagnostics]);
   if (hasErrors(all)) throw new PlanError(all);
   return {
     file: shown,

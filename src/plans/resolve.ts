@@ -1,4 +1,5 @@
 // Plan + command-line choices → the one configuration a run uses: profile applied, target chosen.
+import { withArrivalDefaults } from './arrivals.js';
 import { didYouMean } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import { applyProfile } from './profiles.js';
@@ -102,7 +103,7 @@ function chooseTarget(plan: Plan, choices: ResolveChoices): ResolveResult {
   return {
     ok: true,
     resolved: {
-      plan,
+      plan: withArrivalDefaults(plan),
       targetName,
       target,
       ...(choices.profile !== undefined ? { profile: choices.profile } : {}),

@@ -1,6 +1,7 @@
 // Rules about steps: templates and their references, bodies, checks, extractors and recorded metrics.
 import type { Ref } from '../k6-templates/runtime/model.js';
 import { didYouMean, type Finding, type PlanPath } from './diagnostics.js';
+import { knownColumns } from './datasets.js';
 import { parseDuration } from './duration.js';
 import { parseJsonPath } from './json-path.js';
 import type { Plan, Step, ThinkTime } from './schema.js';
@@ -39,6 +40,25 @@ export function checkRefs(
   for (const { ref, path: rel } of collectRefs(value)) checkRef(plan, ref, [...path, ...rel], setVars, out);
 }
 
+/** A column the plan itself defines (synthetic sets, `fields`) must exist; a CSV header is read at run time. */
+function checkDataColumn(
+  plan: Plan,
+  ref: Extract<Ref, { ns: 'data' }>,
+  path: PlanPath,
+  out: Finding[],
+): void {
+  const set = plan.data && Object.hasOwn(plan.data, ref.set) ? plan.data[ref.set] : undefined;
+  const columns = set === undefined ? undefined : knownColumns(set);
+  if (columns === undefined || columns.includes(ref.column)) return;
+  const guess = didYouMean(ref.column, columns);
+  out.push({
+    severity: 'error',
+    path,
+    message: `data set \`${ref.set}\` has no column \`${ref.column}\`; its columns: ${columns.join(', ')}`,
+    ...(guess ? { hint: `did you mean \`data.${ref.set}.${guess}\`?` } : {}),
+  });
+}
+
 export function checkRef(
   plan: Plan,
   ref: Ref,
@@ -64,6 +84,7 @@ export function checkRef(
       ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}),
     });
   }
+  if (ref.ns === 'data') checkDataColumn(plan, ref, path, out);
   if (ref.ns === 'vars' && !setVars.has(ref.name)) {
     const guess = didYouMean(ref.name, setVars);
     out.push({

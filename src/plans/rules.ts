@@ -1,6 +1,7 @@
 // Rules a schema cannot express: references between parts of the plan, and legal-but-suspicious plans.
 import { parseRunnerSpec, RUNNER_SPEC_HELP } from './runners.js';
 import { didYouMean, type Finding, type PlanPath } from './diagnostics.js';
+import { checkGoodputThresholds } from './stream-rules.js';
 import { parseDuration } from './duration.js';
 import {
   checkMatcher,
@@ -13,6 +14,7 @@ import {
 import { collectRefs, findTemplateErrors } from './templates.js';
 import { selectorTag } from './threshold-schema.js';
 import { checkOutputs } from './outputs.js';
+import { checkArrivals } from './arrivals.js';
 import { allFlows, endpointName, isHttpStep, sendEndpointName, streamStepNames, walkSteps } from './walk.js';
 import {
   THRESHOLD_EXPRESSION,
@@ -39,6 +41,13 @@ export const STREAM_METRICS: Readonly<Record<string, MetricType>> = {
   stream_tokens: 'trend',
   tokens_per_second: 'trend',
   stream_completed: 'rate',
+  // The LLM serving figures of docs/llm.md; goodput only from steps with `stream.slo`.
+  tpot: 'trend',
+  e2e_latency: 'trend',
+  output_tokens: 'counter',
+  input_tokens: 'counter',
+  output_tokens_per_second: 'trend',
+  goodput: 'rate',
 };
 
 // Which threshold aggregations k6 accepts for each metric type.
@@ -420,7 +429,9 @@ export function checkPlanRules(plan: Plan): Finding[] {
   checkTargets(plan, out);
   checkScenarios(plan, out);
   checkThresholds(plan, out);
+  checkGoodputThresholds(plan, out);
   checkRunners(plan, out);
+  checkArrivals(plan, out);
   out.push(...checkOutputs(plan.outputs, plan.secrets ?? []).findings);
   if (plan.script !== undefined && plan.flows !== undefined) {
     out.push({

@@ -6,7 +6,12 @@ import { atLeastOneSecond, durationSchema, thinkTimeSchema, timeUnitSchema } fro
 import { aboutSchema } from './schema-about.js';
 import { monitorSchema } from './schema-monitor.js';
 import { httpMethod, sendSchema } from './schema-send.js';
+import { streamLlmFields } from './schema-stream.js';
 import { outputSchema } from './output-schema.js';
+import { dataSetSchema } from './schema-dataset.js';
+import { arrivalsSchema } from './schema-arrivals.js';
+
+export { dataSetSchema };
 
 export { durationSchema };
 
@@ -214,12 +219,13 @@ export const streamSchema = z
       doneEvent: z.string().min(1).optional().meta({
         description: 'An `event:` type that ends a complete stream instead, e.g. "message_stop".',
       }),
+      ...streamLlmFields,
     }),
   ])
   .meta({
     description:
       'Read the response as server-sent events while it arrives: time to first token, inter-token latency, ' +
-      'tokens, tokens/s and completion. Needs the k6 built by `npm run setup:k6`.',
+      'TPOT, end-to-end latency, tokens, tokens/s, completion and goodput. Needs the k6 of `npm run setup:k6`.',
   });
 
 export const httpStepSchema = z
@@ -341,6 +347,7 @@ export const scenarioSchema = z.discriminatedUnion('executor', [
     duration: atLeastOneSecond('duration'),
     preAllocatedVUs: positiveCount('preAllocatedVUs'),
     maxVUs: positiveCount('maxVUs').optional(),
+    arrivals: arrivalsSchema.optional(),
   }),
   z.strictObject({
     executor: z.literal('ramping-arrival-rate'),
@@ -350,6 +357,7 @@ export const scenarioSchema = z.discriminatedUnion('executor', [
     stages: z.array(stageSchema).min(1),
     preAllocatedVUs: positiveCount('preAllocatedVUs'),
     maxVUs: positiveCount('maxVUs').optional(),
+    arrivals: arrivalsSchema.optional(),
   }),
 ]);
 
@@ -365,15 +373,6 @@ export const metricSchema = z.strictObject({
   type: z.enum(['counter', 'rate', 'trend', 'gauge']),
   time: z.boolean().optional().meta({ description: 'A Trend of milliseconds (shown as durations).' }),
   description: z.string().optional(),
-});
-
-export const dataSetSchema = z.strictObject({
-  file: z.string().min(1).meta({ description: 'CSV file with a header row, relative to the plan.' }),
-  mode: z
-    .enum(['unique', 'sequential', 'random'])
-    .optional()
-    .meta({ description: 'unique: one row per VU; sequential: the next row each iteration; random.' }),
-  delimiter: z.string().length(1).optional(),
 });
 
 export const httpOptionsSchema = z.strictObject({

@@ -57,10 +57,11 @@ describe('stream steps', () => {
     expect(chat?.stream).toEqual({
       token: [{ key: 'choices' }, { index: 0 }, { key: 'delta' }, { key: 'content' }],
       done: '[DONE]',
+      usage: true,
     });
     // bodyContains reads the tokens' text, so the extension keeps it.
     expect(chat?.needsBody).toBe(true);
-    expect(plain?.stream).toEqual({ done: '[DONE]' });
+    expect(plain?.stream).toEqual({ done: '[DONE]', usage: true });
     expect(plain?.needsBody).toBe(false);
     expect(off !== undefined && 'stream' in off).toBe(false);
   });
@@ -71,7 +72,23 @@ describe('stream steps', () => {
       'stream: { done: END, doneEvent: message_stop }',
     );
     const chat = compile(text).flows.f?.steps[0];
-    expect(chat?.kind === 'http' && chat.stream).toEqual({ done: 'END', doneEvent: 'message_stop' });
+    expect(chat?.kind === 'http' && chat.stream).toEqual({
+      done: 'END',
+      doneEvent: 'message_stop',
+      usage: true,
+    });
+  });
+
+  it('carries the SLO and `usage: false`', () => {
+    const text = PLAN.replace(
+      "stream: { token: '$.choices[0].delta.content' }",
+      "stream: { token: '$.choices[0].delta.content', usage: false, slo: { ttft: 2s, tpot: 50ms } }",
+    );
+    const chat = compile(text).flows.f?.steps[0];
+    expect(chat?.kind === 'http' && chat.stream).toMatchObject({
+      usage: false,
+      slo: { ttft: '2s', tpot: '50ms' },
+    });
   });
 
   it('names the steps that need the streaming k6, in the flows the run uses only', () => {
@@ -101,7 +118,19 @@ describe('stream steps', () => {
       'an unknown stream key',
       PLAN.replace('        stream: true', '        stream: { end: "[DONE]" }'),
       [
-        'p.yaml:17:19: error: flows.f.steps[1].stream.end: unknown key `end`\n    hint: allowed here: token, done, doneEvent',
+        'p.yaml:17:19: error: flows.f.steps[1].stream.end: unknown key `end`\n    hint: allowed here: token, done, doneEvent, usage, slo',
+      ],
+    ],
+    [
+      'an empty SLO, a zero objective and an unknown one',
+      PLAN.replace('        stream: true', '        stream: { slo: {} }').replace(
+        "stream: { token: '$.choices[0].delta.content' }",
+        "stream: { token: '$.choices[0].delta.content', slo: { ttft: 0s, itl: 1s } }",
+      ),
+      [
+        'p.yaml:13:69: error: flows.f.steps[0].stream.slo.ttft: an objective must be more than 0',
+        'p.yaml:13:73: error: flows.f.steps[0].stream.slo.itl: unknown key `itl`\n    hint: allowed here: ttft, tpot, e2e',
+        'p.yaml:17:24: error: flows.f.steps[1].stream.slo: give at least one of ttft, tpot and e2e',
       ],
     ],
     [
@@ -118,6 +147,18 @@ describe('stream steps', () => {
         'p.yaml:22:3: warning: thresholds["ttft{name:chta}"]: no request step is named `chta`, so this threshold sees no samples',
         'p.yaml:23:22: error: thresholds.stream_completed[0]: `p(95)` does not apply to `stream_completed`, a rate\n    hint: use rate',
       ],
+    ],
+    [
+      'a goodput threshold when no stream step has an slo',
+      `${PLAN}thresholds:\n  goodput: ['rate>0.95']\n`,
+      [
+        "p.yaml:22:3: warning: thresholds.goodput: no stream step has an `slo`, so `goodput` gets no samples and this threshold is never judged\n    hint: give the streaming step's `stream:` an `slo`, e.g. { ttft: 2s, tpot: 50ms }",
+      ],
+    ],
+    [
+      'nothing about goodput when a stream step has an slo',
+      `${PLAN.replace("stream: { token: '$.choices[0].delta.content' }", "stream: { token: '$.choices[0].delta.content', slo: { ttft: 2s } }")}thresholds:\n  goodput: ['rate>0.95']\n`,
+      [],
     ],
     [
       'stream thresholds in a plan without stream steps',

@@ -1,6 +1,7 @@
 // Walking a plan's flows and steps: shared by the rules, the compiler and the run's preflight.
 import type { PlanPath } from './diagnostics.js';
 import type { Flow, Plan, Step, ThinkTime } from './schema.js';
+import type { StreamSlo } from './schema-stream.js';
 
 export function isHttpStep(step: Step): step is Extract<Step, { path: string }> {
   return 'path' in step;
@@ -47,16 +48,30 @@ export function sendEndpointName(step: Extract<Step, { path: string }>): string 
 
 /** The steps that read their response as a stream, in the flows the run uses: they need the streaming k6. */
 export function streamStepNames(plan: Plan): string[] {
-  const names = new Set<string>();
+  return [...new Set(streamSteps(plan).map(endpointName))];
+}
+
+/** Each stream step's objectives (`stream.slo`), by endpoint name: what its goodput was judged by. */
+export function streamSlos(plan: Plan): Array<{ step: string; slo: StreamSlo }> {
+  const out: Array<{ step: string; slo: StreamSlo }> = [];
+  for (const step of streamSteps(plan)) {
+    const slo = typeof step.stream === 'object' ? step.stream.slo : undefined;
+    if (slo !== undefined && !out.some((o) => o.step === endpointName(step)))
+      out.push({ step: endpointName(step), slo });
+  }
+  return out;
+}
+
+function streamSteps(plan: Plan): Array<Extract<Step, { path: string }>> {
+  const steps: Array<Extract<Step, { path: string }>> = [];
   const used = Object.values(plan.scenarios).flatMap((s) =>
     s.flow !== undefined && plan.flows?.[s.flow] ? [plan.flows[s.flow]] : [],
   );
   for (const flow of [...used, plan.setup, plan.teardown]) {
     if (flow === undefined) continue;
     walkSteps(flow.steps, [], (step) => {
-      if (isHttpStep(step) && step.stream !== undefined && step.stream !== false)
-        names.add(endpointName(step));
+      if (isHttpStep(step) && step.stream !== undefined && step.stream !== false) steps.push(step);
     });
   }
-  return [...names];
+  return steps;
 }

@@ -19,6 +19,7 @@ import type { GroupFacts } from './runner-group.js';
 import type { InstanceTotals } from '../samples/frames.js';
 import { endCodeOf, exitCodeFor, k6ExitCodeOf } from './exit.js';
 import type { RunSpec } from './prepare.js';
+import { streamSlos } from '../plans/walk.js';
 import { SERIES_SCHEMA, type breakpointSchema } from '../store/schemas/files.js';
 import type { z } from 'zod';
 
@@ -196,6 +197,7 @@ export function finishRun(spec: RunSpec, run: ExecutedRun): FinishedRun {
     ...(run.runners ? { runners: summarizeRunners(run.runners, frames?.instances ?? []) } : {}),
     ...(run.server ? { server: summarizeServer(run.server, spec.batches) } : {}),
     byTag: { tags: spec.tagPlan, layout: spec.batches },
+    llmSlos: streamSlos(plan),
   });
   return { outcome, summary, series: summarizeSeries(run), exitCode: exitCodeFor(outcome) };
 }

@@ -25,6 +25,15 @@ import { environmentError, PlanError, usageError } from '../errors.js';
 import { describeRefusal, MakeDirError, ReadRefusedError } from '../io/bounded-fs.js';
 import type { Io } from '../io/io.js';
 import { displayPath, planRelative, type LoadedPlan } from '../plans/load.js';
+import {
+  generateSyntheticRows,
+  isFileSet,
+  isPreparedSet,
+  prepareFileRows,
+  type PreparedRow,
+} from '../plans/datasets.js';
+import { fileDiagnostics, MAX_DATA_FILE_BYTES } from '../plans/load-datasets.js';
+import type { DataSetSpec } from '../plans/schema-dataset.js';
 
 export interface PreparedScript {
   resolved: ResolvedPlan;
@@ -69,8 +78,7 @@ function errnoCode(err: unknown): string | undefined {
 
 // A plan's own k6 script: far above any hand-written one (k6's own examples are a few KiB).
 export const MAX_SCRIPT_BYTES = 16 * 1024 * 1024;
-// A data file is copied into the run folder and loaded by every k6 instance: large, but not unbounded.
-export const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
+export { MAX_DATA_FILE_BYTES };
 
 /** Why a file the plan names could not be read, or undefined when the failure is not about the file. */
 export function describeReadFailure(err: unknown): string | undefined {
@@ -113,28 +121,52 @@ interface DataFile extends OutputFile {
   content: Uint8Array;
 }
 
+/** The rows loadctl prepares, as the run folder keeps them: one JSON array, read by k6 into a SharedArray. */
+function rowsFile(name: string, rows: readonly PreparedRow[]): DataFile {
+  return { name, rel: `data/${name}.rows.json`, content: new TextEncoder().encode(JSON.stringify(rows)) };
+}
+
+async function readDataFile(
+  io: Io,
+  loaded: LoadedPlan,
+  name: string,
+  set: DataSetSpec,
+): Promise<DataFile | Diagnostic[] | Finding> {
+  if (set.synthetic !== undefined) return rowsFile(name, generateSyntheticRows(set.synthetic, set.seed ?? 0));
+  if (!isFileSet(set)) return []; // neither form: validation already refused the plan
+  const from = planRelative(loaded.absPath, set.file);
+  const read = await readNamedFile(
+    io,
+    from,
+    MAX_DATA_FILE_BYTES,
+    'every k6 instance loads the data file: use a sample of the rows, or split it across plans',
+  );
+  if (!('bytes' in read))
+    return {
+      severity: 'error',
+      path: ['data', name, 'file'],
+      message: `data file ${JSON.stringify(set.file)} ${read.problem}`,
+      hint: read.hint ?? 'paths are relative to the plan file',
+    };
+  if (!isPreparedSet(set))
+    return { name, rel: `data/${name}-${basename(set.file)}`, content: read.bytes, from };
+  const prepared = prepareFileRows(set, new TextDecoder().decode(read.bytes));
+  if (!prepared.ok) return fileDiagnostics(displayPath(io.cwd, from), name, prepared.problems);
+  return { ...rowsFile(name, prepared.rows), from };
+}
+
 async function readDataFiles(io: Io, loaded: LoadedPlan, resolved: ResolvedPlan): Promise<DataFile[]> {
   const files: DataFile[] = [];
   const findings: Finding[] = [];
+  const diagnostics: Diagnostic[] = [];
   for (const [name, set] of Object.entries(resolved.plan.data ?? {})) {
-    const from = planRelative(loaded.absPath, set.file);
-    const read = await readNamedFile(
-      io,
-      from,
-      MAX_DATA_FILE_BYTES,
-      'every k6 instance loads the data file: use a sample of the rows, or split it across plans',
-    );
-    if ('bytes' in read)
-      files.push({ name, rel: `data/${name}-${basename(set.file)}`, content: read.bytes, from });
-    else
-      findings.push({
-        severity: 'error',
-        path: ['data', name, 'file'],
-        message: `data file ${JSON.stringify(set.file)} ${read.problem}`,
-        hint: read.hint ?? 'paths are relative to the plan file',
-      });
+    const read = await readDataFile(io, loaded, name, set);
+    if (Array.isArray(read)) diagnostics.push(...read);
+    else if ('severity' in read) findings.push(read);
+    else files.push(read);
   }
-  if (findings.length > 0) throw new PlanError(placeFindings(loaded.source, findings));
+  if (findings.length > 0 || diagnostics.length > 0)
+    throw new PlanError([...placeFindings(loaded.source, findings), ...diagnostics]);
   return files;
 }
 

@@ -8,6 +8,7 @@ import type { Scenario } from 'k6/options';
 import type { LoadedPlan } from '../plans/load.js';
 import { plannedDuration, type ResolvedPlan } from '../plans/resolve.js';
 import type { DemoKnobs, Invariant, Monitor, Plan } from '../plans/schema.js';
+import { streamStepNames } from '../plans/walk.js';
 import { hasChecks, planBatches } from '../report/model/batches.js';
 import { boundEndpoints } from '../report/model/endpoint-bound.js';
 import { guardPlan, type GuardPlan } from '../report/model/guard.js';
@@ -22,6 +23,7 @@ import {
 import type { ComparisonRef } from '../report/model/summary.js';
 import { windowThresholds, type WindowThreshold } from '../report/model/window-thresholds.js';
 import { tagSubmetrics } from '../report/model/tag-groups.js';
+import { TOKEN_SOURCE_TAG, tokenSourceSubmetrics } from '../report/model/llm.js';
 import { planTags, type TagPlan } from '../report/model/tag-plan.js';
 import { environmentError, usageError } from '../errors.js';
 import { RUN_FILES, runDirFor, runFile, type RunFile } from '../store/layout.js';
@@ -247,6 +249,8 @@ export function streamTagsFor(
     }
   }
   for (const { key } of tagPlan.keys) tags.add(key);
+  // Token counts by their source (usage, tokenizer, events): summary.json's llm.*.bySource.
+  if (streamStepNames(plan).length > 0) tags.add(TOKEN_SOURCE_TAG);
   return [...tags];
 }
 
@@ -330,6 +334,7 @@ function compileExtras(
           )
         : {}),
       ...tagSubmetrics(tagPlan, batches, { checks }),
+      ...(streamStepNames(plan).length > 0 ? tokenSourceSubmetrics() : {}),
     },
     ...(batches ? { batches: { tag: BATCH_TAG, ...batches } } : {}),
   };

@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { arrivalK6Scenario, type ArrivalScenario } from '../../src/plans/arrivals.js';
 import { parseDuration } from '../../src/plans/duration.js';
 import { REPO, runCli, tempDir, writePlan } from './helpers.js';
 
@@ -171,8 +172,13 @@ describe('loadctl render + k6 inspect (real k6)', () => {
           return;
         }
         expect(Object.keys(seen.scenarios).sort()).toEqual(Object.keys(expected).sort());
-        for (const [name, want] of Object.entries(expected)) {
+        for (const [name, asked] of Object.entries(expected)) {
           const got = seen.scenarios[name]!;
+          // Poisson or gamma arrivals run as k6's shared-iterations over the drawn arrivals (docs/plans.md).
+          const want =
+            asked.arrivals === undefined
+              ? asked
+              : arrivalK6Scenario(asked as unknown as ArrivalScenario);
           for (const key of [
             'executor',
             'vus',

@@ -299,7 +299,12 @@ describe('chat', () => {
     const res = await fetch(`${service.url}/api/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'demo-1', messages, stream: true }),
+      body: JSON.stringify({
+        model: 'demo-1',
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
     });
     const headersAt = performance.now() - t0;
     expect(res.status).toBe(200);
@@ -332,9 +337,14 @@ describe('chat', () => {
       (c) => (c.chunk.choices as { finish_reason: unknown }[])[0]?.finish_reason === null,
     );
     expect(tokenEvents).toHaveLength(tokens);
-    expect(chunks.at(-1)?.chunk).toMatchObject({
+    expect(chunks.at(-2)?.chunk).toMatchObject({
       object: 'chat.completion.chunk',
       choices: [{ finish_reason: 'stop' }],
+    });
+    // Asked for with stream_options.include_usage, usage comes alone in the last chunk, as OpenAI sends it.
+    expect(chunks.at(-1)?.chunk).toMatchObject({
+      object: 'chat.completion.chunk',
+      choices: [],
       usage: { completion_tokens: tokens },
     });
 

@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(REPO, 'bin', 'loadctl.js');
@@ -50,6 +51,15 @@ export function runCli(
   opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return startCli(args, opts).done;
+}
+
+/** A stand-in for each secret a plan declares (the demo takes any): a run without them stops in preflight. */
+export const SECRET_STAND_IN = 'shipped-plan-secret-7f3a';
+
+/** The environment that gives every secret a plan's YAML declares its stand-in. */
+export function secretStandIns(planText: string): Record<string, string> {
+  const declared = (parse(planText) as { secrets?: string[] } | null)?.secrets ?? [];
+  return Object.fromEntries(declared.map((name) => [name, SECRET_STAND_IN]));
 }
 
 export async function tempDir(prefix: string): Promise<string> {

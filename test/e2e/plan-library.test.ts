@@ -1,13 +1,13 @@
 // Every shipped plan, as CI runs it: `loadctl run <plan> --profile smoke` through the real CLI, the real k6
 // and the built-in demo service. The plans are found by walking plans/, so a plan added later is covered
 // without touching this file; a few plans also get checks of their own business numbers below.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunSummary } from '../../src/report/model/summary.js';
-import { REPO, runCli, tempDir } from './helpers.js';
+import { REPO, runCli, SECRET_STAND_IN, secretStandIns, tempDir } from './helpers.js';
 
 /** The issue's budget for a smoke run: k6's own test duration. */
 const SMOKE_BUDGET_MS = 20_000;
@@ -110,6 +110,28 @@ const PLAN_CHECKS: Record<string, (run: Run) => void> = {
     expect(demo.rootWork).toEqual({ requests: home, rounds: home * demo.knobs.rootWork });
     expect(demo.knobs.rootWork).toBeGreaterThan(0);
   },
+  'openai-compatible': ({ summary, demo }) => {
+    // Every request went to the OpenAI path and was read as a stream, as the demo's model was told to answer
+    // (ttftMs 200, tokenDelayMs 20, 32 tokens): ttft from the request, never before the first token is due
+    // (the demo's timers may fire a millisecond early).
+    const chat = requests(summary, 'chat');
+    expect(chat).toBeGreaterThan(0);
+    expect(demo.statuses['POST /v1/chat/completions']).toEqual({ '200': chat });
+    expect(count(summary, 'ttft', 'min')).toBeGreaterThanOrEqual(demo.knobs.chat.ttftMs - 2);
+    // Each answer is as long as its prompt row's max_tokens allows (the demo stops at the smaller), and the
+    // server's usage counted every one of them.
+    const asked = summary.metrics['dataset_output_len']?.values;
+    const tokens = summary.metrics['stream_tokens']?.values;
+    const cap = (n: number | undefined): number => Math.min(demo.knobs.chat.tokens, n ?? NaN);
+    expect([tokens?.min, tokens?.max]).toEqual([cap(asked?.min), cap(asked?.max)]);
+    expect(count(summary, 'output_tokens')).toBe(Math.round((tokens?.avg ?? NaN) * chat));
+    expect(summary.metrics['stream_completed']?.values['rate']).toBe(1);
+    // tpot is the demo's token delay (its timers may fire a millisecond early); goodput judged every request.
+    expect(count(summary, 'tpot', 'min')).toBeGreaterThanOrEqual(demo.knobs.chat.tokenDelayMs - 1);
+    expect(summary.metrics['goodput']?.values['passes']! + summary.metrics['goodput']?.values['fails']!).toBe(
+      chat,
+    );
+  },
   'traffic-dam': ({ summary, demo }) => {
     expect(count(summary, 'abuse_limited')).toBeGreaterThan(count(summary, 'abuse_allowed'));
     expect(summary.endpoints.find((e) => e.name === 'ask')?.failed).toBe(0);
@@ -128,6 +150,14 @@ const PLAN_CHECKS: Record<string, (run: Run) => void> = {
     expect(abuser!.allowed).toBeLessThanOrEqual(abuser!.allowance);
   },
 };
+
+/** Every file under a run folder that holds the text (a secret must be in none). */
+function filesHolding(dir: string, text: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => {
+    const path = join(dir, f);
+    return statSync(path).isFile() && readFileSync(path).includes(text);
+  });
+}
 
 function onlyRunDir(results: string, plan: string): string {
   const runs = readdirSync(join(results, plan));
@@ -149,17 +179,15 @@ describe('the plan library: every shipped plan runs its smoke profile against th
   });
 
   it.each(PLANS)('plans/%s --profile smoke passes with its invariants', async (file) => {
-    const source = parse(readFileSync(join(REPO, 'plans', file), 'utf8')) as {
-      name: string;
-      profiles?: Record<string, unknown>;
-    };
+    const text = readFileSync(join(REPO, 'plans', file), 'utf8');
+    const source = parse(text) as { name: string; profiles?: Record<string, unknown>; secrets?: string[] };
     expect(Object.keys(source.profiles ?? {}), 'every shipped plan has a smoke profile').toContain('smoke');
 
     const results = join(await tempDir('library'), 'results');
     const started = performance.now();
     const r = await runCli(
       ['run', `plans/${file}`, '--profile', 'smoke', '--results', results, '--no-progress'],
-      { timeoutMs: 90_000 },
+      { timeoutMs: 90_000, env: secretStandIns(text) },
     );
     const wallMs = performance.now() - started;
     expect(r.stderr).not.toContain('internal error');
@@ -167,6 +195,7 @@ describe('the plan library: every shipped plan runs its smoke profile against th
     expect(r.stdout).toContain('✓ PASSED');
 
     const runDir = onlyRunDir(results, source.name);
+    if (source.secrets !== undefined) expect(filesHolding(runDir, SECRET_STAND_IN)).toEqual([]);
     const summary = readJson<RunSummary>(join(runDir, 'summary.json'));
     const resolved = readJson<ResolvedRun>(join(runDir, 'plan.resolved.json'));
     expect(summary.profile).toBe('smoke');

@@ -10,7 +10,7 @@ import { parseK6Summary, type K6Group, type K6Summary } from '../../src/k6/summa
 import { k6SummaryFromFrames } from '../../src/report/model/stream-summary.js';
 import type { Plan } from '../../src/plans/schema.js';
 import { readFramesFile } from '../../src/samples/read-frames.js';
-import { REPO, runCli, tempDir } from './helpers.js';
+import { REPO, runCli, secretStandIns, tempDir } from './helpers.js';
 
 // Generated plans only: an existing script's thresholds are its own, and k6 keeps judging them.
 const PLANS = readdirSync(join(REPO, 'plans'), { recursive: true, encoding: 'utf8' })
@@ -70,7 +70,7 @@ describe("the stream's summary and verdicts equal k6's own on every shipped plan
     const results = join(await tempDir('verdicts'), 'results');
     const r = await runCli(
       ['run', `plans/${file}`, '--profile', 'smoke', '--k6-summary', '--results', results, '--no-progress'],
-      { timeoutMs: 90_000 },
+      { timeoutMs: 90_000, env: secretStandIns(readFileSync(join(REPO, 'plans', file), 'utf8')) },
     );
     expect(r.stderr).not.toContain('internal error');
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);

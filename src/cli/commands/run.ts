@@ -14,6 +14,7 @@ import { parseOverrides } from '../../plans/overrides.js';
 import { warmupPlan } from '../../plans/warmup.js';
 import { runPreflight } from '../../run/preflight.js';
 import { parseRunnerCount, resolveRunners } from '../../plans/runners.js';
+import { refuseArrivalRunners } from '../../plans/arrivals.js';
 import { resolveOutputs } from '../../run/outputs.js';
 
 export type { PlanRun, RunOptions };
@@ -50,6 +51,7 @@ export async function runPlan(
     runners: opts.runners === undefined ? undefined : parseRunnerCount(opts.runners),
     runner: opts.runner,
   });
+  refuseArrivalRunners(resolved.plan, runners?.length ?? 1);
   const outputs = resolveOutputs(resolved.plan, opts.out);
   const resultsRoot = resolveResultsRoot(io.cwd, opts.results);
   const samples = opts.samples === true;

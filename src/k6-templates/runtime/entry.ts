@@ -1,10 +1,13 @@
 // The k6 entry of every generated script. The code is the same for all plans; a plan arrives only as the
 // JSON string on the script's first line (see ../bundle.ts), so nothing from a plan is ever run as code.
+import { sleep } from 'k6';
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
+import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import type { Flow, ScriptPlan } from './model.js';
-import type { LoadedDataSet, Vars } from './interpreter.js';
+import type { Vars } from './interpreter.js';
+import { loadDataSets } from './data-sets.js';
 import {
   createRuntime,
   missingSecrets,
@@ -14,7 +17,8 @@ import {
   secretMessage,
 } from './interpreter.js';
 import { getOwn, setOwn } from './values.js';
-import { parseCsvRecords, resolveFlowName, validateScriptPlan } from './plan-data.js';
+import { resolveFlowName, validateScriptPlan } from './plan-data.js';
+import { arrivalOffsets } from './arrivals.js';
 
 declare const __LOADCTL_PLAN__: string;
 
@@ -25,21 +29,10 @@ if (problems.length > 0) {
   throw new Error(`loadctl: this script's plan is inconsistent:\n  ${problems.join('\n  ')}`);
 }
 
-function loadDataSets(): Record<string, LoadedDataSet> {
-  const data: Record<string, LoadedDataSet> = {};
-  for (const name of Object.keys(plan.data)) {
-    const ds = plan.data[name];
-    if (ds === undefined) continue;
-    // SharedArray parses the file once and shares the rows read-only with every VU instead of one copy each.
-    const rows = new SharedArray(`loadctl:data:${name}`, () =>
-      parseCsvRecords(open(ds.file), ds.delimiter, `loadctl: data set "${name}" (${ds.file})`),
-    );
-    setOwn(data, name, { mode: ds.mode, rows });
-  }
-  return data;
-}
-
-const rt = createRuntime(plan, loadDataSets());
+const rt = createRuntime(
+  plan,
+  loadDataSets(plan.data, (file) => open(file)),
+);
 
 export const options = plan.options as Options;
 
@@ -104,7 +97,48 @@ function tickBatch(b: NonNullable<typeof batches>): void {
   exec.vu.metrics.tags[b.tag] = String(batchIndex);
 }
 
-export default function (setupData: unknown): void {
+// Arrivals (runtime/arrivals.ts): each scenario's times are drawn once, in the first init, and shared.
+const arrivalTimes: Record<string, readonly number[]> = {};
+for (const name of Object.keys(plan.arrivals ?? {})) {
+  const p = getOwn(plan.arrivals ?? {}, name) as Parameters<typeof arrivalOffsets>[0];
+  setOwn(arrivalTimes, name, new SharedArray<number>(`loadctl:arrivals:${name}`, () => arrivalOffsets(p)));
+}
+const timed = Object.keys(arrivalTimes).length > 0;
+// The built-in metric: k6 returns it for the same name and type, so drops here add to k6's own count.
+const droppedIterations = timed ? new Counter('dropped_iterations') : undefined;
+// When this VU's last iteration ended: a VU still busy at an arrival's time is why nobody started it then.
+let busyUntil = -Infinity;
+
+/**
+ * Wait for this iteration's arrival time; false when it has passed while this VU was busy. Iterations are
+ * handed out in order and a free VU takes the next one at once, so an arrival this VU takes late found every
+ * VU busy: it is dropped, not started late. A VU's first iteration is never late that way (it was free).
+ */
+function awaitArrival(times: readonly number[]): boolean {
+  const sc = exec.scenario;
+  const offset = times[sc.iterationInTest];
+  if (offset === undefined) return true; // more iterations than arrivals: k6's options say otherwise
+  const at = sc.startTime + offset;
+  if (busyUntil > at) {
+    droppedIterations?.add(1);
+    return false;
+  }
+  const wait = at - Date.now();
+  if (wait > 0) sleep(wait / 1000);
+  return true;
+}
+
+function timedIteration(setupData: unknown): void {
+  const times = getOwn(arrivalTimes, exec.scenario.name) as readonly number[] | undefined;
+  if (times !== undefined && !awaitArrival(times)) return;
+  try {
+    iteration(setupData);
+  } finally {
+    if (times !== undefined) busyUntil = Date.now();
+  }
+}
+
+function iteration(setupData: unknown): void {
   if (batches !== undefined) tickBatch(batches);
   const scenario = onlyFlow === undefined ? exec.scenario.name : '';
   const flow = onlyFlow ?? flowOf(scenario);
@@ -119,6 +153,9 @@ export default function (setupData: unknown): void {
   vuVars ??= copyVars(setupData);
   runIteration(rt, flow, vuVars);
 }
+
+// A plan without arrivals runs `iteration` itself: no per-iteration cost for the arrivals' bookkeeping.
+export default timed ? timedIteration : iteration;
 
 export function teardown(setupData: unknown): void {
   if (plan.teardown !== undefined) runFlow(rt, plan.teardown, copyVars(setupData), 'teardown');

@@ -8,7 +8,7 @@ import exec from 'k6/execution';
 import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
 import type { Metric } from 'k6/metrics';
 import type { StreamParams, StreamResponse } from 'k6/x/loadctl-sse';
-import type { DataSet, Flow, HttpStep, MetricDef, ScriptPlan, Step, Think, Value } from './model.js';
+import type { Flow, HttpStep, MetricDef, ScriptPlan, Step, Think, Value } from './model.js';
 import {
   answerOf,
   loadStreamModule,
@@ -32,7 +32,8 @@ import {
   setOwn,
 } from './values.js';
 import { buildRequest, compileRequest, resolveBaseUrl, type BuiltRequest } from './requests.js';
-import { forEachStep, pickRowIndex, planFlows, thinkSeconds } from './plan-data.js';
+import { forEachStep, planFlows, thinkSeconds, type Row } from './plan-data.js';
+import { pickRow, type LoadedDataSet } from './data-sets.js';
 
 // The bundle is CommonJS, where every use of a default import is a getter call through esbuild's interop;
 // on the per-request path that costs a few percent of throughput (measured), so take the module once.
@@ -49,10 +50,7 @@ type ExpectedStatusesCallback = NonNullable<Params['responseCallback']>;
 export type Vars = Record<string, unknown>;
 export type Phase = 'setup' | 'iteration' | 'teardown';
 
-export interface LoadedDataSet {
-  mode: DataSet['mode'];
-  rows: ReadonlyArray<Readonly<Record<string, string>>>;
-}
+export type { LoadedDataSet };
 
 /** What must exist before the first iteration: k6 only allows metrics (and data) in the init context. */
 export interface Runtime {
@@ -323,16 +321,15 @@ function createContext(
   // exec.scenario throws outside a scenario (setup, teardown), so those phases never touch it.
   const inScenario = phase === 'iteration';
   const iterInTest = (): number => (inScenario ? k6exec.scenario.iterationInTest : 0);
-  let rows: Record<string, Readonly<Record<string, string>> | null> = {};
+  let rows: Record<string, Row | null> = {};
   let rowsUsed = false;
-  const row = (set: string): Readonly<Record<string, string>> | null => {
+  const row = (set: string): Row | null => {
     if (!hasOwn(rows, set)) {
       rowsUsed = true;
       // One row per data set per iteration, so ${data.users.name} and ${data.users.password} agree.
       const ds = getOwn(rt.data, set) as LoadedDataSet | undefined;
-      const at = { vu: k6exec.vu.idInTest, iterInTest: iterInTest(), random: Math.random };
-      const index = ds === undefined ? -1 : pickRowIndex(ds.mode, ds.rows.length, at);
-      setOwn(rows, set, ds?.rows[index] ?? null);
+      const at = { vu: k6exec.vu.idInTest, iterInTest: iterInTest() };
+      setOwn(rows, set, ds === undefined ? null : pickRow(ds, at));
     }
     return rows[set] ?? null;
   };

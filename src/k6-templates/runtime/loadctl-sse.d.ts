@@ -19,6 +19,10 @@ declare module 'k6/x/loadctl-sse' {
     tokenPath?: Array<string | number>;
     /** Return the tokens' text as `body` (otherwise null). */
     keepText?: boolean;
+    /** Read token counts from the events' `usage` objects; default true. */
+    usage?: boolean;
+    /** Objectives (k6 durations or milliseconds): each request then adds a `goodput` sample. */
+    slo?: { ttft?: string | number; tpot?: string | number; e2e?: string | number };
     /**
      * A second request, sent once the stream's headers are in: the question of a session-style chat whose
      * reply comes on this stream. ttft then counts from it; a refusal (not 2xx) closes the stream.
@@ -64,6 +68,16 @@ declare module 'k6/x/loadctl-sse' {
     ttft: number | null;
     interTokenMs: number[];
     tokensPerSecond: number | null;
+    /** Milliseconds from the same origin as ttft to the answer's last event (not the end marker or usage). */
+    e2e: number | null;
+    /** (e2e − ttft) / (outputTokens − 1) in milliseconds; null for fewer than two output tokens. */
+    tpot: number | null;
+    outputTokens: number;
+    /** Where outputTokens came from: "usage", "tokenizer" or "events"; "" when the stream gave no answer. */
+    outputSource: string;
+    inputTokens: number | null;
+    /** "usage", "tokenizer", or "" when nothing counted the prompt. */
+    inputSource: string;
   }
 
   /** Shaped like a k6/http Response where loadctl reads one, plus `stream`. */

@@ -89,6 +89,10 @@ export interface StreamRead {
   done: string;
   /** An `event:` type that ends a complete stream. */
   doneEvent?: string;
+  /** Read token counts from the events' `usage` objects. */
+  usage: boolean;
+  /** Objectives (k6 durations) that make an answer count in `goodput`. */
+  slo?: { ttft?: string; tpot?: string; e2e?: string };
 }
 
 export interface HttpStep {
@@ -152,6 +156,10 @@ export interface DataSet {
   file: string;
   mode: 'unique' | 'sequential' | 'random';
   delimiter: string;
+  /** csv: parsed by the runtime; json: an array of row objects loadctl prepared (JSONL, synthetic). */
+  format?: 'csv' | 'json';
+  /** With mode random: the same row for the same iteration of the test in every run. */
+  seed?: number;
 }
 
 export interface MetricDef {
@@ -184,6 +192,23 @@ export interface ScriptPlan {
   summaryExport?: { envVar: string };
   /** Tag every request with its time batch (src/report/batches.ts); absent: no batches. */
   batches?: Batches;
+  /** Scenario name → its arrival process (runtime/arrivals.ts); absent: k6 schedules the iterations. */
+  arrivals?: Record<string, ArrivalProcess>;
+}
+
+/** A stretch of a rate schedule: the rate (arrivals per ms) goes linearly from `from` to `to` over `ms`. */
+export interface RateSegment {
+  ms: number;
+  from: number;
+  to: number;
+}
+
+/** Arrivals at gamma-distributed times (burstiness 1: Poisson), drawn from `seed`, `count` of them. */
+export interface ArrivalProcess {
+  segments: RateSegment[];
+  burstiness: number;
+  seed: number;
+  count: number;
 }
 
 export interface Batches {

@@ -13,6 +13,19 @@ function mod(a: number, n: number): number {
   return ((a % n) + n) % n;
 }
 
+/** A data set's row: CSV gives strings; loadctl's prepared rows (JSONL, synthetic) keep numbers. */
+export type Row = Readonly<Record<string, unknown>>;
+
+function wholeTokens(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** A prompt row's [inputLen, outputLen] in tokens; undefined where the row has none. */
+export function promptLengths(row: Row): [number | undefined, number | undefined] {
+  return [wholeTokens(getOwn(row, 'inputLen')), wholeTokens(getOwn(row, 'outputLen'))];
+}
+
 /** Which row of a data set this iteration uses; -1 for an empty set. */
 export function pickRowIndex(
   mode: 'unique' | 'sequential' | 'random',
@@ -110,9 +123,10 @@ export function validateScriptPlan(plan: ScriptPlan): string[] {
 
 /**
  * RFC 4180: fields may be quoted, a quoted field may hold the delimiter, line breaks and "" for a quote;
- * CRLF, LF and CR end records. A byte order mark is dropped and blank lines are skipped.
+ * CRLF, LF and CR end records. A byte order mark is dropped and blank lines are skipped. `rowLines`, when
+ * given, receives the line each record starts on.
  */
-export function parseCsv(text: string, delimiter = ',', source = 'CSV'): string[][] {
+export function parseCsv(text: string, delimiter = ',', source = 'CSV', rowLines?: number[]): string[][] {
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw new Error(
       `${source}: the delimiter must be one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`,
@@ -125,11 +139,15 @@ export function parseCsv(text: string, delimiter = ',', source = 'CSV'): string[
   let quoted = false;
   let line = 1;
   let quoteLine = 1;
+  let rowLine = 1;
   let i = 0;
   const endRow = (): void => {
     row.push(field);
     field = '';
-    if (!(row.length === 1 && row[0] === '')) rows.push(row);
+    if (!(row.length === 1 && row[0] === '')) {
+      rows.push(row);
+      rowLines?.push(rowLine);
+    }
     row = [];
   };
   while (i < src.length) {
@@ -159,6 +177,7 @@ export function parseCsv(text: string, delimiter = ',', source = 'CSV'): string[
       if (c === '\r' && src.charAt(i + 1) === '\n') i++;
       line++;
       endRow();
+      rowLine = line;
     } else {
       field += c;
     }

@@ -32,6 +32,8 @@ describe('streamParams', () => {
             token: [{ key: 'choices' }, { index: 0 }, { key: 'delta' }, { key: 'content' }],
             done: '[DONE]',
             doneEvent: 'message_stop',
+            usage: true,
+            slo: { ttft: '2s', tpot: '50ms' },
           },
           tags: { tier: 'free' },
           expect: [200, 429],
@@ -47,11 +49,13 @@ describe('streamParams', () => {
       tokenPath: ['choices', 0, 'delta', 'content'],
       expectedStatuses: [200, 429],
       timeout: '2m',
+      slo: { ttft: '2s', tpot: '50ms' },
     });
-    expect(streamParams(step({ stream: { done: '[DONE]' } }))).toEqual({
+    expect(streamParams(step({ stream: { done: '[DONE]', usage: false } }))).toEqual({
       tags: { name: 'chat' },
       endData: '[DONE]',
       keepText: false,
+      usage: false,
     });
   });
 });
@@ -71,7 +75,7 @@ describe('planHasStreams', () => {
       kind: 'if',
       condition: { op: 'truthy', value: { k: 'lit', v: true }, negate: false },
       then: [],
-      else: [{ kind: 'group', name: 'g', steps: [step({ stream: { done: '[DONE]' } })] }],
+      else: [{ kind: 'group', name: 'g', steps: [step({ stream: { done: '[DONE]', usage: true } })] }],
     } as unknown as HttpStep;
     expect(planHasStreams(plan([step(), nested]))).toBe(true);
   });

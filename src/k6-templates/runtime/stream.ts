@@ -55,6 +55,8 @@ export function streamParams(step: HttpStep): StreamParams | undefined {
     keepText: step.needsBody,
   };
   if (read.doneEvent !== undefined) params.endEvent = read.doneEvent;
+  if (!read.usage) params.usage = false;
+  if (read.slo !== undefined) params.slo = read.slo;
   if (read.token !== undefined) {
     // compile.ts refuses [*] in a token path.
     params.tokenPath = read.token.map((segment) =>

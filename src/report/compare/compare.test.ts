@@ -267,3 +267,33 @@ describe('a percentile with too few requests above it', () => {
     });
   });
 });
+
+describe('goodput', () => {
+  const withGoodput = (id: string, good: number, requests: number): CompareRun => {
+    const run = fixture(id);
+    const slos = [{ step: 'chat', slo: { ttft: '2s' } }];
+    const goodput = { good, requests, share: good / requests, perSecond: good / 10, slos };
+    return {
+      ...run,
+      summary: { ...run.summary, llm: { completed: requests, completedPerSecond: 1, goodput } },
+    };
+  };
+
+  it('is a share judged on its counts, like errors: a large drop is worse, in points', () => {
+    const c = compareRuns([
+      { label: 'a', runs: [withGoodput(X86, 190, 200)] },
+      { label: 'b', runs: [withGoodput(GRAVITON, 100, 200)] },
+    ]);
+    const row = c.overall.find((r) => r.key === 'goodput');
+    expect(row).toMatchObject({ unit: 'fraction', delta: 'points', judged: true });
+    expect(row?.cells[1]).toMatchObject({ verdict: 'worse', basis: { kind: 'requests', pairs: 400 } });
+    // Not a second time among the custom metrics.
+    expect(c.custom.some((r) => r.key.startsWith('goodput'))).toBe(false);
+    expect(parseFailOn('goodput<-5pp')).toMatchObject({ ok: true });
+  });
+
+  it('has no row when no run had an SLO', () => {
+    const c = compareRuns([side('x86', X86), side('graviton', GRAVITON)]);
+    expect(c.overall.some((r) => r.key === 'goodput')).toBe(false);
+  });
+});

@@ -14,6 +14,7 @@ import {
   CHECKS,
   customDefs,
   ERROR_RATE,
+  GOODPUT,
   latencyDefs,
   REQUESTS,
   RPS,
@@ -404,7 +405,7 @@ export function compareRuns(sides: readonly CompareSideInput[], opts: CompareOpt
   const counts = opts.by
     ? [REQUESTS, RPS].map((d) => ({ ...d, better: 'none' as const, judged: false }))
     : [REQUESTS, RPS];
-  const overallDefs = [...counts, ...latencyDefs(sides), ERROR_RATE, CHECKS];
+  const overallDefs = [...counts, ...latencyDefs(sides), ERROR_RATE, CHECKS, GOODPUT];
   const overall = overallDefs
     .map((def) => row(def, sides, baseline, undefined, minEffect, tested))
     .filter((r) => r.cells.some((c) => c.value !== null));

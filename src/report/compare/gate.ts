@@ -5,7 +5,7 @@ import { metricAlias, type Comparison, type MetricRow, type Verdict } from './co
 export interface GateRule {
   /** The text as written, for messages. */
   text: string;
-  /** A judged row key of the comparison: requests, rps, avg, med, p(95), error_rate, checks. */
+  /** A judged row key of the comparison: requests, rps, avg, med, p(95), error_rate, checks, goodput. */
   metric: string;
   endpoint?: string;
   op: '>' | '<';
@@ -29,12 +29,12 @@ export interface GateResult {
 const RULE_RE =
   /^\s*([a-z_][a-z0-9_.()]*)\s*(?:\{\s*name\s*:\s*([^}]+?)\s*\})?\s*([<>])\s*([+-]?\d+(?:\.\d+)?)\s*(%|pp)\s*$/i;
 
-const POINTS = new Set(['error_rate', 'checks', 'cpu']);
+const POINTS = new Set(['error_rate', 'checks', 'goodput', 'cpu']);
 
 function metricKey(name: string): string | undefined {
   const n = name.toLowerCase();
   if (n === 'errors' || n === 'error_rate' || n === 'http_req_failed') return 'error_rate';
-  if (n === 'rps' || n === 'requests' || n === 'checks' || n === 'avg') return n;
+  if (n === 'rps' || n === 'requests' || n === 'checks' || n === 'goodput' || n === 'avg') return n;
   // The server's: its CPU, and what a request cost it.
   if (n === 'cpu' || n === 'cpu_per_1k_rps' || n === 'req_per_cpu_s') return n;
   if (n === 'p50' || n === 'med') return 'med';
@@ -65,7 +65,7 @@ export function parseFailOn(
     }
     if (metric === undefined) {
       problems.push(
-        `"${part.trim()}": unknown metric ${name} (use requests, rps, avg, p50, p90, p95, p99, error_rate, checks, cpu, cpu_per_1k_rps, req_per_cpu_s)`,
+        `"${part.trim()}": unknown metric ${name} (use requests, rps, avg, p50, p90, p95, p99, error_rate, checks, goodput, cpu, cpu_per_1k_rps, req_per_cpu_s)`,
       );
       continue;
     }

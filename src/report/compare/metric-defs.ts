@@ -121,6 +121,25 @@ export const CHECKS: MetricDef = {
   counts: (s) => ({ events: s.totals.checksPassed, trials: s.totals.checksPassed + s.totals.checksFailed }),
 };
 
+/**
+ * Goodput (docs/llm.md): the share of stream requests that completed and met every objective of their step.
+ * A share like errors: judged with a test for proportions on its counts.
+ */
+export const GOODPUT: MetricDef = {
+  key: 'goodput',
+  label: 'goodput',
+  unit: 'fraction',
+  delta: 'points',
+  better: 'higher',
+  judged: true,
+  run: (s) => s.llm?.goodput?.share,
+  batch: () => undefined,
+  counts: (s) => {
+    const g = s.llm?.goodput;
+    return g ? { events: g.good, trials: g.requests } : undefined;
+  },
+};
+
 const LATENCY_LABELS: Record<string, string> = {
   avg: 'avg',
   med: 'p50',
@@ -155,6 +174,7 @@ export function customDefs(sides: readonly CompareSideInput[]): MetricDef[] {
   const defs: MetricDef[] = [];
   // Built-in metrics have rows of their own (requests, latency, errors, checks) or none.
   for (const [name, m] of customMetricEntries(first)) {
+    if (name === GOODPUT.key) continue;
     if (!sides.every((s) => s.runs.every((r) => r.summary.metrics[name]?.type === m.type))) continue;
     const stat =
       m.type === 'trend'

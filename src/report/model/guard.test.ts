@@ -23,6 +23,12 @@ const MIXED: GuardPlan = {
   cores: 2,
 };
 const CLOSED: GuardPlan = { arrival: [], onlyArrival: false, cores: 2 };
+// `arrivals:` (shared-iterations underneath): every VU counts as active for the whole scenario.
+const TIMED: GuardPlan = {
+  arrival: [{ name: 'load', preAllocatedVUs: 4, maxVUs: 4, timed: true }],
+  onlyArrival: true,
+  cores: 2,
+};
 
 const snap = (vus: number, iterations = 0, droppedIterations = 0): GuardObservation => ({
   kind: 'snapshot',
@@ -56,6 +62,21 @@ describe('evaluateGuard rules', () => {
       [],
     ],
     ['VUs at max in a mixed plan', MIXED, repeat(10, snap(4)), []],
+    ['a timed pool, always all active', TIMED, repeat(10, snap(4)), []],
+    [
+      'a timed pool that dropped arrivals',
+      TIMED,
+      [snap(4, 100, DROPPED_MIN_COUNT + 1)],
+      ['dropped-iterations'],
+    ],
+    // Its iterations hold its drops: 101 of 9,999 is over 1 %, where 101 beside 9,999 would not be.
+    [
+      'a timed pool, drops counted among its iterations',
+      TIMED,
+      [snap(4, 9_999, 101)],
+      ['dropped-iterations'],
+    ],
+    ['a timed pool, drops within 1 % of its iterations', TIMED, [snap(4, 10_100, 101)], []],
     // CPU: ≥ 90% of the host's cores for CPU_SUSTAINED_SECONDS samples in a row.
     ['CPU exactly at 90% long enough', ONE, repeat(CPU_SUSTAINED_SECONDS, cpu(1.8)), ['cpu']],
     ['CPU just under 90%', ONE, repeat(20, cpu(1.79)), []],

@@ -51,8 +51,11 @@ export const NOT_SATURATED: GuardVerdict = { saturated: false, reasons: [] };
 
 /** What the guard needs to know about the plan and the host. */
 export interface GuardPlan {
-  /** Arrival-rate scenarios and the most VUs k6 may use for each. */
-  arrival: Array<{ name: string; preAllocatedVUs: number; maxVUs: number }>;
+  /**
+   * Arrival-rate scenarios and the most VUs k6 may use for each; `timed` when `arrivals:` runs it as
+   * shared-iterations, whose VUs all count as active from start to end, busy or waiting for their time.
+   */
+  arrival: Array<{ name: string; preAllocatedVUs: number; maxVUs: number; timed?: true }>;
   /**
    * Every scenario is arrival-rate: only then are k6's run-wide live totals (vus, dropped_iterations)
    * theirs alone. Iteration-based executors also count dropped iterations (an expired maxDuration).
@@ -96,6 +99,7 @@ export function guardPlan(plan: Plan, cores: number | undefined): GuardPlan {
       name,
       preAllocatedVUs: s.preAllocatedVUs,
       maxVUs: Math.max(s.maxVUs ?? 0, s.preAllocatedVUs),
+      ...(s.arrivals !== undefined ? { timed: true as const } : {}),
     });
   }
   return {
@@ -143,6 +147,8 @@ export function initialGuardState(plan: GuardPlan): GuardState {
 function vusLimit(plan: GuardPlan): number | undefined {
   // With other scenarios running, the live vus gauge is not the arrival-rate scenarios' alone.
   if (!plan.onlyArrival) return undefined;
+  // A timed pool's live vus is always full: only its dropped arrivals tell a pool too small.
+  if (plan.arrival.some((s) => s.timed)) return undefined;
   return plan.arrival.reduce((sum, s) => sum + s.maxVUs, 0);
 }
 
@@ -215,7 +221,12 @@ function droppedReasons(state: GuardState): GuardReason[] {
     ];
   }
   const dropped = perScenario.reduce((sum, s) => sum + s.dropped, 0);
-  const due = iterations + dropped;
+  // A timed scenario's dropped arrival also ran an (empty) iteration: it is in `iterations` already.
+  const timed = new Set(plan.arrival.filter((s) => s.timed).map((s) => s.name));
+  const counted = perScenario
+    .filter((s) => s.names.every((name) => timed.has(name)))
+    .reduce((sum, s) => sum + s.dropped, 0);
+  const due = iterations + dropped - counted;
   if (dropped <= Math.max(DROPPED_MIN_COUNT, DROPPED_SHARE * due)) return [];
   return perScenario.map((s) => {
     const one = s.names.length === 1;

@@ -10,6 +10,7 @@ import { observeRun, type Observation } from './observations.js';
 import { recommend, type Recommendation } from './recommendations.js';
 import { buildResponseTimes, type ResponseTimes } from './response-time.js';
 import type { Outcome } from './outcome.js';
+import type { LlmSummary } from './llm.js';
 import { buildServerSection, type ServerSection } from './server-section.js';
 import type {
   CheckSummary,
@@ -166,6 +167,8 @@ export interface RunSections {
   about: Array<[string, string]>;
   /** Average response times (and the stream's, for stream steps). */
   responseTimes: ResponseTimes;
+  /** TTFT, TPOT, ITL, E2E, tokens and goodput of stream steps (summary.json's `llm`). */
+  llm?: LlmSummary;
   notes: string[];
   /** The target's server side (summary.json's `server`), or that it shares this machine; absent for neither. */
   server?: ServerSection;
@@ -263,6 +266,7 @@ export function buildRunSections(src: SectionSource): RunSections {
     ...studyOf(src),
     notes: s.notes,
     ...serverOf(src),
+    ...(s.llm ? { llm: s.llm } : {}),
   };
 }
 

@@ -25,12 +25,18 @@ export interface StreamSummaryInput {
   abortedBy?: { key: string; expression: string };
 }
 
-// k6's built-in metrics that are not plain numbers; a custom metric's kind is not in the stream.
+// k6's built-in metrics that are not plain numbers, and the times k6/x/loadctl-sse records (registered as
+// Time, which k6's own summary says as `contains: time`); a plan's custom metric's kind is not in the stream.
 const CONTAINS: Record<string, string> = {
   data_sent: 'data',
   data_received: 'data',
   iteration_duration: 'time',
   group_duration: 'time',
+  ttft: 'time',
+  ttfb_headers: 'time',
+  inter_token_latency: 'time',
+  tpot: 'time',
+  e2e_latency: 'time',
 };
 
 function containsOf(metric: string, input: StreamSummaryInput): string {

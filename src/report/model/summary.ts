@@ -9,6 +9,7 @@ import { detectColdStart, type ColdStart, type RunBatches } from './batches.js';
 import { selectorSafe, type BatchLayout } from './k6-submetrics.js';
 import { summarizeByTag, type ByTagSummary } from './tag-groups.js';
 import type { TagPlan } from './tag-plan.js';
+import { summarizeLlm, type LlmSummary, type StepSlo } from './llm.js';
 
 export const SUMMARY_SCHEMA = 'loadctl.summary/v1';
 
@@ -128,6 +129,8 @@ export interface RunSummary {
    * `compare <run> --by tag:KEY` compares. Absent in runs recorded before loadctl kept them.
    */
   byTag?: ByTagSummary;
+  /** TTFT, TPOT, ITL, E2E, tokens and goodput of a run with `stream:` steps (./llm.ts, docs/llm.md). */
+  llm?: LlmSummary;
 }
 
 export interface RunnerRow {
@@ -292,6 +295,8 @@ export interface SummaryInput {
   server?: ServerSummary | undefined;
   /** The plan's tags kept by value, and the run's batch layout their groups are cut by. */
   byTag?: { tags: TagPlan; layout: BatchLayout | undefined } | undefined;
+  /** The stream steps' objectives (`stream.slo`): goodput is shown with them. */
+  llmSlos?: readonly StepSlo[];
 }
 
 /** k6's end-of-test data as far as a live snapshot of its REST API can stand in for it. */
@@ -398,6 +403,7 @@ export function summarizeRun(input: SummaryInput): RunSummary {
   const metrics = summarizeMetrics(k6);
   // Only from k6's end-of-test data (or the stream's rebuild of it): a live snapshot has no sub-metrics.
   const byTag = input.byTag && summarizeByTag(input.k6, input.byTag.tags, input.byTag.layout, seconds);
+  const llm = summarizeLlm(k6, durationMs, input.llmSlos ?? []);
 
   return {
     schema: SUMMARY_SCHEMA,
@@ -440,5 +446,6 @@ export function summarizeRun(input: SummaryInput): RunSummary {
     ...(input.runners ? { runners: input.runners.rows, partial: input.runners.partial } : {}),
     ...(input.server ? { server: input.server } : {}),
     ...(byTag ? { byTag } : {}),
+    ...(llm ? { llm } : {}),
   };
 }

@@ -297,6 +297,7 @@ const KO: CompareWords = {
     requests: '요청 수',
     error_rate: '오류율',
     checks: '체크 통과율',
+    goodput: '굿풋',
     memory: '메모리',
     req_per_cpu_s: 'CPU 1초당 요청',
     cpu_per_1k_rps: '초당 요청 1,000건당 CPU %',

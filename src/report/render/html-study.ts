@@ -6,6 +6,7 @@ import { section } from './html-page.js';
 import type { Messages } from './messages.js';
 import { richToHtml } from './rich.js';
 import { responseTimeRows } from './study-words.js';
+import { LLM_WORDS, llmRows } from './llm-words.js';
 
 const definitions = (rows: ReadonlyArray<readonly [string, string]>) =>
   `<dl class="meta">${rows.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('\n')}</dl>`;
@@ -19,6 +20,13 @@ export function aboutSectionHtml(sec: RunSections, m: Messages): string[] {
 export function responseTimeSectionHtml(sec: RunSections, m: Messages): string[] {
   const rows = responseTimeRows(sec.responseTimes, m.study);
   return rows.length === 0 ? [] : [section('response-time', m.study.responseTime, definitions(rows))];
+}
+
+/** TTFT, TPOT, ITL, E2E, tokens and goodput of stream steps (docs/llm.md). */
+export function llmSectionHtml(sec: RunSections, m: Messages): string[] {
+  const w = LLM_WORDS[m.lang];
+  const rows = llmRows(sec.llm, w);
+  return rows.length === 0 ? [] : [section('llm', w.heading, definitions(rows))];
 }
 
 /** What to do about the run, the one to act on first. */

@@ -18,7 +18,12 @@ import {
   type Column,
 } from './html-page.js';
 import { serverSectionHtml } from './html-server.js';
-import { aboutSectionHtml, recommendationSectionHtml, responseTimeSectionHtml } from './html-study.js';
+import {
+  aboutSectionHtml,
+  llmSectionHtml,
+  recommendationSectionHtml,
+  responseTimeSectionHtml,
+} from './html-study.js';
 import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
 import { richToHtml } from './rich.js';
@@ -316,6 +321,7 @@ export function renderRunBody(
     ...aboutSectionHtml(sec, m),
     kpis(sec, m),
     ...responseTimeSectionHtml(sec, m),
+    ...llmSectionHtml(sec, m),
     ...leadSections(sec, m, charts),
     ...thresholdSection(sec, m),
     endpointSection(sec, m),

@@ -1,6 +1,7 @@
 // The words of every report in English: the reference language. Numbers, units, names and k6's own terms (p95, VUs, req/s,
 // metric and threshold expressions) stay as they are. Pure.
 import {
+  arrivalsText,
   str,
   stages,
   statusClasses,
@@ -15,6 +16,14 @@ import { SERVER_WORDS } from './server-words.js';
 import { STUDY_WORDS } from './study-words.js';
 import { TABLE_WORDS } from './table-words.js';
 import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
+
+/** How a scenario with `arrivals:` starts its iterations, after its rate. */
+const arrivals = (s: Record<string, unknown>): string =>
+  arrivalsText(
+    s,
+    (seed) => `, Poisson arrivals (seed ${seed})`,
+    (b, seed) => `, gamma arrivals, burstiness ${b} (seed ${seed})`,
+  );
 
 export const EN: Messages = {
   lang: 'en',
@@ -170,9 +179,15 @@ export const EN: Messages = {
       case 'ramping-vus':
         return `from ${str(s['startVUs'] ?? 1)} VUs: ${stages(s, ' VUs')}`;
       case 'constant-arrival-rate':
-        return `${str(s['rate'])} iterations per ${str(s['timeUnit'] ?? '1s')} for ${str(s['duration'])} (${str(s['preAllocatedVUs'])}–${str(s['maxVUs'] ?? s['preAllocatedVUs'])} VUs)`;
+        return (
+          `${str(s['rate'])} iterations per ${str(s['timeUnit'] ?? '1s')} for ${str(s['duration'])} (${str(s['preAllocatedVUs'])}–${str(s['maxVUs'] ?? s['preAllocatedVUs'])} VUs)` +
+          arrivals(s)
+        );
       case 'ramping-arrival-rate':
-        return `from ${str(s['startRate'] ?? 0)}/${str(s['timeUnit'] ?? '1s')}: ${stages(s, '/' + str(s['timeUnit'] ?? '1s'))} (${str(s['preAllocatedVUs'])}–${str(s['maxVUs'] ?? s['preAllocatedVUs'])} VUs)`;
+        return (
+          `from ${str(s['startRate'] ?? 0)}/${str(s['timeUnit'] ?? '1s')}: ${stages(s, '/' + str(s['timeUnit'] ?? '1s'))} (${str(s['preAllocatedVUs'])}–${str(s['maxVUs'] ?? s['preAllocatedVUs'])} VUs)` +
+          arrivals(s)
+        );
       default:
         return '';
     }

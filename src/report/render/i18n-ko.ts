@@ -1,11 +1,28 @@
 // The words of every report in Korean (`--lang ko`). Numbers, units, names and k6's own terms (p95, VUs, req/s,
 // metric and threshold expressions) stay as they are. Pure.
-import { str, stages, statusClasses, share, checkLabel, observedText, type Messages } from './messages.js';
+import {
+  arrivalsText,
+  str,
+  stages,
+  statusClasses,
+  share,
+  checkLabel,
+  observedText,
+  type Messages,
+} from './messages.js';
 import { code, rich, strong } from './rich.js';
 import { SERVER_WORDS } from './server-words.js';
 import { STUDY_WORDS } from './study-words.js';
 import { TABLE_WORDS } from './table-words.js';
 import { formatCount, formatMs, formatPercent, formatRate } from './units.js';
+
+/** How a scenario with `arrivals:` starts its iterations, after its rate. */
+const arrivals = (s: Record<string, unknown>): string =>
+  arrivalsText(
+    s,
+    (seed) => `, 포아송 도착 (시드 ${seed})`,
+    (b, seed) => `, 감마 도착, burstiness ${b} (시드 ${seed})`,
+  );
 
 export const KO: Messages = {
   lang: 'ko',
@@ -161,9 +178,15 @@ export const KO: Messages = {
       case 'ramping-vus':
         return `VU ${str(s['startVUs'] ?? 1)}개에서 시작: ${stages(s, ' VU')}`;
       case 'constant-arrival-rate':
-        return `${str(s['timeUnit'] ?? '1s')}당 반복 ${str(s['rate'])}회, ${str(s['duration'])} 동안 (VU ${str(s['preAllocatedVUs'])}–${str(s['maxVUs'] ?? s['preAllocatedVUs'])}개)`;
+        return (
+          `${str(s['timeUnit'] ?? '1s')}당 반복 ${str(s['rate'])}회, ${str(s['duration'])} 동안 (VU ${str(s['preAllocatedVUs'])}–${str(s['maxVUs'] ?? s['preAllocatedVUs'])}개)` +
+          arrivals(s)
+        );
       case 'ramping-arrival-rate':
-        return `${str(s['startRate'] ?? 0)}/${str(s['timeUnit'] ?? '1s')}에서 시작: ${stages(s, '/' + str(s['timeUnit'] ?? '1s'))} (VU ${str(s['preAllocatedVUs'])}–${str(s['maxVUs'] ?? s['preAllocatedVUs'])}개)`;
+        return (
+          `${str(s['startRate'] ?? 0)}/${str(s['timeUnit'] ?? '1s')}에서 시작: ${stages(s, '/' + str(s['timeUnit'] ?? '1s'))} (VU ${str(s['preAllocatedVUs'])}–${str(s['maxVUs'] ?? s['preAllocatedVUs'])}개)` +
+          arrivals(s)
+        );
       default:
         return '';
     }

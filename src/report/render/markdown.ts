@@ -9,6 +9,7 @@ import { messages, type Lang } from './i18n.js';
 import type { Messages } from './messages.js';
 import { richToMarkdown } from './rich.js';
 import { responseTimeRows } from './study-words.js';
+import { LLM_WORDS, llmRows } from './llm-words.js';
 import { formatCount, formatDate, formatMs, formatPercent, formatRate } from './units.js';
 import { sourcesWithErrors } from '../model/server-section.js';
 import { efficiencyText } from './server-table.js';
@@ -88,6 +89,14 @@ function responseTimeLines(sec: RunSections, m: Messages): string[] {
   const rows = responseTimeRows(sec.responseTimes, m.study);
   if (rows.length === 0) return [];
   return [heading('###', m.study.responseTime), '', ...rows.map(([k, v]) => item(k, escapeMarkdown(v))), ''];
+}
+
+/** TTFT, TPOT, ITL, E2E, tokens and goodput of stream steps (docs/llm.md). */
+function llmLines(sec: RunSections, m: Messages): string[] {
+  const w = LLM_WORDS[m.lang];
+  const rows = llmRows(sec.llm, w);
+  if (rows.length === 0) return [];
+  return [heading('###', w.heading), '', ...rows.map(([k, v]) => item(k, escapeMarkdown(v))), ''];
 }
 
 function environmentLines(sec: RunSections, m: Messages): string[] {
@@ -293,6 +302,7 @@ export function renderMarkdownReport(
     ...configurationLines(sec, m),
     ...resultLines(sec, m),
     ...responseTimeLines(sec, m),
+    ...llmLines(sec, m),
     ...endpointLines(sec, m),
     ...serverLines(sec, m),
     ...outcomeTableLines(sec, m),

@@ -140,6 +140,21 @@ export interface Messages {
 
 export const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
+/**
+ * A scenario's `arrivals:` (docs/plans.md, "Poisson and gamma arrivals") in a language's words, to follow
+ * its rate; '' for evenly spaced arrivals.
+ */
+export function arrivalsText(
+  s: Record<string, unknown>,
+  poisson: (seed: string) => string,
+  gamma: (burstiness: string, seed: string) => string,
+): string {
+  const a = s['arrivals'];
+  if (typeof a !== 'object' || a === null) return '';
+  const { process, burstiness, seed } = a as Record<string, unknown>;
+  return process === 'poisson' ? poisson(str(seed ?? 0)) : gamma(str(burstiness ?? 1), str(seed ?? 0));
+}
+
 export function stages(s: Record<string, unknown>, unit: string): string {
   const list = Array.isArray(s['stages']) ? (s['stages'] as Array<Record<string, unknown>>) : [];
   return list.map((st) => `${str(st['target'])}${unit} / ${str(st['duration'])}`).join(' → ');

@@ -6,6 +6,7 @@ import { describeOutcome } from '../model/outcome.js';
 import { buildRunSections, type EndpointTotal, type RunSections } from '../model/sections.js';
 import type { RunSummary } from '../model/summary.js';
 import { plainTable } from './plain-table.js';
+import { LLM_WORDS, llmRows, type LlmWords } from './llm-words.js';
 import { serverTerminalLines } from './server-table.js';
 import { richToText } from './rich.js';
 import { SERVER_WORDS } from './server-words.js';
@@ -165,6 +166,15 @@ function customMetricLines(sec: RunSections, { c, w }: Draw): string[] {
   return ['', c.bold(w.customMetrics), cm.toString()];
 }
 
+/** TTFT, TPOT, ITL, E2E, tokens and goodput of stream steps (docs/llm.md). */
+function llmLines(sec: RunSections, { c, w }: Draw, words: LlmWords): string[] {
+  const rows = llmRows(sec.llm, words);
+  if (rows.length === 0) return [];
+  const t = plainTable([w.metric, w.value], ['left', 'left']);
+  for (const row of rows) t.push(row);
+  return ['', c.bold(words.heading), t.toString()];
+}
+
 function invariantLines(sec: RunSections, { c, w }: Draw): string[] {
   if (sec.invariants.length === 0) return [];
   return [
@@ -211,6 +221,7 @@ export function renderSummaryTable(s: RunSummary, opts: RenderOptions): string {
     ...aboutLines(sec, c, study),
     ...saturationLines(sec, c),
     endpointTable(sec, draw),
+    ...llmLines(sec, draw, LLM_WORDS[opts.lang ?? 'en']),
     ...serverTerminalLines(sec.server, SERVER_WORDS[opts.lang ?? 'en'], c),
     ...thresholdLines(sec, draw),
     ...checkLines(sec, draw),

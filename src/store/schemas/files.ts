@@ -162,12 +162,19 @@ export type StoredDemoStats = z.output<typeof demoStatsSchema>;
 const levelRefSchema = z.object({ level: z.number(), target: z.number(), rps: z.number().nullable() });
 const breachSchema = z.object({
   criterion: z.string(),
-  kind: z.enum(['latency', 'errors']),
+  kind: z.enum(['latency', 'errors', 'goodput']),
   observed: z.number(),
   limit: z.number(),
   endpoints: z.array(z.object({ name: z.string(), observed: z.number() })),
   worst: z.object({ name: z.string(), observed: z.number() }).optional(),
 });
+
+// A level's streaming numbers, with a streaming criterion: the trends it reads (ms) and the goodput share.
+const streamNumbers = {
+  stream: z.record(z.string(), stats).optional(),
+  goodput: z.number().optional(),
+  streams: z.number().optional(),
+};
 
 // breakpoint.json (docs/breakpoint.md): the search's levels and verdict (src/breakpoint/verdict.ts).
 export const breakpointSchema = z.object({
@@ -217,7 +224,11 @@ export const breakpointSchema = z.object({
       rps: z.number().nullable(),
       errorRate: z.number().nullable(),
       latency: stats,
-      endpoints: z.record(z.string(), z.object({ errorRate: z.number().nullable(), latency: stats })),
+      ...streamNumbers,
+      endpoints: z.record(
+        z.string(),
+        z.object({ errorRate: z.number().nullable(), latency: stats, ...streamNumbers }),
+      ),
       breaches: z.array(breachSchema),
       firstS: z.number().nullable(),
       lastS: z.number().nullable(),

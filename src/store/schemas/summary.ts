@@ -129,6 +129,39 @@ export const comparisonRefSchema = z.object({
   targets: z.array(z.string()),
 });
 
+const tokenTotalsSchema = z.object({
+  total: z.number(),
+  perSecond: z.number(),
+  bySource: z.object({ usage: z.number(), tokenizer: z.number(), events: z.number() }).partial(),
+});
+
+/** The LLM serving figures of a run with `stream:` steps (docs/llm.md); newer runs only. */
+const llmSchema = z.object({
+  ttft: stats.optional(),
+  tpot: stats.optional(),
+  itl: stats.optional(),
+  e2e: stats.optional(),
+  outputTokensPerSecond: stats.optional(),
+  outputTokens: tokenTotalsSchema.optional(),
+  inputTokens: tokenTotalsSchema.optional(),
+  completed: z.number(),
+  completedPerSecond: z.number(),
+  goodput: z
+    .object({
+      good: z.number(),
+      requests: z.number(),
+      share: z.number(),
+      perSecond: z.number(),
+      slos: z.array(
+        z.object({
+          step: z.string(),
+          slo: z.object({ ttft: z.string(), tpot: z.string(), e2e: z.string() }).partial(),
+        }),
+      ),
+    })
+    .optional(),
+});
+
 export const summarySchema = z.object({
   schema: z.literal(SUMMARY_SCHEMA),
   runId: z.string(),
@@ -160,6 +193,7 @@ export const summarySchema = z.object({
   server: serverSummarySchema.optional(),
   /** Each value of the plan's tags as a group of its own (`compare <run> --by tag:KEY`); newer runs only. */
   byTag: byTagSchema.optional(),
+  llm: llmSchema.optional(),
 });
 
 export type StoredSummary = z.output<typeof summarySchema>;
