@@ -176,9 +176,7 @@ describe('loadctl render + k6 inspect (real k6)', () => {
           const got = seen.scenarios[name]!;
           // Poisson or gamma arrivals run as k6's shared-iterations over the drawn arrivals (docs/plans.md).
           const want =
-            asked.arrivals === undefined
-              ? asked
-              : arrivalK6Scenario(asked as unknown as ArrivalScenario);
+            asked.arrivals === undefined ? asked : arrivalK6Scenario(asked as unknown as ArrivalScenario);
           for (const key of [
             'executor',
             'vus',
