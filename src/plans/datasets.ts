@@ -4,7 +4,7 @@
 import type { DataSet, PathSegment } from '../k6-templates/runtime/model.js';
 import { parseCsv } from '../k6-templates/runtime/plan-data.js';
 import { readPath, setOwn } from '../k6-templates/runtime/values.js';
-import { seededRandom } from '../k6-templates/runtime/seeded.js';
+import { seededRandom, standardNormal } from '../k6-templates/runtime/seeded.js';
 import { parseJsonPath } from './json-path.js';
 import type { DataSetSpec, FileDataSetSpec, LengthSpec, SyntheticSpec } from './schema-dataset.js';
 
@@ -246,9 +246,7 @@ export function drawLength(spec: LengthSpec, random: () => number): number {
     return lo + Math.floor(random() * (hi - lo + 1));
   }
   if (spec.sd !== undefined && spec.sd > 0) {
-    // Box–Muller; 1 − u keeps the logarithm finite.
-    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    return Math.max(1, Math.round(spec.mean + spec.sd * z));
+    return Math.max(1, Math.round(spec.mean + spec.sd * standardNormal(random)));
   }
   return spec.mean;
 }

@@ -3,7 +3,8 @@
 // (a normal tail of 5.7e-7), so a change of seed or generator fails them by chance less than once in a
 // million, and a wrong distribution (a CV off by 10 %, a mean off by 3 %) fails them for certain.
 import { describe, expect, it } from 'vitest';
-import { arrivalCount, arrivalOffsets, gammaDraw, seededRandom } from './arrivals.js';
+import { arrivalCount, arrivalOffsets, gammaDraw } from './arrivals.js';
+import { seededRandom } from './seeded.js';
 import type { RateSegment } from './model.js';
 
 function meanAndCv(xs: readonly number[]): { mean: number; cv: number } {
@@ -18,26 +19,6 @@ const gaps = (times: readonly number[]): number[] => times.slice(1).map((t, i) =
 const constant = (perSecond: number, seconds: number): RateSegment[] => [
   { ms: seconds * 1000, from: perSecond / 1000, to: perSecond / 1000 },
 ];
-
-describe('seededRandom', () => {
-  it('is the same sequence for the same seed, another for another, and stays in [0, 1)', () => {
-    const a = seededRandom(7);
-    const b = seededRandom(7);
-    const c = seededRandom(8);
-    const xs = Array.from({ length: 1000 }, () => a());
-    expect(Array.from({ length: 1000 }, () => b())).toEqual(xs);
-    expect(Array.from({ length: 1000 }, () => c())).not.toEqual(xs);
-    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
-  });
-
-  it('is uniform: the mean of 100,000 draws is 1/2 within 5 standard errors', () => {
-    const r = seededRandom(1);
-    const n = 100_000;
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += r();
-    expect(Math.abs(sum / n - 0.5)).toBeLessThan(5 * Math.sqrt(1 / 12 / n));
-  });
-});
 
 describe('gammaDraw', () => {
   // Gamma(k, 1): mean k, CV 1/√k. For n = 100,000 draws the mean's relative standard error is 1/√(kn)

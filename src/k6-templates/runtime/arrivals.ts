@@ -11,6 +11,7 @@
 // A ramp of rates is a change of clock (operational time): the unit-rate process is laid out over the
 // integral of the rate, Λ, and each arrival is mapped back to the time where Λ reaches it.
 import type { ArrivalProcess, RateSegment } from './model.js';
+import { seededRandom, standardNormal } from './seeded.js';
 
 /** Arrivals a schedule starts: k6's count for its rates, one at 0 and one each time Λ passes a whole number. */
 export function arrivalCount(segments: readonly RateSegment[]): number {
@@ -22,53 +23,6 @@ export function totalLambda(segments: readonly RateSegment[]): number {
   return segments.reduce((sum, s) => sum + ((s.from + s.to) / 2) * s.ms, 0);
 }
 
-/**
- * xoshiro128** seeded through splitmix32: a small, fast generator with a 2^128 − 1 period whose output is
- * the same in every JavaScript engine (32-bit integer arithmetic only). Returns floats in [0, 1).
- */
-export function seededRandom(seed: number): () => number {
-  let x = seed >>> 0;
-  const split = (): number => {
-    x = (x + 0x9e3779b9) >>> 0;
-    let z = x;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = split();
-  let b = split();
-  let c = split();
-  let d = split();
-  if ((a | b | c | d) === 0) a = 1;
-  const next32 = (): number => {
-    const r = Math.imul(rotl(Math.imul(b, 5) >>> 0, 7), 9) >>> 0;
-    const t = (b << 9) >>> 0;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = rotl(d, 11);
-    return r;
-  };
-  // 53 bits from two draws, so no float in [0, 1) is out of reach.
-  return () => ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;
-}
-
-function rotl(v: number, k: number): number {
-  return ((v << k) | (v >>> (32 - k))) >>> 0;
-}
-
-/** A standard normal draw (Marsaglia's polar method). */
-function normal(random: () => number): number {
-  for (;;) {
-    const u = 2 * random() - 1;
-    const v = 2 * random() - 1;
-    const s = u * u + v * v;
-    if (s > 0 && s < 1) return u * Math.sqrt((-2 * Math.log(s)) / s);
-  }
-}
-
 /** A gamma draw with this shape and scale 1 (Marsaglia and Tsang, 2000; shape < 1 by their boost). */
 export function gammaDraw(shape: number, random: () => number): number {
   // 1 − random() is in (0, 1]: the logarithm and the power stay finite.
@@ -77,7 +31,7 @@ export function gammaDraw(shape: number, random: () => number): number {
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
-    const x = normal(random);
+    const x = standardNormal(random);
     let v = 1 + c * x;
     if (v <= 0) continue;
     v = v * v * v;

@@ -9,16 +9,49 @@ export function mix32(x: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** A stream of uniform numbers in [0, 1) from a 32-bit seed (mulberry32: small, fast, well mixed). */
+/**
+ * A stream of uniform numbers in [0, 1) from a 32-bit seed: xoshiro128** seeded through splitmix32 (whose
+ * output step is mix32), a small, fast generator with a 2^128 − 1 period whose output is the same in every
+ * JavaScript engine (32-bit integer arithmetic only). Arrival times and synthetic prompts both draw from it.
+ */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  let x = seed >>> 0;
+  const split = (): number => {
+    x = (x + 0x9e3779b9) >>> 0;
+    return mix32(x);
   };
+  let a = split();
+  let b = split();
+  let c = split();
+  let d = split();
+  if ((a | b | c | d) === 0) a = 1;
+  const next32 = (): number => {
+    const r = Math.imul(rotl(Math.imul(b, 5) >>> 0, 7), 9) >>> 0;
+    const t = (b << 9) >>> 0;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
+    return r;
+  };
+  // 53 bits from two draws, so no float in [0, 1) is out of reach.
+  return () => ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;
+}
+
+/** A standard normal draw from a uniform stream (Marsaglia's polar method). */
+export function standardNormal(random: () => number): number {
+  for (;;) {
+    const u = 2 * random() - 1;
+    const v = 2 * random() - 1;
+    const s = u * u + v * v;
+    if (s > 0 && s < 1) return u * Math.sqrt((-2 * Math.log(s)) / s);
+  }
+}
+
+function rotl(v: number, k: number): number {
+  return ((v << k) | (v >>> (32 - k))) >>> 0;
 }
 
 /**
