@@ -57,16 +57,12 @@ const TRENDS = [
   ['outputTokensPerSecond', 'output_tokens_per_second'],
 ] as const;
 
-function valuesOf(k6: K6Summary, key: string): Record<string, number> | undefined {
-  return metricValues(k6, key);
-}
-
 function tokenTotals(k6: K6Summary, metric: string, seconds: number): TokenTotals | undefined {
-  const total = valuesOf(k6, metric)?.['count'];
+  const total = metricValues(k6, metric)?.['count'];
   if (total === undefined) return undefined;
   const bySource: TokenTotals['bySource'] = {};
   for (const source of TOKEN_SOURCES) {
-    const n = valuesOf(k6, `${metric}{${TOKEN_SOURCE_TAG}:${source}}`)?.['count'];
+    const n = metricValues(k6, `${metric}{${TOKEN_SOURCE_TAG}:${source}}`)?.['count'];
     if (n !== undefined && n > 0) bySource[source] = n;
   }
   // k6 reports a counter its sub-metrics ask for even when no sample came: nothing was counted.
@@ -74,28 +70,27 @@ function tokenTotals(k6: K6Summary, metric: string, seconds: number): TokenTotal
   return { total, perSecond: total / seconds, bySource };
 }
 
-/** The run's LLM figures; undefined when no stream step answered (no stream metric has a sample). */
+/** The run's LLM figures over its duration in seconds; undefined when no stream step answered (no stream metric has a sample). */
 export function summarizeLlm(
   k6: K6Summary | undefined,
-  durationMs: number,
+  seconds: number,
   slos: readonly StepSlo[],
 ): LlmSummary | undefined {
-  const completedRate = k6 && valuesOf(k6, 'stream_completed');
+  const completedRate = k6 && metricValues(k6, 'stream_completed');
   if (!k6 || completedRate === undefined) return undefined;
-  const seconds = durationMs > 0 ? durationMs / 1000 : 1;
   const out: LlmSummary = {
     completed: completedRate['passes'] ?? 0,
     completedPerSecond: (completedRate['passes'] ?? 0) / seconds,
   };
   for (const [field, metric] of TRENDS) {
-    const v = valuesOf(k6, metric);
+    const v = metricValues(k6, metric);
     if (v && v['count'] !== 0 && Object.keys(v).length > 0) out[field] = v;
   }
   const output = tokenTotals(k6, 'output_tokens', seconds);
   if (output) out.outputTokens = output;
   const input = tokenTotals(k6, 'input_tokens', seconds);
   if (input) out.inputTokens = input;
-  const goodput = valuesOf(k6, 'goodput');
+  const goodput = metricValues(k6, 'goodput');
   if (goodput && slos.length > 0) {
     const good = goodput['passes'] ?? 0;
     const requests = good + (goodput['fails'] ?? 0);

@@ -403,7 +403,7 @@ export function summarizeRun(input: SummaryInput): RunSummary {
   const metrics = summarizeMetrics(k6);
   // Only from k6's end-of-test data (or the stream's rebuild of it): a live snapshot has no sub-metrics.
   const byTag = input.byTag && summarizeByTag(input.k6, input.byTag.tags, input.byTag.layout, seconds);
-  const llm = summarizeLlm(k6, durationMs, input.llmSlos ?? []);
+  const llm = summarizeLlm(k6, seconds, input.llmSlos ?? []);
 
   return {
     schema: SUMMARY_SCHEMA,
