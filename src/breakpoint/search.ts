@@ -5,8 +5,7 @@ import type { LiveSnapshot, SeriesPoint } from '../k6/live.js';
 import { planEndpoints } from '../plans/compile.js';
 import { didYouMean } from '../plans/diagnostics.js';
 import { selectorSafe } from '../report/model/k6-submetrics.js';
-import { isHttpStep } from '../plans/rules.js';
-import { endpointName, streamStepNames, walkSteps } from '../plans/walk.js';
+import { streamSlos, streamStepNames } from '../plans/walk.js';
 import type { Plan } from '../plans/schema.js';
 import type { GuardVerdict } from '../report/model/guard.js';
 import type { RunSummary } from '../report/model/summary.js';
@@ -105,7 +104,7 @@ function planStreamReading(ramped: Plan, ramp: Ramp, slo: Slo): StreamReading {
       `--slo ${notStreams.join(', ')}: the step named there does not read a stream, so it has no streaming numbers`,
       `stream steps of flow ${ramp.flow}: ${endpoints.join(', ')}`,
     );
-  checkGoodputSlos(ramped, ramp.flow, slo);
+  checkGoodputSlos(flowOnly, ramp.flow, slo);
   return { metrics, endpoints };
 }
 
@@ -113,14 +112,10 @@ function planStreamReading(ramped: Plan, ramp: Ramp, slo: Slo): StreamReading {
  * goodput counts the requests that met their step's `stream.slo`: a step without one has nothing to meet, so
  * a goodput criterion needs one on the steps it covers.
  */
-function checkGoodputSlos(ramped: Plan, flowName: string, slo: Slo): void {
+function checkGoodputSlos(flowOnly: Plan, flowName: string, slo: Slo): void {
   const goodput = slo.criteria.filter((c) => c.kind === 'goodput');
   if (goodput.length === 0) return;
-  const withSlo: string[] = [];
-  walkSteps(ramped.flows?.[flowName]?.steps ?? [], [], (step) => {
-    if (isHttpStep(step) && typeof step.stream === 'object' && 'slo' in step.stream)
-      withSlo.push(endpointName(step));
-  });
+  const withSlo = streamSlos(flowOnly).map((s) => s.step);
   const missing = goodput.filter((c) =>
     c.endpoint === undefined ? withSlo.length === 0 : !withSlo.includes(c.endpoint),
   );
