@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { estimatePromptTokens } from '../../src/demo/chat.js';
 import type { RunSummary } from '../../src/report/model/summary.js';
-import { runCli, tempDir, writePlan } from './helpers.js';
+import { runCli, tempDir, writePlan, type CliResult } from './helpers.js';
 
 const TTFT_MS = 2500;
 const TOKEN_DELAY_MS = 25;
@@ -54,6 +54,18 @@ function within2Percent(measured: number | undefined, expected: number): void {
   );
 }
 
+/** Runs a plan text with the real CLI; its exit code must be 0. Returns the CLI's result and summary.json. */
+async function runPlan(dir: string, text: string): Promise<{ r: CliResult; results: string; s: RunSummary }> {
+  const file = await writePlan(dir, 'llm.yaml', text);
+  const results = join(dir, 'results');
+  const r = await runCli(['run', file, '--results', results, '--no-progress']);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  const planDir = join(results, 'llm-metrics-e2e');
+  const [runId] = await readdir(planDir);
+  const s = JSON.parse(await readFile(join(planDir, runId ?? '', 'summary.json'), 'utf8')) as RunSummary;
+  return { r, results, s };
+}
+
 describe('LLM serving metrics on the demo', () => {
   it("counts with loadctl's tokenizer when the plan asks for no usage, and says so", async () => {
     const dir = await tempDir('llm-tokenizer');
@@ -64,13 +76,7 @@ describe('LLM serving metrics on the demo', () => {
         "token: '$.choices[0].delta.content'",
         "token: '$.choices[0].delta.content'\n          usage: false",
       );
-    const file = await writePlan(dir, 'llm.yaml', quick);
-    const results = join(dir, 'results');
-    const r = await runCli(['run', file, '--results', results, '--no-progress']);
-    expect(r.code, r.stderr + r.stdout).toBe(0);
-    const planDir = join(results, 'llm-metrics-e2e');
-    const [runId] = await readdir(planDir);
-    const s = JSON.parse(await readFile(join(planDir, runId ?? '', 'summary.json'), 'utf8')) as RunSummary;
+    const { r, s } = await runPlan(dir, quick);
     // No usage asked for, so none came: every count is the tokenizer's, over the answer and the messages.
     const output = s.llm?.outputTokens;
     expect(Object.keys(output?.bySource ?? {})).toEqual(['tokenizer']);
@@ -81,13 +87,7 @@ describe('LLM serving metrics on the demo', () => {
 
   it('reports TTFT, TPOT, ITL, E2E, tokens from usage and goodput as the demo is configured', async () => {
     const dir = await tempDir('llm-metrics');
-    const file = await writePlan(dir, 'llm.yaml', plan);
-    const results = join(dir, 'results');
-    const r = await runCli(['run', file, '--results', results, '--no-progress']);
-    expect(r.code, r.stderr + r.stdout).toBe(0);
-    const planDir = join(results, 'llm-metrics-e2e');
-    const [runId] = await readdir(planDir);
-    const s = JSON.parse(await readFile(join(planDir, runId ?? '', 'summary.json'), 'utf8')) as RunSummary;
+    const { r, results, s } = await runPlan(dir, plan);
     const llm = s.llm;
     if (llm === undefined) throw new Error('summary.json has no llm section');
 
